@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# install-deps.sh: install the Debian packages brandsim needs to build, test and plot.
+# Idempotent: asks apt-get only for packages that are not installed yet, and runs
+# `apt-get update` only when something is missing. Needs root (or sudo) on Debian 12.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libgsl-dev            # distributions, statistics
+  libhdf5-dev hdf5-tools  # output (C API) and h5dump/h5diff for tests
+  libyaml-dev           # scenario files (YAML parser; see docs/DESIGN.md on libcyaml)
+  librandom123-dev      # counter-based Philox RNG
+  libcriterion-dev      # tests
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1; }
+  SUDO=sudo
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

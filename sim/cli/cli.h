@@ -1,0 +1,28 @@
+/*
+ * cli.h: the subcommands of `brandsim` and what they share: loading a
+ * scenario with command-line overrides, and printing errors git style.
+ */
+#ifndef BS_CLI_H
+#define BS_CLI_H
+
+#include "brandsim/brandsim.h"
+
+enum { BS_EXIT_OK = 0, BS_EXIT_RUNTIME = 1, BS_EXIT_INPUT = 2 };
+
+int cli_run(int argc, char **argv);
+int cli_check(int argc, char **argv);
+int cli_schema(int argc, char **argv);
+
+/* Print "brandsim: MESSAGE" to stderr and return the exit code for status. */
+int cli_fail(const bs_error *err);
+
+/* Overrides collected from the command line, in order. */
+typedef struct {
+    const char *items[256];
+    int n;
+} cli_overrides;
+
+/* Load `path`, apply the overrides, validate. Returns an exit code. */
+int cli_load_scenario(const char *path, const cli_overrides *ov, bs_scenario *sc);
+
+#endif

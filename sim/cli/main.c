@@ -1,0 +1,49 @@
+/*
+ * main.c: the `brandsim` command: subcommand dispatch, --help and --version.
+ * Subcommands live in their own files (cli_run.c, cli_check.c). Exit codes:
+ * 0 success, 2 bad input (scenario, flags), 1 anything else.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *out)
+{
+    fputs("usage: brandsim <command> [options]\n"
+          "\n"
+          "commands:\n"
+          "  run SCENARIO.yaml     simulate the scenario and write an HDF5 file\n"
+          "  check SCENARIO.yaml   validate a scenario without running it\n"
+          "  schema                print the reference of every scenario field (Markdown)\n"
+          "\n"
+          "options:\n"
+          "  -h, --help            this help; `brandsim COMMAND --help` for a command's\n"
+          "  -V, --version         print the version\n"
+          "\n"
+          "exit codes: 0 success, 2 bad input (scenario, flags), 1 anything else\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return BS_EXIT_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+        printf("brandsim %s (output format %d)\n", BS_VERSION, BS_OUTPUT_FORMAT_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "run")) return cli_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "check")) return cli_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "schema")) return cli_schema(argc - 1, argv + 1);
+    fprintf(stderr, "brandsim: '%s' is not a command, expected run, check or schema "
+                    "(see brandsim --help)\n", cmd);
+    return BS_EXIT_INPUT;
+}

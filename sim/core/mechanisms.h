@@ -1,0 +1,167 @@
+/*
+ * mechanisms.h: the model's mechanisms as small pure functions, one per idea,
+ * each naming the finding it serves (../shared/FINDINGS.md ids) or marked as
+ * an assumption. step.c composes them; tests/test_mechanisms.c checks each
+ * against the behaviour the finding requires. Inline: they run in the hot loop.
+ */
+#ifndef BS_MECHANISMS_H
+#define BS_MECHANISMS_H
+
+#include <math.h>
+
+#include "brandsim/brandsim.h"
+
+static inline double bs_clamp01(double x)
+{
+    return x < 0 ? 0 : (x > 1 ? 1 : x);
+}
+
+/* F12 (Aggarwal 2004; Avery, Fournier & Wittenbraker 2014): how strongly each
+ * act violates the norm a consumer expects, [act][consumer norm]. A fee for a
+ * special service violates communal norms; a cheap gift instead of cash and a
+ * delayed request violate exchange norms; being treated as a mere transaction
+ * hurts a friend. The magnitudes are assumptions; the orderings are F12. */
+static const double bs_act_violation[BS_ACT_COUNT][BS_NORM_COUNT] = {
+    [BS_ACT_REPOSITION] = {1.0, 0.8},
+    [BS_ACT_TRANSACTIONAL] = {1.0, 0.1},
+    [BS_ACT_IGNORE_FEEDBACK] = {0.8, 0.5},
+    [BS_ACT_BROKEN_PROMISE] = {1.0, 1.0},
+    [BS_ACT_FEE] = {1.0, 0.3},
+    [BS_ACT_CHEAP_GIFT] = {0.3, 1.0},
+    [BS_ACT_DELAYED_REQUEST] = {0.3, 0.8},
+};
+
+/* F1, F5 (love becomes hate): felt violation of a privacy breach. It grows with
+ * the data the consumer gave the brand (D) and with the prior relationship
+ * quality R. Selling data reads as greed: worse than a hack, and worse still
+ * for consumers who expect communal norms (seed 000, F12). Not clamped: the
+ * caller clamps what it adds to betrayal. */
+static inline double bs_breach_violation(const bs_model *m, double size, int breach_kind,
+                                         int consumer_norm, double D, double R)
+{
+    double kind = 1.0;
+    if (breach_kind == BS_BREACH_SOLD_DATA)
+        kind = m->sold_data_multiplier *
+               (consumer_norm == BS_NORM_COMMUNAL ? 1.0 + m->communal_sold_extra : 1.0);
+    double data = (1.0 - m->breach_disclosure_weight) + m->breach_disclosure_weight * 2.0 * D;
+    return size * kind * data * (m->breach_base + m->love_amplifier * R);
+}
+
+/* F5, F11: how closeness scales felt betrayal. Without clarified expectations
+ * the consumer focuses on what the brand owes: closeness amplifies (F5).
+ * With obligations made clear up front, closeness raises tolerance and the
+ * remaining betrayal is cut (F11, the ocean-view-table study). */
+static inline double bs_closeness_factor(const bs_model *m, int clarified, double R)
+{
+    if (!clarified) return m->breach_base + m->love_amplifier * R;
+    double f = (m->breach_base - m->clarify_tolerance * R) * (1.0 - m->clarify_cut);
+    return f > 0 ? f : 0;
+}
+
+/* F11, F12: felt betrayal of a norm-violating act of the given severity. */
+static inline double bs_betrayal_felt(const bs_model *m, double size, int act, int consumer_norm,
+                                      int clarified, double R)
+{
+    return size * bs_act_violation[act][consumer_norm] * bs_closeness_factor(m, clarified, R);
+}
+
+/* F6, F7 (Grégoire, Tripp & Legoux 2009): desire for revenge decays, more
+ * slowly the stronger the relationship was before the shock (R0) and the more
+ * the consumer holds grudges (trait in [0, 1], assumption); new betrayal feeds
+ * it. revenge' = revenge (1 - d_r (1 - a_r R0) g) + k_r betrayal_in,
+ * with g = 1.5 - grudge. */
+static inline double bs_revenge_next(const bs_model *m, double revenge, double R0, double grudge,
+                                     double betrayal_in)
+{
+    double decay = m->revenge_decay * (1.0 - m->revenge_moderation * R0) * (1.5 - grudge);
+    return bs_clamp01(revenge * (1.0 - bs_clamp01(decay)) + m->revenge_gain * betrayal_in);
+}
+
+/* F6, F7: desire for avoidance grows toward the felt betrayal, faster for
+ * strong relationships: avoid' = avoid + g_a (1 + a_a R0) (betrayal - avoid). */
+static inline double bs_avoid_next(const bs_model *m, double avoid, double R0, double betrayal)
+{
+    double rate = bs_clamp01(m->avoidance_growth * (1.0 + m->avoidance_moderation * R0));
+    return bs_clamp01(avoid + rate * (betrayal - avoid));
+}
+
+/* Probability of a revenge act of base probability p at the given desire for
+ * revenge: nothing below the threshold, rising linearly to p at full revenge.
+ * The threshold makes public complaining a matter of strong betrayal, as after
+ * a double deviation (F8). */
+static inline double bs_act_probability(const bs_model *m, double p, double revenge)
+{
+    if (revenge <= m->act_threshold) return 0;
+    return p * (revenge - m->act_threshold) / (1.0 - m->act_threshold + 1e-12);
+}
+
+/* F3, F7, F8: share of betrayal and revenge a response removes. Efficacy by
+ * kind, halved per `response_halflife` steps of delay (late recovery helps
+ * less, F8), larger for customers who were close (F7: the best customers
+ * respond most to recovery). */
+static inline double bs_response_effect(const bs_model *m, int response, int delay, double R0)
+{
+    double base = 0;
+    switch (response) {
+    case BS_RESPONSE_APOLOGY: base = m->response_apology; break;
+    case BS_RESPONSE_COMPENSATION: base = m->response_compensation; break;
+    case BS_RESPONSE_TRANSPARENCY_CONTROL: base = m->response_transparency; break;
+    default: return 0;
+    }
+    double timely = exp2(-(double)delay / m->response_halflife);
+    return bs_clamp01(base * timely * (1.0 + m->recovery_strong_bonus * (R0 - 0.5)));
+}
+
+/* F1, F3, F4, C2: willingness to disclose personal data to a brand. Grows
+ * with relationship quality and benevolence, with transparency and control;
+ * falls with privacy concern (base = 1 - concern) and category distrust. */
+static inline double bs_willingness(const bs_model *m, double base, double R, double benevolence,
+                                    double transparency, double control, double distrust)
+{
+    return bs_clamp01(base + m->willingness_relationship * (R - 0.5) +
+                      m->willingness_trust * (benevolence - 0.5) +
+                      m->willingness_control * control +
+                      m->willingness_transparency * transparency - distrust);
+}
+
+/* F4 (Tucker 2014), seed 002: value of personalization to the consumer. It
+ * needs data (D), fit (relevance) and trust, and control multiplies it. */
+static inline double bs_personalization_value(double personalization, double relevance, double D,
+                                              double trust, double control)
+{
+    return personalization * relevance * D * trust * (1.0 + control);
+}
+
+/* Seed 002 (the line from cool to creepy): personalization beyond what the
+ * consumer has knowingly shared, or beyond what trust supports. */
+static inline double bs_creepiness(double personalization, double D, double trust)
+{
+    double beyond_data = personalization - D;
+    double beyond_trust = personalization - trust;
+    return (beyond_data > 0 ? beyond_data : 0) + (beyond_trust > 0 ? beyond_trust : 0);
+}
+
+/* Seed 002 / benevolence: the benevolence a brand shows over time: clear data
+ * policy and customer control (seed 002), and treating customers by the norm
+ * they expect (seed 003; mismatch assumption: -0.15). */
+static inline double bs_benevolence_target(double transparency, double control, int brand_norm,
+                                           int consumer_norm)
+{
+    return 0.45 + 0.25 * transparency + 0.25 * control - (brand_norm != consumer_norm ? 0.15 : 0);
+}
+
+/* F9 (Johnson, Matear & Thomson 2011): shame and insecurity at exit come from
+ * self-relevance (S), not from satisfaction or trust. */
+static inline double bs_exit_shame(const bs_model *m, double S)
+{
+    return bs_clamp01(m->shame_gain * S);
+}
+
+/* F10: post-exit shame fades on its own and faster the happier the consumer
+ * is with a new brand (new_R: best active relationship elsewhere). */
+static inline double bs_shame_next(const bs_model *m, double shame, double new_R)
+{
+    return bs_clamp01(shame * (1.0 - bs_clamp01(m->shame_decay + m->move_on_rate * new_R)));
+}
+
+#endif

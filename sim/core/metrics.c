@@ -1,0 +1,85 @@
+/*
+ * metrics.c: names, units and descriptions of every series a run reports.
+ * The output writer, the docs and the CLI all read them from here.
+ */
+#include "brandsim/brandsim.h"
+
+static const bs_metric_info metric_info[BS_M_COUNT] = {
+    [BS_M_MARKET_SHARE] = {"market_share", "1",
+                           "share of this step's purchases made at the brand"},
+    [BS_M_PURCHASES] = {"purchases", "purchases", "purchases made at the brand this step"},
+    [BS_M_REVENUE] = {"revenue", "currency units", "sum of prices paid to the brand this step"},
+    [BS_M_ACTIVE_CUSTOMERS] = {"active_customers", "consumers",
+                               "consumers holding an active relationship with the brand"},
+    [BS_M_REPEAT_RATE] = {"repeat_rate", "1",
+                          "share of the brand's purchases made by consumers whose previous "
+                          "purchase was at the same brand (loyalty)"},
+    [BS_M_DEFECTIONS_OUT] = {"defections_out", "consumers",
+                             "consumers who bought elsewhere after last buying here"},
+    [BS_M_DEFECTIONS_IN] = {"defections_in", "consumers",
+                            "consumers who bought here after last buying elsewhere"},
+    [BS_M_EXITS] = {"exits", "consumers", "relationships ended this step (avoidance or forced)"},
+    [BS_M_REVENGE_WOM] = {"revenge_wom", "acts",
+                          "negative word of mouth / public complaints about the brand"},
+    [BS_M_REVENGE_WITHHOLD] = {"revenge_withhold", "acts",
+                               "acts of withholding personal data from the brand"},
+    [BS_M_REVENGE_ANTIBRAND] = {"revenge_antibrand", "acts",
+                                "anti-brand actions (third-party complaints, sabotage)"},
+    [BS_M_AVOIDING] = {"avoiding", "consumers",
+                       "consumers whose desire for avoidance keeps them from buying"},
+    [BS_M_BETRAYED] = {"betrayed", "consumers",
+                       "consumers whose felt betrayal exceeds model.betrayed_threshold"},
+    [BS_M_MEAN_QUALITY] = {"mean_quality", "1",
+                           "mean relationship quality R over active relationships"},
+    [BS_M_MEAN_CONFIDENCE] = {"mean_confidence", "1",
+                              "mean trust in the brand's ability, over active relationships"},
+    [BS_M_MEAN_BENEVOLENCE] = {"mean_benevolence", "1",
+                               "mean trust in the brand's benevolence, over active relationships"},
+    [BS_M_MEAN_DISCLOSURE] = {"mean_disclosure", "1",
+                              "mean share of personal data disclosed, over active relationships"},
+    [BS_M_MEAN_REVENGE] = {"mean_revenge", "1",
+                           "mean desire for revenge, over current and former customers"},
+    [BS_M_MEAN_AVOIDANCE] = {"mean_avoidance", "1",
+                             "mean desire for avoidance, over current and former customers"},
+    [BS_M_MEAN_SHAME] = {"mean_shame", "1",
+                         "mean post-exit shame and insecurity, over former customers"},
+    [BS_M_FORMER_CUSTOMERS] = {"former_customers", "consumers",
+                               "consumers who exited a relationship with the brand"},
+};
+
+static const bs_metric_info market_info[BS_MK_COUNT] = {
+    [BS_MK_PURCHASES] = {"purchases", "purchases", "purchases at any brand this step"},
+    [BS_MK_NO_PURCHASE] = {"no_purchase", "consumers",
+                           "consumers in the market this step who chose no brand"},
+    [BS_MK_MEAN_DISTRUST] = {"mean_distrust", "1", "mean distrust of the whole category"},
+    [BS_MK_WILLING_LOCATION] = {"willing_location", "1",
+                                "share of consumers willing to share their location"},
+    [BS_MK_WILLING_BROWSING] = {"willing_browsing", "1",
+                                "share of consumers willing to share their browsing history"},
+};
+
+static const char *const segment_names[BS_SEG_COUNT] = {
+    [BS_SEG_ALL] = "all",
+    [BS_SEG_STRONG] = "strong",
+    [BS_SEG_WEAK] = "weak",
+    [BS_SEG_FUNDAMENTALIST] = "fundamentalist",
+    [BS_SEG_PRAGMATIST] = "pragmatist",
+    [BS_SEG_UNCONCERNED] = "unconcerned",
+    [BS_SEG_COMMUNAL] = "communal",
+    [BS_SEG_EXCHANGE] = "exchange",
+};
+
+const bs_metric_info *bs_metric_get(bs_metric m)
+{
+    return (m >= 0 && m < BS_M_COUNT) ? &metric_info[m] : NULL;
+}
+
+const bs_metric_info *bs_market_metric_get(bs_market_metric m)
+{
+    return (m >= 0 && m < BS_MK_COUNT) ? &market_info[m] : NULL;
+}
+
+const char *bs_segment_name(bs_segment s)
+{
+    return (s >= 0 && s < BS_SEG_COUNT) ? segment_names[s] : NULL;
+}

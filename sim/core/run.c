@@ -1,0 +1,454 @@
+/*
+ * run.c: a run's life: allocation of the structure-of-arrays state, the
+ * initial population (traits and relationships drawn from the scenario's
+ * segment distributions), the schedule of shocks and policy actions, the
+ * per-step context, and the reduction of per-thread accumulators into the
+ * step's aggregates. The step itself is in step.c.
+ */
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mechanisms.h"
+#include "core/rng.h"
+#include "core/run.h"
+
+static bs_run *fail_alloc(bs_run *run, bs_error *err, const char *what)
+{
+    snprintf(err->msg, sizeof err->msg, "out of memory allocating %s", what);
+    err->status = BS_ERR_RUNTIME;
+    bs_run_free(run);
+    return NULL;
+}
+
+/* ---- state --------------------------------------------------------------- */
+
+#define STATE_ARRAYS(X)                                                                        \
+    X(concern, N) X(self_relevance, N) X(grudge, N) X(price_sensitivity, N)                    \
+    X(wom_susceptibility, N) X(segment, N) X(distrust, N) X(last_brand, N) X(wom[0], N)       \
+    X(wom[1], N) X(brand, NK) X(status, NK) X(flags, NK) X(tenure, NK) X(R, NK) X(conf, NK)    \
+    X(benev, NK) X(S, NK) X(D, NK) X(betrayal, NK) X(revenge, NK) X(avoid, NK) X(R0, NK)      \
+    X(shame, NK)
+
+static int state_alloc(bs_state *st, int64_t N, int K, double *bytes_per_consumer)
+{
+    size_t NK = (size_t)N * (size_t)K;
+    double bytes = 0;
+    (void)NK;
+#define ALLOC(f, n)                                                                            \
+    st->f = malloc((size_t)(n) * sizeof *st->f);                                               \
+    if (!st->f) return -1;                                                                     \
+    bytes += (double)((size_t)(n) * sizeof *st->f);
+    STATE_ARRAYS(ALLOC)
+#undef ALLOC
+    *bytes_per_consumer = bytes / (double)N;
+    return 0;
+}
+
+static void state_free(bs_state *st)
+{
+#define FREE(f, n) free(st->f);
+    STATE_ARRAYS(FREE)
+#undef FREE
+}
+
+/* ---- initial population --------------------------------------------------- */
+
+/* Beta draw with the given mean and concentration. */
+static double beta_mean(gsl_rng *g, double mean, double kappa)
+{
+    double m = mean < 1e-3 ? 1e-3 : (mean > 1 - 1e-3 ? 1 - 1e-3 : mean);
+    return gsl_ran_beta(g, m * kappa, (1 - m) * kappa);
+}
+
+static int draw_brand(bs_rng *r, const double *cdf, int B)
+{
+    double u = bs_rng_uniform(r) * cdf[B - 1];
+    int lo = 0, hi = B - 1;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (cdf[mid] > u) hi = mid; else lo = mid + 1;
+    }
+    return lo;
+}
+
+static void init_consumer(bs_run *run, int64_t i)
+{
+    const bs_scenario *sc = &run->sc;
+    const bs_population *pop = &sc->population;
+    const bs_model *m = &sc->model;
+    bs_state *st = &run->st;
+    const int K = run->K;
+    bs_rng r;
+    bs_rng_init(&r, sc->seed, BS_RNG_TRAITS, (uint64_t)i, 0);
+    gsl_rng g = bs_rng_gsl(&r);
+    const double kappa = pop->trait_concentration;
+
+    double u = bs_rng_uniform(&r);
+    int priv = u < pop->privacy_fundamentalist ? 0
+               : u < pop->privacy_fundamentalist + pop->privacy_pragmatist ? 1 : 2;
+    double concern_mean[3] = {pop->concern_fundamentalist, pop->concern_pragmatist,
+                              pop->concern_unconcerned};
+    int norm = bs_rng_uniform(&r) < pop->communal_share ? BS_NORM_COMMUNAL : BS_NORM_EXCHANGE;
+    st->segment[i] = (uint8_t)(priv | (norm << 2));
+    st->concern[i] = (float)beta_mean(&g, concern_mean[priv], kappa);
+    st->self_relevance[i] = (float)beta_mean(&g, pop->self_relevance_mean, kappa);
+    st->grudge[i] = (float)beta_mean(&g, pop->grudge_mean, kappa);
+    st->price_sensitivity[i] = (float)beta_mean(&g, pop->price_sensitivity_mean, kappa);
+    st->wom_susceptibility[i] = (float)beta_mean(&g, pop->wom_susceptibility_mean, kappa);
+    st->distrust[i] = 0;
+    st->last_brand[i] = -1;
+    st->wom[0][i] = st->wom[1][i] = -1;
+
+    int n_rel = (int)gsl_ran_poisson(&g, pop->initial_relationships);
+    if (n_rel > K) n_rel = K;
+    if (n_rel > run->B) n_rel = run->B;
+    double best = -1;
+    for (int k = 0; k < K; k++) {
+        size_t s = (size_t)i * (size_t)K + (size_t)k;
+        st->brand[s] = -1;
+        st->status[s] = SLOT_EMPTY;
+        st->flags[s] = 0;
+        st->tenure[s] = 0;
+        st->R[s] = st->conf[s] = st->benev[s] = st->S[s] = st->D[s] = 0;
+        st->betrayal[s] = st->revenge[s] = st->avoid[s] = st->R0[s] = st->shame[s] = 0;
+        if (k >= n_rel) continue;
+        int b, tries = 0;
+        do { /* distinct brands per consumer */
+            b = draw_brand(&r, run->appeal_cdf, run->B);
+            int dup = 0;
+            for (int j = 0; j < k; j++) dup |= st->brand[(size_t)i * K + j] == b;
+            if (!dup) break;
+        } while (++tries < 32);
+        if (tries >= 32) continue;
+        const bs_brand *br = &sc->brands[b];
+        int strong = bs_rng_uniform(&r) < pop->strong_share;
+        double R = beta_mean(&g, strong ? pop->strong_quality : pop->weak_quality, 2 * kappa);
+        st->brand[s] = (int16_t)b;
+        st->status[s] = SLOT_ACTIVE;
+        st->flags[s] = br->clarifies ? FLAG_CLARIFIED : 0;
+        st->tenure[s] = (uint16_t)(1 + bs_rng_below(&r, strong ? 260 : 52));
+        st->R[s] = (float)R;
+        st->R0[s] = (float)R;
+        st->conf[s] = (float)bs_clamp01(0.5 * br->quality + 0.5 * R);
+        st->benev[s] = (float)bs_clamp01(
+            0.5 * bs_benevolence_target(br->transparency, br->control, br->norm, norm) + 0.5 * R);
+        st->S[s] = (float)bs_clamp01(st->self_relevance[i] * R *
+                                     (1 - exp(-m->self_brand_rate * st->tenure[s])) * 2);
+        st->D[s] = (float)bs_willingness(m, 1.0 - st->concern[i], R, st->benev[s],
+                                         br->transparency, br->control, 0);
+        if (R > best) { best = R; st->last_brand[i] = (int16_t)b; }
+    }
+}
+
+/* ---- schedule ------------------------------------------------------------- */
+
+static int action_cmp(const void *a, const void *b)
+{
+    const bs_action *x = a, *y = b;
+    if (x->step != y->step) return x->step < y->step ? -1 : 1;
+    if (x->shock != y->shock) return x->shock < y->shock ? -1 : 1;
+    if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
+    return x->brand < y->brand ? -1 : (x->brand > y->brand);
+}
+
+static const char *const response_kind_names[] = {"none", "apology", "compensation",
+                                                  "transparency_control"};
+static const char *const breach_kind_names[] = {"hack", "sold_data"};
+static const char *const act_kind_names[] = {"reposition", "transactional", "ignore_feedback",
+                                             "broken_promise", "fee", "cheap_gift",
+                                             "delayed_request"};
+static const char *const recovery_kind_names[] = {"none", "good", "poor"};
+
+/* Expand shocks into actions (one per brand), with the responses and
+ * recoveries they trigger, and the event table users see. A response follows
+ * the brand's policy in force at the shock (policy shocks apply in order). */
+static int build_schedule(bs_run *run)
+{
+    const bs_scenario *sc = &run->sc;
+    int cap = 8;
+    for (int s = 0; s < sc->n_shocks; s++) cap += 2 * sc->shocks[s].n_brands;
+    run->actions = calloc((size_t)cap, sizeof *run->actions);
+    run->events = calloc((size_t)cap, sizeof *run->events);
+    if (!run->actions || !run->events) return -1;
+
+    /* policies in force over time: replay policy shocks in step order */
+    int order[BS_MAX_SHOCKS];
+    for (int s = 0; s < sc->n_shocks; s++) order[s] = s;
+    for (int a = 1; a < sc->n_shocks; a++) /* stable insertion sort by step */
+        for (int b = a; b > 0 && sc->shocks[order[b - 1]].step > sc->shocks[order[b]].step; b--) {
+            int t = order[b]; order[b] = order[b - 1]; order[b - 1] = t;
+        }
+    int response[BS_MAX_BRANDS], delay[BS_MAX_BRANDS];
+    for (int b = 0; b < sc->n_brands; b++) {
+        response[b] = sc->brands[b].breach_response;
+        delay[b] = sc->brands[b].response_delay;
+    }
+    const uint64_t resp_bit = (uint64_t)1 << bs_param_index(BS_SECTION_BRAND, "breach_response");
+    const uint64_t delay_bit = (uint64_t)1 << bs_param_index(BS_SECTION_BRAND, "response_delay");
+    int n = 0;
+    for (int o = 0; o < sc->n_shocks; o++) {
+        int s = order[o];
+        const bs_shock *sh = &sc->shocks[s];
+        for (int j = 0; j < sh->n_brands; j++) {
+            int b = sh->brands[j];
+            bs_action a = {sh->step, b, 0, 0, 0, sh->size, sh->reach, s};
+            switch (sh->kind) {
+            case BS_SHOCK_BREACH: a.kind = A_BREACH; a.sub = sh->breach_kind; break;
+            case BS_SHOCK_BETRAYAL: a.kind = A_BETRAYAL; a.sub = sh->act; break;
+            case BS_SHOCK_SERVICE_FAILURE: a.kind = A_FAILURE; break;
+            case BS_SHOCK_FORCED_EXIT: a.kind = A_FORCED_EXIT; break;
+            case BS_SHOCK_POLICY:
+                a.kind = A_POLICY;
+                if (sh->policy_set & resp_bit) response[b] = sh->policy.breach_response;
+                if (sh->policy_set & delay_bit) delay[b] = sh->policy.response_delay;
+                break;
+            }
+            run->actions[n++] = a;
+            if ((a.kind == A_BREACH || a.kind == A_BETRAYAL) && response[b] != BS_RESPONSE_NONE &&
+                sh->step + delay[b] < sc->steps) {
+                bs_action r = {sh->step + delay[b], b, A_RESPONSE, response[b], delay[b], 1, 0, s};
+                run->actions[n++] = r;
+            }
+            if (a.kind == A_FAILURE && sh->recovery != BS_RECOVERY_NONE &&
+                sh->step + sh->recovery_delay < sc->steps) {
+                bs_action r = {sh->step + sh->recovery_delay, b, A_RECOVERY, sh->recovery,
+                               sh->recovery_delay, 1, 0, s};
+                run->actions[n++] = r;
+            }
+        }
+    }
+    qsort(run->actions, (size_t)n, sizeof *run->actions, action_cmp);
+    run->n_actions = n;
+    for (int k = 0; k < n; k++) {
+        const bs_action *a = &run->actions[k];
+        bs_event *e = &run->events[k];
+        e->step = a->step;
+        e->brand = a->brand;
+        e->size = a->size;
+        switch (a->kind) {
+        case A_BREACH: snprintf(e->kind, sizeof e->kind, "breach:%s", breach_kind_names[a->sub]); break;
+        case A_BETRAYAL: snprintf(e->kind, sizeof e->kind, "betrayal:%s", act_kind_names[a->sub]); break;
+        case A_FAILURE: snprintf(e->kind, sizeof e->kind, "service_failure"); break;
+        case A_RECOVERY: snprintf(e->kind, sizeof e->kind, "recovery:%s", recovery_kind_names[a->sub]); break;
+        case A_FORCED_EXIT: snprintf(e->kind, sizeof e->kind, "forced_exit"); break;
+        case A_POLICY: snprintf(e->kind, sizeof e->kind, "policy"); break;
+        case A_RESPONSE: snprintf(e->kind, sizeof e->kind, "response:%s", response_kind_names[a->sub]); break;
+        }
+    }
+    run->n_events = n;
+    run->reference_step = 0;
+    for (int s = 0; s < sc->n_shocks; s++)
+        if (sc->shocks[s].kind != BS_SHOCK_POLICY &&
+            (run->reference_step == 0 || sc->shocks[s].step < run->reference_step))
+            run->reference_step = sc->shocks[s].step;
+    return 0;
+}
+
+/* Apply the brand parameters a policy shock sets. */
+static void apply_policy(bs_run *run, const bs_shock *sh, int b)
+{
+    int n;
+    const bs_param *p = bs_params(BS_SECTION_BRAND, &n);
+    for (int k = 0; k < n; k++) {
+        if (!(sh->policy_set & ((uint64_t)1 << k)) || p[k].type == BS_P_STRING) continue;
+        size_t size = p[k].type == BS_P_REAL ? sizeof(double) : sizeof(int);
+        memcpy((char *)&run->sc.brands[b] + p[k].offset, (const char *)&sh->policy + p[k].offset,
+               size);
+    }
+}
+
+/* Build this step's context from the actions due now. */
+static void build_context(bs_run *run)
+{
+    bs_context *c = &run->ctx;
+    const int B = run->B, t = run->t;
+    c->any = 0;
+    c->news_reach = c->news_size = 0;
+    for (int b = 0; b < B; b++) {
+        c->breach[b] = c->breach_reach[b] = c->betrayal[b] = c->failure[b] = c->forced_exit[b] = 0;
+        c->recovery[b] = c->response[b] = c->win_back[b] = 0;
+        c->notify[b] = (uint8_t)run->sc.brands[b].notify;
+        const bs_brand *br = &run->sc.brands[b];
+        if (br->exit_policy == BS_EXIT_WIN_BACK && t > 0 && t % br->win_back_interval == 0) {
+            c->win_back[b] = 1;
+            c->any = 1;
+        }
+    }
+    while (run->next_action < run->n_actions && run->actions[run->next_action].step == t) {
+        const bs_action *a = &run->actions[run->next_action++];
+        int b = a->brand;
+        c->any = 1;
+        switch (a->kind) {
+        case A_BREACH:
+            c->breach[b] = (float)a->size;
+            c->breach_reach[b] = (float)a->reach;
+            c->breach_kind[b] = (uint8_t)a->sub;
+            if (a->reach > c->news_reach) c->news_reach = a->reach;
+            if (a->size > c->news_size) c->news_size = a->size;
+            break;
+        case A_BETRAYAL: c->betrayal[b] = (float)a->size; c->act[b] = (uint8_t)a->sub; break;
+        case A_FAILURE: c->failure[b] = (float)a->size; break;
+        case A_RECOVERY: c->recovery[b] = (uint8_t)a->sub; c->recovery_delay[b] = a->delay; break;
+        case A_FORCED_EXIT: c->forced_exit[b] = (float)a->size; break;
+        case A_POLICY: apply_policy(run, &run->sc.shocks[a->shock], b); break;
+        case A_RESPONSE:
+            c->response[b] = (uint8_t)a->sub;
+            c->response_delay[b] = a->delay;
+            if (a->sub == BS_RESPONSE_TRANSPARENCY_CONTROL) { /* F3: it is also a policy */
+                bs_brand *br = &run->sc.brands[b];
+                br->transparency = br->transparency > 0.8 ? br->transparency : 0.8;
+                br->control = br->control > 0.8 ? br->control : 0.8;
+            }
+            break;
+        }
+    }
+}
+
+/* ---- aggregates ------------------------------------------------------------- */
+
+static void reduce_stats(bs_run *run)
+{
+    const int B = run->B;
+    const size_t n_acc = (size_t)BS_SEG_COUNT * NACC * (size_t)B;
+    int64_t *tot = run->accum[0].acc;
+    int64_t mkt[NMKT];
+    memcpy(mkt, run->accum[0].mkt, sizeof mkt);
+    for (int th = 1; th < run->threads; th++) { /* integer sums: exact in any order */
+        const int64_t *a = run->accum[th].acc;
+        for (size_t k = 0; k < n_acc; k++) tot[k] += a[k];
+        for (int k = 0; k < NMKT; k++) mkt[k] += run->accum[th].mkt[k];
+    }
+    bs_stats *s = &run->stats;
+    s->step = run->t;
+    for (int g = 0; g < BS_SEG_COUNT; g++) {
+        const int64_t *A = tot + (size_t)g * NACC * B;
+        double *V = s->v + (size_t)g * BS_M_COUNT * B;
+        double total = 0;
+        for (int b = 0; b < B; b++) total += (double)A[ACC_PURCHASES * B + b];
+        for (int b = 0; b < B; b++) {
+#define CNT(a) ((double)A[(a)*B + b])
+#define SUM(a) ((double)A[(a)*B + b] / BS_FIXED_ONE)
+#define MEAN(a, n) (CNT(n) > 0 ? SUM(a) / CNT(n) : 0.0)
+            double buys = CNT(ACC_PURCHASES);
+            V[BS_M_MARKET_SHARE * B + b] = total > 0 ? buys / total : 0;
+            V[BS_M_PURCHASES * B + b] = buys;
+            V[BS_M_REVENUE * B + b] = buys * run->sc.brands[b].price;
+            V[BS_M_ACTIVE_CUSTOMERS * B + b] = CNT(ACC_ACTIVE);
+            V[BS_M_REPEAT_RATE * B + b] = buys > 0 ? CNT(ACC_REPEAT) / buys : 0;
+            V[BS_M_DEFECTIONS_OUT * B + b] = CNT(ACC_DEF_OUT);
+            V[BS_M_DEFECTIONS_IN * B + b] = CNT(ACC_DEF_IN);
+            V[BS_M_EXITS * B + b] = CNT(ACC_EXITS);
+            V[BS_M_REVENGE_WOM * B + b] = CNT(ACC_WOM);
+            V[BS_M_REVENGE_WITHHOLD * B + b] = CNT(ACC_WITHHOLD);
+            V[BS_M_REVENGE_ANTIBRAND * B + b] = CNT(ACC_ANTIBRAND);
+            V[BS_M_AVOIDING * B + b] = CNT(ACC_AVOIDING);
+            V[BS_M_BETRAYED * B + b] = CNT(ACC_BETRAYED);
+            V[BS_M_MEAN_QUALITY * B + b] = MEAN(ACC_SUM_R, ACC_ACTIVE);
+            V[BS_M_MEAN_CONFIDENCE * B + b] = MEAN(ACC_SUM_CONF, ACC_ACTIVE);
+            V[BS_M_MEAN_BENEVOLENCE * B + b] = MEAN(ACC_SUM_BENEV, ACC_ACTIVE);
+            V[BS_M_MEAN_DISCLOSURE * B + b] = MEAN(ACC_SUM_D, ACC_ACTIVE);
+            V[BS_M_MEAN_REVENGE * B + b] = MEAN(ACC_SUM_REVENGE, ACC_EVER);
+            V[BS_M_MEAN_AVOIDANCE * B + b] = MEAN(ACC_SUM_AVOID, ACC_EVER);
+            V[BS_M_MEAN_SHAME * B + b] = MEAN(ACC_SUM_SHAME, ACC_FORMER);
+            V[BS_M_FORMER_CUSTOMERS * B + b] = CNT(ACC_FORMER);
+#undef CNT
+#undef SUM
+#undef MEAN
+        }
+    }
+    double N = (double)run->N;
+    s->market[BS_MK_PURCHASES] = (double)mkt[MKT_PURCHASES];
+    s->market[BS_MK_NO_PURCHASE] = (double)mkt[MKT_NO_PURCHASE];
+    s->market[BS_MK_MEAN_DISTRUST] = (double)mkt[MKT_SUM_DISTRUST] / BS_FIXED_ONE / N;
+    s->market[BS_MK_WILLING_LOCATION] = (double)mkt[MKT_LOCATION] / N;
+    s->market[BS_MK_WILLING_BROWSING] = (double)mkt[MKT_BROWSING] / N;
+}
+
+/* ---- public API --------------------------------------------------------------- */
+
+#define CTX_ARRAYS(X)                                                                          \
+    X(breach) X(breach_reach) X(breach_kind) X(notify) X(betrayal) X(act) X(failure)           \
+    X(recovery) X(recovery_delay) X(response) X(response_delay) X(forced_exit) X(win_back)
+
+bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
+{
+    bs_run *run = calloc(1, sizeof *run);
+    if (!run) return fail_alloc(NULL, err, "the run");
+    run->sc = *sc;
+    run->threads = threads > 0 ? threads : omp_get_max_threads();
+    run->K = sc->slots;
+    run->B = sc->n_brands;
+    run->N = sc->consumers;
+    const int B = run->B;
+    if (state_alloc(&run->st, run->N, run->K, &run->bytes_per_consumer))
+        return fail_alloc(run, err, "consumer state");
+#define CALLOC(f)                                                                              \
+    run->ctx.f = calloc((size_t)B, sizeof *run->ctx.f);                                        \
+    if (!run->ctx.f) return fail_alloc(run, err, "step context");
+    CTX_ARRAYS(CALLOC)
+#undef CALLOC
+    run->accum = calloc((size_t)run->threads, sizeof *run->accum);
+    if (!run->accum) return fail_alloc(run, err, "accumulators");
+    for (int th = 0; th < run->threads; th++) {
+        run->accum[th].acc = calloc((size_t)BS_SEG_COUNT * NACC * B, sizeof(int64_t));
+        if (!run->accum[th].acc) return fail_alloc(run, err, "accumulators");
+    }
+    run->stats.n_brands = B;
+    run->stats.v = calloc((size_t)BS_SEG_COUNT * BS_M_COUNT * B, sizeof(double));
+    run->appeal_cdf = malloc((size_t)B * sizeof(double));
+    if (!run->stats.v || !run->appeal_cdf) return fail_alloc(run, err, "aggregates");
+    double acc = 0;
+    for (int b = 0; b < B; b++) run->appeal_cdf[b] = acc += sc->brands[b].appeal + 1e-9;
+    if (build_schedule(run)) return fail_alloc(run, err, "the schedule");
+
+    const int64_t N = run->N;
+#pragma omp parallel for schedule(static) num_threads(run->threads)
+    for (int64_t i = 0; i < N; i++) init_consumer(run, i);
+    return run;
+}
+
+void bs_run_free(bs_run *run)
+{
+    if (!run) return;
+    state_free(&run->st);
+#define FREE(f) free(run->ctx.f);
+    CTX_ARRAYS(FREE)
+#undef FREE
+    if (run->accum)
+        for (int th = 0; th < run->threads; th++) free(run->accum[th].acc);
+    free(run->accum);
+    free(run->stats.v);
+    free(run->appeal_cdf);
+    free(run->actions);
+    free(run->events);
+    free(run);
+}
+
+bs_status bs_run_step(bs_run *run, bs_error *err)
+{
+    if (run->t >= run->sc.steps) {
+        snprintf(err->msg, sizeof err->msg, "run is finished after %d steps", run->t);
+        err->status = BS_ERR_RUNTIME;
+        return BS_ERR_RUNTIME;
+    }
+    build_context(run);
+    bs_step_consumers(run);
+    reduce_stats(run);
+    run->t++;
+    return BS_OK;
+}
+
+int bs_run_steps_done(const bs_run *run) { return run->t; }
+const bs_stats *bs_run_stats(const bs_run *run) { return &run->stats; }
+double bs_run_bytes_per_consumer(const bs_run *run) { return run->bytes_per_consumer; }
+const bs_scenario *bs_run_scenario(const bs_run *run) { return &run->sc; }
+
+const bs_event *bs_run_events(const bs_run *run, int *count)
+{
+    *count = run->n_events;
+    return run->events;
+}

@@ -1,0 +1,412 @@
+/*
+ * step.c: one step of the market, every consumer in parallel (MODEL.md
+ * "What happens in a step"): hear, appraise, feel, act, choose, update.
+ *
+ * Each consumer reads last step's state, its own stream of random numbers
+ * (seed, consumer, step) and the step's context (built serially in run.c),
+ * and writes only its own slots, its own outbox and its thread's
+ * accumulators. No locks, no atomics, no allocation: the result is the same
+ * for any number of threads.
+ */
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "core/mechanisms.h"
+#include "core/network.h"
+#include "core/rng.h"
+#include "core/run.h"
+
+/* Where a slot's numbers go: the whole market and the three segmentations. */
+typedef struct {
+    int64_t *acc;
+    int B;
+} sink;
+
+static inline void add(const sink *k, int seg_strength, int seg_privacy, int seg_norm, int a,
+                       int b, int64_t v)
+{
+    const int64_t stride = (int64_t)NACC * k->B;
+    int64_t off = (int64_t)a * k->B + b;
+    k->acc[off] += v;
+    k->acc[seg_strength * stride + off] += v;
+    k->acc[seg_privacy * stride + off] += v;
+    k->acc[seg_norm * stride + off] += v;
+}
+
+static inline int64_t fixed(double x)
+{
+    return (int64_t)(x * BS_FIXED_ONE);
+}
+
+static inline float f01(double x)
+{
+    return (float)bs_clamp01(x);
+}
+
+/* Standard normal from two uniforms (Box-Muller, one of the pair). */
+static inline double gaussian(bs_rng *r)
+{
+    double u1 = bs_rng_uniform(r), u2 = bs_rng_uniform(r);
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+/* End an active relationship: the consumer becomes a former customer. Shame
+ * comes from self-relevance (F9); a clean break marks the consumer as helped
+ * to move on (F10). */
+static inline void exit_slot(const bs_run *run, size_t s, int b)
+{
+    bs_state *st = (bs_state *)&run->st;
+    st->status[s] = SLOT_EXITED;
+    st->shame[s] = f01(bs_exit_shame(&run->sc.model, st->S[s]));
+    if (run->sc.brands[b].exit_policy == BS_EXIT_CLEAN_BREAK) st->flags[s] |= FLAG_MOVED_ON;
+}
+
+/* Choose the slot a new relationship takes: an empty one, else the former
+ * relationship with the least drive left, else the weakest active one. */
+static inline int slot_for_new(const bs_state *st, size_t base, int K)
+{
+    int best = 0;
+    double best_score = 1e9;
+    for (int k = 0; k < K; k++) {
+        size_t s = base + (size_t)k;
+        double score = st->status[s] == SLOT_EMPTY    ? -1.0
+                       : st->status[s] == SLOT_EXITED ? st->shame[s] + st->revenge[s]
+                                                      : 1.0 + st->R[s];
+        if (score < best_score) { best_score = score; best = k; }
+    }
+    return best;
+}
+
+static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
+{
+    const bs_scenario *sc = &run->sc;
+    const bs_model *m = &sc->model;
+    const bs_context *c = &run->ctx;
+    bs_state *st = (bs_state *)&run->st;
+    const int K = run->K, t = run->t;
+    const size_t base = (size_t)i * (size_t)K;
+    const int seg = st->segment[i];
+    const int norm = SEG_NORM(seg);
+    const int seg_privacy = BS_SEG_FUNDAMENTALIST + SEG_PRIVACY(seg);
+    const int seg_norm = BS_SEG_COMMUNAL + norm;
+    const double grudge = st->grudge[i];
+    double distrust = st->distrust[i];
+    bs_rng r;
+    bs_rng_init(&r, sc->seed, BS_RNG_STEP, (uint64_t)i, (uint32_t)t);
+    double betrayal_in[BS_MAX_SLOTS] = {0};
+    const sink sk = {ac->acc, run->B};
+
+    /* 0. before the first shock, strength segments follow R; then freeze (R0) */
+    if (t <= run->reference_step)
+        for (int k = 0; k < K; k++) {
+            size_t s = base + (size_t)k;
+            if (st->status[s] != SLOT_ACTIVE) continue;
+            st->R0[s] = st->R[s];
+            st->flags[s] = (uint8_t)((st->flags[s] & ~FLAG_STRONG) |
+                                     (st->R[s] >= m->strong_threshold ? FLAG_STRONG : 0));
+        }
+
+    /* 1. hear: last step's complaints from the sources this consumer follows */
+    if (sc->network.kind != BS_NET_NONE) {
+        const int16_t *wom_in = st->wom[t & 1];
+        const double hit = m->wom_impact * st->wom_susceptibility[i];
+        for (int l = 0; l < sc->network.degree; l++) {
+            int64_t j = bs_network_source(&sc->network, sc->seed, run->N, i, l);
+            int w = wom_in[j];
+            if (w < 0) continue;
+            for (int k = 0; k < K; k++) {
+                size_t s = base + (size_t)k;
+                if (st->brand[s] == w && st->status[s] == SLOT_ACTIVE) {
+                    st->conf[s] = f01(st->conf[s] - hit);
+                    st->benev[s] = f01(st->benev[s] - hit);
+                }
+            }
+        }
+    }
+
+    /* 2. appraise this step's shocks and the brands' responses */
+    if (c->any) {
+        int heard = c->news_reach > 0 && bs_rng_bernoulli(&r, c->news_reach);
+        if (heard) /* F2: a breach anywhere makes the whole category look unsafe */
+            distrust = bs_clamp01(distrust + m->spillover * sqrt(c->news_size) * (1 - distrust));
+        for (int k = 0; k < K; k++) {
+            size_t s = base + (size_t)k;
+            int b = st->brand[s];
+            if (st->status[s] == SLOT_EXITED && c->win_back[b]) { /* F10: reopens the wound */
+                st->shame[s] = f01(st->shame[s] + m->win_back_sting * st->S[s] * (1 - st->shame[s]));
+                continue;
+            }
+            if (st->status[s] != SLOT_ACTIVE) continue;
+            const double R = st->R[s];
+            const int clarified = (st->flags[s] & FLAG_CLARIFIED) != 0;
+            if (c->breach[b] > 0) {
+                if (c->notify[b] || bs_rng_bernoulli(&r, c->breach_reach[b])) { /* F1, F5 */
+                    st->R0[s] = (float)R;
+                    double v = bs_breach_violation(m, c->breach[b], c->breach_kind[b], norm,
+                                                   st->D[s], R);
+                    st->conf[s] = f01(st->conf[s] - m->breach_confidence_hit * v);
+                    st->benev[s] = f01(st->benev[s] - m->breach_benevolence_hit * v);
+                    betrayal_in[k] += v;
+                }
+            } else if (heard) { /* seed 000: relief that one's own retailer was spared */
+                st->benev[s] = f01(st->benev[s] + m->relief * (1 - st->benev[s]));
+            }
+            if (c->betrayal[b] > 0) { /* F5, F11, F12 */
+                st->R0[s] = (float)R;
+                double f = bs_betrayal_felt(m, c->betrayal[b], c->act[b], norm, clarified, R);
+                st->benev[s] = f01(st->benev[s] - 0.5 * f);
+                betrayal_in[k] += f;
+            }
+            if (c->failure[b] > 0 && bs_rng_bernoulli(&r, c->failure[b])) { /* F8 */
+                st->R0[s] = (float)R;
+                st->flags[s] |= FLAG_FAILED;
+                st->conf[s] = f01(st->conf[s] - 0.1);
+                betrayal_in[k] += m->failure_betrayal;
+            }
+            if (c->recovery[b] && (st->flags[s] & FLAG_FAILED)) {
+                st->flags[s] &= (uint8_t)~FLAG_FAILED;
+                if (c->recovery[b] == BS_RECOVERY_POOR) /* F8: the double deviation */
+                    betrayal_in[k] +=
+                        m->double_deviation * bs_closeness_factor(m, clarified, st->R0[s]);
+                else { /* a good recovery works like compensation, late ones less (F8) */
+                    double e = bs_response_effect(m, BS_RESPONSE_COMPENSATION,
+                                                  c->recovery_delay[b], st->R0[s]);
+                    st->betrayal[s] = f01(st->betrayal[s] * (1 - e));
+                    st->revenge[s] = f01(st->revenge[s] * (1 - e));
+                }
+            }
+            if (c->response[b]) { /* F3, F7 */
+                double e = bs_response_effect(m, c->response[b], c->response_delay[b], st->R0[s]);
+                st->betrayal[s] = f01(st->betrayal[s] * (1 - e));
+                st->revenge[s] = f01(st->revenge[s] * (1 - e));
+                if (c->response[b] == BS_RESPONSE_TRANSPARENCY_CONTROL)
+                    st->benev[s] = f01(st->benev[s] + e * (1 - st->benev[s]));
+            }
+            if (c->forced_exit[b] > 0 && bs_rng_bernoulli(&r, c->forced_exit[b])) { /* F9 */
+                st->R0[s] = (float)R;
+                exit_slot(run, s, b);
+                add(&sk, (st->flags[s] & FLAG_STRONG) ? BS_SEG_STRONG : BS_SEG_WEAK, seg_privacy,
+                    seg_norm, ACC_EXITS, b, 1);
+            }
+        }
+    }
+
+    /* 3. feel (F6, F7, F10) */
+    double best_active_R = 0;
+    for (int k = 0; k < K; k++) {
+        size_t s = base + (size_t)k;
+        if (st->status[s] == SLOT_ACTIVE && st->R[s] > best_active_R) best_active_R = st->R[s];
+    }
+    for (int k = 0; k < K; k++) {
+        size_t s = base + (size_t)k;
+        if (st->status[s] == SLOT_EMPTY) continue;
+        double bet = bs_clamp01(st->betrayal[s] * (1 - m->betrayal_memory) + betrayal_in[k]);
+        st->betrayal[s] = (float)bet;
+        st->revenge[s] = (float)bs_revenge_next(m, st->revenge[s], st->R0[s], grudge, betrayal_in[k]);
+        if (st->status[s] == SLOT_ACTIVE)
+            st->avoid[s] = (float)bs_avoid_next(m, st->avoid[s], st->R0[s], bet);
+        else {
+            double new_R = best_active_R + ((st->flags[s] & FLAG_MOVED_ON) ? m->clean_break_boost : 0);
+            st->shame[s] = (float)bs_shame_next(m, st->shame[s], new_R);
+        }
+    }
+
+    /* 4. act: revenge acts, exit (F1, F6, F8, F9) */
+    int wom_brand = -1;
+    double wom_level = 0;
+    for (int k = 0; k < K; k++) {
+        size_t s = base + (size_t)k;
+        if (st->status[s] == SLOT_EMPTY) continue;
+        const int b = st->brand[s];
+        const int seg_strength = (st->flags[s] & FLAG_STRONG) ? BS_SEG_STRONG : BS_SEG_WEAK;
+        const double rv = st->revenge[s];
+        if (rv > m->act_threshold) {
+            if (bs_rng_bernoulli(&r, bs_act_probability(m, m->p_wom, rv))) {
+                add(&sk, seg_strength, seg_privacy, seg_norm, ACC_WOM, b, 1);
+                if (rv > wom_level) { wom_level = rv; wom_brand = b; }
+            }
+            if (st->status[s] == SLOT_ACTIVE &&
+                bs_rng_bernoulli(&r, bs_act_probability(m, m->p_withhold, rv))) {
+                add(&sk, seg_strength, seg_privacy, seg_norm, ACC_WITHHOLD, b, 1);
+                st->D[s] = f01(st->D[s] * (1 - m->withhold_amount));
+                for (int j = 0; j < K; j++)
+                    if (j != k && st->status[base + (size_t)j] == SLOT_ACTIVE)
+                        st->D[base + j] = f01(st->D[base + j] *
+                                              (1 - m->withhold_amount * m->withhold_spill));
+            }
+            if (bs_rng_bernoulli(&r, bs_act_probability(m, m->p_antibrand, rv)))
+                add(&sk, seg_strength, seg_privacy, seg_norm, ACC_ANTIBRAND, b, 1);
+        }
+        if (st->status[s] == SLOT_EXITED && st->shame[s] > 0 &&
+            bs_rng_bernoulli(&r, m->p_antibrand_exit * st->shame[s])) /* F9: shame drives it */
+            add(&sk, seg_strength, seg_privacy, seg_norm, ACC_ANTIBRAND, b, 1);
+        if (st->status[s] == SLOT_ACTIVE && st->avoid[s] > m->exit_threshold) {
+            exit_slot(run, s, b);
+            add(&sk, seg_strength, seg_privacy, seg_norm, ACC_EXITS, b, 1);
+        }
+    }
+    st->wom[(t + 1) & 1][i] = (int16_t)wom_brand;
+
+    /* 5. choose: multinomial logit over brands held and not avoided, one
+     *    discovered brand, and buying nothing (F2: distrust favours it) */
+    const int last = st->last_brand[i];
+    int bought_slot = -1, bought_brand = -1;
+    if (bs_rng_bernoulli(&r, m->purchase_rate)) {
+        double U[BS_MAX_SLOTS + 2];
+        int cand_slot[BS_MAX_SLOTS + 2], cand_brand[BS_MAX_SLOTS + 2], n = 0;
+        const double ps = st->price_sensitivity[i];
+        for (int k = 0; k < K; k++) {
+            size_t s = base + (size_t)k;
+            if (st->status[s] != SLOT_ACTIVE || st->avoid[s] >= m->avoid_threshold) continue;
+            const int b = st->brand[s];
+            const bs_brand *br = &sc->brands[b];
+            double trust = 0.5 * (st->conf[s] + st->benev[s]);
+            double pv = bs_personalization_value(br->personalization, br->relevance, st->D[s],
+                                                 trust, br->control);
+            double creepy = br->personalization * bs_creepiness(br->personalization, st->D[s], trust);
+            U[n] = m->beta_quality * br->quality - m->beta_price * ps * br->price +
+                   m->beta_relationship * st->R[s] + m->beta_trust * trust +
+                   m->beta_personalization * pv - m->beta_creepy * creepy +
+                   (b == last ? m->beta_habit : 0);
+            cand_slot[n] = k;
+            cand_brand[n++] = b;
+        }
+        if (bs_rng_bernoulli(&r, m->discovery_rate)) {
+            int b = (int)bs_rng_below(&r, (uint32_t)run->B), held = 0;
+            for (int k = 0; k < K; k++)
+                held |= st->status[base + k] != SLOT_EMPTY && st->brand[base + k] == b;
+            if (!held) {
+                const bs_brand *br = &sc->brands[b];
+                U[n] = m->beta_quality * br->quality - m->beta_price * ps * br->price +
+                       m->beta_relationship * m->new_relationship_quality +
+                       m->beta_trust * br->appeal * (1 - distrust);
+                cand_slot[n] = -1;
+                cand_brand[n++] = b;
+            }
+        }
+        U[n] = m->outside_utility + m->beta_distrust * distrust;
+        cand_slot[n] = -2;
+        cand_brand[n++] = -1;
+        double umax = U[0];
+        for (int q = 1; q < n; q++) umax = U[q] > umax ? U[q] : umax;
+        double w[BS_MAX_SLOTS + 2], total = 0;
+        for (int q = 0; q < n; q++) total += w[q] = exp(U[q] - umax);
+        double u = bs_rng_uniform(&r) * total;
+        int pick = n - 1;
+        for (int q = 0; q < n; q++) {
+            if (u < w[q]) { pick = q; break; }
+            u -= w[q];
+        }
+        if (cand_slot[pick] == -2) {
+            ac->mkt[MKT_NO_PURCHASE]++;
+        } else {
+            bought_brand = cand_brand[pick];
+            bought_slot = cand_slot[pick];
+            if (bought_slot == -1) { /* a new relationship begins */
+                const bs_brand *br = &sc->brands[bought_brand];
+                bought_slot = slot_for_new(st, base, K);
+                size_t s = base + (size_t)bought_slot;
+                st->brand[s] = (int16_t)bought_brand;
+                st->status[s] = SLOT_ACTIVE;
+                st->flags[s] = br->clarifies ? FLAG_CLARIFIED : 0;
+                st->tenure[s] = 0;
+                st->R[s] = st->R0[s] = (float)m->new_relationship_quality;
+                st->conf[s] = (float)(0.5 * br->quality + 0.25);
+                st->benev[s] = f01(0.5 * (1 - distrust));
+                st->S[s] = st->D[s] = 0;
+                st->betrayal[s] = st->revenge[s] = st->avoid[s] = st->shame[s] = 0;
+            }
+        }
+    }
+
+    /* 6. update relationships (MODEL.md step 5) */
+    const double base_willing = 1.0 - st->concern[i];
+    for (int k = 0; k < K; k++) {
+        size_t s = base + (size_t)k;
+        if (st->status[s] != SLOT_ACTIVE) continue;
+        const int b = st->brand[s];
+        const bs_brand *br = &sc->brands[b];
+        if (k == bought_slot) {
+            double q = br->quality + m->quality_noise * gaussian(&r);
+            double irritation = 0;
+            if (bs_rng_bernoulli(&r, br->personalization * (1 - br->relevance))) { /* C3 */
+                irritation = m->irrelevance_irritation;
+                st->avoid[s] = f01(st->avoid[s] + 0.1 * irritation * (1 - st->avoid[s]));
+            }
+            double sat = bs_clamp01(q - irritation);
+            st->R[s] = f01(st->R[s] + m->learning_rate * (sat * (1 - st->betrayal[s]) - st->R[s]));
+            st->conf[s] = f01(st->conf[s] + m->trust_rate * (bs_clamp01(q) - st->conf[s]));
+            double target = bs_benevolence_target(br->transparency, br->control, br->norm, norm);
+            st->benev[s] = f01(st->benev[s] + m->trust_rate * (target - st->benev[s]));
+            if (st->tenure[s] < UINT16_MAX) st->tenure[s]++;
+            st->S[s] = f01(st->S[s] + m->self_brand_rate * st->self_relevance[i] * st->R[s] *
+                                          (1 - st->S[s]));
+        } else {
+            st->R[s] = (float)(st->R[s] * (1 - m->forgetting));
+        }
+        double willing = bs_willingness(m, base_willing, st->R[s], st->benev[s], br->transparency,
+                                        br->control, distrust) *
+                         (1 - st->betrayal[s]);
+        st->D[s] = f01(st->D[s] + m->disclosure_rate * (willing - st->D[s]));
+    }
+    distrust *= 1 - m->distrust_decay;
+    st->distrust[i] = (float)distrust;
+
+    /* 7. record: loyalty, defection and every slot's state */
+    if (bought_brand >= 0) {
+        size_t s = base + (size_t)bought_slot;
+        int seg_strength = (st->flags[s] & FLAG_STRONG) ? BS_SEG_STRONG : BS_SEG_WEAK;
+        add(&sk, seg_strength, seg_privacy, seg_norm, ACC_PURCHASES, bought_brand, 1);
+        ac->mkt[MKT_PURCHASES]++;
+        if (last == bought_brand)
+            add(&sk, seg_strength, seg_privacy, seg_norm, ACC_REPEAT, bought_brand, 1);
+        else if (last >= 0) {
+            add(&sk, seg_strength, seg_privacy, seg_norm, ACC_DEF_OUT, last, 1);
+            add(&sk, seg_strength, seg_privacy, seg_norm, ACC_DEF_IN, bought_brand, 1);
+        }
+        st->last_brand[i] = (int16_t)bought_brand;
+    }
+    for (int k = 0; k < K; k++) {
+        size_t s = base + (size_t)k;
+        if (st->status[s] == SLOT_EMPTY) continue;
+        const int b = st->brand[s];
+        const int g = (st->flags[s] & FLAG_STRONG) ? BS_SEG_STRONG : BS_SEG_WEAK;
+        add(&sk, g, seg_privacy, seg_norm, ACC_EVER, b, 1);
+        add(&sk, g, seg_privacy, seg_norm, ACC_SUM_REVENGE, b, fixed(st->revenge[s]));
+        add(&sk, g, seg_privacy, seg_norm, ACC_SUM_AVOID, b, fixed(st->avoid[s]));
+        if (st->betrayal[s] > m->betrayed_threshold) add(&sk, g, seg_privacy, seg_norm, ACC_BETRAYED, b, 1);
+        if (st->status[s] == SLOT_ACTIVE) {
+            add(&sk, g, seg_privacy, seg_norm, ACC_ACTIVE, b, 1);
+            if (st->avoid[s] >= m->avoid_threshold) add(&sk, g, seg_privacy, seg_norm, ACC_AVOIDING, b, 1);
+            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_R, b, fixed(st->R[s]));
+            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_CONF, b, fixed(st->conf[s]));
+            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_BENEV, b, fixed(st->benev[s]));
+            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_D, b, fixed(st->D[s]));
+        } else {
+            add(&sk, g, seg_privacy, seg_norm, ACC_FORMER, b, 1);
+            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_SHAME, b, fixed(st->shame[s]));
+        }
+    }
+    ac->mkt[MKT_SUM_DISTRUST] += fixed(distrust);
+    double w0 = base_willing - distrust; /* C2: willingness before any relationship */
+    ac->mkt[MKT_LOCATION] += w0 >= sc->population.location_threshold;
+    ac->mkt[MKT_BROWSING] += w0 >= sc->population.browsing_threshold;
+}
+
+void bs_step_consumers(bs_run *run)
+{
+    const int64_t N = run->N;
+    const size_t n_acc = (size_t)BS_SEG_COUNT * NACC * (size_t)run->B;
+    /* zero every thread's accumulators here: OpenMP may give fewer threads */
+    for (int th = 0; th < run->threads; th++) {
+        memset(run->accum[th].acc, 0, n_acc * sizeof *run->accum[th].acc);
+        memset(run->accum[th].mkt, 0, sizeof run->accum[th].mkt);
+    }
+#pragma omp parallel num_threads(run->threads)
+    {
+        bs_accum *ac = &run->accum[omp_get_thread_num()];
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < N; i++) consumer_step(run, i, ac);
+    }
+}

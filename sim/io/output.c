@@ -1,0 +1,829 @@
+/*
+ * output.c: the HDF5 writer of one run, the only place brandsim writes HDF5.
+ *
+ * bs_output_open() creates PATH.partial and lays out every dataset for the
+ * whole run; bs_output_write_step() buffers one row per step and writes a
+ * chunk of rows at a time; bs_output_finish() adds events and provenance,
+ * closes the file and only then renames it to PATH. Any failure removes the
+ * partial file. The layout is documented in docs/OUTPUT.md.
+ *
+ * Reproducibility: no object carries a timestamp, and everything that varies
+ * between two runs of the same scenario and seed lives in /provenance.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "io/output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hdf5.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+    CHUNK_ROWS = 64,   /* time steps per chunk of a time series */
+    COLUMN_CHUNK = 4096, /* rows per chunk of /brands and /events datasets */
+    KIND_MAX = (int)sizeof(((bs_event *)0)->kind),
+    ENUM_NAME_MAX = 256, /* longest value name of an enumerated brand parameter */
+    WHY_MAX = 200,       /* bytes of a failure's reason */
+};
+
+struct bs_output {
+    char *path, *partial;
+    int created;  /* partial file was created by us */
+    hid_t file;
+    hid_t series[BS_SEG_COUNT][BS_M_COUNT]; /* [BS_SEG_ALL]: /timeseries/brand */
+    hid_t market[BS_MK_COUNT];
+    hid_t step_ds, day_ds;
+    int steps, n_brands, chunk_rows;
+    double step_days;
+    int done, buffered; /* steps received; of those, rows still in buf */
+    size_t row_len;     /* BS_SEG_COUNT * BS_M_COUNT * n_brands + BS_MK_COUNT */
+    double *buf;        /* chunk_rows x row_len: st->v, then st->market */
+    char (*names)[BS_NAME_MAX]; /* brand names, for /events/brand_name */
+    char why[WHY_MAX];  /* reason of the first failure ("" if none) */
+};
+
+/* ---- errors ---------------------------------------------------------------- */
+
+static bs_status vfail(bs_error *err, const char *reason, const char *fmt, va_list ap)
+{
+    if (!err)
+        return BS_ERR_RUNTIME;
+    err->status = BS_ERR_RUNTIME;
+    int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    if (reason && n >= 0 && (size_t)n < sizeof err->msg)
+        snprintf(err->msg + n, sizeof err->msg - (size_t)n, ": %s", reason);
+    return BS_ERR_RUNTIME;
+}
+
+/* Fill err with the formatted message; returns BS_ERR_RUNTIME. */
+static bs_status fail(bs_error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bs_status s = vfail(err, NULL, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* Keeps the innermost HDF5 error of a stack in buf (WHY_MAX bytes): the OS error it met
+   ("errno = N" in its text), else its text. */
+static herr_t innermost(unsigned n, const H5E_error2_t *e, void *buf)
+{
+    const char *desc = e->desc ? e->desc : "";
+    const char *p = strstr(desc, "errno = ");
+    int code = 0;
+    if (n != 0)
+        return 0;
+    if (p && sscanf(p, "errno = %d", &code) == 1 && code > 0)
+        snprintf(buf, WHY_MAX, "%s", strerror(code));
+    else if (*desc)
+        snprintf(buf, WHY_MAX, "%s", desc);
+    else
+        H5Eget_msg(e->min_num, NULL, buf, WHY_MAX);
+    return 0;
+}
+
+/* HDF5's automatic error handler while this module runs: prints nothing, keeps the first
+   failure's reason in o->why (HDF5 clears its stack at the next call, e.g. a cleanup). */
+static herr_t remember_error(hid_t stack, void *data)
+{
+    bs_output *o = data;
+    if (!o->why[0])
+        H5Ewalk2(stack, H5E_WALK_UPWARD, innermost, o->why);
+    return 0;
+}
+
+/* Send HDF5 errors to o's reason, or (NULL) nowhere: HDF5 never prints. */
+static void errors_to(bs_output *o)
+{
+    H5Eset_auto2(H5E_DEFAULT, o ? remember_error : NULL, o);
+}
+
+/* Fill err with "MESSAGE: REASON", REASON being the first failure's (o->why), and
+   forget it. */
+static bs_status h5_fail(bs_output *o, bs_error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bs_status s = vfail(err, o->why[0] ? o->why : "unknown HDF5 error", fmt, ap);
+    va_end(ap);
+    o->why[0] = '\0';
+    return s;
+}
+
+/* ---- small HDF5 helpers (return < 0 on failure) ------------------------------ */
+
+/* A UTF-8 string type: variable length if size is 0, else fixed, null padded. */
+static hid_t str_type(size_t size)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0)
+        return t;
+    if (H5Tset_size(t, size ? size : H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0
+        || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0) {
+        H5Tclose(t);
+        return H5I_INVALID_HID;
+    }
+    return t;
+}
+
+static herr_t attr_write(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const void *value)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = space < 0 ? H5I_INVALID_HID
+                        : H5Acreate2(obj, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, mtype, value);
+    if (a >= 0 && H5Aclose(a) < 0)
+        rc = -1;
+    if (space >= 0)
+        H5Sclose(space);
+    return rc;
+}
+
+static herr_t attr_str(hid_t obj, const char *name, const char *value)
+{
+    hid_t t = str_type(0);
+    const char *v = value ? value : "";
+    herr_t rc = t < 0 ? -1 : attr_write(obj, name, t, t, &v);
+    if (t >= 0)
+        H5Tclose(t);
+    return rc;
+}
+
+static herr_t attr_int(hid_t obj, const char *name, int value)
+{
+    return attr_write(obj, name, H5T_STD_I32LE, H5T_NATIVE_INT, &value);
+}
+
+static herr_t attr_double(hid_t obj, const char *name, double value)
+{
+    return attr_write(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
+}
+
+static herr_t describe(hid_t obj, const char *units, const char *desc, const char *dims)
+{
+    if (attr_str(obj, "units", units) < 0 || attr_str(obj, "description", desc) < 0)
+        return -1;
+    return dims ? attr_str(obj, "dims", dims) : 0;
+}
+
+static hid_t group_create(hid_t loc, const char *name)
+{
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    hid_t g = H5I_INVALID_HID;
+    if (gcpl >= 0 && H5Pset_obj_track_times(gcpl, 0) >= 0)
+        g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    if (gcpl >= 0)
+        H5Pclose(gcpl);
+    return g;
+}
+
+/* No timestamps; chunked by `chunk` rows (all columns) with shuffle and deflate
+   unless the dataset is empty, which HDF5 can only store contiguous. */
+static herr_t set_layout(hid_t dcpl, int rank, const hsize_t *dims, hsize_t chunk)
+{
+    hsize_t cdims[2] = {chunk, rank > 1 ? dims[1] : 0};
+    if (H5Pset_obj_track_times(dcpl, 0) < 0)
+        return -1;
+    if (dims[0] == 0 || (rank > 1 && dims[1] == 0))
+        return 0;
+    if (H5Pset_chunk(dcpl, rank, cdims) < 0 || H5Pset_shuffle(dcpl) < 0
+        || H5Pset_deflate(dcpl, 4) < 0)
+        return -1;
+    return 0;
+}
+
+/* A dataset of rank 1 or 2. Its chunk cache is off: whole chunks are written at once. */
+static hid_t dataset_create(hid_t loc, const char *name, hid_t type, int rank,
+                            const hsize_t *dims, hsize_t chunk)
+{
+    hid_t space = H5Screate_simple(rank, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    hid_t ds = H5I_INVALID_HID;
+    if (space >= 0 && dcpl >= 0 && dapl >= 0 && set_layout(dcpl, rank, dims, chunk) >= 0
+        && H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0,
+                              H5D_CHUNK_CACHE_W0_DEFAULT) >= 0)
+        ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, dapl);
+    if (dapl >= 0)
+        H5Pclose(dapl);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    return ds;
+}
+
+/* A whole 1-D dataset of n values, written at once, with its attributes. */
+static herr_t write_column(hid_t loc, const char *name, hid_t ftype, hid_t mtype, size_t n,
+                           const void *data, const char *units, const char *desc)
+{
+    hsize_t dims[1] = {n};
+    hid_t ds = dataset_create(loc, name, ftype, 1, dims, n < COLUMN_CHUNK ? n : COLUMN_CHUNK);
+    herr_t rc = ds < 0 ? -1 : describe(ds, units, desc, NULL);
+    if (rc >= 0 && n > 0)
+        rc = H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+    if (ds >= 0 && H5Dclose(ds) < 0)
+        rc = -1;
+    return rc;
+}
+
+/* A 1-D dataset of fixed-length strings, as long as the longest (at most maxlen). */
+static herr_t write_strings(bs_output *o, hid_t loc, const char *name, const char *const *s,
+                            size_t n, size_t maxlen, const char *units, const char *desc)
+{
+    size_t size = 1;
+    for (size_t i = 0; i < n; i++)
+        if (strnlen(s[i], maxlen) > size)
+            size = strnlen(s[i], maxlen);
+    char *packed = calloc(n ? n : 1, size);
+    hid_t t = packed ? str_type(size) : H5I_INVALID_HID;
+    if (!packed)
+        snprintf(o->why, sizeof o->why, "out of memory");
+    for (size_t i = 0; packed && i < n; i++)
+        memcpy(packed + i * size, s[i], strnlen(s[i], size));
+    herr_t rc = t < 0 ? -1 : write_column(loc, name, t, t, n, packed, units, desc);
+    if (t >= 0)
+        H5Tclose(t);
+    free(packed);
+    return rc;
+}
+
+/* ---- layout ------------------------------------------------------------------- */
+
+static herr_t write_root_attrs(hid_t f, const bs_scenario *sc, const char *yaml,
+                               const char *overrides)
+{
+    uint64_t seed = sc->seed;
+    int64_t consumers = sc->consumers;
+    char name[BS_NAME_MAX + 1] = "";
+    memcpy(name, sc->name, strnlen(sc->name, BS_NAME_MAX));
+    if (attr_int(f, "format_version", BS_OUTPUT_FORMAT_VERSION) < 0
+        || attr_str(f, "scenario", yaml) < 0 || attr_str(f, "overrides", overrides) < 0
+        || attr_write(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &seed) < 0
+        || attr_str(f, "scenario_name", name) < 0
+        || attr_write(f, "consumers", H5T_STD_I64LE, H5T_NATIVE_INT64, &consumers) < 0
+        || attr_int(f, "steps", sc->steps) < 0 || attr_double(f, "step_days", sc->step_days) < 0
+        || attr_int(f, "n_brands", sc->n_brands) < 0)
+        return -1;
+    return 0;
+}
+
+static herr_t create_axes(bs_output *o, hid_t ts)
+{
+    hsize_t dims[1] = {(hsize_t)o->steps};
+    o->step_ds = dataset_create(ts, "step", H5T_STD_I32LE, 1, dims, o->chunk_rows);
+    if (o->step_ds < 0 || describe(o->step_ds, "steps", "step index, from 0", NULL) < 0)
+        return -1;
+    o->day_ds = dataset_create(ts, "day", H5T_IEEE_F64LE, 1, dims, o->chunk_rows);
+    if (o->day_ds < 0
+        || describe(o->day_ds, "days",
+                    "simulated day at the end of the step: (step + 1) * step_days", NULL) < 0)
+        return -1;
+    return 0;
+}
+
+/* One group holding a (steps, brands) dataset per brand metric, within segment seg. */
+static herr_t create_metric_group(bs_output *o, hid_t loc, const char *name, bs_segment seg)
+{
+    hsize_t dims[2] = {(hsize_t)o->steps, (hsize_t)o->n_brands};
+    hid_t g = group_create(loc, name);
+    herr_t rc = g < 0 ? -1 : 0;
+    for (int m = 0; rc >= 0 && m < BS_M_COUNT; m++) {
+        const bs_metric_info *mi = bs_metric_get((bs_metric)m);
+        char desc[512];
+        if (seg == BS_SEG_ALL)
+            snprintf(desc, sizeof desc, "%s", mi->description);
+        else
+            snprintf(desc, sizeof desc, "%s, within segment %s", mi->description, name);
+        hid_t ds = dataset_create(g, mi->name, H5T_IEEE_F64LE, 2, dims, o->chunk_rows);
+        o->series[seg][m] = ds;
+        if (ds < 0 || describe(ds, mi->units, desc, "step,brand") < 0)
+            rc = -1;
+    }
+    if (g >= 0 && H5Gclose(g) < 0)
+        rc = -1;
+    return rc;
+}
+
+static herr_t create_segments(bs_output *o, hid_t ts)
+{
+    hid_t g = group_create(ts, "segment");
+    herr_t rc = g < 0 ? -1 : 0;
+    for (int s = 0; rc >= 0 && s < BS_SEG_COUNT; s++)
+        if (s != BS_SEG_ALL)
+            rc = create_metric_group(o, g, bs_segment_name((bs_segment)s), (bs_segment)s);
+    if (g >= 0 && H5Gclose(g) < 0)
+        rc = -1;
+    return rc;
+}
+
+static herr_t create_market(bs_output *o, hid_t ts)
+{
+    hsize_t dims[1] = {(hsize_t)o->steps};
+    hid_t g = group_create(ts, "market");
+    herr_t rc = g < 0 ? -1 : 0;
+    for (int k = 0; rc >= 0 && k < BS_MK_COUNT; k++) {
+        const bs_metric_info *mi = bs_market_metric_get((bs_market_metric)k);
+        o->market[k] = dataset_create(g, mi->name, H5T_IEEE_F64LE, 1, dims, o->chunk_rows);
+        if (o->market[k] < 0 || describe(o->market[k], mi->units, mi->description, NULL) < 0)
+            rc = -1;
+    }
+    if (g >= 0 && H5Gclose(g) < 0)
+        rc = -1;
+    return rc;
+}
+
+static herr_t create_series(bs_output *o)
+{
+    hid_t ts = group_create(o->file, "timeseries");
+    herr_t rc = ts < 0 ? -1 : create_axes(o, ts);
+    if (rc >= 0)
+        rc = create_metric_group(o, ts, "brand", BS_SEG_ALL);
+    if (rc >= 0)
+        rc = create_segments(o, ts);
+    if (rc >= 0)
+        rc = create_market(o, ts);
+    if (ts >= 0 && H5Gclose(ts) < 0)
+        rc = -1;
+    return rc;
+}
+
+/* ---- /brands ------------------------------------------------------------------ */
+
+static const void *brand_field(const bs_scenario *sc, int b, const bs_param *p)
+{
+    return (const char *)&sc->brands[b] + p->offset;
+}
+
+static const char *enum_name(const bs_param *p, int value)
+{
+    for (int i = 0; p->names && p->names[i]; i++)
+        if (i == value)
+            return p->names[i];
+    return NULL;
+}
+
+/* Enumeration values as their names (and string parameters as they are). */
+static herr_t write_param_strings(bs_output *o, hid_t g, const bs_scenario *sc, const bs_param *p)
+{
+    const char *s[BS_MAX_BRANDS];
+    for (int b = 0; b < sc->n_brands; b++) {
+        if (p->type != BS_P_ENUM) {
+            s[b] = brand_field(sc, b, p);
+            continue;
+        }
+        int value = *(const int *)brand_field(sc, b, p);
+        s[b] = enum_name(p, value);
+        if (!s[b]) {
+            snprintf(o->why, sizeof o->why, "brand %d: '%s' = %d is not a known value", b,
+                     p->key, value);
+            return -1;
+        }
+    }
+    size_t maxlen = p->type == BS_P_ENUM ? ENUM_NAME_MAX : p->size ? p->size : BS_NAME_MAX;
+    return write_strings(o, g, p->key, s, (size_t)sc->n_brands, maxlen, p->unit, p->desc);
+}
+
+/* A numeric parameter: each brand's field (`size` bytes) gathered into one column. */
+static herr_t write_param_numbers(hid_t g, const bs_scenario *sc, const bs_param *p, hid_t ftype,
+                                  hid_t mtype, size_t size)
+{
+    unsigned char column[BS_MAX_BRANDS * sizeof(uint64_t)];
+    for (int b = 0; b < sc->n_brands; b++)
+        memcpy(column + (size_t)b * size, brand_field(sc, b, p), size);
+    return write_column(g, p->key, ftype, mtype, (size_t)sc->n_brands, column, p->unit, p->desc);
+}
+
+static herr_t write_param(bs_output *o, hid_t g, const bs_scenario *sc, const bs_param *p)
+{
+    switch (p->type) {
+    case BS_P_REAL:
+        return write_param_numbers(g, sc, p, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, sizeof(double));
+    case BS_P_INT:
+    case BS_P_BOOL:
+        return write_param_numbers(g, sc, p, H5T_STD_I32LE, H5T_NATIVE_INT, sizeof(int));
+    case BS_P_I64:
+        return write_param_numbers(g, sc, p, H5T_STD_I64LE, H5T_NATIVE_INT64, sizeof(int64_t));
+    case BS_P_U64:
+        return write_param_numbers(g, sc, p, H5T_STD_U64LE, H5T_NATIVE_UINT64, sizeof(uint64_t));
+    case BS_P_ENUM:
+    case BS_P_STRING:
+        return write_param_strings(o, g, sc, p);
+    default: /* a brand list is not a property of one brand */
+        return 0;
+    }
+}
+
+static herr_t write_brands(bs_output *o, const bs_scenario *sc)
+{
+    const char *names[BS_MAX_BRANDS];
+    int n = 0;
+    const bs_param *p = bs_params(BS_SECTION_BRAND, &n);
+    hid_t g = group_create(o->file, "brands");
+    for (int b = 0; b < sc->n_brands; b++)
+        names[b] = o->names[b];
+    herr_t rc = g < 0 ? -1
+                      : write_strings(o, g, "name", names, (size_t)sc->n_brands, BS_NAME_MAX, "",
+                                      "brand name; row b is brand index b everywhere");
+    for (int i = 0; rc >= 0 && p && i < n; i++)
+        if (strcmp(p[i].key, "name") != 0)
+            rc = write_param(o, g, sc, &p[i]);
+    if (g >= 0 && H5Gclose(g) < 0)
+        rc = -1;
+    return rc;
+}
+
+/* ---- /events and /provenance ------------------------------------------------- */
+
+static herr_t write_event_strings(bs_output *o, hid_t g, const bs_event *ev, size_t n)
+{
+    const char **s = calloc(n ? n : 1, sizeof *s);
+    herr_t rc = s ? 0 : -1;
+    if (!s)
+        snprintf(o->why, sizeof o->why, "out of memory");
+    for (size_t i = 0; s && i < n; i++)
+        s[i] = ev[i].brand >= 0 && ev[i].brand < o->n_brands ? o->names[ev[i].brand] : "";
+    if (rc >= 0)
+        rc = write_strings(o, g, "brand_name", s, n, BS_NAME_MAX, "",
+                           "name of the brand (empty if the event concerns no single brand)");
+    for (size_t i = 0; s && i < n; i++)
+        s[i] = ev[i].kind;
+    if (rc >= 0)
+        rc = write_strings(o, g, "kind", s, n, KIND_MAX, "",
+                           "what happened: breach:hack, betrayal:fee, response:apology, ...");
+    free(s);
+    return rc;
+}
+
+static herr_t write_event_numbers(bs_output *o, hid_t g, const bs_event *ev, size_t n)
+{
+    int *v = malloc((n ? n : 1) * sizeof *v);
+    double *d = malloc((n ? n : 1) * sizeof *d);
+    herr_t rc = v && d ? 0 : -1;
+    if (rc < 0)
+        snprintf(o->why, sizeof o->why, "out of memory");
+    for (size_t i = 0; rc >= 0 && i < n; i++)
+        v[i] = ev[i].step;
+    if (rc >= 0)
+        rc = write_column(g, "step", H5T_STD_I32LE, H5T_NATIVE_INT, n, v, "steps",
+                          "step at which the event happened, from 0");
+    for (size_t i = 0; rc >= 0 && i < n; i++)
+        v[i] = ev[i].brand;
+    if (rc >= 0)
+        rc = write_column(g, "brand", H5T_STD_I32LE, H5T_NATIVE_INT, n, v, "1",
+                          "brand index into /brands (-1 if none)");
+    for (size_t i = 0; rc >= 0 && i < n; i++)
+        d[i] = ev[i].size;
+    if (rc >= 0)
+        rc = write_column(g, "size", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, n, d, "1",
+                          "breach: share of records; others: severity [0,1]");
+    free(v);
+    free(d);
+    return rc;
+}
+
+static herr_t write_events(bs_output *o, const bs_event *ev, int n)
+{
+    hid_t g = group_create(o->file, "events");
+    herr_t rc = g < 0 ? -1 : write_event_numbers(o, g, ev, (size_t)n);
+    if (rc >= 0)
+        rc = write_event_strings(o, g, ev, (size_t)n);
+    if (g >= 0 && H5Gclose(g) < 0)
+        rc = -1;
+    return rc;
+}
+
+static herr_t write_provenance(hid_t file, const bs_provenance *p)
+{
+    static const bs_provenance none = {0};
+    hid_t g = group_create(file, "provenance");
+    herr_t rc = g < 0 ? -1 : 0;
+    if (!p)
+        p = &none;
+    if (rc < 0 || attr_str(g, "version", p->version) < 0 || attr_int(g, "threads", p->threads) < 0
+        || attr_double(g, "wall_seconds", p->wall_seconds) < 0 || attr_str(g, "host", p->host) < 0
+        || attr_str(g, "started_utc", p->started_utc) < 0
+        || attr_str(g, "command_line", p->command_line) < 0
+        || attr_double(g, "bytes_per_consumer", p->bytes_per_consumer) < 0)
+        rc = -1;
+    if (g >= 0 && H5Gclose(g) < 0)
+        rc = -1;
+    return rc;
+}
+
+/* ---- buffered time series ---------------------------------------------------- */
+
+/* Rows [start, start+n) of the step and day axes. */
+static herr_t write_axes(bs_output *o, hsize_t start, hsize_t n)
+{
+    int steps[CHUNK_ROWS];
+    double days[CHUNK_ROWS];
+    for (hsize_t i = 0; i < n; i++) {
+        steps[i] = (int)(start + i);
+        days[i] = (double)(start + i + 1) * o->step_days;
+    }
+    hid_t mem = H5Screate_simple(1, &n, NULL);
+    hid_t fs = H5Dget_space(o->step_ds);
+    herr_t rc = mem < 0 || fs < 0
+                        || H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &n, NULL) < 0
+                        || H5Dwrite(o->step_ds, H5T_NATIVE_INT, mem, fs, H5P_DEFAULT, steps) < 0
+                        || H5Dwrite(o->day_ds, H5T_NATIVE_DOUBLE, mem, fs, H5P_DEFAULT, days) < 0
+                    ? -1
+                    : 0;
+    if (fs >= 0)
+        H5Sclose(fs);
+    if (mem >= 0)
+        H5Sclose(mem);
+    return rc;
+}
+
+/* Rows [start, start+n) of dataset ds (rank 1 or 2, `width` columns) from columns
+   [col, col+width) of the buffer, whose dataspace is mem. A rank-1 dataset reads only the
+   first element of fstart and fcount. */
+static herr_t write_block(bs_output *o, hid_t ds, hid_t mem, hsize_t col, hsize_t width,
+                          hsize_t start, hsize_t n)
+{
+    hsize_t mstart[2] = {0, col}, mcount[2] = {n, width};
+    hsize_t fstart[2] = {start, 0}, fcount[2] = {n, width};
+    if (width == 0)
+        return 0;
+    hid_t fs = H5Dget_space(ds);
+    herr_t rc = fs < 0 || H5Sselect_hyperslab(mem, H5S_SELECT_SET, mstart, NULL, mcount, NULL) < 0
+                        || H5Sselect_hyperslab(fs, H5S_SELECT_SET, fstart, NULL, fcount, NULL) < 0
+                        || H5Dwrite(ds, H5T_NATIVE_DOUBLE, mem, fs, H5P_DEFAULT, o->buf) < 0
+                    ? -1
+                    : 0;
+    if (fs >= 0)
+        H5Sclose(fs);
+    return rc;
+}
+
+/* Write the buffered rows to every time series. */
+static herr_t flush_rows(bs_output *o)
+{
+    hsize_t n = (hsize_t)o->buffered, start = (hsize_t)(o->done - o->buffered);
+    hsize_t mdims[2] = {(hsize_t)o->chunk_rows, o->row_len};
+    hsize_t nb = (hsize_t)o->n_brands, market_col = BS_SEG_COUNT * BS_M_COUNT * nb;
+    if (n == 0)
+        return 0;
+    hid_t mem = H5Screate_simple(2, mdims, NULL);
+    herr_t rc = mem < 0 ? -1 : write_axes(o, start, n);
+    for (int s = 0; rc >= 0 && s < BS_SEG_COUNT; s++)
+        for (int m = 0; rc >= 0 && m < BS_M_COUNT; m++)
+            rc = write_block(o, o->series[s][m], mem, (hsize_t)(s * BS_M_COUNT + m) * nb, nb,
+                             start, n);
+    for (int k = 0; rc >= 0 && k < BS_MK_COUNT; k++)
+        rc = write_block(o, o->market[k], mem, market_col + (hsize_t)k, 1, start, n);
+    if (mem >= 0)
+        H5Sclose(mem);
+    if (rc >= 0)
+        o->buffered = 0;
+    return rc;
+}
+
+/* ---- life cycle --------------------------------------------------------------- */
+
+static void output_free(bs_output *o)
+{
+    free(o->path);
+    free(o->partial);
+    free(o->buf);
+    free(o->names);
+    free(o);
+}
+
+static bs_output *output_new(const char *path, const bs_scenario *sc)
+{
+    bs_output *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->file = o->step_ds = o->day_ds = H5I_INVALID_HID;
+    for (int s = 0; s < BS_SEG_COUNT; s++)
+        for (int m = 0; m < BS_M_COUNT; m++)
+            o->series[s][m] = H5I_INVALID_HID;
+    for (int k = 0; k < BS_MK_COUNT; k++)
+        o->market[k] = H5I_INVALID_HID;
+    o->steps = sc->steps;
+    o->n_brands = sc->n_brands;
+    o->step_days = sc->step_days;
+    o->chunk_rows = sc->steps > 0 && sc->steps < CHUNK_ROWS ? sc->steps : CHUNK_ROWS;
+    o->row_len = (size_t)BS_SEG_COUNT * BS_M_COUNT * (size_t)sc->n_brands + BS_MK_COUNT;
+    o->path = strdup(path);
+    o->partial = malloc(strlen(path) + sizeof ".partial");
+    o->buf = calloc((size_t)o->chunk_rows * o->row_len, sizeof *o->buf);
+    o->names = calloc(sc->n_brands ? (size_t)sc->n_brands : 1, sizeof *o->names);
+    if (!o->path || !o->partial || !o->buf || !o->names) {
+        output_free(o);
+        return NULL;
+    }
+    strcat(strcpy(o->partial, path), ".partial");
+    for (int b = 0; b < sc->n_brands; b++)
+        memcpy(o->names[b], sc->brands[b].name, strnlen(sc->brands[b].name, BS_NAME_MAX - 1));
+    return o;
+}
+
+static hid_t file_create(const char *name)
+{
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    hid_t f = H5I_INVALID_HID;
+    if (fcpl >= 0 && fapl >= 0 && H5Pset_obj_track_times(fcpl, 0) >= 0
+        && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
+        f = H5Fcreate(name, H5F_ACC_TRUNC, fcpl, fapl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
+    return f;
+}
+
+static herr_t close_id(hid_t *id, herr_t (*closer)(hid_t))
+{
+    herr_t rc = *id >= 0 ? closer(*id) : 0;
+    *id = H5I_INVALID_HID;
+    return rc < 0 ? -1 : 0;
+}
+
+static herr_t close_datasets(bs_output *o)
+{
+    herr_t rc = 0;
+    for (int s = 0; s < BS_SEG_COUNT; s++)
+        for (int m = 0; m < BS_M_COUNT; m++)
+            rc |= close_id(&o->series[s][m], H5Dclose);
+    for (int k = 0; k < BS_MK_COUNT; k++)
+        rc |= close_id(&o->market[k], H5Dclose);
+    rc |= close_id(&o->step_ds, H5Dclose);
+    rc |= close_id(&o->day_ds, H5Dclose);
+    return rc;
+}
+
+/* Close everything; a file HDF5 failed to close stays in o->file for discard(). */
+static herr_t close_file(bs_output *o)
+{
+    herr_t rc = close_datasets(o);
+    hid_t f = o->file;
+    o->file = H5I_INVALID_HID;
+    if (f >= 0 && H5Fclose(f) < 0) {
+        rc = -1;
+        if (H5Iis_valid(f) > 0)
+            o->file = f;
+    }
+    return rc;
+}
+
+/* Remove the partial file (first, so none remains whatever happens) and close it. */
+static void discard(bs_output *o)
+{
+    if (o->created)
+        unlink(o->partial);
+    close_datasets(o);
+    if (o->file >= 0)
+        H5Fclose(o->file);
+    o->file = H5I_INVALID_HID;
+    H5Eclear2(H5E_DEFAULT);
+}
+
+static herr_t create_layout(bs_output *o, const bs_scenario *sc, const char *yaml,
+                            const char *overrides)
+{
+    if (write_root_attrs(o->file, sc, yaml, overrides) < 0 || create_series(o) < 0
+        || write_brands(o, sc) < 0)
+        return -1;
+    return 0;
+}
+
+bs_output *bs_output_open(const char *path, const bs_scenario *sc, const char *scenario_yaml,
+                          const char *overrides, bs_error *err)
+{
+    /* HDF5 1.10 crashes at exit (H5F__close_cb) on a file whose close failed, e.g. on a
+       full disk; such a file is already unlinked, so skip the library's atexit cleanup.
+       Effective only before HDF5's first use in the process; harmless otherwise. */
+    H5dont_atexit();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (!path || !*path || !sc || sc->steps < 0 || sc->n_brands < 0
+        || sc->n_brands > BS_MAX_BRANDS) {
+        fail(err, "cannot create output '%s': invalid arguments", path ? path : "(null)");
+        return NULL;
+    }
+    bs_output *o = output_new(path, sc);
+    if (!o) {
+        fail(err, "cannot create '%s.partial': out of memory", path);
+        return NULL;
+    }
+    errors_to(o);
+    o->file = file_create(o->partial);
+    o->created = o->file >= 0;
+    if (o->file < 0 || create_layout(o, sc, scenario_yaml, overrides) < 0) {
+        h5_fail(o, err, "cannot create '%s'", o->partial);
+        bs_output_abort(o);
+        return NULL;
+    }
+    return o;
+}
+
+bs_status bs_output_write_step(bs_output *o, const bs_stats *st, bs_error *err)
+{
+    if (!o || !st)
+        return fail(err, "cannot write step: no output or no stats");
+    errors_to(o);
+    if (o->done >= o->steps)
+        return fail(err, "cannot write step %d to '%s': the run has only %d steps", st->step,
+                    o->partial, o->steps);
+    if (st->step != o->done)
+        return fail(err, "cannot write step %d to '%s': expected step %d", st->step, o->partial,
+                    o->done);
+    if (st->n_brands != o->n_brands || (o->n_brands > 0 && !st->v))
+        return fail(err, "cannot write step %d to '%s': %d brands, expected %d", st->step,
+                    o->partial, st->n_brands, o->n_brands);
+    double *row = o->buf + (size_t)o->buffered * o->row_len;
+    size_t nv = o->row_len - BS_MK_COUNT;
+    if (nv > 0)
+        memcpy(row, st->v, nv * sizeof *row);
+    memcpy(row + nv, st->market, sizeof st->market);
+    o->buffered++;
+    o->done++;
+    if (o->buffered == o->chunk_rows && flush_rows(o) < 0)
+        return h5_fail(o, err, "cannot write '%s'", o->partial);
+    return BS_OK;
+}
+
+/* Everything but the rename: the last rows, events, provenance, then close. */
+static bs_status complete(bs_output *o, const bs_event *ev, int n_events,
+                          const bs_provenance *prov, bs_error *err)
+{
+    if (o->done != o->steps)
+        return fail(err, "cannot finish '%s': %d of %d steps written", o->partial, o->done,
+                    o->steps);
+    if (n_events < 0 || (n_events > 0 && !ev))
+        return fail(err, "cannot finish '%s': no events array for %d events", o->partial,
+                    n_events);
+    if (flush_rows(o) < 0 || write_events(o, ev, n_events) < 0
+        || write_provenance(o->file, prov) < 0 || attr_int(o->file, "complete", 1) < 0
+        || H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
+        return h5_fail(o, err, "cannot write '%s'", o->partial);
+    if (close_file(o) < 0)
+        return h5_fail(o, err, "cannot close '%s'", o->partial);
+    return BS_OK;
+}
+
+/* Best effort: make the rename durable. The file is complete whatever happens here. */
+static void sync_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY) : -1;
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+/* Make the closed partial file durable, then give it its name. */
+static bs_status publish(bs_output *o, bs_error *err)
+{
+    int fd = open(o->partial, O_RDONLY);
+    if (fd < 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return fail(err, "cannot sync '%s': %s", o->partial, strerror(e));
+    }
+    if (close(fd) != 0)
+        return fail(err, "cannot close '%s': %s", o->partial, strerror(errno));
+    if (rename(o->partial, o->path) != 0)
+        return fail(err, "cannot rename '%s' to '%s': %s", o->partial, o->path, strerror(errno));
+    o->created = 0;
+    sync_dir(o->path);
+    return BS_OK;
+}
+
+bs_status bs_output_finish(bs_output *o, const bs_event *ev, int n_events,
+                           const bs_provenance *prov, bs_error *err)
+{
+    if (!o)
+        return fail(err, "cannot finish output: not open");
+    errors_to(o);
+    bs_status s = complete(o, ev, n_events, prov, err);
+    if (s == BS_OK)
+        s = publish(o, err);
+    if (s != BS_OK)
+        discard(o);
+    errors_to(NULL);
+    output_free(o);
+    return s;
+}
+
+void bs_output_abort(bs_output *o)
+{
+    if (!o)
+        return;
+    discard(o);
+    errors_to(NULL);
+    output_free(o);
+}

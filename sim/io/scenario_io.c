@@ -1,0 +1,637 @@
+/*
+ * scenario_io.c: YAML scenario files <-> bs_scenario, driven by the parameter
+ * table in sim/core/params.c (see scenario_io.h for the contract).
+ *
+ * Why libyaml's document API and a table-driven binder rather than libcyaml's
+ * schema: libcyaml 1.3 (Debian 12) cannot tell an absent field from a zero
+ * (so documented defaults cannot be filled in), has no range validation,
+ * accepts "1.5" for an integer, and reports the enclosing mapping's line
+ * rather than the key's. With the table we get one source for parsing,
+ * defaults, ranges, --set, --print and the reference docs, and every error
+ * names the file, line and key path.
+ */
+#include "io/scenario_io.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+/* ---- error helpers --------------------------------------------------------- */
+
+typedef struct {
+    char path[96];
+    int line;
+} path_line;
+
+typedef struct {
+    const char *file;
+    yaml_document_t *doc;
+    bs_error *err;
+    path_line *lines; /* where each key path was written, for later messages */
+    int n_lines, cap_lines;
+} loader;
+
+static bs_status input_error(bs_error *err, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static bs_status input_error(bs_error *err, const char *file, int line, const char *fmt, ...)
+{
+    int n = 0;
+    if (file && line > 0) n = snprintf(err->msg, sizeof err->msg, "%s:%d: ", file, line);
+    else if (file) n = snprintf(err->msg, sizeof err->msg, "%s: ", file);
+    if (n < 0 || (size_t)n >= sizeof err->msg) n = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
+    va_end(ap);
+    err->status = BS_ERR_INPUT;
+    return BS_ERR_INPUT;
+}
+
+static void remember_line(loader *L, const char *path, int line)
+{
+    if (L->n_lines == L->cap_lines) {
+        int cap = L->cap_lines ? 2 * L->cap_lines : 64;
+        path_line *p = realloc(L->lines, (size_t)cap * sizeof *p);
+        if (!p) return; /* only costs the line number in a later message */
+        L->lines = p;
+        L->cap_lines = cap;
+    }
+    snprintf(L->lines[L->n_lines].path, sizeof L->lines[0].path, "%s", path);
+    L->lines[L->n_lines++].line = line;
+}
+
+static int line_of(const loader *L, const char *path)
+{
+    for (int k = L->n_lines - 1; k >= 0; k--)
+        if (strcmp(L->lines[k].path, path) == 0) return L->lines[k].line;
+    return 0;
+}
+
+/* ---- scalars ------------------------------------------------------------------- */
+
+static const char *type_name(const bs_param *p)
+{
+    switch (p->type) {
+    case BS_P_REAL: return "a number";
+    case BS_P_INT:
+    case BS_P_I64:
+    case BS_P_U64: return "an integer";
+    case BS_P_BOOL: return "true or false";
+    case BS_P_ENUM: return "one of the names";
+    case BS_P_STRING: return "a string";
+    case BS_P_BRANDLIST: return "a list of brand names";
+    }
+    return "a value";
+}
+
+/* Convert text to a parameter's value at base. On error writes a message
+ * (without location) into why and returns -1. */
+static int set_scalar(const bs_param *p, void *base, const char *text, char *why, size_t wn)
+{
+    char *end;
+    char *at = (char *)base + p->offset;
+    errno = 0;
+    switch (p->type) {
+    case BS_P_REAL: {
+        double v = strtod(text, &end);
+        if (end == text || *end || errno || !isfinite(v)) break;
+        if (v < p->min || v > p->max) {
+            snprintf(why, wn, "%s is out of range [%g, %g]", text, p->min, p->max);
+            return -1;
+        }
+        *(double *)at = v;
+        return 0;
+    }
+    case BS_P_INT:
+    case BS_P_I64:
+    case BS_P_U64: {
+        if (text[0] == '-' && p->min >= 0) {
+            snprintf(why, wn, "%s is out of range [%.0f, %.0f]", text, p->min, p->max);
+            return -1;
+        }
+        unsigned long long u = 0;
+        long long v = 0;
+        if (p->type == BS_P_U64) u = strtoull(text, &end, 10);
+        else v = strtoll(text, &end, 10);
+        if (end == text || *end || errno) break;
+        double d = p->type == BS_P_U64 ? (double)u : (double)v;
+        if (d < p->min || d > p->max) {
+            snprintf(why, wn, "%s is out of range [%.0f, %.0f]", text, p->min, p->max);
+            return -1;
+        }
+        if (p->type == BS_P_U64) *(uint64_t *)at = u;
+        else if (p->type == BS_P_I64) *(int64_t *)at = v;
+        else *(int *)at = (int)v;
+        return 0;
+    }
+    case BS_P_BOOL:
+        if (!strcasecmp(text, "true") || !strcasecmp(text, "yes") || !strcmp(text, "1")) {
+            *(int *)at = 1;
+            return 0;
+        }
+        if (!strcasecmp(text, "false") || !strcasecmp(text, "no") || !strcmp(text, "0")) {
+            *(int *)at = 0;
+            return 0;
+        }
+        break;
+    case BS_P_ENUM:
+        for (int k = 0; p->names[k]; k++)
+            if (strcmp(text, p->names[k]) == 0) {
+                *(int *)at = k;
+                return 0;
+            }
+        {
+            int n = snprintf(why, wn, "'%s' is not a known value, expected one of:", text);
+            for (int k = 0; p->names[k] && n > 0 && (size_t)n < wn; k++)
+                n += snprintf(why + n, wn - (size_t)n, " %s", p->names[k]);
+        }
+        return -1;
+    case BS_P_STRING:
+        if (strlen(text) >= p->size) {
+            snprintf(why, wn, "'%.20s...' is too long, expected at most %zu characters", text,
+                     p->size - 1);
+            return -1;
+        }
+        snprintf(at, p->size, "%s", text);
+        return 0;
+    case BS_P_BRANDLIST: break;
+    }
+    snprintf(why, wn, "'%s' is not %s", text, type_name(p));
+    return -1;
+}
+
+/* ---- the walk ---------------------------------------------------------------------- */
+
+static int node_line(const yaml_node_t *n)
+{
+    return (int)n->start_mark.line + 1;
+}
+
+static const char *node_kind(const yaml_node_t *n)
+{
+    return n->type == YAML_MAPPING_NODE    ? "a mapping"
+           : n->type == YAML_SEQUENCE_NODE ? "a list"
+                                           : "a single value";
+}
+
+static bs_status load_section(loader *L, yaml_node_t *map, bs_section sec, void *base,
+                              const char *prefix, uint64_t *present);
+
+/* A shock's brand list: one name, or a list of names. */
+static bs_status load_brandlist(loader *L, yaml_node_t *v, bs_shock *sh, const char *path)
+{
+    sh->n_brands = 0;
+    if (v->type == YAML_SCALAR_NODE) {
+        snprintf(sh->brand_names[0], BS_NAME_MAX, "%s", (const char *)v->data.scalar.value);
+        sh->n_brands = 1;
+        return BS_OK;
+    }
+    if (v->type != YAML_SEQUENCE_NODE)
+        return input_error(L->err, L->file, node_line(v), "'%s': %s, expected a list of brand names",
+                           path, node_kind(v));
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *e = yaml_document_get_node(L->doc, *it);
+        if (e->type != YAML_SCALAR_NODE)
+            return input_error(L->err, L->file, node_line(e), "'%s[%d]': %s, expected a brand name",
+                               path, sh->n_brands, node_kind(e));
+        if (sh->n_brands == BS_SHOCK_MAX_BRANDS)
+            return input_error(L->err, L->file, node_line(e), "'%s': more than %d brands", path,
+                               BS_SHOCK_MAX_BRANDS);
+        char ep[128];
+        snprintf(ep, sizeof ep, "%s[%d]", path, sh->n_brands);
+        remember_line(L, ep, node_line(e));
+        snprintf(sh->brand_names[sh->n_brands++], BS_NAME_MAX, "%s",
+                 (const char *)e->data.scalar.value);
+    }
+    return BS_OK;
+}
+
+static bs_status load_section(loader *L, yaml_node_t *map, bs_section sec, void *base,
+                              const char *prefix, uint64_t *present)
+{
+    int np;
+    const bs_param *params = bs_params(sec, &np);
+    char path[128];
+    if (map->type != YAML_MAPPING_NODE)
+        return input_error(L->err, L->file, node_line(map), "'%.*s': %s, expected a mapping of keys",
+                           (int)(strlen(prefix) ? strlen(prefix) - 1 : 0), prefix, node_kind(map));
+    uint64_t seen = 0;
+    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(L->doc, pr->key);
+        yaml_node_t *v = yaml_document_get_node(L->doc, pr->value);
+        if (k->type != YAML_SCALAR_NODE)
+            return input_error(L->err, L->file, node_line(k), "'%s': a key must be a plain name",
+                               prefix);
+        const char *key = (const char *)k->data.scalar.value;
+        snprintf(path, sizeof path, "%s%s", prefix, key);
+        int idx = -1;
+        for (int q = 0; q < np; q++)
+            if (strcmp(params[q].key, key) == 0) idx = q;
+        if (idx < 0) { /* the nested parts of a shock, and of the top level */
+            if (sec == BS_SECTION_SHOCK && strcmp(key, "policy") == 0) {
+                bs_shock *sh = base;
+                char pp[128];
+                snprintf(pp, sizeof pp, "%s.", path);
+                remember_line(L, path, node_line(k));
+                if (load_section(L, v, BS_SECTION_BRAND, &sh->policy, pp, &sh->policy_set))
+                    return BS_ERR_INPUT;
+                continue;
+            }
+            if (sec == BS_SECTION_TOP) {
+                static const bs_section nested[] = {BS_SECTION_POPULATION, BS_SECTION_NETWORK,
+                                                    BS_SECTION_MODEL, BS_SECTION_BRAND,
+                                                    BS_SECTION_SHOCK};
+                int found = 0;
+                for (size_t q = 0; q < sizeof nested / sizeof nested[0]; q++)
+                    found |= strcmp(key, bs_section_key(nested[q])) == 0;
+                if (found) continue; /* handled by the caller */
+                return input_error(L->err, L->file, node_line(k),
+                                   "'%s': unknown key, expected one of: name, description, seed, "
+                                   "consumers, steps, step_days, slots, population, network, "
+                                   "model, brands, shocks",
+                                   path);
+            }
+            return input_error(L->err, L->file, node_line(k),
+                               "'%s': unknown key, expected a field of '%s' (see scenarios/README.md)",
+                               path, sec == BS_SECTION_BRAND ? "brands[]"
+                                     : sec == BS_SECTION_SHOCK ? "shocks[]"
+                                                               : bs_section_key(sec));
+        }
+        if (seen & ((uint64_t)1 << idx))
+            return input_error(L->err, L->file, node_line(k), "'%s': duplicate key", path);
+        seen |= (uint64_t)1 << idx;
+        remember_line(L, path, node_line(k));
+        const bs_param *p = &params[idx];
+        if (p->type == BS_P_BRANDLIST) {
+            if (load_brandlist(L, v, base, path)) return BS_ERR_INPUT;
+            continue;
+        }
+        if (v->type != YAML_SCALAR_NODE)
+            return input_error(L->err, L->file, node_line(v), "'%s': %s, expected %s", path,
+                               node_kind(v), type_name(p));
+        char why[256];
+        if (set_scalar(p, base, (const char *)v->data.scalar.value, why, sizeof why))
+            return input_error(L->err, L->file, node_line(v), "'%s': %s", path, why);
+    }
+    if (present) *present = seen;
+    return BS_OK;
+}
+
+/* A top-level list of brands or shocks. */
+static bs_status load_list(loader *L, yaml_node_t *seq, bs_scenario *sc, bs_section sec)
+{
+    const char *key = bs_section_key(sec);
+    int max = sec == BS_SECTION_BRAND ? BS_MAX_BRANDS : BS_MAX_SHOCKS;
+    if (seq->type != YAML_SEQUENCE_NODE)
+        return input_error(L->err, L->file, node_line(seq), "'%s': %s, expected a list", key,
+                           node_kind(seq));
+    int n = 0;
+    for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top;
+         it++, n++) {
+        yaml_node_t *e = yaml_document_get_node(L->doc, *it);
+        if (n == max)
+            return input_error(L->err, L->file, node_line(e), "'%s': more than %d entries", key, max);
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "%s[%d]", key, n);
+        remember_line(L, prefix, node_line(e));
+        strcat(prefix, ".");
+        void *base;
+        if (sec == BS_SECTION_BRAND) {
+            bs_brand_defaults(&sc->brands[n]);
+            base = &sc->brands[n];
+        } else {
+            bs_shock_defaults(&sc->shocks[n]);
+            bs_brand_defaults(&sc->shocks[n].policy);
+            base = &sc->shocks[n];
+        }
+        if (load_section(L, e, sec, base, prefix, NULL)) return BS_ERR_INPUT;
+    }
+    if (sec == BS_SECTION_BRAND) sc->n_brands = n;
+    else sc->n_shocks = n;
+    return BS_OK;
+}
+
+static bs_status load_document(loader *L, bs_scenario *sc)
+{
+    yaml_node_t *root = yaml_document_get_root_node(L->doc);
+    if (!root)
+        return input_error(L->err, L->file, 0, "empty file, expected a scenario (a YAML mapping)");
+    if (root->type != YAML_MAPPING_NODE)
+        return input_error(L->err, L->file, node_line(root),
+                           "the file is %s, expected a scenario (a YAML mapping of keys)",
+                           node_kind(root));
+    if (load_section(L, root, BS_SECTION_TOP, sc, "", NULL)) return BS_ERR_INPUT;
+    for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top;
+         pr++) {
+        yaml_node_t *k = yaml_document_get_node(L->doc, pr->key);
+        yaml_node_t *v = yaml_document_get_node(L->doc, pr->value);
+        const char *key = (const char *)k->data.scalar.value;
+        remember_line(L, key, node_line(k));
+        bs_status s = BS_OK;
+        if (!strcmp(key, "population"))
+            s = load_section(L, v, BS_SECTION_POPULATION, &sc->population, "population.", NULL);
+        else if (!strcmp(key, "network"))
+            s = load_section(L, v, BS_SECTION_NETWORK, &sc->network, "network.", NULL);
+        else if (!strcmp(key, "model"))
+            s = load_section(L, v, BS_SECTION_MODEL, &sc->model, "model.", NULL);
+        else if (!strcmp(key, "brands"))
+            s = load_list(L, v, sc, BS_SECTION_BRAND);
+        else if (!strcmp(key, "shocks"))
+            s = load_list(L, v, sc, BS_SECTION_SHOCK);
+        if (s) return s;
+    }
+    return BS_OK;
+}
+
+/* Re-issue a validation message ("'path': ...") with the file and line. */
+static bs_status locate(const loader *L, bs_error *err)
+{
+    char msg[sizeof err->msg];
+    snprintf(msg, sizeof msg, "%s", err->msg);
+    char path[128] = "";
+    if (msg[0] == '\'') {
+        const char *end = strchr(msg + 1, '\'');
+        if (end && (size_t)(end - msg - 1) < sizeof path) {
+            memcpy(path, msg + 1, (size_t)(end - msg - 1));
+            path[end - msg - 1] = '\0';
+        }
+    }
+    int line = 0;
+    char probe[128];
+    snprintf(probe, sizeof probe, "%s", path);
+    while (probe[0] && !(line = line_of(L, probe))) { /* fall back to the enclosing key */
+        char *cut = strrchr(probe, '.');
+        char *br = strrchr(probe, '[');
+        char *at = cut > br ? cut : br;
+        if (!at) break;
+        *at = '\0';
+    }
+    return input_error(err, L->file, line, "%s", msg);
+}
+
+bs_status bs_scenario_load_string(const char *text, size_t len, const char *name,
+                                  bs_scenario *sc, bs_error *err)
+{
+    bs_scenario_defaults(sc);
+    if (len == 0) return input_error(err, name, 0, "empty file, expected a scenario (a YAML mapping)");
+    if (memchr(text, '\0', len))
+        return input_error(err, name, 0, "binary data, expected a YAML text file");
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    if (!yaml_parser_initialize(&parser)) {
+        snprintf(err->msg, sizeof err->msg, "out of memory parsing '%s'", name);
+        err->status = BS_ERR_RUNTIME;
+        return BS_ERR_RUNTIME;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&parser, &doc)) {
+        bs_status s = input_error(err, name, (int)parser.problem_mark.line + 1,
+                                  "not valid YAML: %s%s%s", parser.problem ? parser.problem : "error",
+                                  parser.context ? " " : "", parser.context ? parser.context : "");
+        yaml_parser_delete(&parser);
+        return s;
+    }
+    loader L = {name, &doc, err, NULL, 0, 0};
+    bs_status s = load_document(&L, sc);
+    if (s == BS_OK && bs_scenario_validate(sc, NULL, err) != BS_OK) s = locate(&L, err);
+    free(L.lines);
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    return s;
+}
+
+bs_status bs_scenario_load(const char *path, bs_scenario *sc, bs_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return input_error(err, NULL, 0, "cannot read '%s': %s", path, strerror(errno));
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 65536 > cap) {
+            cap = cap ? 2 * cap : 65536;
+            if (cap > ((size_t)64 << 20)) {
+                free(buf);
+                fclose(f);
+                return input_error(err, path, 0, "file is larger than 64 MiB, expected a scenario");
+            }
+            char *nb = realloc(buf, cap + 1);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                snprintf(err->msg, sizeof err->msg, "out of memory reading '%s'", path);
+                err->status = BS_ERR_RUNTIME;
+                return BS_ERR_RUNTIME;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return input_error(err, NULL, 0, "cannot read '%s': %s", path, strerror(errno));
+    }
+    bs_status s = bs_scenario_load_string(buf ? buf : "", len, path, sc, err);
+    free(buf);
+    return s;
+}
+
+/* ---- --set ------------------------------------------------------------------------ */
+
+bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment)
+        return input_error(err, "--set", 0, "'%s': expected key.path=value", assignment);
+    char path[128];
+    snprintf(path, sizeof path, "%.*s", (int)(eq - assignment), assignment);
+    const char *value = eq + 1;
+    bs_section sec = BS_SECTION_TOP;
+    void *base = sc;
+    const char *key = path;
+    char head[64] = "", index[64] = "";
+    const char *dot = strchr(path, '.');
+    if (dot) {
+        snprintf(head, sizeof head, "%.*s", (int)(dot - path), path);
+        key = dot + 1;
+        char *br = strchr(head, '[');
+        if (br) {
+            char *close = strchr(br, ']');
+            if (!close) return input_error(err, "--set", 0, "'%s': missing ']'", path);
+            snprintf(index, sizeof index, "%.*s", (int)(close - br - 1), br + 1);
+            *br = '\0';
+        }
+        if (!strcmp(head, "population")) { sec = BS_SECTION_POPULATION; base = &sc->population; }
+        else if (!strcmp(head, "network")) { sec = BS_SECTION_NETWORK; base = &sc->network; }
+        else if (!strcmp(head, "model")) { sec = BS_SECTION_MODEL; base = &sc->model; }
+        else if (!strcmp(head, "brands") || !strcmp(head, "shocks")) {
+            int isb = head[0] == 'b';
+            int n = isb ? sc->n_brands : sc->n_shocks, at = -1;
+            char *end;
+            long v = strtol(index, &end, 10);
+            if (index[0] && !*end) at = (v >= 0 && v < n) ? (int)v : -1;
+            else if (isb)
+                for (int b = 0; b < n; b++)
+                    if (!strcmp(sc->brands[b].name, index)) at = b;
+            if (at < 0)
+                return input_error(err, "--set", 0, "'%s': no %s '%s', expected an index below %d%s",
+                                   path, isb ? "brand" : "shock", index, n,
+                                   isb ? " or a brand name" : "");
+            sec = isb ? BS_SECTION_BRAND : BS_SECTION_SHOCK;
+            base = isb ? (void *)&sc->brands[at] : (void *)&sc->shocks[at];
+        } else
+            return input_error(err, "--set", 0,
+                               "'%s': unknown section '%s', expected population, network, "
+                               "model, brands[...] or shocks[...]",
+                               path, head);
+    }
+    int idx = bs_param_index(sec, key);
+    if (idx < 0)
+        return input_error(err, "--set", 0, "'%s': unknown key (see scenarios/README.md)", path);
+    int n;
+    const bs_param *p = &bs_params(sec, &n)[idx];
+    if (p->type == BS_P_BRANDLIST) {
+        bs_shock *sh = base;
+        sh->n_brands = 0;
+        for (const char *s = value; *s && sh->n_brands < BS_SHOCK_MAX_BRANDS;) {
+            size_t len = strcspn(s, ",");
+            snprintf(sh->brand_names[sh->n_brands++], BS_NAME_MAX, "%.*s", (int)len, s);
+            s += len + (s[len] == ',');
+        }
+        return BS_OK;
+    }
+    char why[256];
+    if (set_scalar(p, base, value, why, sizeof why))
+        return input_error(err, "--set", 0, "'%s': %s", path, why);
+    return BS_OK;
+}
+
+/* ---- writing ------------------------------------------------------------------------ */
+
+static void write_value(FILE *out, const bs_param *p, const void *base)
+{
+    const char *at = (const char *)base + p->offset;
+    switch (p->type) {
+    case BS_P_REAL: fprintf(out, "%.17g", *(const double *)at); break;
+    case BS_P_INT: fprintf(out, "%d", *(const int *)at); break;
+    case BS_P_I64: fprintf(out, "%lld", (long long)*(const int64_t *)at); break;
+    case BS_P_U64: fprintf(out, "%llu", (unsigned long long)*(const uint64_t *)at); break;
+    case BS_P_BOOL: fputs(*(const int *)at ? "true" : "false", out); break;
+    case BS_P_ENUM: fputs(p->names[*(const int *)at], out); break;
+    case BS_P_STRING: fprintf(out, "\"%s\"", at); break;
+    case BS_P_BRANDLIST: {
+        const bs_shock *sh = (const bs_shock *)base;
+        fputc('[', out);
+        for (int j = 0; j < sh->n_brands; j++)
+            fprintf(out, "%s\"%s\"", j ? ", " : "", sh->brand_names[j]);
+        fputc(']', out);
+    } break;
+    }
+}
+
+static void write_section(FILE *out, bs_section sec, const void *base, const char *indent,
+                          const char *first_indent, uint64_t only)
+{
+    int n;
+    const bs_param *p = bs_params(sec, &n);
+    int first = 1;
+    for (int k = 0; k < n; k++) {
+        if (only && !(only & ((uint64_t)1 << k))) continue;
+        if (p[k].type == BS_P_STRING && ((const char *)base + p[k].offset)[0] == '\0') continue;
+        fprintf(out, "%s%s: ", first ? first_indent : indent, p[k].key);
+        first = 0;
+        write_value(out, &p[k], base);
+        fputc('\n', out);
+    }
+}
+
+int bs_scenario_write_yaml(FILE *out, const bs_scenario *sc)
+{
+    write_section(out, BS_SECTION_TOP, sc, "", "", 0);
+    fputs("population:\n", out);
+    write_section(out, BS_SECTION_POPULATION, &sc->population, "  ", "  ", 0);
+    fputs("network:\n", out);
+    write_section(out, BS_SECTION_NETWORK, &sc->network, "  ", "  ", 0);
+    fputs("model:\n", out);
+    write_section(out, BS_SECTION_MODEL, &sc->model, "  ", "  ", 0);
+    fputs("brands:\n", out);
+    for (int b = 0; b < sc->n_brands; b++)
+        write_section(out, BS_SECTION_BRAND, &sc->brands[b], "    ", "  - ", 0);
+    fputs(sc->n_shocks ? "shocks:\n" : "shocks: []\n", out);
+    for (int s = 0; s < sc->n_shocks; s++) {
+        write_section(out, BS_SECTION_SHOCK, &sc->shocks[s], "    ", "  - ", 0);
+        if (sc->shocks[s].kind == BS_SHOCK_POLICY && sc->shocks[s].policy_set) {
+            fputs("    policy:\n", out);
+            write_section(out, BS_SECTION_BRAND, &sc->shocks[s].policy, "      ", "      ",
+                          sc->shocks[s].policy_set);
+        }
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+char *bs_scenario_yaml_string(const bs_scenario *sc)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return NULL;
+    int bad = bs_scenario_write_yaml(f, sc);
+    if (fclose(f) || bad) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+int bs_scenario_write_reference(FILE *out)
+{
+    static const struct {
+        bs_section sec;
+        const char *title, *where;
+    } parts[] = {
+        {BS_SECTION_TOP, "Top level", "top level of the file"},
+        {BS_SECTION_POPULATION, "population", "mapping `population:`"},
+        {BS_SECTION_NETWORK, "network", "mapping `network:`"},
+        {BS_SECTION_MODEL, "model", "mapping `model:` (coefficients of docs/MODEL.md)"},
+        {BS_SECTION_BRAND, "brands[]", "each entry of the list `brands:`"},
+        {BS_SECTION_SHOCK, "shocks[]", "each entry of the list `shocks:`"},
+    };
+    for (size_t q = 0; q < sizeof parts / sizeof parts[0]; q++) {
+        int n;
+        const bs_param *p = bs_params(parts[q].sec, &n);
+        fprintf(out, "### %s\n\nIn the %s.\n\n", parts[q].title, parts[q].where);
+        fputs("| key | type | default | range | unit | meaning |\n|---|---|---|---|---|---|\n", out);
+        for (int k = 0; k < n; k++) {
+            fprintf(out, "| `%s` | ", p[k].key);
+            switch (p[k].type) {
+            case BS_P_REAL: fprintf(out, "number | %g | [%g, %g]", p[k].def, p[k].min, p[k].max); break;
+            case BS_P_INT:
+            case BS_P_I64:
+            case BS_P_U64:
+                fprintf(out, "integer | %.0f | [%.0f, %.0f]", p[k].def, p[k].min, p[k].max);
+                break;
+            case BS_P_BOOL: fprintf(out, "boolean | %s | true, false", p[k].def ? "true" : "false"); break;
+            case BS_P_ENUM:
+                fprintf(out, "name | %s | ", p[k].names[(int)p[k].def]);
+                for (int j = 0; p[k].names[j]; j++) fprintf(out, "%s%s", j ? ", " : "", p[k].names[j]);
+                break;
+            case BS_P_STRING: fprintf(out, "string | (required for brands) | up to %zu characters", p[k].size - 1); break;
+            case BS_P_BRANDLIST: fputs("list of brand names | (required) | brands of the scenario", out); break;
+            }
+            fprintf(out, " | %s | %s |\n", p[k].unit[0] ? p[k].unit : "-", p[k].desc);
+        }
+        if (parts[q].sec == BS_SECTION_SHOCK)
+            fputs("| `policy` | mapping | (none) | any `brands[]` fields except `name` | - | "
+                  "policy shock: the brand fields that change, and their new values |\n",
+                  out);
+        fputc('\n', out);
+    }
+    return ferror(out) ? -1 : 0;
+}

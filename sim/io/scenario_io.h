@@ -1,0 +1,39 @@
+/*
+ * scenario_io.h: scenario files in and out. Loading parses YAML with libyaml
+ * and binds it to bs_scenario through the parameter table (params.c):
+ * unknown keys, wrong types, out-of-range values, bad references and shocks
+ * after the last step are reported as "FILE:LINE: 'key.path': what, expected
+ * what" with status BS_ERR_INPUT. Also: --set overrides, and printing the
+ * resolved scenario (YAML) and the field reference (Markdown).
+ */
+#ifndef BS_SCENARIO_IO_H
+#define BS_SCENARIO_IO_H
+
+#include <stdio.h>
+
+#include "brandsim/brandsim.h"
+
+/* Load and validate a scenario file. On failure `sc` is unspecified. */
+bs_status bs_scenario_load(const char *path, bs_scenario *sc, bs_error *err);
+
+/* Same, from text in memory; `name` stands for the file in messages. */
+bs_status bs_scenario_load_string(const char *text, size_t len, const char *name,
+                                  bs_scenario *sc, bs_error *err);
+
+/* Apply one override "key.path=value" (e.g. "model.revenge_decay=0.1",
+ * "brands[acme].quality=0.9", "brands[0].norm=communal", "consumers=1000").
+ * The caller validates afterwards with bs_scenario_validate(). */
+bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err);
+
+/* Write the scenario, every field resolved, as YAML that loads back to the
+ * same scenario. Returns 0, or -1 on a write error. */
+int bs_scenario_write_yaml(FILE *out, const bs_scenario *sc);
+
+/* The same into a new string (caller frees), or NULL when out of memory. */
+char *bs_scenario_yaml_string(const bs_scenario *sc);
+
+/* Write the field reference (every section: key, type, default, range, unit,
+ * meaning) as Markdown tables. */
+int bs_scenario_write_reference(FILE *out);
+
+#endif
