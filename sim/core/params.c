@@ -32,10 +32,12 @@ static const char *const recovery_names[] = {"none", "good", "poor", NULL};
  * "assumption" where no source gives a number. */
 
 static const bs_param top_params[] = {
-    {"name", BS_P_STRING, OFF(bs_scenario, name), 0, 0, 0, NULL, "", "scenario name", BS_NAME_MAX},
+    {"name", BS_P_STRING, OFF(bs_scenario, name), 0, 0, 0, NULL, "",
+     "scenario name (required; letters, digits, _ - .): the default output is results/NAME.h5",
+     BS_NAME_MAX},
     {"description", BS_P_STRING, OFF(bs_scenario, description), 0, 0, 0, NULL, "",
      "one line saying what the scenario is for", 256},
-    {"seed", BS_P_U64, OFF(bs_scenario, seed), 1, 0, 1.8e19, NULL, "",
+    {"seed", BS_P_U64, OFF(bs_scenario, seed), 1, 0, 18446744073709551615.0, NULL, "",
      "base seed of the random streams (same seed, same numbers)"},
     {"consumers", BS_P_I64, OFF(bs_scenario, consumers), 100000, 1, 1e9, NULL, "consumers",
      "number of consumers"},
@@ -160,7 +162,7 @@ static const bs_param model_params[] = {
 
 static const bs_param brand_params[] = {
 #define P(f, d, lo, hi, u, s) {#f, BS_P_REAL, OFF(bs_brand, f), d, lo, hi, NULL, u, s}
-    {"name", BS_P_STRING, OFF(bs_brand, name), 0, 0, 0, NULL, "", "brand name (unique)", BS_NAME_MAX},
+    {"name", BS_P_STRING, OFF(bs_brand, name), 0, 0, 0, NULL, "", "brand name (required, unique; letters, digits, _ - .)", BS_NAME_MAX},
     P(quality, 0.7, 0, 1, "1", "delivered quality; drives confidence"),
     P(price, 1.0, 0, 1000, "currency units", "price of one purchase"),
     P(appeal, 0.5, 0, 1, "1", "prior attraction for consumers without a relationship"),
@@ -320,6 +322,18 @@ static bs_status check_section(bs_section s, const void *base, const char *prefi
     return BS_OK;
 }
 
+/* Names become file names (results/NAME.h5) and --set paths (brands[NAME].x):
+   letters, digits, '_', '-', '.' only; NULL if fine, else what is wrong. */
+static const char *bad_name(const char *name)
+{
+    if (!name[0]) return "missing";
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '_' || *c == '-' || *c == '.'))
+            return "has a character other than letters, digits, '_', '-', '.'";
+    return NULL;
+}
+
 static int brand_index(const bs_scenario *sc, const char *name)
 {
     for (int b = 0; b < sc->n_brands; b++)
@@ -335,8 +349,10 @@ static bs_status validate_brands(const bs_scenario *sc, const char *file, bs_err
     for (int b = 0; b < sc->n_brands; b++) {
         snprintf(prefix, sizeof prefix, "brands[%d].", b);
         if (check_section(BS_SECTION_BRAND, &sc->brands[b], prefix, file, err)) return BS_ERR_INPUT;
-        if (sc->brands[b].name[0] == '\0')
-            return fail(err, file, "'%sname': missing, expected a brand name", prefix);
+        const char *why = bad_name(sc->brands[b].name);
+        if (why)
+            return fail(err, file, "'%sname': '%s' %s, expected a brand name (letters, digits, "
+                        "'_', '-', '.')", prefix, sc->brands[b].name, why);
         if (brand_index(sc, sc->brands[b].name) != b)
             return fail(err, file, "'%sname': '%s' is used by two brands, expected unique names",
                         prefix, sc->brands[b].name);
@@ -378,6 +394,10 @@ bs_status bs_scenario_validate(bs_scenario *sc, const char *file, bs_error *err)
         check_section(BS_SECTION_NETWORK, &sc->network, "network.", file, err) ||
         check_section(BS_SECTION_MODEL, &sc->model, "model.", file, err))
         return BS_ERR_INPUT;
+    const char *why = bad_name(sc->name);
+    if (why)
+        return fail(err, file, "'name': '%s' %s, expected a scenario name (letters, digits, "
+                    "'_', '-', '.')", sc->name, why);
     const bs_population *pop = &sc->population;
     double shares = pop->privacy_fundamentalist + pop->privacy_pragmatist;
     if (shares > 1 + 1e-9)

@@ -614,15 +614,21 @@ int bs_scenario_write_reference(FILE *out)
             case BS_P_REAL: fprintf(out, "number | %g | [%g, %g]", p[k].def, p[k].min, p[k].max); break;
             case BS_P_INT:
             case BS_P_I64:
-            case BS_P_U64:
                 fprintf(out, "integer | %.0f | [%.0f, %.0f]", p[k].def, p[k].min, p[k].max);
+                break;
+            case BS_P_U64: /* the double max would print as 2^64 */
+                fprintf(out, "integer | %.0f | [%.0f, %llu]", p[k].def, p[k].min,
+                        (unsigned long long)UINT64_MAX);
                 break;
             case BS_P_BOOL: fprintf(out, "boolean | %s | true, false", p[k].def ? "true" : "false"); break;
             case BS_P_ENUM:
                 fprintf(out, "name | %s | ", p[k].names[(int)p[k].def]);
                 for (int j = 0; p[k].names[j]; j++) fprintf(out, "%s%s", j ? ", " : "", p[k].names[j]);
                 break;
-            case BS_P_STRING: fprintf(out, "string | (required for brands) | up to %zu characters", p[k].size - 1); break;
+            case BS_P_STRING:
+                fprintf(out, "string | %s | up to %zu characters",
+                        strcmp(p[k].key, "description") ? "(required)" : "\"\"", p[k].size - 1);
+                break;
             case BS_P_BRANDLIST: fputs("list of brand names | (required) | brands of the scenario", out); break;
             }
             fprintf(out, " | %s | %s |\n", p[k].unit[0] ? p[k].unit : "-", p[k].desc);
