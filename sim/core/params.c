@@ -307,19 +307,27 @@ static bs_status fail(bs_error *err, const char *file, const char *fmt, ...)
     return BS_ERR_INPUT;
 }
 
-static bs_status check_section(bs_section s, const void *base, const char *prefix,
-                               const char *file, bs_error *err)
+/* Range-check the fields of a section whose bit is set in `which`. */
+static bs_status check_fields(bs_section s, const void *base, uint64_t which, const char *prefix,
+                              const char *file, bs_error *err)
 {
     int n;
     const bs_param *p = bs_params(s, &n);
     for (int i = 0; i < n; i++) {
         if (p[i].type == BS_P_STRING || p[i].type == BS_P_BRANDLIST) continue;
+        if (i < 64 && !(which & ((uint64_t)1 << i))) continue;
         double v = bs_param_value(&p[i], base);
         if (isnan(v) || v < p[i].min || v > p[i].max)
             return fail(err, file, "'%s%s': %g is out of range [%g, %g]", prefix, p[i].key, v,
                         p[i].min, p[i].max);
     }
     return BS_OK;
+}
+
+static bs_status check_section(bs_section s, const void *base, const char *prefix,
+                               const char *file, bs_error *err)
+{
+    return check_fields(s, base, UINT64_MAX, prefix, file, err);
 }
 
 /* Names become file names (results/NAME.h5) and --set paths (brands[NAME].x):
@@ -380,7 +388,8 @@ static bs_status validate_shock(bs_scenario *sc, int s, const char *file, bs_err
     }
     if (sh->kind == BS_SHOCK_POLICY) {
         snprintf(prefix, sizeof prefix, "shocks[%d].policy.", s);
-        if (check_section(BS_SECTION_BRAND, &sh->policy, prefix, file, err)) return BS_ERR_INPUT;
+        if (check_fields(BS_SECTION_BRAND, &sh->policy, sh->policy_set, prefix, file, err))
+            return BS_ERR_INPUT;
         if (sh->policy_set == 0)
             return fail(err, file, "'shocks[%d].policy': empty, expected brand fields to change", s);
     }

@@ -1,0 +1,303 @@
+/*
+ * test_behaviour.c: each model mechanism seen through a whole (small) market
+ * run, the way a user sees it: in the per-segment time series. A test fails
+ * if the mechanism is missing from the step, wired to the wrong state, or
+ * points the wrong way. Findings: ../shared/FINDINGS.md. Markets are small
+ * (tens of thousands of consumers, a few dozen steps) so each run takes a
+ * fraction of a second; differences tested are many standard errors wide.
+ */
+#include "market_fixture.h"
+
+enum { N = 20000 };
+
+#define AT(s, t, seg, m) series_at((s), (t), (seg), (m), 0) /* brand "a" */
+
+/* F1, F5: the same breach costs strong relationships more confidence and
+ * brings them more revenge than weak ones; before it, the strong disclose more. */
+Test(behaviour, breach_hurts_strong_relationships_most)
+{
+    bs_scenario *sc = market_new(N, 8, 3);
+    bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 4, "a");
+    sh->size = 0.5;
+    sc->model.breach_disclosure_weight = 0; /* closeness alone, not the data given */
+    series *s = market_run(sc, 2);
+    double drop_strong = AT(s, 3, BS_SEG_STRONG, BS_M_MEAN_CONFIDENCE) -
+                         AT(s, 4, BS_SEG_STRONG, BS_M_MEAN_CONFIDENCE);
+    double drop_weak = AT(s, 3, BS_SEG_WEAK, BS_M_MEAN_CONFIDENCE) -
+                       AT(s, 4, BS_SEG_WEAK, BS_M_MEAN_CONFIDENCE);
+    cr_expect_gt(drop_weak, 0, "a breach must cost confidence");
+    cr_expect_gt(drop_strong, 1.4 * drop_weak, "strong %g weak %g", drop_strong, drop_weak);
+    cr_expect_gt(AT(s, 4, BS_SEG_STRONG, BS_M_MEAN_REVENGE), AT(s, 4, BS_SEG_WEAK, BS_M_MEAN_REVENGE));
+    cr_expect_gt(AT(s, 3, BS_SEG_STRONG, BS_M_MEAN_DISCLOSURE),
+                 AT(s, 3, BS_SEG_WEAK, BS_M_MEAN_DISCLOSURE), "F1: closeness raises disclosure");
+    /* brands not breached: no revenge at all */
+    cr_expect_eq(series_at(s, 5, BS_SEG_ALL, BS_M_MEAN_REVENGE, 1), 0);
+    series_free(s);
+    free(sc);
+}
+
+/* F1: after a breach the close customers withhold their data hardest (per
+ * relationship), and disclosure at the breached brand falls. */
+Test(behaviour, strong_customers_withhold_most)
+{
+    bs_scenario *sc = market_new(N, 10, 3);
+    market_shock(sc, BS_SHOCK_BREACH, 3, "a")->size = 0.6;
+    series *s = market_run(sc, 2);
+    double w_strong = series_sum(s, 3, 9, BS_SEG_STRONG, BS_M_REVENGE_WITHHOLD, 0) /
+                      AT(s, 2, BS_SEG_STRONG, BS_M_ACTIVE_CUSTOMERS);
+    double w_weak = series_sum(s, 3, 9, BS_SEG_WEAK, BS_M_REVENGE_WITHHOLD, 0) /
+                    AT(s, 2, BS_SEG_WEAK, BS_M_ACTIVE_CUSTOMERS);
+    cr_expect_gt(w_strong, w_weak, "withholding per relationship: strong %g weak %g", w_strong,
+                 w_weak);
+    cr_expect_lt(AT(s, 9, BS_SEG_ALL, BS_M_MEAN_DISCLOSURE),
+                 0.8 * AT(s, 2, BS_SEG_ALL, BS_M_MEAN_DISCLOSURE));
+    sc->model.p_withhold = 0; /* the same breach without withholding acts */
+    series *kept = market_run(sc, 2);
+    cr_expect_lt(AT(s, 9, BS_SEG_ALL, BS_M_MEAN_DISCLOSURE),
+                 AT(kept, 9, BS_SEG_ALL, BS_M_MEAN_DISCLOSURE) - 0.02, "withholding takes data back");
+    series_free(kept);
+    series_free(s);
+    free(sc);
+}
+
+/* Seed 000 (relief) and F2 (spillover): customers of a spared brand trust it
+ * a little more, the whole category is distrusted, and fewer people buy. */
+Test(behaviour, breach_news_brings_relief_and_category_distrust)
+{
+    bs_scenario *sc = market_new(N, 8, 3);
+    series *base = market_run(sc, 2);
+    bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 4, "a");
+    sh->reach = 1.0;
+    series *s = market_run(sc, 2);
+    cr_expect_gt(series_at(s, 4, BS_SEG_ALL, BS_M_MEAN_BENEVOLENCE, 1),
+                 series_at(base, 4, BS_SEG_ALL, BS_M_MEAN_BENEVOLENCE, 1), "relief at brand b");
+    cr_expect_eq(series_market(base, 5, BS_MK_MEAN_DISTRUST), 0);
+    cr_expect_gt(series_market(s, 5, BS_MK_MEAN_DISTRUST), 0.01);
+    cr_expect_gt(series_market(s, 5, BS_MK_NO_PURCHASE), series_market(base, 5, BS_MK_NO_PURCHASE));
+    series_free(base);
+    series_free(s);
+    free(sc);
+}
+
+/* F6, F7: after a betrayal revenge falls while avoidance grows; for strong
+ * relationships revenge falls more slowly and avoidance grows faster. */
+Test(behaviour, revenge_fades_avoidance_grows_grudge_longer_when_strong)
+{
+    bs_scenario *sc = market_new(N, 12, 3);
+    bs_shock *sh = market_shock(sc, BS_SHOCK_BETRAYAL, 2, "a");
+    sh->act = BS_ACT_BROKEN_PROMISE;
+    sh->size = 0.5;
+    series *s = market_run(sc, 2);
+    for (int g = BS_SEG_STRONG; g <= BS_SEG_WEAK; g++) {
+        cr_expect_gt(AT(s, 2, g, BS_M_MEAN_REVENGE), AT(s, 10, g, BS_M_MEAN_REVENGE), "seg %d", g);
+        cr_expect_lt(AT(s, 3, g, BS_M_MEAN_AVOIDANCE), AT(s, 10, g, BS_M_MEAN_AVOIDANCE), "seg %d", g);
+    }
+    double keep_strong = AT(s, 10, BS_SEG_STRONG, BS_M_MEAN_REVENGE) / AT(s, 2, BS_SEG_STRONG, BS_M_MEAN_REVENGE);
+    double keep_weak = AT(s, 10, BS_SEG_WEAK, BS_M_MEAN_REVENGE) / AT(s, 2, BS_SEG_WEAK, BS_M_MEAN_REVENGE);
+    cr_expect_gt(keep_strong, keep_weak + 0.05, "share of revenge kept: strong %g weak %g", keep_strong,
+                 keep_weak);
+    cr_expect_gt(AT(s, 6, BS_SEG_STRONG, BS_M_MEAN_AVOIDANCE), AT(s, 6, BS_SEG_WEAK, BS_M_MEAN_AVOIDANCE));
+    series_free(s);
+    free(sc);
+}
+
+static double betrayed_after(bs_scenario *sc, int clarifies, int seg, int metric)
+{
+    sc->brands[0].clarifies = clarifies;
+    series *s = market_run(sc, 2);
+    double x = AT(s, 3, seg, metric);
+    series_free(s);
+    return x;
+}
+
+/* F11: clarified expectations cut felt betrayal, and reverse the role of
+ * closeness: without them the strong feel it more, with them less. */
+Test(behaviour, clarified_expectations_cut_betrayal_and_cross_over)
+{
+    bs_scenario *sc = market_new(N, 4, 3);
+    bs_shock *sh = market_shock(sc, BS_SHOCK_BETRAYAL, 3, "a");
+    sh->act = BS_ACT_BROKEN_PROMISE;
+    double not_all = betrayed_after(sc, 0, BS_SEG_ALL, BS_M_MEAN_REVENGE);
+    double yes_all = betrayed_after(sc, 1, BS_SEG_ALL, BS_M_MEAN_REVENGE);
+    cr_expect_lt(yes_all, 0.7 * not_all, "clarified %g, not %g", yes_all, not_all);
+    cr_expect_gt(betrayed_after(sc, 0, BS_SEG_STRONG, BS_M_MEAN_REVENGE),
+                 betrayed_after(sc, 0, BS_SEG_WEAK, BS_M_MEAN_REVENGE), "not clarified: close > distant");
+    cr_expect_lt(betrayed_after(sc, 1, BS_SEG_STRONG, BS_M_MEAN_REVENGE),
+                 betrayed_after(sc, 1, BS_SEG_WEAK, BS_M_MEAN_REVENGE), "clarified: close < distant");
+    free(sc);
+}
+
+/* F12: a fee hurts communal customers more; a cheap gift hurts exchange
+ * customers more. */
+Test(behaviour, norm_violations_hit_the_matching_segment)
+{
+    bs_scenario *sc = market_new(N, 4, 3);
+    bs_shock *sh = market_shock(sc, BS_SHOCK_BETRAYAL, 3, "a");
+    sh->act = BS_ACT_FEE;
+    series *fee = market_run(sc, 2);
+    sh->act = BS_ACT_CHEAP_GIFT;
+    series *gift = market_run(sc, 2);
+    cr_expect_gt(AT(fee, 3, BS_SEG_COMMUNAL, BS_M_MEAN_REVENGE), AT(fee, 3, BS_SEG_EXCHANGE, BS_M_MEAN_REVENGE));
+    cr_expect_lt(AT(gift, 3, BS_SEG_COMMUNAL, BS_M_MEAN_REVENGE), AT(gift, 3, BS_SEG_EXCHANGE, BS_M_MEAN_REVENGE));
+    series_free(fee);
+    series_free(gift);
+    free(sc);
+}
+
+/* F7: an apology lowers revenge, and more for the strong than for the weak. */
+Test(behaviour, apology_lowers_revenge_most_for_strong)
+{
+    bs_scenario *sc = market_new(N, 6, 3);
+    market_shock(sc, BS_SHOCK_BREACH, 2, "a")->size = 0.6;
+    series *none = market_run(sc, 2);
+    sc->brands[0].breach_response = BS_RESPONSE_APOLOGY;
+    sc->brands[0].response_delay = 1;
+    series *apol = market_run(sc, 2);
+    /* relative cuts: the strong have more revenge to cut, so compare shares */
+    double cut_strong = 1 - AT(apol, 4, BS_SEG_STRONG, BS_M_MEAN_REVENGE) / AT(none, 4, BS_SEG_STRONG, BS_M_MEAN_REVENGE);
+    double cut_weak = 1 - AT(apol, 4, BS_SEG_WEAK, BS_M_MEAN_REVENGE) / AT(none, 4, BS_SEG_WEAK, BS_M_MEAN_REVENGE);
+    cr_expect_gt(cut_weak, 0.05, "an apology must lower revenge");
+    cr_expect_gt(cut_strong, 1.15 * cut_weak, "share cut: strong %g weak %g", cut_strong, cut_weak);
+    int found = 0;
+    for (int e = 0; e < apol->n_events; e++)
+        found |= apol->events[e].step == 3 && strcmp(apol->events[e].kind, "response:apology") == 0;
+    cr_expect(found, "the apology must be in the event table at step 3");
+    series_free(none);
+    series_free(apol);
+    free(sc);
+}
+
+/* F8: a late response lowers revenge less than an early one. */
+Test(behaviour, late_response_helps_less)
+{
+    bs_scenario *sc = market_new(N, 12, 3);
+    market_shock(sc, BS_SHOCK_BREACH, 2, "a")->size = 0.6;
+    sc->brands[0].breach_response = BS_RESPONSE_COMPENSATION;
+    sc->brands[0].response_delay = 1;
+    series *early = market_run(sc, 2);
+    sc->brands[0].response_delay = 6;
+    series *late = market_run(sc, 2);
+    cr_expect_lt(AT(early, 11, BS_SEG_ALL, BS_M_MEAN_REVENGE), AT(late, 11, BS_SEG_ALL, BS_M_MEAN_REVENGE));
+    series_free(early);
+    series_free(late);
+    free(sc);
+}
+
+/* F8: public complaining follows a failure plus a failed recovery. */
+Test(behaviour, complaints_follow_double_deviation)
+{
+    double wom[BS_RECOVERY_COUNT];
+    for (int r = 0; r < BS_RECOVERY_COUNT; r++) {
+        bs_scenario *sc = market_new(N, 10, 3);
+        bs_shock *sh = market_shock(sc, BS_SHOCK_SERVICE_FAILURE, 2, "a");
+        sh->size = 0.5;
+        sh->recovery = r;
+        sh->recovery_delay = 1;
+        series *s = market_run(sc, 2);
+        wom[r] = series_sum(s, 0, 9, BS_SEG_ALL, BS_M_REVENGE_WOM, 0);
+        series_free(s);
+        free(sc);
+    }
+    cr_expect_gt(wom[BS_RECOVERY_POOR], 100, "a double deviation must bring complaints");
+    cr_expect_gt(wom[BS_RECOVERY_POOR], 9 * (wom[BS_RECOVERY_GOOD] + wom[BS_RECOVERY_NONE]),
+                 "poor %g good %g none %g", wom[BS_RECOVERY_POOR], wom[BS_RECOVERY_GOOD],
+                 wom[BS_RECOVERY_NONE]);
+}
+
+static double antibrand_after_exit(int exit_policy, double self_relevance, double *shame_end)
+{
+    bs_scenario *sc = market_new(N, 30, 3);
+    sc->population.self_relevance_mean = self_relevance;
+    sc->brands[0].exit_policy = exit_policy;
+    market_shock(sc, BS_SHOCK_FORCED_EXIT, 2, "a")->size = 1.0;
+    series *s = market_run(sc, 2);
+    double acts = series_sum(s, 3, 29, BS_SEG_ALL, BS_M_REVENGE_ANTIBRAND, 0);
+    if (shame_end) *shame_end = AT(s, 29, BS_SEG_ALL, BS_M_MEAN_SHAME);
+    cr_expect_gt(AT(s, 2, BS_SEG_ALL, BS_M_EXITS), 0);
+    series_free(s);
+    free(sc);
+    return acts;
+}
+
+/* F10: a clean break ends post-exit anti-brand action sooner than doing
+ * nothing, and a win-back campaign prolongs it. */
+Test(behaviour, clean_break_ends_post_exit_revenge_sooner_than_win_back)
+{
+    double sh_clean, sh_none, sh_win;
+    double clean = antibrand_after_exit(BS_EXIT_CLEAN_BREAK, 0.5, &sh_clean);
+    double none = antibrand_after_exit(BS_EXIT_NONE, 0.5, &sh_none);
+    double win = antibrand_after_exit(BS_EXIT_WIN_BACK, 0.5, &sh_win);
+    cr_expect_lt(clean, none, "anti-brand acts: clean %g none %g", clean, none);
+    cr_expect_lt(none, win, "anti-brand acts: none %g win-back %g", none, win);
+    cr_expect_lt(sh_clean, sh_none);
+    cr_expect_lt(sh_none, sh_win);
+}
+
+/* F9: self-relevance drives anti-brand action after an exit, even without
+ * any incident. */
+Test(behaviour, self_relevance_drives_post_exit_antibrand_action)
+{
+    double hi = antibrand_after_exit(BS_EXIT_NONE, 0.8, NULL);
+    double lo = antibrand_after_exit(BS_EXIT_NONE, 0.1, NULL);
+    cr_expect_gt(hi, 2 * lo, "high %g low %g", hi, lo);
+    cr_expect_gt(hi, 0);
+}
+
+/* Hear: complaints travel the network and cost listeners' trust in the brand
+ * complained about. */
+Test(behaviour, word_of_mouth_travels_the_network)
+{
+    bs_scenario *sc = market_new(N, 8, 3);
+    sc->brands[0].notify = 0;
+    bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 2, "a");
+    sh->reach = 0.3;
+    sh->size = 0.8;
+    sc->network.kind = BS_NET_NONE;
+    series *alone = market_run(sc, 2);
+    sc->network.kind = BS_NET_SMALL_WORLD;
+    series *linked = market_run(sc, 2);
+    cr_expect_gt(series_sum(linked, 3, 7, BS_SEG_ALL, BS_M_REVENGE_WOM, 0), 0);
+    cr_expect_lt(AT(linked, 7, BS_SEG_ALL, BS_M_MEAN_CONFIDENCE), AT(alone, 7, BS_SEG_ALL, BS_M_MEAN_CONFIDENCE));
+    /* before the breach nothing differs */
+    cr_expect_eq(AT(linked, 1, BS_SEG_ALL, BS_M_MEAN_CONFIDENCE), AT(alone, 1, BS_SEG_ALL, BS_M_MEAN_CONFIDENCE));
+    series_free(alone);
+    series_free(linked);
+    free(sc);
+}
+
+/* Choice: better quality wins share; a policy shock that ruins quality loses it. */
+Test(behaviour, quality_wins_share_and_policy_shocks_apply)
+{
+    bs_scenario *sc = market_new(N, 30, 3);
+    sc->brands[0].quality = 0.9;
+    sc->brands[1].quality = 0.5;
+    bs_shock *sh = market_shock(sc, BS_SHOCK_POLICY, 10, "a");
+    sh->policy.quality = 0.1;
+    sh->policy_set = (uint64_t)1 << bs_param_index(BS_SECTION_BRAND, "quality");
+    series *s = market_run(sc, 2);
+    cr_expect_gt(AT(s, 9, BS_SEG_ALL, BS_M_MARKET_SHARE), series_at(s, 9, BS_SEG_ALL, BS_M_MARKET_SHARE, 1));
+    cr_expect_lt(AT(s, 29, BS_SEG_ALL, BS_M_MARKET_SHARE), 0.7 * AT(s, 9, BS_SEG_ALL, BS_M_MARKET_SHARE));
+    series_free(s);
+    free(sc);
+}
+
+/* F4, seed 002: control raises disclosure; irrelevant, heavy personalization
+ * costs share (C3) against relevant personalization. */
+Test(behaviour, control_raises_disclosure_and_irrelevance_costs_share)
+{
+    bs_scenario *sc = market_new(N, 20, 3);
+    sc->brands[0].personalization = 0.8;
+    sc->brands[0].control = 0.1;
+    series *lo = market_run(sc, 2);
+    sc->brands[0].control = 0.9;
+    series *hi = market_run(sc, 2);
+    cr_expect_gt(AT(hi, 19, BS_SEG_ALL, BS_M_MEAN_DISCLOSURE), AT(lo, 19, BS_SEG_ALL, BS_M_MEAN_DISCLOSURE));
+    sc->brands[0].relevance = 0.1;
+    series *irr = market_run(sc, 2);
+    cr_expect_lt(series_sum(irr, 10, 19, BS_SEG_ALL, BS_M_MARKET_SHARE, 0),
+                 series_sum(hi, 10, 19, BS_SEG_ALL, BS_M_MARKET_SHARE, 0));
+    series_free(lo);
+    series_free(hi);
+    series_free(irr);
+    free(sc);
+}

@@ -1,0 +1,230 @@
+/*
+ * test_mechanisms.c: each mechanism of sim/core/mechanisms.h, alone, against
+ * the behaviour its finding requires (../shared/FINDINGS.md ids in the test
+ * names' comments). Uses the documented default coefficients, so a default
+ * that breaks a finding fails here. Whole-market behaviour is in
+ * test_behaviour.c.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "core/mechanisms.h"
+
+static bs_model defaults(void)
+{
+    bs_model m;
+    bs_section_defaults(BS_SECTION_MODEL, &m);
+    return m;
+}
+
+/* F1, F5: the same breach hurts a strong relationship more than a weak one. */
+Test(mechanisms, breach_hurts_strong_more_than_weak)
+{
+    bs_model m = defaults();
+    for (int kind = 0; kind < BS_BREACH_KIND_COUNT; kind++)
+        for (int norm = 0; norm < BS_NORM_COUNT; norm++) {
+            double weak = bs_breach_violation(&m, 0.5, kind, norm, 0.5, 0.2);
+            double strong = bs_breach_violation(&m, 0.5, kind, norm, 0.5, 0.9);
+            cr_expect_gt(strong, 1.5 * weak, "kind %d norm %d: strong %g weak %g", kind, norm,
+                         strong, weak);
+        }
+}
+
+/* F1: the more data given, the larger the violation; no breach, no harm. */
+Test(mechanisms, breach_grows_with_data_and_size)
+{
+    bs_model m = defaults();
+    cr_expect_gt(bs_breach_violation(&m, 0.5, BS_BREACH_HACK, 0, 0.9, 0.5),
+                 bs_breach_violation(&m, 0.5, BS_BREACH_HACK, 0, 0.1, 0.5));
+    cr_expect_gt(bs_breach_violation(&m, 0.9, BS_BREACH_HACK, 0, 0.5, 0.5),
+                 bs_breach_violation(&m, 0.2, BS_BREACH_HACK, 0, 0.5, 0.5));
+    cr_expect_eq(bs_breach_violation(&m, 0, BS_BREACH_HACK, 0, 0.5, 0.5), 0);
+}
+
+/* Seed 000, F12: selling data hurts more than a hack, most for communal consumers. */
+Test(mechanisms, sold_data_hurts_more_than_hack_and_most_communal)
+{
+    bs_model m = defaults();
+    double hack = bs_breach_violation(&m, 0.5, BS_BREACH_HACK, BS_NORM_EXCHANGE, 0.5, 0.5);
+    double sold_x = bs_breach_violation(&m, 0.5, BS_BREACH_SOLD_DATA, BS_NORM_EXCHANGE, 0.5, 0.5);
+    double sold_c = bs_breach_violation(&m, 0.5, BS_BREACH_SOLD_DATA, BS_NORM_COMMUNAL, 0.5, 0.5);
+    cr_expect_gt(sold_x, hack);
+    cr_expect_gt(sold_c, sold_x);
+}
+
+/* F11: clarified expectations cut felt betrayal, and turn closeness from
+ * amplifier into buffer (crossover). */
+Test(mechanisms, clarified_expectations_cut_betrayal_crossover)
+{
+    bs_model m = defaults();
+    const double close = 0.9, distant = 0.2;
+    for (int act = 0; act < BS_ACT_COUNT; act++)
+        for (int norm = 0; norm < BS_NORM_COUNT; norm++) {
+            double c0 = bs_betrayal_felt(&m, 0.7, act, norm, 0, close);
+            double d0 = bs_betrayal_felt(&m, 0.7, act, norm, 0, distant);
+            double c1 = bs_betrayal_felt(&m, 0.7, act, norm, 1, close);
+            double d1 = bs_betrayal_felt(&m, 0.7, act, norm, 1, distant);
+            cr_expect_gt(c0, d0, "unclarified: close must hurt more (act %d)", act);
+            cr_expect_lt(c1, d1, "clarified: close must hurt less (act %d)", act);
+            cr_expect_lt(c1, c0, "clarifying must cut betrayal for the close (act %d)", act);
+            cr_expect_lt(d1, d0, "clarifying must cut betrayal for the distant (act %d)", act);
+        }
+}
+
+/* F12 (Aggarwal 2004): a fee for a special service violates communal norms;
+ * a cheap gift and a delayed request violate exchange norms. */
+Test(mechanisms, communal_and_exchange_norms_violated_by_different_acts)
+{
+    bs_model m = defaults();
+    double R = 0.6;
+    cr_expect_gt(bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_COMMUNAL, 0, R),
+                 bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_EXCHANGE, 0, R));
+    cr_expect_lt(bs_betrayal_felt(&m, 0.5, BS_ACT_CHEAP_GIFT, BS_NORM_COMMUNAL, 0, R),
+                 bs_betrayal_felt(&m, 0.5, BS_ACT_CHEAP_GIFT, BS_NORM_EXCHANGE, 0, R));
+    cr_expect_lt(bs_betrayal_felt(&m, 0.5, BS_ACT_DELAYED_REQUEST, BS_NORM_COMMUNAL, 0, R),
+                 bs_betrayal_felt(&m, 0.5, BS_ACT_DELAYED_REQUEST, BS_NORM_EXCHANGE, 0, R));
+    cr_expect_gt(bs_betrayal_felt(&m, 0.5, BS_ACT_TRANSACTIONAL, BS_NORM_COMMUNAL, 0, R),
+                 bs_betrayal_felt(&m, 0.5, BS_ACT_TRANSACTIONAL, BS_NORM_EXCHANGE, 0, R));
+}
+
+/* Iterate revenge and avoidance after one betrayal of size `b` at prior
+ * quality R0; out[t] after t + 1 steps. */
+static void trajectory(const bs_model *m, double R0, double b, int steps, double *rev, double *avo)
+{
+    double r = 0, a = 0;
+    for (int t = 0; t < steps; t++) {
+        r = bs_revenge_next(m, r, R0, 0.5, t == 0 ? b : 0);
+        a = bs_avoid_next(m, a, R0, b);
+        rev[t] = r;
+        avo[t] = a;
+    }
+}
+
+/* F6: revenge falls while avoidance rises, and revenge is still above half
+ * its peak after eight weeks. */
+Test(mechanisms, revenge_decays_while_avoidance_grows)
+{
+    bs_model m = defaults();
+    double rev[9], avo[9];
+    trajectory(&m, 0.5, 0.6, 9, rev, avo);
+    for (int t = 1; t < 9; t++) {
+        cr_expect_lt(rev[t], rev[t - 1], "revenge must fall (week %d)", t);
+        cr_expect_gt(avo[t], avo[t - 1], "avoidance must grow (week %d)", t);
+    }
+    cr_expect_gt(rev[8], 0.5 * rev[0], "revenge after 8 weeks %g, peak %g", rev[8], rev[0]);
+}
+
+/* F7: the stronger the relationship was, the slower revenge decays and the
+ * faster avoidance grows: a longer grudge. */
+Test(mechanisms, strong_relationships_hold_longer_grudges)
+{
+    bs_model m = defaults();
+    double rs[9], as[9], rw[9], aw[9];
+    trajectory(&m, 0.9, 0.6, 9, rs, as);
+    trajectory(&m, 0.2, 0.6, 9, rw, aw);
+    cr_expect_gt(rs[8] / rs[0], rw[8] / rw[0], "revenge must decay more slowly when strong");
+    cr_expect_gt(as[3], aw[3], "avoidance must grow faster when strong");
+}
+
+/* F7: grudge-holders keep revenge longer (trait). */
+Test(mechanisms, grudge_trait_slows_revenge_decay)
+{
+    bs_model m = defaults();
+    cr_expect_gt(bs_revenge_next(&m, 0.8, 0.5, 0.9, 0), bs_revenge_next(&m, 0.8, 0.5, 0.1, 0));
+}
+
+/* F8: no revenge acts below the threshold; more above it. */
+Test(mechanisms, revenge_acts_need_strong_revenge)
+{
+    bs_model m = defaults();
+    cr_expect_eq(bs_act_probability(&m, 0.5, m.act_threshold * 0.9), 0);
+    double lo = bs_act_probability(&m, 0.5, m.act_threshold + 0.1);
+    double hi = bs_act_probability(&m, 0.5, 1.0);
+    cr_expect_gt(lo, 0);
+    cr_expect_gt(hi, lo);
+    cr_expect_float_eq(hi, 0.5, 1e-9);
+}
+
+/* F3, F7, F8: responses help; compensation most; late ones less; more for the
+ * close; no response, no help. */
+Test(mechanisms, responses_help_more_when_early_and_for_the_close)
+{
+    bs_model m = defaults();
+    cr_expect_eq(bs_response_effect(&m, BS_RESPONSE_NONE, 0, 0.5), 0);
+    for (int r = BS_RESPONSE_APOLOGY; r < BS_RESPONSE_COUNT; r++) {
+        cr_expect_gt(bs_response_effect(&m, r, 0, 0.5), 0, "response %d", r);
+        cr_expect_gt(bs_response_effect(&m, r, 1, 0.5), bs_response_effect(&m, r, 5, 0.5));
+        cr_expect_gt(bs_response_effect(&m, r, 1, 0.9), bs_response_effect(&m, r, 1, 0.2));
+    }
+    cr_expect_gt(bs_response_effect(&m, BS_RESPONSE_COMPENSATION, 1, 0.5),
+                 bs_response_effect(&m, BS_RESPONSE_APOLOGY, 1, 0.5));
+    /* F8: a response after four weeks does little */
+    cr_expect_lt(bs_response_effect(&m, BS_RESPONSE_COMPENSATION, 5, 0.5),
+                 0.5 * bs_response_effect(&m, BS_RESPONSE_COMPENSATION, 0, 0.5));
+}
+
+/* F1, F3, F4: willingness to disclose rises with R, benevolence, control and
+ * transparency, falls with category distrust. */
+Test(mechanisms, willingness_to_disclose)
+{
+    bs_model m = defaults();
+    double w = bs_willingness(&m, 0.4, 0.5, 0.5, 0.3, 0.3, 0);
+    cr_expect_gt(bs_willingness(&m, 0.4, 0.9, 0.5, 0.3, 0.3, 0), w, "relationship quality");
+    cr_expect_gt(bs_willingness(&m, 0.4, 0.5, 0.9, 0.3, 0.3, 0), w, "benevolence");
+    cr_expect_gt(bs_willingness(&m, 0.4, 0.5, 0.5, 0.3, 0.9, 0), w, "control");
+    cr_expect_gt(bs_willingness(&m, 0.4, 0.5, 0.5, 0.9, 0.3, 0), w, "transparency");
+    cr_expect_lt(bs_willingness(&m, 0.4, 0.5, 0.5, 0.3, 0.3, 0.2), w, "distrust");
+    cr_expect_lt(bs_willingness(&m, 0.1, 0.5, 0.5, 0.3, 0.3, 0), w, "privacy concern");
+}
+
+/* F4 (Tucker 2014): control multiplies the value of personalization, which
+ * needs data and trust. */
+Test(mechanisms, control_raises_personalization_value)
+{
+    double lo = bs_personalization_value(0.8, 0.8, 0.5, 0.7, 0.1);
+    double hi = bs_personalization_value(0.8, 0.8, 0.5, 0.7, 0.9);
+    cr_expect_gt(hi / lo, 1.5);
+    cr_expect_eq(bs_personalization_value(0.8, 0.8, 0, 0.7, 0.9), 0, "no data, no value");
+    cr_expect_eq(bs_personalization_value(0, 0.8, 0.5, 0.7, 0.9), 0, "generic: no value");
+}
+
+/* Seed 002: personalization beyond shared data or beyond trust is creepy;
+ * within both it is not. */
+Test(mechanisms, creepiness_beyond_data_or_trust)
+{
+    cr_expect_eq(bs_creepiness(0.3, 0.5, 0.6), 0);
+    cr_expect_gt(bs_creepiness(0.8, 0.2, 0.9), 0, "beyond data");
+    cr_expect_gt(bs_creepiness(0.8, 0.9, 0.2), 0, "beyond trust");
+    cr_expect_gt(bs_creepiness(0.9, 0.1, 0.1), bs_creepiness(0.9, 0.5, 0.5));
+}
+
+/* F9: shame at exit comes from self-relevance, not satisfaction. */
+Test(mechanisms, exit_shame_from_self_relevance)
+{
+    bs_model m = defaults();
+    cr_expect_gt(bs_exit_shame(&m, 0.8), bs_exit_shame(&m, 0.1));
+    cr_expect_eq(bs_exit_shame(&m, 0), 0);
+}
+
+/* F10: shame fades faster when the consumer is happy with a new brand. */
+Test(mechanisms, shame_fades_faster_with_a_new_brand)
+{
+    bs_model m = defaults();
+    double alone = 0.8, attached = 0.8;
+    for (int t = 0; t < 10; t++) {
+        alone = bs_shame_next(&m, alone, 0);
+        attached = bs_shame_next(&m, attached, 0.8);
+    }
+    cr_expect_lt(attached, alone);
+    cr_expect_lt(alone, 0.8, "shame fades on its own too");
+}
+
+/* Seed 002, F12: benevolence comes from transparency, control and matching
+ * the norm the customer expects. */
+Test(mechanisms, benevolence_target)
+{
+    double base = bs_benevolence_target(0.3, 0.3, BS_NORM_COMMUNAL, BS_NORM_COMMUNAL);
+    cr_expect_gt(bs_benevolence_target(0.9, 0.3, BS_NORM_COMMUNAL, BS_NORM_COMMUNAL), base);
+    cr_expect_gt(bs_benevolence_target(0.3, 0.9, BS_NORM_COMMUNAL, BS_NORM_COMMUNAL), base);
+    cr_expect_lt(bs_benevolence_target(0.3, 0.3, BS_NORM_EXCHANGE, BS_NORM_COMMUNAL), base);
+}
