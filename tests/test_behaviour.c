@@ -79,6 +79,24 @@ Test(behaviour, breach_news_brings_relief_and_category_distrust)
     free(sc);
 }
 
+/* F3: the same breach at a brand with transparency and control brings less
+ * revenge and fewer defections than at one with neither. */
+Test(behaviour, transparency_and_control_reduce_breach_harm)
+{
+    bs_scenario *sc = market_new(N, 12, 3);
+    market_shock(sc, BS_SHOCK_BREACH, 4, "a")->size = 0.6;
+    sc->brands[0].transparency = sc->brands[0].control = 0.05;
+    series *none = market_run(sc, 2);
+    sc->brands[0].transparency = sc->brands[0].control = 0.95;
+    series *both = market_run(sc, 2);
+    cr_expect_lt(AT(both, 4, BS_SEG_ALL, BS_M_MEAN_REVENGE), 0.8 * AT(none, 4, BS_SEG_ALL, BS_M_MEAN_REVENGE));
+    cr_expect_lt(series_sum(both, 4, 11, BS_SEG_ALL, BS_M_REVENGE_WOM, 0),
+                 series_sum(none, 4, 11, BS_SEG_ALL, BS_M_REVENGE_WOM, 0));
+    series_free(none);
+    series_free(both);
+    free(sc);
+}
+
 /* F6, F7: after a betrayal revenge falls while avoidance grows; for strong
  * relationships revenge falls more slowly and avoidance grows faster. */
 Test(behaviour, revenge_fades_avoidance_grows_grudge_longer_when_strong)

@@ -41,6 +41,20 @@ Test(mechanisms, breach_grows_with_data_and_size)
     cr_expect_eq(bs_breach_violation(&m, 0, BS_BREACH_HACK, 0, 0.5, 0.5), 0);
 }
 
+/* F3: transparency and control each soften a breach, both together most. */
+Test(mechanisms, transparency_and_control_soften_a_breach)
+{
+    bs_model m = defaults();
+    double none = bs_policy_buffer(&m, 0, 0), t = bs_policy_buffer(&m, 1, 0);
+    double c = bs_policy_buffer(&m, 0, 1), both = bs_policy_buffer(&m, 1, 1);
+    cr_expect_eq(none, 1);
+    cr_expect_lt(t, none);
+    cr_expect_lt(c, none);
+    cr_expect_lt(both, t);
+    cr_expect_lt(both, c);
+    cr_expect_gt(both, 0);
+}
+
 /* Seed 000, F12: selling data hurts more than a hack, most for communal consumers. */
 Test(mechanisms, sold_data_hurts_more_than_hack_and_most_communal)
 {

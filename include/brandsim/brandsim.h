@@ -159,6 +159,7 @@ typedef struct {
         willingness_transparency;
     double breach_base, love_amplifier, breach_disclosure_weight, sold_data_multiplier,
         communal_sold_extra;
+    double policy_buffer; /* F3: transparency and control soften a breach */
     double breach_confidence_hit, breach_benevolence_hit;
     double relief, spillover, distrust_decay;
     double clarify_cut, clarify_tolerance;

@@ -47,6 +47,15 @@ static inline double bs_breach_violation(const bs_model *m, double size, int bre
     return size * kind * data * (m->breach_base + m->love_amplifier * R);
 }
 
+/* F3 (Martin, Borah & Palmatier 2017): a brand's transparency and the
+ * control it gives customers over their data soften a breach: the felt
+ * violation is multiplied by this factor (1 with neither, 1 - policy_buffer
+ * with both in full). */
+static inline double bs_policy_buffer(const bs_model *m, double transparency, double control)
+{
+    return 1.0 - m->policy_buffer * 0.5 * (transparency + control);
+}
+
 /* F5, F11: how closeness scales felt betrayal. Without clarified expectations
  * the consumer focuses on what the brand owes: closeness amplifies (F5).
  * With obligations made clear up front, closeness raises tolerance and the

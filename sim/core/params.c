@@ -70,9 +70,9 @@ static const bs_param population_params[] = {
     P(strong_share, 0.4, 0, 1, "1", "share of initial relationships that are strong (F1, F5)"),
     P(strong_quality, 0.8, 0, 1, "1", "mean initial quality of strong relationships"),
     P(weak_quality, 0.3, 0, 1, "1", "mean initial quality of weak relationships"),
-    P(location_threshold, 0.8, 0, 1, "1",
+    P(location_threshold, 0.685, 0, 1, "1",
       "willingness to disclose needed to share location (C2 calibration)"),
-    P(browsing_threshold, 0.86, 0, 1, "1",
+    P(browsing_threshold, 0.753, 0, 1, "1",
       "willingness to disclose needed to share browsing history (C2 calibration)"),
 #undef P
 };
@@ -117,6 +117,8 @@ static const bs_param model_params[] = {
     P(breach_disclosure_weight, 0.5, 0, 1, "1", "share of breach harm that scales with data given (F1)"),
     P(sold_data_multiplier, 1.5, 0, 10, "1", "selling data hurts more than a hack (seed 000)"),
     P(communal_sold_extra, 0.5, 0, 5, "1", "extra harm of sold data to communal consumers (F12)"),
+    P(policy_buffer, 0.6, 0, 1, "1",
+      "share of a breach's harm removed by full transparency and control (F3)"),
     P(breach_confidence_hit, 0.3, 0, 1, "1", "confidence lost per unit of felt violation"),
     P(breach_benevolence_hit, 0.5, 0, 1, "1", "benevolence lost per unit of felt violation"),
     P(relief, 0.05, 0, 1, "1", "trust gained in one's own brand when it was not breached (seed 000)"),

@@ -143,8 +143,10 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             if (c->breach[b] > 0) {
                 if (c->notify[b] || bs_rng_bernoulli(&r, c->breach_reach[b])) { /* F1, F5 */
                     st->R0[s] = (float)R;
+                    const bs_brand *br = &sc->brands[b];
                     double v = bs_breach_violation(m, c->breach[b], c->breach_kind[b], norm,
-                                                   st->D[s], R);
+                                                   st->D[s], R) *
+                               bs_policy_buffer(m, br->transparency, br->control); /* F3 */
                     st->conf[s] = f01(st->conf[s] - m->breach_confidence_hit * v);
                     st->benev[s] = f01(st->benev[s] - m->breach_benevolence_hit * v);
                     betrayal_in[k] += v;
