@@ -237,8 +237,9 @@ Test(mechanisms, shame_fades_faster_with_a_new_brand)
  * the norm the customer expects. */
 Test(mechanisms, benevolence_target)
 {
-    double base = bs_benevolence_target(0.3, 0.3, BS_NORM_COMMUNAL, BS_NORM_COMMUNAL);
-    cr_expect_gt(bs_benevolence_target(0.9, 0.3, BS_NORM_COMMUNAL, BS_NORM_COMMUNAL), base);
-    cr_expect_gt(bs_benevolence_target(0.3, 0.9, BS_NORM_COMMUNAL, BS_NORM_COMMUNAL), base);
-    cr_expect_lt(bs_benevolence_target(0.3, 0.3, BS_NORM_EXCHANGE, BS_NORM_COMMUNAL), base);
+    bs_model m = defaults();
+    double base = bs_benevolence_target(&m, 0.3, 0.3, BS_NORM_COMMUNAL, BS_NORM_COMMUNAL);
+    cr_expect_gt(bs_benevolence_target(&m, 0.9, 0.3, BS_NORM_COMMUNAL, BS_NORM_COMMUNAL), base);
+    cr_expect_gt(bs_benevolence_target(&m, 0.3, 0.9, BS_NORM_COMMUNAL, BS_NORM_COMMUNAL), base);
+    cr_expect_lt(bs_benevolence_target(&m, 0.3, 0.3, BS_NORM_EXCHANGE, BS_NORM_COMMUNAL), base);
 }

@@ -173,7 +173,10 @@ typedef struct {
         p_antibrand_exit;
     double response_apology, response_compensation, response_transparency,
         response_halflife, recovery_strong_bonus;
-    double irrelevance_irritation;
+    double irrelevance_irritation, irritation_avoidance;
+    double benevolence_base, benevolence_transparency, benevolence_control, norm_mismatch;
+    double betrayal_benevolence_hit, failure_confidence_hit, response_policy_level;
+    double grudge_effect;
     double strong_threshold, betrayed_threshold;
 } bs_model;
 
@@ -258,9 +261,11 @@ typedef struct {
 const bs_metric_info *bs_metric_get(bs_metric m);
 
 /* Segments: each brand metric is also reported within these groups of
- * relationships. BS_SEG_ALL is the whole market. */
+ * relationships. BS_SEG_ALL is the whole market. Strength partitions it
+ * into strong / weak (quality R before the first shock, by
+ * model.strong_threshold) and new (begun at or after the first shock). */
 typedef enum {
-    BS_SEG_ALL, BS_SEG_STRONG, BS_SEG_WEAK, BS_SEG_FUNDAMENTALIST, BS_SEG_PRAGMATIST,
+    BS_SEG_ALL, BS_SEG_STRONG, BS_SEG_WEAK, BS_SEG_NEW, BS_SEG_FUNDAMENTALIST, BS_SEG_PRAGMATIST,
     BS_SEG_UNCONCERNED, BS_SEG_COMMUNAL, BS_SEG_EXCHANGE, BS_SEG_COUNT
 } bs_segment;
 const char *bs_segment_name(bs_segment s);

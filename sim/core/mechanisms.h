@@ -78,11 +78,12 @@ static inline double bs_betrayal_felt(const bs_model *m, double size, int act, i
  * slowly the stronger the relationship was before the shock (R0) and the more
  * the consumer holds grudges (trait in [0, 1], assumption); new betrayal feeds
  * it. revenge' = revenge (1 - d_r (1 - a_r R0) g) + k_r betrayal_in,
- * with g = 1.5 - grudge. */
+ * with g = 1 + grudge_effect (0.5 - grudge). */
 static inline double bs_revenge_next(const bs_model *m, double revenge, double R0, double grudge,
                                      double betrayal_in)
 {
-    double decay = m->revenge_decay * (1.0 - m->revenge_moderation * R0) * (1.5 - grudge);
+    double decay = m->revenge_decay * (1.0 - m->revenge_moderation * R0) *
+                   (1.0 + m->grudge_effect * (0.5 - grudge));
     return bs_clamp01(revenge * (1.0 - bs_clamp01(decay)) + m->revenge_gain * betrayal_in);
 }
 
@@ -152,11 +153,13 @@ static inline double bs_creepiness(double personalization, double D, double trus
 
 /* Seed 002 / benevolence: the benevolence a brand shows over time: clear data
  * policy and customer control (seed 002), and treating customers by the norm
- * they expect (seed 003; mismatch assumption: -0.15). */
-static inline double bs_benevolence_target(double transparency, double control, int brand_norm,
-                                           int consumer_norm)
+ * they expect (seed 003). */
+static inline double bs_benevolence_target(const bs_model *m, double transparency, double control,
+                                           int brand_norm, int consumer_norm)
 {
-    return 0.45 + 0.25 * transparency + 0.25 * control - (brand_norm != consumer_norm ? 0.15 : 0);
+    return bs_clamp01(m->benevolence_base + m->benevolence_transparency * transparency +
+                      m->benevolence_control * control -
+                      (brand_norm != consumer_norm ? m->norm_mismatch : 0));
 }
 
 /* F9 (Johnson, Matear & Thomson 2011): shame and insecurity at exit come from

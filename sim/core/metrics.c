@@ -62,6 +62,7 @@ static const char *const segment_names[BS_SEG_COUNT] = {
     [BS_SEG_ALL] = "all",
     [BS_SEG_STRONG] = "strong",
     [BS_SEG_WEAK] = "weak",
+    [BS_SEG_NEW] = "new",
     [BS_SEG_FUNDAMENTALIST] = "fundamentalist",
     [BS_SEG_PRAGMATIST] = "pragmatist",
     [BS_SEG_UNCONCERNED] = "unconcerned",

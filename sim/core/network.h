@@ -40,9 +40,9 @@ static inline int64_t bs_network_source(const bs_network *net, uint64_t seed, in
         j = j >= n ? n - 1 : j;
         return j == i ? (j + 1) % n : j;
     }
-    int half = net->degree / 2 > 0 ? net->degree / 2 : 1;
-    int64_t d = (link % half) + 1;
-    int64_t j = (link < half) ? i + d : i - d;
+    /* links 0, 1, 2, 3, ... go to i+1, i-1, i+2, i-2, ... (distinct for any degree) */
+    int64_t d = link / 2 + 1;
+    int64_t j = (link % 2 == 0) ? i + d : i - d;
     j = ((j % n) + n) % n;
     double r = ((double)(bs_hash64(h) >> 11) + 0.5) * 0x1p-53;
     if (r < net->rewire) {

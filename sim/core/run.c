@@ -135,7 +135,7 @@ static void init_consumer(bs_run *run, int64_t i)
         st->R0[s] = (float)R;
         st->conf[s] = (float)bs_clamp01(0.5 * br->quality + 0.5 * R);
         st->benev[s] = (float)bs_clamp01(
-            0.5 * bs_benevolence_target(br->transparency, br->control, br->norm, norm) + 0.5 * R);
+            0.5 * bs_benevolence_target(m, br->transparency, br->control, br->norm, norm) + 0.5 * R);
         st->S[s] = (float)bs_clamp01(st->self_relevance[i] * R *
                                      (1 - exp(-m->self_brand_rate * st->tenure[s])) * 2);
         st->D[s] = (float)bs_willingness(m, 1.0 - st->concern[i], R, st->benev[s],
@@ -240,11 +240,12 @@ static int build_schedule(bs_run *run)
         }
     }
     run->n_events = n;
-    run->reference_step = 0;
+    run->reference_step = -1; /* the first non-policy shock; 0 if there is none */
     for (int s = 0; s < sc->n_shocks; s++)
         if (sc->shocks[s].kind != BS_SHOCK_POLICY &&
-            (run->reference_step == 0 || sc->shocks[s].step < run->reference_step))
+            (run->reference_step < 0 || sc->shocks[s].step < run->reference_step))
             run->reference_step = sc->shocks[s].step;
+    if (run->reference_step < 0) run->reference_step = 0;
     return 0;
 }
 
@@ -271,7 +272,6 @@ static void build_context(bs_run *run)
     for (int b = 0; b < B; b++) {
         c->breach[b] = c->breach_reach[b] = c->betrayal[b] = c->failure[b] = c->forced_exit[b] = 0;
         c->recovery[b] = c->response[b] = c->win_back[b] = 0;
-        c->notify[b] = (uint8_t)run->sc.brands[b].notify;
         const bs_brand *br = &run->sc.brands[b];
         if (br->exit_policy == BS_EXIT_WIN_BACK && t > 0 && t % br->win_back_interval == 0) {
             c->win_back[b] = 1;
@@ -300,12 +300,15 @@ static void build_context(bs_run *run)
             c->response_delay[b] = a->delay;
             if (a->sub == BS_RESPONSE_TRANSPARENCY_CONTROL) { /* F3: it is also a policy */
                 bs_brand *br = &run->sc.brands[b];
-                br->transparency = br->transparency > 0.8 ? br->transparency : 0.8;
-                br->control = br->control > 0.8 ? br->control : 0.8;
+                const double level = run->sc.model.response_policy_level;
+                br->transparency = br->transparency > level ? br->transparency : level;
+                br->control = br->control > level ? br->control : level;
             }
             break;
         }
     }
+    for (int b = 0; b < B; b++) /* after this step's policy changes */
+        c->notify[b] = (uint8_t)run->sc.brands[b].notify;
 }
 
 /* ---- aggregates ------------------------------------------------------------- */

@@ -22,11 +22,18 @@ enum {
     FLAG_STRONG = 2,    /* strong before the first shock (segment) */
     FLAG_FAILED = 4,    /* hit by a service failure awaiting recovery (F8) */
     FLAG_MOVED_ON = 8,  /* helped to a new brand by a clean break (F10) */
+    FLAG_NEW = 16,      /* began at or after the first shock (segment "new") */
 };
 
 /* Consumer segment byte: privacy segment in bits 0-1, norm in bit 2. */
 #define SEG_PRIVACY(s) ((s)&3)
 #define SEG_NORM(s) (((s) >> 2) & 1)
+
+/* The strength segment of a slot with these flags. */
+static inline int bs_strength_segment(uint8_t flags)
+{
+    return (flags & FLAG_NEW) ? BS_SEG_NEW : (flags & FLAG_STRONG) ? BS_SEG_STRONG : BS_SEG_WEAK;
+}
 
 typedef struct {
     /* traits, fixed at birth */
@@ -94,7 +101,7 @@ struct bs_run {
     int t;          /* steps done */
     int K, B;
     int64_t N;
-    int reference_step; /* first shock's step: strong/weak classified then */
+    int reference_step; /* first shock's step (0 if none): strong/weak classified then */
     bs_state st;
     bs_context ctx;
     bs_action *actions;

@@ -134,7 +134,9 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             size_t s = base + (size_t)k;
             int b = st->brand[s];
             if (st->status[s] == SLOT_EXITED && c->win_back[b]) { /* F10: reopens the wound */
-                st->shame[s] = f01(st->shame[s] + m->win_back_sting * st->S[s] * (1 - st->shame[s]));
+                const double sting = m->win_back_sting * st->S[s];
+                st->shame[s] = f01(st->shame[s] + sting * (1 - st->shame[s]));
+                betrayal_in[k] += sting * st->shame[s]; /* revenge rekindled */
                 continue;
             }
             if (st->status[s] != SLOT_ACTIVE) continue;
@@ -157,13 +159,13 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             if (c->betrayal[b] > 0) { /* F5, F11, F12 */
                 st->R0[s] = (float)R;
                 double f = bs_betrayal_felt(m, c->betrayal[b], c->act[b], norm, clarified, R);
-                st->benev[s] = f01(st->benev[s] - 0.5 * f);
+                st->benev[s] = f01(st->benev[s] - m->betrayal_benevolence_hit * f);
                 betrayal_in[k] += f;
             }
             if (c->failure[b] > 0 && bs_rng_bernoulli(&r, c->failure[b])) { /* F8 */
                 st->R0[s] = (float)R;
                 st->flags[s] |= FLAG_FAILED;
-                st->conf[s] = f01(st->conf[s] - 0.1);
+                st->conf[s] = f01(st->conf[s] - m->failure_confidence_hit);
                 betrayal_in[k] += m->failure_betrayal;
             }
             if (c->recovery[b] && (st->flags[s] & FLAG_FAILED)) {
@@ -174,12 +176,14 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
                 else { /* a good recovery works like compensation, late ones less (F8) */
                     double e = bs_response_effect(m, BS_RESPONSE_COMPENSATION,
                                                   c->recovery_delay[b], st->R0[s]);
+                    betrayal_in[k] *= 1 - e; /* a recovery in the failure's own step */
                     st->betrayal[s] = f01(st->betrayal[s] * (1 - e));
                     st->revenge[s] = f01(st->revenge[s] * (1 - e));
                 }
             }
             if (c->response[b]) { /* F3, F7 */
                 double e = bs_response_effect(m, c->response[b], c->response_delay[b], st->R0[s]);
+                betrayal_in[k] *= 1 - e; /* a response in the shock's own step (delay 0) */
                 st->betrayal[s] = f01(st->betrayal[s] * (1 - e));
                 st->revenge[s] = f01(st->revenge[s] * (1 - e));
                 if (c->response[b] == BS_RESPONSE_TRANSPARENCY_CONTROL)
@@ -188,7 +192,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             if (c->forced_exit[b] > 0 && bs_rng_bernoulli(&r, c->forced_exit[b])) { /* F9 */
                 st->R0[s] = (float)R;
                 exit_slot(run, s, b);
-                add(&sk, (st->flags[s] & FLAG_STRONG) ? BS_SEG_STRONG : BS_SEG_WEAK, seg_privacy,
+                add(&sk, bs_strength_segment(st->flags[s]), seg_privacy,
                     seg_norm, ACC_EXITS, b, 1);
             }
         }
@@ -221,7 +225,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         size_t s = base + (size_t)k;
         if (st->status[s] == SLOT_EMPTY) continue;
         const int b = st->brand[s];
-        const int seg_strength = (st->flags[s] & FLAG_STRONG) ? BS_SEG_STRONG : BS_SEG_WEAK;
+        const int seg_strength = bs_strength_segment(st->flags[s]);
         const double rv = st->revenge[s];
         if (rv > m->act_threshold) {
             if (bs_rng_bernoulli(&r, bs_act_probability(m, m->p_wom, rv))) {
@@ -311,7 +315,8 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
                 size_t s = base + (size_t)bought_slot;
                 st->brand[s] = (int16_t)bought_brand;
                 st->status[s] = SLOT_ACTIVE;
-                st->flags[s] = br->clarifies ? FLAG_CLARIFIED : 0;
+                st->flags[s] = (uint8_t)((br->clarifies ? FLAG_CLARIFIED : 0) |
+                                         (t >= run->reference_step ? FLAG_NEW : 0));
                 st->tenure[s] = 0;
                 st->R[s] = st->R0[s] = (float)m->new_relationship_quality;
                 st->conf[s] = (float)(0.5 * br->quality + 0.25);
@@ -334,12 +339,12 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             double irritation = 0;
             if (bs_rng_bernoulli(&r, br->personalization * (1 - br->relevance))) { /* C3 */
                 irritation = m->irrelevance_irritation;
-                st->avoid[s] = f01(st->avoid[s] + 0.1 * irritation * (1 - st->avoid[s]));
+                st->avoid[s] = f01(st->avoid[s] + m->irritation_avoidance * irritation * (1 - st->avoid[s]));
             }
             double sat = bs_clamp01(q - irritation);
             st->R[s] = f01(st->R[s] + m->learning_rate * (sat * (1 - st->betrayal[s]) - st->R[s]));
             st->conf[s] = f01(st->conf[s] + m->trust_rate * (bs_clamp01(q) - st->conf[s]));
-            double target = bs_benevolence_target(br->transparency, br->control, br->norm, norm);
+            double target = bs_benevolence_target(m, br->transparency, br->control, br->norm, norm);
             st->benev[s] = f01(st->benev[s] + m->trust_rate * (target - st->benev[s]));
             if (st->tenure[s] < UINT16_MAX) st->tenure[s]++;
             st->S[s] = f01(st->S[s] + m->self_brand_rate * st->self_relevance[i] * st->R[s] *
@@ -358,13 +363,17 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     /* 7. record: loyalty, defection and every slot's state */
     if (bought_brand >= 0) {
         size_t s = base + (size_t)bought_slot;
-        int seg_strength = (st->flags[s] & FLAG_STRONG) ? BS_SEG_STRONG : BS_SEG_WEAK;
+        int seg_strength = bs_strength_segment(st->flags[s]);
         add(&sk, seg_strength, seg_privacy, seg_norm, ACC_PURCHASES, bought_brand, 1);
         ac->mkt[MKT_PURCHASES]++;
         if (last == bought_brand)
             add(&sk, seg_strength, seg_privacy, seg_norm, ACC_REPEAT, bought_brand, 1);
         else if (last >= 0) {
-            add(&sk, seg_strength, seg_privacy, seg_norm, ACC_DEF_OUT, last, 1);
+            int seg_left = BS_SEG_NEW; /* the relationship left, if still held */
+            for (int k = 0; k < K; k++)
+                if (st->status[base + k] != SLOT_EMPTY && st->brand[base + k] == last)
+                    seg_left = bs_strength_segment(st->flags[base + k]);
+            add(&sk, seg_left, seg_privacy, seg_norm, ACC_DEF_OUT, last, 1);
             add(&sk, seg_strength, seg_privacy, seg_norm, ACC_DEF_IN, bought_brand, 1);
         }
         st->last_brand[i] = (int16_t)bought_brand;
@@ -373,7 +382,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         size_t s = base + (size_t)k;
         if (st->status[s] == SLOT_EMPTY) continue;
         const int b = st->brand[s];
-        const int g = (st->flags[s] & FLAG_STRONG) ? BS_SEG_STRONG : BS_SEG_WEAK;
+        const int g = bs_strength_segment(st->flags[s]);
         add(&sk, g, seg_privacy, seg_norm, ACC_EVER, b, 1);
         add(&sk, g, seg_privacy, seg_norm, ACC_SUM_REVENGE, b, fixed(st->revenge[s]));
         add(&sk, g, seg_privacy, seg_norm, ACC_SUM_AVOID, b, fixed(st->avoid[s]));
