@@ -97,6 +97,29 @@ Test(behaviour, transparency_and_control_reduce_breach_harm)
     free(sc);
 }
 
+static double rival_purchases(double size)
+{
+    bs_scenario *sc = market_new(N, 30, 4);
+    bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 10, "a");
+    sh->size = size;
+    sh->reach = 0.8;
+    series *s = market_run(sc, 2);
+    double x = series_sum(s, 10, 29, BS_SEG_ALL, BS_M_PURCHASES, 1);
+    series_free(s);
+    free(sc);
+    return x;
+}
+
+/* F2 (Martin, Borah & Palmatier 2017): a small breach at a makes the whole
+ * category look unsafe, so its rival b sells less than without any breach; a
+ * large one sends a's customers to rivals, so b sells more. */
+Test(behaviour, small_breach_hurts_rivals_large_breach_helps_them)
+{
+    double none = rival_purchases(0), small = rival_purchases(0.05), large = rival_purchases(0.9);
+    cr_expect_lt(small, none, "small breach: rival %g, no breach %g", small, none);
+    cr_expect_gt(large, none, "large breach: rival %g, no breach %g", large, none);
+}
+
 /* F6, F7: after a betrayal revenge falls while avoidance grows; for strong
  * relationships revenge falls more slowly and avoidance grows faster. */
 Test(behaviour, revenge_fades_avoidance_grows_grudge_longer_when_strong)

@@ -122,7 +122,7 @@ static const bs_param model_params[] = {
     P(breach_confidence_hit, 0.3, 0, 1, "1", "confidence lost per unit of felt violation"),
     P(breach_benevolence_hit, 0.5, 0, 1, "1", "benevolence lost per unit of felt violation"),
     P(relief, 0.05, 0, 1, "1", "trust gained in one's own brand when it was not breached (seed 000)"),
-    P(spillover, 0.25, 0, 1, "1", "category distrust from news of a breach, times sqrt(size) (F2)"),
+    P(spillover, 0.5, 0, 1, "1", "category distrust from news of a breach, times sqrt(size) (F2)"),
     P(distrust_decay, 0.05, 0, 1, "1/step", "decay of category distrust"),
     P(clarify_cut, 0.5, 0, 1, "1", "share of felt betrayal removed by clarified expectations (F11)"),
     P(clarify_tolerance, 0.4, 0, 5, "1",
