@@ -16,11 +16,17 @@ int cli_schema(int argc, char **argv);
 /* Print "brandsim: MESSAGE" to stderr and return the exit code for status. */
 int cli_fail(const bs_error *err);
 
-/* Overrides collected from the command line, in order. */
+/* Overrides collected from the command line, in order. flags[k] names the
+ * flag an item came from ("--seed"; NULL for --set), for error messages. */
 typedef struct {
     const char *items[256];
+    const char *flags[256];
     int n;
 } cli_overrides;
+
+/* Flush stdout: BS_EXIT_OK, or BS_EXIT_RUNTIME with a message when what was
+ * printed could not be written (a full disk, a closed pipe). */
+int cli_flush_stdout(void);
 
 /* Load `path`, apply the overrides, validate. Returns an exit code. */
 int cli_load_scenario(const char *path, const cli_overrides *ov, bs_scenario *sc);

@@ -3,6 +3,7 @@
  * resolved) and `brandsim schema` (the field reference), plus the helpers
  * every subcommand shares: loading with overrides, and error printing.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,12 +18,29 @@ int cli_fail(const bs_error *err)
     return err->status == BS_ERR_INPUT ? BS_EXIT_INPUT : BS_EXIT_RUNTIME;
 }
 
+int cli_flush_stdout(void)
+{
+    int e = fflush(stdout) ? errno : 0;
+    if (!e && !ferror(stdout)) return BS_EXIT_OK;
+    fprintf(stderr, "brandsim: cannot write to standard output: %s\n",
+            e ? strerror(e) : "write error");
+    return BS_EXIT_RUNTIME;
+}
+
 int cli_load_scenario(const char *path, const cli_overrides *ov, bs_scenario *sc)
 {
     bs_error err = {0};
     if (bs_scenario_load(path, sc, &err)) return cli_fail(&err);
     for (int k = 0; k < ov->n; k++)
-        if (bs_scenario_set(sc, ov->items[k], &err)) return cli_fail(&err);
+        if (bs_scenario_set(sc, ov->items[k], &err)) {
+            /* "--set: 'seed': ..." came from --seed: say so */
+            if (ov->flags[k] && !strncmp(err.msg, "--set: ", 7)) {
+                char msg[sizeof err.msg];
+                snprintf(msg, sizeof msg, "%s: %s", ov->flags[k], err.msg + 7);
+                memcpy(err.msg, msg, sizeof msg);
+            }
+            return cli_fail(&err);
+        }
     if (ov->n > 0) {
         char where[512];
         snprintf(where, sizeof where, "%s (with overrides)", path);
@@ -86,6 +104,7 @@ int cli_check(int argc, char **argv)
             printf("%s: ok: scenario '%s', %lld consumers, %d steps, %d brands, %d shocks\n",
                    argv[optind], sc->name, (long long)sc->consumers, sc->steps, sc->n_brands,
                    sc->n_shocks);
+        rc = cli_flush_stdout();
     }
     free(sc);
     return rc;
@@ -102,5 +121,9 @@ int cli_schema(int argc, char **argv)
         fprintf(stderr, "brandsim: schema: unexpected argument '%s'\n", argv[1]);
         return BS_EXIT_INPUT;
     }
-    return bs_scenario_write_reference(stdout) ? BS_EXIT_RUNTIME : BS_EXIT_OK;
+    if (bs_scenario_write_reference(stdout)) {
+        cli_flush_stdout();
+        return BS_EXIT_RUNTIME;
+    }
+    return cli_flush_stdout();
 }

@@ -76,7 +76,8 @@ typedef struct {
     const char *scenario_path, *out_path;
     int threads, quiet, progress, verbose;
     cli_overrides ov;
-    char set_buf[4][64]; /* --seed, --consumers, --steps as overrides */
+    char set_buf[3][128]; /* --seed, --consumers, --steps as overrides */
+    int set_at[3];        /* where each is in ov (-1: not given); a repeat replaces it */
 } run_args;
 
 static int parse_args(int argc, char **argv, run_args *a)
@@ -87,23 +88,27 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"threads", required_argument, 0, 'j'}, {"set", required_argument, 0, 's'},
         {"quiet", no_argument, 0, 'q'}, {"progress", no_argument, 0, 'P'},
         {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    int c, nb = 0;
+    static const char *const keys[3] = {"seed", "consumers", "steps"};
+    static const char *const flags[3] = {"--seed", "--consumers", "--steps"};
+    int c;
+    for (int q = 0; q < 3; q++) a->set_at[q] = -1;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "ho:qvs:", opts, NULL)) != -1) {
         long long v;
-        const char *key = NULL;
+        int which = -1;
         switch (c) {
         case 'o': a->out_path = optarg; break;
-        case 'S': key = "seed"; break;
-        case 'N': key = "consumers"; break;
-        case 'T': key = "steps"; break;
+        case 'S': which = 0; break;
+        case 'N': which = 1; break;
+        case 'T': which = 2; break;
         case 'j':
             if ((v = parse_count("--threads", optarg, 4096)) < 0) return BS_EXIT_INPUT;
             a->threads = (int)v;
             break;
         case 's':
             if (a->ov.n == 256) { fputs("brandsim: run: too many --set\n", stderr); return BS_EXIT_INPUT; }
+            a->ov.flags[a->ov.n] = NULL;
             a->ov.items[a->ov.n++] = optarg;
             break;
         case 'q': a->quiet = 1; break;
@@ -115,10 +120,23 @@ static int parse_args(int argc, char **argv, run_args *a)
             run_usage(stderr);
             return BS_EXIT_INPUT;
         }
-        if (key) { /* the table checks the value and its range */
-            if (nb == 3 || a->ov.n == 256) return BS_EXIT_INPUT;
-            snprintf(a->set_buf[nb], sizeof a->set_buf[nb], "%s=%s", key, optarg);
-            a->ov.items[a->ov.n++] = a->set_buf[nb++];
+        if (which >= 0) { /* an override: the table checks the value and its range */
+            char *buf = a->set_buf[which];
+            int len = snprintf(buf, sizeof a->set_buf[which], "%s=%s", keys[which], optarg);
+            if (len < 0 || (size_t)len >= sizeof a->set_buf[which]) {
+                fprintf(stderr, "brandsim: run: %s: '%.20s...' is too long, expected an integer\n",
+                        flags[which], optarg);
+                return BS_EXIT_INPUT;
+            }
+            if (a->set_at[which] < 0) { /* the last of repeated flags wins */
+                if (a->ov.n == 256) {
+                    fputs("brandsim: run: too many --set\n", stderr);
+                    return BS_EXIT_INPUT;
+                }
+                a->set_at[which] = a->ov.n;
+                a->ov.items[a->ov.n] = buf;
+                a->ov.flags[a->ov.n++] = flags[which];
+            }
         }
     }
     if (optind != argc - 1) {
@@ -178,17 +196,31 @@ int cli_run(int argc, char **argv)
         snprintf(default_out, sizeof default_out, "results/%s.h5", sc->name);
         a.out_path = default_out;
     }
-    char overrides[256 * 64] = "";
-    for (int k = 0, n = 0; k < a.ov.n; k++)
-        n += snprintf(overrides + n, sizeof overrides - (size_t)n, "%s%s", k ? "\n" : "",
-                      a.ov.items[k]);
+    /* the overrides as given, one a line, recorded in the output */
+    size_t olen = 1;
+    for (int k = 0; k < a.ov.n; k++) olen += strlen(a.ov.items[k]) + 1;
+    char *overrides = malloc(olen);
+    if (overrides) {
+        overrides[0] = '\0';
+        for (int k = 0, n = 0; k < a.ov.n; k++)
+            n += snprintf(overrides + n, olen - (size_t)n, "%s%s", k ? "\n" : "", a.ov.items[k]);
+    }
+
+    /* From here a signal stops the run between steps and removes the partial
+       file (bs_output_abort); installed before the output exists, so there is
+       no moment when the default action could leave one behind. */
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 
     bs_error err = {0};
     bs_run *run = NULL;
     bs_output *out = NULL;
     char *yaml = bs_scenario_yaml_string(sc);
     double *share0 = calloc((size_t)sc->n_brands, sizeof *share0);
-    if (!yaml || !share0) {
+    if (!yaml || !share0 || !overrides) {
         fputs("brandsim: out of memory\n", stderr);
         rc = BS_EXIT_RUNTIME;
         goto done;
@@ -198,19 +230,19 @@ int cli_run(int argc, char **argv)
     out = bs_output_open(a.out_path, sc, yaml, overrides, &err);
     if (!out) { rc = cli_fail(&err); goto done; }
 
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    char started[64] = "";
+    time_t start_time = time(NULL);
+    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&start_time));
     int show = !a.quiet && (a.progress || isatty(STDERR_FILENO));
     double t0 = now_seconds(), last_shown = 0;
-    for (int t = 0; t < sc->steps; t++) {
-        if (stop_signal) {
+    for (int t = 0; t <= sc->steps; t++) {
+        if (stop_signal) { /* checked once more after the last step: a signal wins */
             fprintf(stderr, "%sbrandsim: interrupted (%s) at step %d of %d; no output written\n",
                     show ? "\n" : "", stop_signal == SIGINT ? "SIGINT" : "SIGTERM", t, sc->steps);
             rc = BS_EXIT_RUNTIME;
             goto done;
         }
+        if (t == sc->steps) break;
         if (bs_run_step(run, &err) || bs_output_write_step(out, bs_run_stats(run), &err)) {
             rc = cli_fail(&err);
             goto done;
@@ -227,10 +259,8 @@ int cli_run(int argc, char **argv)
     if (show) fputc('\n', stderr);
     double wall = now_seconds() - t0;
 
-    char host[256] = "unknown", started[64] = "";
+    char host[256] = "unknown";
     gethostname(host, sizeof host - 1);
-    time_t now = time(NULL);
-    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     char cmdline[4096] = "brandsim";
     for (int k = 0, n = 8; k < argc && n < (int)sizeof cmdline; k++)
         n += snprintf(cmdline + n, sizeof cmdline - (size_t)n, " %s", argv[k]);
@@ -249,6 +279,7 @@ done:
     bs_run_free(run);
     free(share0);
     free(yaml);
+    free(overrides);
     free(sc);
     return rc;
 }

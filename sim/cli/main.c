@@ -34,11 +34,11 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help")) {
         usage(stdout);
-        return 0;
+        return cli_flush_stdout();
     }
     if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
         printf("brandsim %s (output format %d)\n", BS_VERSION, BS_OUTPUT_FORMAT_VERSION);
-        return 0;
+        return cli_flush_stdout();
     }
     if (!strcmp(cmd, "run")) return cli_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "check")) return cli_check(argc - 1, argv + 1);

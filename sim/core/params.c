@@ -1,7 +1,7 @@
 /*
  * params.c: the parameter table, the one place where every scenario field has
  * its name, type, default, range, unit and description. The YAML loader, the
- * validator, `brandsim check --print`, `brandsim check --doc` (which writes
+ * validator, `brandsim check --print`, `brandsim schema` (the reference in
  * scenarios/README.md) and the HDF5 /brands attributes all read it.
  * Also: bs_scenario_defaults() and bs_scenario_validate().
  */
@@ -207,7 +207,7 @@ static const bs_param shock_params[] = {
     {"kind", BS_P_ENUM, OFF(bs_shock, kind), BS_SHOCK_BREACH, 0, BS_SHOCK_COUNT - 1, shock_names,
      "", "what happens"},
     {"step", BS_P_INT, OFF(bs_shock, step), 0, 0, 100000, NULL, "step",
-     "step at which it happens (0-based, before the last step)"},
+     "step at which it happens (0-based, at most steps - 1)"},
     {"brands", BS_P_BRANDLIST, OFF(bs_shock, brand_names), 0, 0, 0, NULL, "",
      "brands it happens at (a list of names; several at once for a breach)"},
     {"size", BS_P_REAL, OFF(bs_shock, size), 0.5, 0, 1, NULL, "1",
@@ -350,7 +350,7 @@ static bs_status check_section(bs_section s, const void *base, const char *prefi
    letters, digits, '_', '-', '.' only; NULL if fine, else what is wrong. */
 static const char *bad_name(const char *name)
 {
-    if (!name[0]) return "missing";
+    if (!name[0]) return "is empty";
     for (const char *c = name; *c; c++)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
               *c == '_' || *c == '-' || *c == '.'))

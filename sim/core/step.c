@@ -63,16 +63,16 @@ static inline void exit_slot(const bs_run *run, size_t s, int b)
 }
 
 /* Choose the slot a new relationship takes: an empty one, else the former
- * relationship with the least drive left, else the weakest active one. */
+ * relationship with the least drive left (it is forgotten); -1 if every slot
+ * holds an active relationship (the consumer has no room for another brand). */
 static inline int slot_for_new(const bs_state *st, size_t base, int K)
 {
-    int best = 0;
+    int best = -1;
     double best_score = 1e9;
     for (int k = 0; k < K; k++) {
         size_t s = base + (size_t)k;
-        double score = st->status[s] == SLOT_EMPTY    ? -1.0
-                       : st->status[s] == SLOT_EXITED ? st->shame[s] + st->revenge[s]
-                                                      : 1.0 + st->R[s];
+        if (st->status[s] == SLOT_ACTIVE) continue;
+        double score = st->status[s] == SLOT_EMPTY ? -1.0 : st->shame[s] + st->revenge[s];
         if (score < best_score) { best_score = score; best = k; }
     }
     return best;
@@ -279,7 +279,8 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             cand_brand[n++] = b;
         }
         if (bs_rng_bernoulli(&r, m->discovery_rate)) {
-            int b = (int)bs_rng_below(&r, (uint32_t)run->B), held = 0;
+            int b = (int)bs_rng_below(&r, (uint32_t)run->B);
+            int held = slot_for_new(st, base, K) < 0; /* no room: nothing new */
             for (int k = 0; k < K; k++)
                 held |= st->status[base + k] != SLOT_EMPTY && st->brand[base + k] == b;
             if (!held) {

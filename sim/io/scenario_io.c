@@ -88,6 +88,17 @@ static const char *type_name(const bs_param *p)
     return "a value";
 }
 
+/* "TEXT is out of range [MIN, MAX]" for an integer parameter (a uint64 maximum
+ * printed as a double would read 2^64). */
+static void range_message(const bs_param *p, const char *text, char *why, size_t wn)
+{
+    if (p->type == BS_P_U64 && p->max >= 18446744073709551615.0)
+        snprintf(why, wn, "%s is out of range [%.0f, %llu]", text, p->min,
+                 (unsigned long long)UINT64_MAX);
+    else
+        snprintf(why, wn, "%s is out of range [%.0f, %.0f]", text, p->min, p->max);
+}
+
 /* Convert text to a parameter's value at base. On error writes a message
  * (without location) into why and returns -1. */
 static int set_scalar(const bs_param *p, void *base, const char *text, char *why, size_t wn)
@@ -98,6 +109,10 @@ static int set_scalar(const bs_param *p, void *base, const char *text, char *why
     switch (p->type) {
     case BS_P_REAL: {
         double v = strtod(text, &end);
+        if (end != text && !*end && errno == ERANGE) { /* 1e400, 1e-400 */
+            snprintf(why, wn, "%s is out of range [%g, %g]", text, p->min, p->max);
+            return -1;
+        }
         if (end == text || *end || errno || !isfinite(v)) break;
         if (v < p->min || v > p->max) {
             snprintf(why, wn, "%s is out of range [%g, %g]", text, p->min, p->max);
@@ -109,18 +124,24 @@ static int set_scalar(const bs_param *p, void *base, const char *text, char *why
     case BS_P_INT:
     case BS_P_I64:
     case BS_P_U64: {
+        /* strtoull would take " -1" as 2^64 - 1: digits only, with an optional '-' */
+        if (!((text[0] >= '0' && text[0] <= '9') || text[0] == '-')) break;
         if (text[0] == '-' && p->min >= 0) {
-            snprintf(why, wn, "%s is out of range [%.0f, %.0f]", text, p->min, p->max);
+            range_message(p, text, why, wn);
             return -1;
         }
         unsigned long long u = 0;
         long long v = 0;
         if (p->type == BS_P_U64) u = strtoull(text, &end, 10);
         else v = strtoll(text, &end, 10);
+        if (end != text && !*end && errno == ERANGE) { /* more digits than 64 bits hold */
+            range_message(p, text, why, wn);
+            return -1;
+        }
         if (end == text || *end || errno) break;
         double d = p->type == BS_P_U64 ? (double)u : (double)v;
         if (d < p->min || d > p->max) {
-            snprintf(why, wn, "%s is out of range [%.0f, %.0f]", text, p->min, p->max);
+            range_message(p, text, why, wn);
             return -1;
         }
         if (p->type == BS_P_U64) *(uint64_t *)at = u;
@@ -156,6 +177,7 @@ static int set_scalar(const bs_param *p, void *base, const char *text, char *why
                      p->size - 1);
             return -1;
         }
+        memset(at, 0, p->size); /* no tail of an earlier, longer value stays behind */
         snprintf(at, p->size, "%s", text);
         return 0;
     case BS_P_BRANDLIST: break;
@@ -186,6 +208,11 @@ static bs_status load_brandlist(loader *L, yaml_node_t *v, bs_shock *sh, const c
 {
     sh->n_brands = 0;
     if (v->type == YAML_SCALAR_NODE) {
+        if (strlen((const char *)v->data.scalar.value) >= BS_NAME_MAX)
+            return input_error(L->err, L->file, node_line(v),
+                               "'%s': '%.20s...' is too long, expected a brand name of at most "
+                               "%d characters", path, (const char *)v->data.scalar.value,
+                               BS_NAME_MAX - 1);
         snprintf(sh->brand_names[0], BS_NAME_MAX, "%s", (const char *)v->data.scalar.value);
         sh->n_brands = 1;
         return BS_OK;
@@ -203,6 +230,11 @@ static bs_status load_brandlist(loader *L, yaml_node_t *v, bs_shock *sh, const c
                                BS_SHOCK_MAX_BRANDS);
         char ep[128];
         snprintf(ep, sizeof ep, "%s[%d]", path, sh->n_brands);
+        if (strlen((const char *)e->data.scalar.value) >= BS_NAME_MAX)
+            return input_error(L->err, L->file, node_line(e),
+                               "'%s': '%.20s...' is too long, expected a brand name of at most "
+                               "%d characters", ep, (const char *)e->data.scalar.value,
+                               BS_NAME_MAX - 1);
         remember_line(L, ep, node_line(e));
         snprintf(sh->brand_names[sh->n_brands++], BS_NAME_MAX, "%s",
                  (const char *)e->data.scalar.value);
@@ -219,66 +251,119 @@ static bs_status load_section(loader *L, yaml_node_t *map, bs_section sec, void 
     if (map->type != YAML_MAPPING_NODE)
         return input_error(L->err, L->file, node_line(map), "'%.*s': %s, expected a mapping of keys",
                            (int)(strlen(prefix) ? strlen(prefix) - 1 : 0), prefix, node_kind(map));
-    uint64_t seen = 0;
-    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top; pr++) {
+    /* Which keys were given: one flag per parameter (the model section has more
+       than 64 parameters, so no bit mask), plus the nested keys of the top level
+       and of a shock. `present` (the brand fields a policy sets) is a mask: the
+       brand section has fewer than 64 parameters. */
+    enum { NESTED = 5 };
+    static const bs_section nested[NESTED] = {BS_SECTION_POPULATION, BS_SECTION_NETWORK,
+                                              BS_SECTION_MODEL, BS_SECTION_BRAND,
+                                              BS_SECTION_SHOCK};
+    unsigned char *seen = calloc((size_t)np + NESTED + 1, 1);
+    if (!seen) {
+        snprintf(L->err->msg, sizeof L->err->msg, "out of memory reading '%s'", L->file);
+        L->err->status = BS_ERR_RUNTIME;
+        return BS_ERR_RUNTIME;
+    }
+    uint64_t mask = 0;
+    int policy_line = 0;
+    bs_status st = BS_OK;
+    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
+         st == BS_OK && pr < map->data.mapping.pairs.top; pr++) {
         yaml_node_t *k = yaml_document_get_node(L->doc, pr->key);
         yaml_node_t *v = yaml_document_get_node(L->doc, pr->value);
-        if (k->type != YAML_SCALAR_NODE)
-            return input_error(L->err, L->file, node_line(k), "'%s': a key must be a plain name",
-                               prefix);
+        if (k->type != YAML_SCALAR_NODE) {
+            if (prefix[0])
+                st = input_error(L->err, L->file, node_line(k),
+                                 "'%.*s': %s as a key, expected a plain name",
+                                 (int)strlen(prefix) - 1, prefix, node_kind(k));
+            else
+                st = input_error(L->err, L->file, node_line(k),
+                                 "%s as a key, expected a plain name", node_kind(k));
+            break;
+        }
         const char *key = (const char *)k->data.scalar.value;
         snprintf(path, sizeof path, "%s%s", prefix, key);
         int idx = -1;
         for (int q = 0; q < np; q++)
             if (strcmp(params[q].key, key) == 0) idx = q;
         if (idx < 0) { /* the nested parts of a shock, and of the top level */
-            if (sec == BS_SECTION_SHOCK && strcmp(key, "policy") == 0) {
-                bs_shock *sh = base;
-                char pp[128];
-                snprintf(pp, sizeof pp, "%s.", path);
-                remember_line(L, path, node_line(k));
-                if (load_section(L, v, BS_SECTION_BRAND, &sh->policy, pp, &sh->policy_set))
-                    return BS_ERR_INPUT;
-                continue;
+            int slot = -1;
+            if (sec == BS_SECTION_SHOCK && strcmp(key, "policy") == 0) slot = np;
+            if (sec == BS_SECTION_TOP)
+                for (int q = 0; q < NESTED; q++)
+                    if (strcmp(key, bs_section_key(nested[q])) == 0) slot = np + 1 + q;
+            if (slot < 0) {
+                if (sec == BS_SECTION_TOP)
+                    st = input_error(L->err, L->file, node_line(k),
+                                     "'%s': unknown key, expected one of: name, description, "
+                                     "seed, consumers, steps, step_days, slots, population, "
+                                     "network, model, brands, shocks",
+                                     path);
+                else
+                    st = input_error(L->err, L->file, node_line(k),
+                                     "'%s': unknown key, expected a field of '%s' (see "
+                                     "scenarios/README.md)",
+                                     path, sec == BS_SECTION_BRAND   ? "brands[]"
+                                           : sec == BS_SECTION_SHOCK ? "shocks[]"
+                                                                     : bs_section_key(sec));
+                break;
             }
-            if (sec == BS_SECTION_TOP) {
-                static const bs_section nested[] = {BS_SECTION_POPULATION, BS_SECTION_NETWORK,
-                                                    BS_SECTION_MODEL, BS_SECTION_BRAND,
-                                                    BS_SECTION_SHOCK};
-                int found = 0;
-                for (size_t q = 0; q < sizeof nested / sizeof nested[0]; q++)
-                    found |= strcmp(key, bs_section_key(nested[q])) == 0;
-                if (found) continue; /* handled by the caller */
-                return input_error(L->err, L->file, node_line(k),
-                                   "'%s': unknown key, expected one of: name, description, seed, "
-                                   "consumers, steps, step_days, slots, population, network, "
-                                   "model, brands, shocks",
-                                   path);
+            if (seen[slot]) {
+                st = input_error(L->err, L->file, node_line(k), "'%s': duplicate key", path);
+                break;
             }
-            return input_error(L->err, L->file, node_line(k),
-                               "'%s': unknown key, expected a field of '%s' (see scenarios/README.md)",
-                               path, sec == BS_SECTION_BRAND ? "brands[]"
-                                     : sec == BS_SECTION_SHOCK ? "shocks[]"
-                                                               : bs_section_key(sec));
+            seen[slot] = 1;
+            if (sec == BS_SECTION_TOP) continue; /* loaded by the caller */
+            /* a policy shock: the brand fields that change */
+            bs_shock *sh = base;
+            char pp[128];
+            snprintf(pp, sizeof pp, "%s.", path);
+            remember_line(L, path, node_line(k));
+            policy_line = node_line(k);
+            if ((st = load_section(L, v, BS_SECTION_BRAND, &sh->policy, pp, &sh->policy_set)))
+                break;
+            if (sh->policy_set & ((uint64_t)1 << bs_param_index(BS_SECTION_BRAND, "name"))) {
+                snprintf(path, sizeof path, "%sname", pp);
+                st = input_error(L->err, L->file, line_of(L, path),
+                                 "'%s': a policy cannot rename a brand, expected the fields "
+                                 "that change",
+                                 path);
+            }
+            continue;
         }
-        if (seen & ((uint64_t)1 << idx))
-            return input_error(L->err, L->file, node_line(k), "'%s': duplicate key", path);
-        seen |= (uint64_t)1 << idx;
+        if (seen[idx]) {
+            st = input_error(L->err, L->file, node_line(k), "'%s': duplicate key", path);
+            break;
+        }
+        seen[idx] = 1;
+        if (idx < 64) mask |= (uint64_t)1 << idx;
         remember_line(L, path, node_line(k));
         const bs_param *p = &params[idx];
         if (p->type == BS_P_BRANDLIST) {
-            if (load_brandlist(L, v, base, path)) return BS_ERR_INPUT;
+            st = load_brandlist(L, v, base, path);
             continue;
         }
-        if (v->type != YAML_SCALAR_NODE)
-            return input_error(L->err, L->file, node_line(v), "'%s': %s, expected %s", path,
-                               node_kind(v), type_name(p));
+        if (v->type != YAML_SCALAR_NODE) {
+            st = input_error(L->err, L->file, node_line(v), "'%s': %s, expected %s", path,
+                             node_kind(v), type_name(p));
+            break;
+        }
         char why[256];
         if (set_scalar(p, base, (const char *)v->data.scalar.value, why, sizeof why))
-            return input_error(L->err, L->file, node_line(v), "'%s': %s", path, why);
+            st = input_error(L->err, L->file, node_line(v), "'%s': %s", path, why);
     }
-    if (present) *present = seen;
-    return BS_OK;
+    if (st == BS_OK && sec == BS_SECTION_SHOCK && policy_line &&
+        ((bs_shock *)base)->kind != BS_SHOCK_POLICY) {
+        int n;
+        const bs_param *kind = &bs_params(BS_SECTION_SHOCK, &n)[bs_param_index(sec, "kind")];
+        st = input_error(L->err, L->file, policy_line,
+                         "'%spolicy': only a shock of kind 'policy' has one, this one is '%s'",
+                         prefix, kind->names[((bs_shock *)base)->kind]);
+    }
+    free(seen);
+    if (st == BS_OK && present) *present = mask;
+    return st;
 }
 
 /* A top-level list of brands or shocks. */
@@ -319,7 +404,9 @@ static bs_status load_document(loader *L, bs_scenario *sc)
 {
     yaml_node_t *root = yaml_document_get_root_node(L->doc);
     if (!root)
-        return input_error(L->err, L->file, 0, "empty file, expected a scenario (a YAML mapping)");
+        return input_error(L->err, L->file, 0,
+                           "no scenario in the file (only comments or blank lines), expected a "
+                           "scenario (a YAML mapping)");
     if (root->type != YAML_MAPPING_NODE)
         return input_error(L->err, L->file, node_line(root),
                            "the file is %s, expected a scenario (a YAML mapping of keys)",
@@ -373,10 +460,40 @@ static bs_status locate(const loader *L, bs_error *err)
     return input_error(err, L->file, line, "%s", msg);
 }
 
+/* A libyaml error as an input error at its line. Reader errors (bad UTF-8,
+ * control characters) have only a byte offset: count the lines up to it. */
+static bs_status yaml_error(const yaml_parser_t *parser, const char *text, size_t len,
+                            const char *name, bs_error *err)
+{
+    int line = (int)parser->problem_mark.line + 1;
+    if (parser->error == YAML_MEMORY_ERROR) {
+        snprintf(err->msg, sizeof err->msg, "out of memory parsing '%s'", name);
+        err->status = BS_ERR_RUNTIME;
+        return BS_ERR_RUNTIME;
+    }
+    if (parser->error == YAML_READER_ERROR) {
+        line = 1;
+        for (size_t i = 0; i < parser->problem_offset && i < len; i++) line += text[i] == '\n';
+        return input_error(err, name, line, "not valid text: %s (byte %zu), expected a YAML text file",
+                           parser->problem ? parser->problem : "error", parser->problem_offset);
+    }
+    /* "did not find expected ',' or ']' while parsing a flow sequence": the
+       problem is found where the parser gave up; say where the construct began */
+    char began[64] = "";
+    int cline = (int)parser->context_mark.line + 1;
+    if (parser->context && cline != line)
+        snprintf(began, sizeof began, " (it began on line %d)", cline);
+    return input_error(err, name, line, "not valid YAML: %s%s%s%s",
+                       parser->problem ? parser->problem : "error", parser->context ? " " : "",
+                       parser->context ? parser->context : "", began);
+}
+
 bs_status bs_scenario_load_string(const char *text, size_t len, const char *name,
                                   bs_scenario *sc, bs_error *err)
 {
+    if (!name) name = "(scenario)";
     bs_scenario_defaults(sc);
+    sc->name[0] = '\0'; /* required in a file: no default */
     if (len == 0) return input_error(err, name, 0, "empty file, expected a scenario (a YAML mapping)");
     if (memchr(text, '\0', len))
         return input_error(err, name, 0, "binary data, expected a YAML text file");
@@ -389,14 +506,28 @@ bs_status bs_scenario_load_string(const char *text, size_t len, const char *name
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &doc)) {
-        bs_status s = input_error(err, name, (int)parser.problem_mark.line + 1,
-                                  "not valid YAML: %s%s%s", parser.problem ? parser.problem : "error",
-                                  parser.context ? " " : "", parser.context ? parser.context : "");
+        bs_status s = yaml_error(&parser, text, len, name, err);
         yaml_parser_delete(&parser);
         return s;
     }
     loader L = {name, &doc, err, NULL, 0, 0};
     bs_status s = load_document(&L, sc);
+    if (s == BS_OK) { /* one scenario per file: a second document is a mistake */
+        yaml_document_t next;
+        if (!yaml_parser_load(&parser, &next)) {
+            s = yaml_error(&parser, text, len, name, err);
+        } else {
+            yaml_node_t *root = yaml_document_get_root_node(&next);
+            if (root)
+                s = input_error(err, name, (int)next.start_mark.line + 1,
+                                "a second YAML document, expected one scenario per file");
+            yaml_document_delete(&next);
+        }
+    }
+    if (s == BS_OK && !sc->name[0])
+        s = input_error(err, name, 0,
+                        "'name': missing, expected a scenario name (letters, digits, '_', '-', "
+                        "'.'), required");
     if (s == BS_OK && bs_scenario_validate(sc, NULL, err) != BS_OK) s = locate(&L, err);
     free(L.lines);
     yaml_document_delete(&doc);
@@ -451,32 +582,43 @@ bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err
     if (!eq || eq == assignment)
         return input_error(err, "--set", 0, "'%s': expected key.path=value", assignment);
     char path[128];
+    if ((size_t)(eq - assignment) >= sizeof path)
+        return input_error(err, "--set", 0, "'%.40s...': key path too long", assignment);
     snprintf(path, sizeof path, "%.*s", (int)(eq - assignment), assignment);
     const char *value = eq + 1;
     bs_section sec = BS_SECTION_TOP;
     void *base = sc;
+    uint64_t *policy_set = NULL;
     const char *key = path;
-    char head[64] = "", index[64] = "";
-    const char *dot = strchr(path, '.');
-    if (dot) {
-        snprintf(head, sizeof head, "%.*s", (int)(dot - path), path);
-        key = dot + 1;
-        char *br = strchr(head, '[');
-        if (br) {
-            char *close = strchr(br, ']');
-            if (!close) return input_error(err, "--set", 0, "'%s': missing ']'", path);
-            snprintf(index, sizeof index, "%.*s", (int)(close - br - 1), br + 1);
-            *br = '\0';
+    char head[128] = "", index[128] = "";
+    /* SECTION.KEY or brands[NAME|I].KEY / shocks[I].KEY: a brand name may hold '.' */
+    size_t hl = strcspn(path, ".[");
+    if (path[hl]) {
+        snprintf(head, sizeof head, "%.*s", (int)hl, path);
+        int indexed = !strcmp(head, "brands") || !strcmp(head, "shocks");
+        if (path[hl] == '[') {
+            const char *close = strchr(path + hl, ']');
+            if (!indexed || !close || close[1] != '.')
+                return input_error(err, "--set", 0,
+                                   "'%s': not a key path, expected SECTION.KEY, brands[NAME].KEY, "
+                                   "brands[I].KEY or shocks[I].KEY",
+                                   path);
+            snprintf(index, sizeof index, "%.*s", (int)(close - path - hl - 1), path + hl + 1);
+            key = close + 2;
+        } else {
+            if (indexed)
+                return input_error(err, "--set", 0, "'%s': expected %s[...].KEY", path, head);
+            key = path + hl + 1;
         }
         if (!strcmp(head, "population")) { sec = BS_SECTION_POPULATION; base = &sc->population; }
         else if (!strcmp(head, "network")) { sec = BS_SECTION_NETWORK; base = &sc->network; }
         else if (!strcmp(head, "model")) { sec = BS_SECTION_MODEL; base = &sc->model; }
-        else if (!strcmp(head, "brands") || !strcmp(head, "shocks")) {
+        else if (indexed) {
             int isb = head[0] == 'b';
             int n = isb ? sc->n_brands : sc->n_shocks, at = -1;
             char *end;
             long v = strtol(index, &end, 10);
-            if (index[0] && !*end) at = (v >= 0 && v < n) ? (int)v : -1;
+            if (index[0] >= '0' && index[0] <= '9' && !*end) at = v < n ? (int)v : -1;
             else if (isb)
                 for (int b = 0; b < n; b++)
                     if (!strcmp(sc->brands[b].name, index)) at = b;
@@ -486,6 +628,20 @@ bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err
                                    isb ? " or a brand name" : "");
             sec = isb ? BS_SECTION_BRAND : BS_SECTION_SHOCK;
             base = isb ? (void *)&sc->brands[at] : (void *)&sc->shocks[at];
+            if (!isb && !strncmp(key, "policy.", 7)) { /* shocks[I].policy.KEY */
+                sec = BS_SECTION_BRAND;
+                policy_set = &sc->shocks[at].policy_set;
+                base = &sc->shocks[at].policy;
+                key += 7;
+                if (!strcmp(key, "name"))
+                    return input_error(err, "--set", 0,
+                                       "'%s': a policy cannot rename a brand, expected the "
+                                       "fields that change", path);
+                if (sc->shocks[at].kind != BS_SHOCK_POLICY) /* it would be ignored */
+                    return input_error(err, "--set", 0,
+                                       "'%s': only a shock of kind 'policy' has a policy, "
+                                       "expected shocks[%d].kind=policy first", path, at);
+            }
         } else
             return input_error(err, "--set", 0,
                                "'%s': unknown section '%s', expected population, network, "
@@ -498,22 +654,54 @@ bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err
     int n;
     const bs_param *p = &bs_params(sec, &n)[idx];
     if (p->type == BS_P_BRANDLIST) {
+        /* parsed aside, committed whole: a bad list leaves the shock as it was, and
+           no names of a longer earlier list stay behind the new ones */
         bs_shock *sh = base;
-        sh->n_brands = 0;
-        for (const char *s = value; *s && sh->n_brands < BS_SHOCK_MAX_BRANDS;) {
+        char names[BS_SHOCK_MAX_BRANDS][BS_NAME_MAX];
+        memset(names, 0, sizeof names);
+        int nb = 0;
+        for (const char *s = value;; nb++) {
             size_t len = strcspn(s, ",");
-            snprintf(sh->brand_names[sh->n_brands++], BS_NAME_MAX, "%.*s", (int)len, s);
-            s += len + (s[len] == ',');
+            if (len == 0 || len >= BS_NAME_MAX)
+                return input_error(err, "--set", 0,
+                                   "'%s': '%s' is not valid, expected brand names (at most %d "
+                                   "characters each) separated by commas",
+                                   path, value, BS_NAME_MAX - 1);
+            if (nb == BS_SHOCK_MAX_BRANDS)
+                return input_error(err, "--set", 0, "'%s': more than %d brands", path,
+                                   BS_SHOCK_MAX_BRANDS);
+            memcpy(names[nb], s, len);
+            if (!s[len]) break;
+            s += len + 1;
         }
+        memcpy(sh->brand_names, names, sizeof names);
+        memset(sh->brands, 0, sizeof sh->brands); /* resolved again by validation */
+        sh->n_brands = nb + 1;
         return BS_OK;
     }
     char why[256];
     if (set_scalar(p, base, value, why, sizeof why))
         return input_error(err, "--set", 0, "'%s': %s", path, why);
+    if (policy_set) *policy_set |= (uint64_t)1 << idx;
     return BS_OK;
 }
 
 /* ---- writing ------------------------------------------------------------------------ */
+
+/* A YAML double-quoted string: quotes, backslashes and control characters
+ * escaped, so any description reads back byte for byte. */
+static void write_quoted(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\') fprintf(out, "\\%c", *c);
+        else if (*c == '\n') fputs("\\n", out);
+        else if (*c == '\t') fputs("\\t", out);
+        else if (*c < 0x20 || *c == 0x7f) fprintf(out, "\\x%02x", *c);
+        else fputc(*c, out);
+    }
+    fputc('"', out);
+}
 
 static void write_value(FILE *out, const bs_param *p, const void *base)
 {
@@ -525,12 +713,14 @@ static void write_value(FILE *out, const bs_param *p, const void *base)
     case BS_P_U64: fprintf(out, "%llu", (unsigned long long)*(const uint64_t *)at); break;
     case BS_P_BOOL: fputs(*(const int *)at ? "true" : "false", out); break;
     case BS_P_ENUM: fputs(p->names[*(const int *)at], out); break;
-    case BS_P_STRING: fprintf(out, "\"%s\"", at); break;
+    case BS_P_STRING: write_quoted(out, at); break;
     case BS_P_BRANDLIST: {
         const bs_shock *sh = (const bs_shock *)base;
         fputc('[', out);
-        for (int j = 0; j < sh->n_brands; j++)
-            fprintf(out, "%s\"%s\"", j ? ", " : "", sh->brand_names[j]);
+        for (int j = 0; j < sh->n_brands; j++) {
+            if (j) fputs(", ", out);
+            write_quoted(out, sh->brand_names[j]);
+        }
         fputc(']', out);
     } break;
     }

@@ -13,7 +13,10 @@
 
 #include "brandsim/brandsim.h"
 
-/* Load and validate a scenario file. On failure `sc` is unspecified. */
+/* Load and validate a scenario file: one YAML document, a mapping with a
+ * `name` (required) and at least one brand; absent keys take the defaults of
+ * the parameter table. A file that cannot be read is BS_ERR_INPUT too. On
+ * failure `sc` is unspecified. */
 bs_status bs_scenario_load(const char *path, bs_scenario *sc, bs_error *err);
 
 /* Same, from text in memory; `name` stands for the file in messages. */
@@ -21,7 +24,10 @@ bs_status bs_scenario_load_string(const char *text, size_t len, const char *name
                                   bs_scenario *sc, bs_error *err);
 
 /* Apply one override "key.path=value" (e.g. "model.revenge_decay=0.1",
- * "brands[acme].quality=0.9", "brands[0].norm=communal", "consumers=1000").
+ * "brands[acme].quality=0.9", "brands[0].norm=communal", "consumers=1000",
+ * "shocks[1].brands=acme,zed", "shocks[2].policy.price=2" on a policy shock).
+ * In brands[...] digits are an index, anything else a brand name (which may
+ * hold '.'). On an error nothing is changed except, possibly, the one field.
  * The caller validates afterwards with bs_scenario_validate(). */
 bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err);
 
