@@ -279,6 +279,35 @@ Test(behaviour, clean_break_ends_post_exit_revenge_sooner_than_win_back)
     cr_expect_lt(sh_none, sh_win);
 }
 
+/* F10: a clean break points the customers it lets go to competitors, who
+ * take them in at once; a win-back campaign brings some of them back. */
+Test(behaviour, clean_break_redirects_and_win_back_wins_some_back)
+{
+    bs_scenario *sc = market_new(N, 12, 3);
+    market_shock(sc, BS_SHOCK_FORCED_EXIT, 2, "a")->size = 1.0;
+    series *none = market_run(sc, 2);
+    sc->brands[0].exit_policy = BS_EXIT_CLEAN_BREAK;
+    series *clean = market_run(sc, 2);
+    sc->brands[0].exit_policy = BS_EXIT_WIN_BACK;
+    sc->brands[0].win_back_interval = 2;
+    series *win = market_run(sc, 2);
+    double in_none = series_at(none, 2, BS_SEG_ALL, BS_M_ACTIVE_CUSTOMERS, 1) +
+                     series_at(none, 2, BS_SEG_ALL, BS_M_ACTIVE_CUSTOMERS, 2);
+    double in_clean = series_at(clean, 2, BS_SEG_ALL, BS_M_ACTIVE_CUSTOMERS, 1) +
+                      series_at(clean, 2, BS_SEG_ALL, BS_M_ACTIVE_CUSTOMERS, 2);
+    cr_expect_gt(in_clean, in_none + 500, "rivals' customers right after the exit: clean %g, none %g",
+                 in_clean, in_none);
+    /* without win-back, a's only customers are new ones (former ones never come back) */
+    cr_expect_gt(AT(win, 11, BS_SEG_ALL, BS_M_ACTIVE_CUSTOMERS),
+                 AT(none, 11, BS_SEG_ALL, BS_M_ACTIVE_CUSTOMERS) + 100, "win-back: %g, none: %g",
+                 AT(win, 11, BS_SEG_ALL, BS_M_ACTIVE_CUSTOMERS), AT(none, 11, BS_SEG_ALL, BS_M_ACTIVE_CUSTOMERS));
+    cr_expect_lt(AT(win, 11, BS_SEG_ALL, BS_M_FORMER_CUSTOMERS), AT(none, 11, BS_SEG_ALL, BS_M_FORMER_CUSTOMERS));
+    series_free(none);
+    series_free(clean);
+    series_free(win);
+    free(sc);
+}
+
 /* F9: self-relevance drives anti-brand action after an exit, even without
  * any incident. */
 Test(behaviour, self_relevance_drives_post_exit_antibrand_action)

@@ -170,7 +170,7 @@ typedef struct {
     double wom_impact;
     double avoid_threshold, exit_threshold;
     double shame_gain, shame_decay, move_on_rate, clean_break_boost, win_back_sting,
-        p_antibrand_exit;
+        win_back_success, p_antibrand_exit;
     double response_apology, response_compensation, response_transparency,
         response_halflife, recovery_strong_bonus;
     double irrelevance_irritation, irritation_avoidance;

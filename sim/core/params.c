@@ -149,6 +149,8 @@ static const bs_param model_params[] = {
     P(move_on_rate, 0.15, 0, 5, "1/step", "extra shame decay per unit R with a new brand (F10)"),
     P(clean_break_boost, 0.5, 0, 5, "1", "R with a new brand granted by a clean break (F10)"),
     P(win_back_sting, 0.3, 0, 5, "1", "shame added per unit S by a win-back contact (F10)"),
+    P(win_back_success, 0.05, 0, 1, "1",
+      "probability a win-back contact brings back a former customer free of shame and revenge (F10; assumption)"),
     P(p_antibrand_exit, 0.3, 0, 1, "1/step", "probability of anti-brand action at full shame (F9)"),
     P(response_apology, 0.3, 0, 1, "1", "share of betrayal and revenge an apology removes (F7)"),
     P(response_compensation, 0.5, 0, 1, "1", "share compensation removes (F7)"),

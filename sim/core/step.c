@@ -95,6 +95,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     bs_rng r;
     bs_rng_init(&r, sc->seed, BS_RNG_STEP, (uint64_t)i, (uint32_t)t);
     double betrayal_in[BS_MAX_SLOTS] = {0};
+    int helped = 0; /* F10: a clean break this step points the consumer to a competitor */
     const sink sk = {ac->acc, run->B};
 
     /* 0. before the first shock, strength segments follow R; then freeze (R0) */
@@ -134,6 +135,14 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             size_t s = base + (size_t)k;
             int b = st->brand[s];
             if (st->status[s] == SLOT_EXITED && c->win_back[b]) { /* F10: reopens the wound */
+                if (bs_rng_bernoulli(&r, m->win_back_success * (1 - st->shame[s]) *
+                                             (1 - st->revenge[s]))) { /* ... or wins one back */
+                    st->status[s] = SLOT_ACTIVE;
+                    st->avoid[s] = 0;
+                    st->shame[s] = 0;
+                    st->flags[s] &= (uint8_t)~FLAG_MOVED_ON;
+                    continue;
+                }
                 const double sting = m->win_back_sting * st->S[s];
                 st->shame[s] = f01(st->shame[s] + sting * (1 - st->shame[s]));
                 betrayal_in[k] += sting * st->shame[s]; /* revenge rekindled */
@@ -192,6 +201,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             if (c->forced_exit[b] > 0 && bs_rng_bernoulli(&r, c->forced_exit[b])) { /* F9 */
                 st->R0[s] = (float)R;
                 exit_slot(run, s, b);
+                helped |= sc->brands[b].exit_policy == BS_EXIT_CLEAN_BREAK;
                 add(&sk, bs_strength_segment(st->flags[s]), seg_privacy,
                     seg_norm, ACC_EXITS, b, 1);
             }
@@ -249,6 +259,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             add(&sk, seg_strength, seg_privacy, seg_norm, ACC_ANTIBRAND, b, 1);
         if (st->status[s] == SLOT_ACTIVE && st->avoid[s] > m->exit_threshold) {
             exit_slot(run, s, b);
+            helped |= sc->brands[b].exit_policy == BS_EXIT_CLEAN_BREAK;
             add(&sk, seg_strength, seg_privacy, seg_norm, ACC_EXITS, b, 1);
         }
     }
@@ -258,7 +269,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
      *    discovered brand, and buying nothing (F2: distrust favours it) */
     const int last = st->last_brand[i];
     int bought_slot = -1, bought_brand = -1;
-    if (bs_rng_bernoulli(&r, m->purchase_rate)) {
+    if (helped || bs_rng_bernoulli(&r, m->purchase_rate)) { /* helped: shown a competitor now */
         double U[BS_MAX_SLOTS + 2];
         int cand_slot[BS_MAX_SLOTS + 2], cand_brand[BS_MAX_SLOTS + 2], n = 0;
         const double ps = st->price_sensitivity[i];
@@ -278,7 +289,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             cand_slot[n] = k;
             cand_brand[n++] = b;
         }
-        if (bs_rng_bernoulli(&r, m->discovery_rate)) {
+        if (helped || bs_rng_bernoulli(&r, m->discovery_rate)) {
             int b = (int)bs_rng_below(&r, (uint32_t)run->B);
             int held = slot_for_new(st, base, K) < 0; /* no room: nothing new */
             for (int k = 0; k < K; k++)
