@@ -11,6 +11,7 @@ packages=(
   libyaml-dev           # scenario files (YAML parser; see docs/DESIGN.md on libcyaml)
   librandom123-dev      # counter-based Philox RNG
   libcriterion-dev      # tests
+  python3               # tests that check JSON output (/usr/bin/python3)
 )
 
 missing=()

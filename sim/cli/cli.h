@@ -12,6 +12,7 @@ enum { BS_EXIT_OK = 0, BS_EXIT_RUNTIME = 1, BS_EXIT_INPUT = 2 };
 int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_schema(int argc, char **argv);
+int cli_bench(int argc, char **argv);
 
 /* Print "brandsim: MESSAGE" to stderr and return the exit code for status. */
 int cli_fail(const bs_error *err);

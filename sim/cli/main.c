@@ -1,6 +1,6 @@
 /*
  * main.c: the `brandsim` command: subcommand dispatch, --help and --version.
- * Subcommands live in their own files (cli_run.c, cli_check.c). Exit codes:
+ * Subcommands live in their own files (cli_run.c, cli_check.c, cli_bench.c). Exit codes:
  * 0 success, 2 bad input (scenario, flags), 1 anything else.
  */
 #include <stdio.h>
@@ -16,6 +16,7 @@ static void usage(FILE *out)
           "  run SCENARIO.yaml     simulate the scenario and write an HDF5 file\n"
           "  check SCENARIO.yaml   validate a scenario without running it\n"
           "  schema                print the reference of every scenario field (Markdown)\n"
+          "  bench                 measure speed, memory and thread scaling\n"
           "\n"
           "options:\n"
           "  -h, --help            this help; `brandsim COMMAND --help` for a command's\n"
@@ -43,7 +44,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "run")) return cli_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "check")) return cli_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "schema")) return cli_schema(argc - 1, argv + 1);
-    fprintf(stderr, "brandsim: '%s' is not a command, expected run, check or schema "
+    if (!strcmp(cmd, "bench")) return cli_bench(argc - 1, argv + 1);
+    fprintf(stderr, "brandsim: '%s' is not a command, expected run, check, schema or bench "
                     "(see brandsim --help)\n", cmd);
     return BS_EXIT_INPUT;
 }

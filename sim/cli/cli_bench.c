@@ -1,0 +1,387 @@
+/*
+ * cli_bench.c: `brandsim bench`: the performance benchmark (docs/PERFORMANCE.md).
+ *
+ * Runs canonical workloads (the files in scenarios/bench/) through the same library
+ * calls as `brandsim run`, HDF5 output included (to a temporary directory),
+ * once per thread count, and reports: consumer-steps and relationship
+ * updates per second, nanoseconds per relationship update per thread, bytes
+ * of state per consumer, peak resident memory, the share of time spent
+ * writing HDF5, speed-up and parallel efficiency, and the step's state
+ * traffic as a fraction of the machine's memory bandwidth, measured in the
+ * same process with a STREAM-triad kernel. Prints a table; --json writes the
+ * same figures for scripts. Timings are reported, never asserted.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "io/output.h"
+#include "io/scenario_io.h"
+
+enum { MAX_THREAD_COUNTS = 32, MAX_WORKLOADS = 8 };
+
+typedef struct {
+    int threads;
+    double init_s, step_s, write_s;
+    double consumer_steps_per_s, updates_per_s, ns_per_update_per_thread, hdf5_share;
+    double speedup, efficiency, traffic_gbs, bandwidth_fraction;
+} bench_result;
+
+typedef struct {
+    char name[BS_NAME_MAX];
+    int64_t consumers;
+    int steps, slots, brands;
+    double bytes_per_consumer, peak_rss_mib;
+    int n;
+    bench_result r[MAX_THREAD_COUNTS];
+} bench_workload;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void bench_usage(FILE *out)
+{
+    fputs("usage: brandsim bench [--quick] [--workload NAME|FILE]... [--threads 1,2,...]\n"
+          "                      [--steps N] [--json FILE] [--dir DIR]\n"
+          "\n"
+          "Measure simulation speed, memory and thread scaling (docs/PERFORMANCE.md).\n"
+          "\n"
+          "  --quick             market-100k for 20 steps (seconds)\n"
+          "  --workload W        a workload of scenarios/bench/ (market-100k, market-1m,\n"
+          "                      market-100m) or a scenario file; repeatable.\n"
+          "                      Default: market-100k and market-1m\n"
+          "  --threads LIST      thread counts to run, e.g. 1,2,4 (default: 1 and all cores)\n"
+          "  --steps N           run N steps of each workload instead of its own count\n"
+          "                      (its shocks move proportionally)\n"
+          "  --json FILE         also write the figures as JSON\n"
+          "  --dir DIR           where the temporary HDF5 output goes (default /tmp)\n"
+          "  -h, --help          this help\n"
+          "\n"
+          "exit codes: 0 success, 2 bad input (flags, workload), 1 anything else\n",
+          out);
+}
+
+/* The path of a workload: a file as given, else scenarios/bench/NAME.yaml
+ * here, else in the source tree the binary was built from. */
+static int workload_path(const char *w, char *path, size_t size)
+{
+    struct stat sb;
+    if (strchr(w, '/') || strstr(w, ".yaml")) {
+        snprintf(path, size, "%s", w);
+        return 0;
+    }
+    snprintf(path, size, "scenarios/bench/%s.yaml", w);
+    if (stat(path, &sb) == 0) return 0;
+#ifdef BS_SOURCE_DIR
+    snprintf(path, size, "%s/scenarios/bench/%s.yaml", BS_SOURCE_DIR, w);
+    if (stat(path, &sb) == 0) return 0;
+#endif
+    fprintf(stderr, "brandsim: bench: no workload '%s', expected market-100k, market-1m, "
+                    "market-100m or a scenario file\n", w);
+    return BS_EXIT_INPUT;
+}
+
+static int parse_threads(const char *s, int *list, int *n)
+{
+    *n = 0;
+    const char *p = s;
+    while (*p) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v < 1 || v > 4096 || (*end && *end != ',') || *n >= MAX_THREAD_COUNTS) {
+            fprintf(stderr, "brandsim: bench: --threads: '%s' is not valid, expected a "
+                            "comma-separated list of 1 to %d counts in [1, 4096]\n",
+                    s, MAX_THREAD_COUNTS);
+            return BS_EXIT_INPUT;
+        }
+        list[(*n)++] = (int)v;
+        p = *end ? end + 1 : end;
+    }
+    return *n ? 0 : BS_EXIT_INPUT;
+}
+
+/* STREAM triad a = b + s c over n doubles with `threads` threads: best of
+ * five, in GB/s counting 24 bytes per element (STREAM's convention). */
+static double stream_triad_gbs(size_t n, int threads)
+{
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *c = malloc(n * sizeof *c);
+    double best = 0;
+    if (a && b && c) {
+#pragma omp parallel for schedule(static) num_threads(threads)
+        for (size_t i = 0; i < n; i++) a[i] = 0, b[i] = 1, c[i] = 2;
+        for (int rep = 0; rep < 5; rep++) {
+            double t0 = now_seconds();
+#pragma omp parallel for schedule(static) num_threads(threads)
+            for (size_t i = 0; i < n; i++) a[i] = b[i] + 3.0 * c[i];
+            double gbs = 24.0 * (double)n / (now_seconds() - t0) / 1e9;
+            if (gbs > best) best = gbs;
+        }
+        if (a[n / 2] != 7.0) best = 0; /* the kernel must have run */
+    }
+    free(a);
+    free(b);
+    free(c);
+    return best;
+}
+
+static double peak_rss_mib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss / 1024.0; /* Linux: kilobytes */
+}
+
+/* One run of the scenario with the given threads, HDF5 output to `out`. */
+static int bench_once(const bs_scenario *sc, int threads, const char *out, bench_result *r,
+                      double *bytes_per_consumer)
+{
+    bs_error err = {0};
+    char *yaml = bs_scenario_yaml_string(sc);
+    if (!yaml) {
+        fputs("brandsim: out of memory\n", stderr);
+        return BS_EXIT_RUNTIME;
+    }
+    double t0 = now_seconds();
+    bs_run *run = bs_run_alloc(sc, threads, &err);
+    r->init_s = now_seconds() - t0;
+    bs_output *o = run ? bs_output_open(out, sc, yaml, "", &err) : NULL;
+    free(yaml);
+    if (!run || !o) {
+        bs_run_free(run);
+        return cli_fail(&err);
+    }
+    r->threads = threads;
+    r->step_s = r->write_s = 0;
+    for (int t = 0; t < sc->steps; t++) {
+        double a = now_seconds();
+        bs_status s = bs_run_step(run, &err);
+        double b = now_seconds();
+        if (!s) s = bs_output_write_step(o, bs_run_stats(run), &err);
+        r->step_s += b - a;
+        r->write_s += now_seconds() - b;
+        if (s) {
+            bs_output_abort(o);
+            bs_run_free(run);
+            return cli_fail(&err);
+        }
+    }
+    int n_events;
+    const bs_event *ev = bs_run_events(run, &n_events);
+    bs_provenance prov = {BS_VERSION, threads, r->step_s + r->write_s, "bench", "", "brandsim bench",
+                          bs_run_bytes_per_consumer(run)};
+    double a = now_seconds();
+    bs_status s = bs_output_finish(o, ev, n_events, &prov, &err);
+    r->write_s += now_seconds() - a;
+    *bytes_per_consumer = bs_run_bytes_per_consumer(run);
+    bs_run_free(run);
+    unlink(out);
+    if (s) return cli_fail(&err);
+    double cs = (double)sc->consumers * sc->steps;
+    r->consumer_steps_per_s = cs / r->step_s;
+    r->updates_per_s = cs * sc->slots / r->step_s;
+    r->ns_per_update_per_thread = 1e9 * r->step_s * threads / (cs * sc->slots);
+    r->hdf5_share = r->write_s / (r->step_s + r->write_s);
+    return 0;
+}
+
+static void print_workload(const bench_workload *w, double triad)
+{
+    printf("\n%s: %lld consumers x %d steps, %d brands, %d slots; %.1f bytes/consumer; "
+           "peak RSS %.0f MiB\n",
+           w->name, (long long)w->consumers, w->steps, w->brands, w->slots, w->bytes_per_consumer,
+           w->peak_rss_mib);
+    printf("  threads  consumer-steps/s  rel-updates/s  ns/update/thread  speed-up  efficiency"
+           "  HDF5 share  state traffic\n");
+    for (int k = 0; k < w->n; k++) {
+        const bench_result *r = &w->r[k];
+        printf("  %7d  %16.3e  %13.3e  %16.2f  %8.2f  %9.0f %%  %8.2f %%  %5.2f GB/s",
+               r->threads, r->consumer_steps_per_s, r->updates_per_s, r->ns_per_update_per_thread,
+               r->speedup, 100 * r->efficiency, 100 * r->hdf5_share, r->traffic_gbs);
+        if (triad > 0) printf(" (%.0f %% of triad)", 100 * r->bandwidth_fraction);
+        putchar('\n');
+    }
+}
+
+static int write_json(const char *path, const bench_workload *w, int n, double triad,
+                      int triad_threads)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        return BS_EXIT_RUNTIME;
+    }
+    char host[256] = "unknown";
+    gethostname(host, sizeof host - 1);
+    fprintf(f, "{\n  \"brandsim_version\": \"%s\",\n  \"host\": \"%s\",\n  \"cores\": %d,\n",
+            BS_VERSION, host, omp_get_num_procs());
+    fprintf(f, "  \"stream_triad_gbs\": %.4f,\n  \"stream_triad_threads\": %d,\n", triad,
+            triad_threads);
+    fputs("  \"workloads\": [\n", f);
+    for (int i = 0; i < n; i++) {
+        fprintf(f,
+                "    {\"name\": \"%s\", \"consumers\": %lld, \"steps\": %d, \"brands\": %d, "
+                "\"slots\": %d, \"bytes_per_consumer\": %.2f, \"peak_rss_mib\": %.1f,\n"
+                "     \"runs\": [\n",
+                w[i].name, (long long)w[i].consumers, w[i].steps, w[i].brands, w[i].slots,
+                w[i].bytes_per_consumer, w[i].peak_rss_mib);
+        for (int k = 0; k < w[i].n; k++) {
+            const bench_result *r = &w[i].r[k];
+            fprintf(f,
+                    "       {\"threads\": %d, \"init_s\": %.4f, \"step_s\": %.4f, "
+                    "\"write_s\": %.4f, \"consumer_steps_per_s\": %.6e, "
+                    "\"relationship_updates_per_s\": %.6e, \"ns_per_update_per_thread\": %.4f, "
+                    "\"hdf5_share\": %.6f, \"speedup\": %.4f, \"efficiency\": %.4f, "
+                    "\"state_traffic_gbs\": %.4f, \"bandwidth_fraction\": %.4f}%s\n",
+                    r->threads, r->init_s, r->step_s, r->write_s, r->consumer_steps_per_s,
+                    r->updates_per_s, r->ns_per_update_per_thread, r->hdf5_share, r->speedup,
+                    r->efficiency, r->traffic_gbs, r->bandwidth_fraction,
+                    k + 1 < w[i].n ? "," : "");
+        }
+        fprintf(f, "     ]}%s\n", i + 1 < n ? "," : "");
+    }
+    fputs("  ]\n}\n", f);
+    if (fclose(f) != 0) {
+        perror(path);
+        return BS_EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+int cli_bench(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"quick", no_argument, NULL, 'Q'},       {"workload", required_argument, NULL, 'w'},
+        {"threads", required_argument, NULL, 't'}, {"steps", required_argument, NULL, 's'},
+        {"json", required_argument, NULL, 'j'},  {"dir", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+    int quick = 0, steps = 0, threads[MAX_THREAD_COUNTS], n_threads = 0, n_work = 0;
+    const char *work[MAX_WORKLOADS], *json = NULL, *dir = "/tmp";
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'Q': quick = 1; break;
+        case 'w':
+            if (n_work == MAX_WORKLOADS) {
+                fprintf(stderr, "brandsim: bench: at most %d workloads\n", MAX_WORKLOADS);
+                return BS_EXIT_INPUT;
+            }
+            work[n_work++] = optarg;
+            break;
+        case 't':
+            if (parse_threads(optarg, threads, &n_threads)) return BS_EXIT_INPUT;
+            break;
+        case 's': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < 1 || v > 100000) {
+                fprintf(stderr, "brandsim: bench: --steps: '%s' is not valid, expected an "
+                                "integer in [1, 100000]\n", optarg);
+                return BS_EXIT_INPUT;
+            }
+            steps = (int)v;
+            break;
+        }
+        case 'j': json = optarg; break;
+        case 'd': dir = optarg; break;
+        case 'h': bench_usage(stdout); return cli_flush_stdout();
+        default: bench_usage(stderr); return BS_EXIT_INPUT;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "brandsim: bench: unexpected argument '%s'\n", argv[optind]);
+        return BS_EXIT_INPUT;
+    }
+    if (n_work == 0) {
+        work[n_work++] = "market-100k";
+        if (!quick) work[n_work++] = "market-1m";
+    }
+    if (quick && !steps) steps = 20;
+    if (n_threads == 0) {
+        threads[n_threads++] = 1;
+        if (omp_get_num_procs() > 1) threads[n_threads++] = omp_get_num_procs();
+    }
+    int max_threads = 1;
+    for (int k = 0; k < n_threads; k++) max_threads = threads[k] > max_threads ? threads[k] : max_threads;
+
+    static char paths[MAX_WORKLOADS][4096]; /* resolved before anything is measured */
+    for (int i = 0; i < n_work; i++)
+        if (workload_path(work[i], paths[i], sizeof paths[i])) return BS_EXIT_INPUT;
+
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s/brandsim-bench-XXXXXX", dir);
+    if (!mkdtemp(tmp)) {
+        fprintf(stderr, "brandsim: bench: cannot create a directory in '%s': %s\n", dir,
+                strerror(errno));
+        return BS_EXIT_RUNTIME;
+    }
+
+    printf("brandsim %s bench on %d cores\n", BS_VERSION, omp_get_num_procs());
+    size_t triad_n = quick ? (size_t)16 << 20 : (size_t)64 << 20; /* well beyond caches */
+    double triad = stream_triad_gbs(triad_n, max_threads);
+    printf("memory bandwidth (STREAM triad, %d threads, %zu MiB arrays): %.2f GB/s\n",
+           max_threads, triad_n * 8 >> 20, triad);
+
+    static bench_workload w[MAX_WORKLOADS];
+    static bs_scenario sc;
+    int rc = 0, n_done = 0;
+    for (int i = 0; i < n_work && !rc; i++) {
+        char out[4200];
+        cli_overrides ov = {0};
+        memset(&sc, 0, sizeof sc);
+        if ((rc = cli_load_scenario(paths[i], &ov, &sc))) break;
+        if (steps) { /* shorten the run, keeping its shocks inside it (in order) */
+            for (int s = 0; s < sc.n_shocks; s++)
+                sc.shocks[s].step = (int)((int64_t)sc.shocks[s].step * steps / sc.steps);
+            sc.steps = steps;
+        }
+        bench_workload *b = &w[n_done];
+        memset(b, 0, sizeof *b);
+        snprintf(b->name, sizeof b->name, "%s", sc.name);
+        b->consumers = sc.consumers;
+        b->steps = sc.steps;
+        b->slots = sc.slots;
+        b->brands = sc.n_brands;
+        snprintf(out, sizeof out, "%s/%s.h5", tmp, sc.name);
+        for (int k = 0; k < n_threads && !rc; k++) {
+            fprintf(stderr, "  %s: %d thread%s...\n", sc.name, threads[k], threads[k] > 1 ? "s" : "");
+            rc = bench_once(&sc, threads[k], out, &b->r[b->n], &b->bytes_per_consumer);
+            if (!rc) b->n++;
+        }
+        if (rc) break;
+        /* speed-up against 1 thread if measured, else against the first count */
+        const bench_result *base = &b->r[0];
+        for (int k = 0; k < b->n; k++)
+            if (b->r[k].threads == 1) base = &b->r[k];
+        for (int k = 0; k < b->n; k++) {
+            bench_result *r = &b->r[k];
+            r->speedup = r->consumer_steps_per_s / base->consumer_steps_per_s * base->threads;
+            r->efficiency = r->speedup / r->threads;
+            r->traffic_gbs = 2.0 * b->bytes_per_consumer * r->consumer_steps_per_s / 1e9;
+            r->bandwidth_fraction = triad > 0 ? r->traffic_gbs / triad : 0;
+        }
+        b->peak_rss_mib = peak_rss_mib();
+        print_workload(b, triad);
+        n_done++;
+    }
+    rmdir(tmp);
+    if (!rc) {
+        printf("\nrelationship updates = consumer-steps x slots; state traffic = bytes/consumer x 2"
+               " (read and write) x consumer-steps/s; peak RSS is the process's so far\n");
+        if (json) rc = write_json(json, w, n_done, triad, max_threads);
+    }
+    if (!rc) rc = cli_flush_stdout();
+    return rc;
+}
