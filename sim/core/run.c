@@ -29,9 +29,8 @@ static bs_run *fail_alloc(bs_run *run, bs_error *err, const char *what)
 #define STATE_ARRAYS(X)                                                                        \
     X(concern, N) X(self_relevance, N) X(grudge, N) X(price_sensitivity, N)                    \
     X(wom_susceptibility, N) X(segment, N) X(distrust, N) X(last_brand, N) X(wom[0], N)       \
-    X(wom[1], N) X(brand, NK) X(status, NK) X(flags, NK) X(tenure, NK) X(R, NK) X(conf, NK)    \
-    X(benev, NK) X(S, NK) X(D, NK) X(betrayal, NK) X(revenge, NK) X(avoid, NK) X(R0, NK)      \
-    X(shame, NK)
+    X(wom[1], N) X(brand, NK) X(status, NK) X(flags, NK) X(R, NK) X(conf, NK) X(benev, NK)    \
+    X(S, NK) X(D, NK) X(betrayal, NK) X(revenge, NK) X(avoid, NK) X(R0, NK) X(shame, NK)
 
 static int state_alloc(bs_state *st, int64_t N, int K, double *bytes_per_consumer)
 {
@@ -94,11 +93,13 @@ static void init_consumer(bs_run *run, int64_t i)
                               pop->concern_unconcerned};
     int norm = bs_rng_uniform(&r) < pop->communal_share ? BS_NORM_COMMUNAL : BS_NORM_EXCHANGE;
     st->segment[i] = (uint8_t)(priv | (norm << 2));
-    st->concern[i] = (float)beta_mean(&g, concern_mean[priv], kappa);
-    st->self_relevance[i] = (float)beta_mean(&g, pop->self_relevance_mean, kappa);
-    st->grudge[i] = (float)beta_mean(&g, pop->grudge_mean, kappa);
-    st->price_sensitivity[i] = (float)beta_mean(&g, pop->price_sensitivity_mean, kappa);
-    st->wom_susceptibility[i] = (float)beta_mean(&g, pop->wom_susceptibility_mean, kappa);
+    st->concern[i] = bs_u16_put(beta_mean(&g, concern_mean[priv], kappa));
+    st->self_relevance[i] = bs_u16_put(beta_mean(&g, pop->self_relevance_mean, kappa));
+    st->grudge[i] = bs_u16_put(beta_mean(&g, pop->grudge_mean, kappa));
+    st->price_sensitivity[i] = bs_u16_put(beta_mean(&g, pop->price_sensitivity_mean, kappa));
+    st->wom_susceptibility[i] = bs_u16_put(beta_mean(&g, pop->wom_susceptibility_mean, kappa));
+    const double concern = bs_u16_get(st->concern[i]); /* as the step will read them */
+    const double self_relevance = bs_u16_get(st->self_relevance[i]);
     st->distrust[i] = 0;
     st->last_brand[i] = -1;
     st->wom[0][i] = st->wom[1][i] = -1;
@@ -112,7 +113,6 @@ static void init_consumer(bs_run *run, int64_t i)
         st->brand[s] = -1;
         st->status[s] = SLOT_EMPTY;
         st->flags[s] = 0;
-        st->tenure[s] = 0;
         st->R[s] = st->conf[s] = st->benev[s] = st->S[s] = st->D[s] = 0;
         st->betrayal[s] = st->revenge[s] = st->avoid[s] = st->R0[s] = st->shame[s] = 0;
         if (k >= n_rel) continue;
@@ -130,16 +130,14 @@ static void init_consumer(bs_run *run, int64_t i)
         st->brand[s] = (int16_t)b;
         st->status[s] = SLOT_ACTIVE;
         st->flags[s] = br->clarifies ? FLAG_CLARIFIED : 0;
-        st->tenure[s] = (uint16_t)(1 + bs_rng_below(&r, strong ? 260 : 52));
-        st->R[s] = (float)R;
-        st->R0[s] = (float)R;
-        st->conf[s] = (float)bs_clamp01(0.5 * br->quality + 0.5 * R);
-        st->benev[s] = (float)bs_clamp01(
+        const int tenure = (int)(1 + bs_rng_below(&r, strong ? 260 : 52)); /* purchases so far */
+        st->R[s] = st->R0[s] = bs_u16_put(R);
+        st->conf[s] = bs_u16_put(0.5 * br->quality + 0.5 * R);
+        st->benev[s] = bs_u16_put(
             0.5 * bs_benevolence_target(m, br->transparency, br->control, br->norm, norm) + 0.5 * R);
-        st->S[s] = (float)bs_clamp01(st->self_relevance[i] * R *
-                                     (1 - exp(-m->self_brand_rate * st->tenure[s])) * 2);
-        st->D[s] = (float)bs_willingness(m, 1.0 - st->concern[i], R, st->benev[s],
-                                         br->transparency, br->control, 0);
+        st->S[s] = bs_u16_put(self_relevance * R * (1 - exp(-m->self_brand_rate * tenure)) * 2);
+        st->D[s] = bs_u16_put(bs_willingness(m, 1.0 - concern, R, bs_u16_get(st->benev[s]),
+                                             br->transparency, br->control, 0));
         if (R > best) { best = R; st->last_brand[i] = (int16_t)b; }
     }
 }
@@ -387,6 +385,12 @@ bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
     run->B = sc->n_brands;
     run->N = sc->consumers;
     const int B = run->B;
+    const bs_model *m = &sc->model;
+    run->first.strong = bs_u16_first(m->strong_threshold, 0); /* R >= strong_threshold */
+    run->first.act = bs_u16_first(m->act_threshold, 1);       /* revenge > act_threshold */
+    run->first.exit = bs_u16_first(m->exit_threshold, 1);     /* avoid > exit_threshold */
+    run->first.avoid = bs_u16_first(m->avoid_threshold, 0);   /* avoid >= avoid_threshold */
+    run->first.betrayed = bs_u16_first(m->betrayed_threshold, 1);
     if (state_alloc(&run->st, run->N, run->K, &run->bytes_per_consumer))
         return fail_alloc(run, err, "consumer state");
 #define CALLOC(f)                                                                              \

@@ -35,19 +35,75 @@ static inline int bs_strength_segment(uint8_t flags)
     return (flags & FLAG_NEW) ? BS_SEG_NEW : (flags & FLAG_STRONG) ? BS_SEG_STRONG : BS_SEG_WEAK;
 }
 
+/*
+ * Every [0, 1] quantity of the state (traits, distrust, the ten slot
+ * variables) is stored as 16-bit unsigned fixed point, value = u / 65535
+ * (resolution 1.5e-5; 0 and 1 are exact): half the bytes of a float. Read
+ * with bs_u16_get (a double, computed in double as before); write with
+ * bs_u16_put (clamped to [0, 1], rounded to nearest). A quantity that fades
+ * by a factor per step is written with bs_u16_fade, see there.
+ */
+#define BS_U16_ONE 65535
+
+static inline double bs_u16_get(uint16_t u)
+{
+    return (double)u * (1.0 / BS_U16_ONE); /* exact at 0 and 1; put(get(u)) == u */
+}
+
+static inline uint16_t bs_u16_put(double x)
+{
+    double y = x * BS_U16_ONE + 0.5;
+    y = y > 0 ? y : 0; /* also NaN */
+    y = y < BS_U16_ONE ? y : BS_U16_ONE;
+    return (uint16_t)y;
+}
+
+/* The new value x of a fading quantity stored as `old`: rounded to nearest,
+ * except that a decrease too small to round (less than half a unit) still
+ * takes the value one unit down. Round to nearest alone would stop a decay
+ * v *= (1 - d) for good at the first v below 0.5 / d units (a revenge, shame
+ * or distrust that never ends); with this it reaches 0. Branch-free: most
+ * calls are a slot at 0 staying at 0. */
+static inline uint16_t bs_u16_fade(uint16_t old, double x)
+{
+    const int u = bs_u16_put(x);
+    return (uint16_t)(u - ((u == old) & (x < bs_u16_get(old)) & (old > 0)));
+}
+
+/* The first stored value past a threshold t, so that a comparison needs no
+ * conversion and gives exactly what comparing the double would:
+ * bs_u16_get(u) > t  <=>  u >= bs_u16_first(t, 1), and
+ * bs_u16_get(u) >= t <=>  u >= bs_u16_first(t, 0). 65536 if there is none. */
+static inline int bs_u16_first(double t, int strict)
+{
+    int u = t <= 0 ? 0 : t >= 1 ? BS_U16_ONE : (int)(t * BS_U16_ONE);
+#define BS_PAST(v) (strict ? bs_u16_get((uint16_t)(v)) > t : bs_u16_get((uint16_t)(v)) >= t)
+    while (u > 0 && BS_PAST(u - 1)) u--;
+    while (u <= BS_U16_ONE && !BS_PAST(u)) u++;
+#undef BS_PAST
+    return u;
+}
+
+/* u / 65535 in units of 2^-32 (BS_FIXED_ONE), exactly: the floor of
+ * u * 65537 + u / 65535. */
+static inline int64_t bs_u16_fixed(uint16_t u)
+{
+    return (int64_t)u * 65537 + (u == BS_U16_ONE);
+}
+
 typedef struct {
-    /* traits, fixed at birth */
-    float *concern, *self_relevance, *grudge, *price_sensitivity, *wom_susceptibility;
+    /* traits in [0, 1], fixed at birth (16-bit fixed point, see above) */
+    uint16_t *concern, *self_relevance, *grudge, *price_sensitivity, *wom_susceptibility;
     uint8_t *segment;
     /* consumer state */
-    float *distrust;      /* category distrust (F2 spillover) */
+    uint16_t *distrust;   /* category distrust (F2 spillover), fixed point */
     int16_t *last_brand;  /* brand of the last purchase, -1 none */
     int16_t *wom[2];      /* outbox: brand complained about, -1 none */
-    /* relationship slots [i * K + k] */
+    /* relationship slots [i * K + k]; tenure only seeds S at initialisation
+     * (init_consumer), so it is not stored */
     int16_t *brand;
     uint8_t *status, *flags;
-    uint16_t *tenure;
-    float *R, *conf, *benev, *S, *D, *betrayal, *revenge, *avoid, *R0, *shame;
+    uint16_t *R, *conf, *benev, *S, *D, *betrayal, *revenge, *avoid, *R0, *shame; /* fixed point */
 } bs_state;
 
 /* What happens to each brand in the current step (built serially). */
@@ -112,6 +168,9 @@ struct bs_run {
     bs_stats stats;
     double *appeal_cdf; /* [B] cumulative brand appeal, for initial draws */
     double bytes_per_consumer;
+    struct { /* model thresholds as stored values (bs_u16_first), set at allocation */
+        int strong, act, exit, avoid, betrayed;
+    } first;
 };
 
 /* step.c */

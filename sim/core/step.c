@@ -34,15 +34,13 @@ static inline void add(const sink *k, int seg_strength, int seg_privacy, int seg
     k->acc[seg_norm * stride + off] += v;
 }
 
-static inline int64_t fixed(double x)
-{
-    return (int64_t)(x * BS_FIXED_ONE);
-}
-
-static inline float f01(double x)
-{
-    return (float)bs_clamp01(x);
-}
+/* The [0, 1] state is 16-bit fixed point (run.h). GET(f, s) reads st->f[s] as
+ * a double; SET(f, s, x) stores x (clamped to [0, 1], rounded to nearest);
+ * FADE(f, s, x) stores the new value of a quantity that decays by a factor
+ * each step, so that the decay reaches 0 (bs_u16_fade). All expect `st`. */
+#define GET(f, s) bs_u16_get(st->f[s])
+#define SET(f, s, x) (st->f[s] = bs_u16_put(x))
+#define FADE(f, s, x) (st->f[s] = bs_u16_fade(st->f[s], (x)))
 
 /* Standard normal from two uniforms (Box-Muller, one of the pair). */
 static inline double gaussian(bs_rng *r)
@@ -58,7 +56,7 @@ static inline void exit_slot(const bs_run *run, size_t s, int b)
 {
     bs_state *st = (bs_state *)&run->st;
     st->status[s] = SLOT_EXITED;
-    st->shame[s] = f01(bs_exit_shame(&run->sc.model, st->S[s]));
+    st->shame[s] = bs_u16_put(bs_exit_shame(&run->sc.model, GET(S, s)));
     if (run->sc.brands[b].exit_policy == BS_EXIT_CLEAN_BREAK) st->flags[s] |= FLAG_MOVED_ON;
 }
 
@@ -72,7 +70,7 @@ static inline int slot_for_new(const bs_state *st, size_t base, int K)
     for (int k = 0; k < K; k++) {
         size_t s = base + (size_t)k;
         if (st->status[s] == SLOT_ACTIVE) continue;
-        double score = st->status[s] == SLOT_EMPTY ? -1.0 : st->shame[s] + st->revenge[s];
+        double score = st->status[s] == SLOT_EMPTY ? -1.0 : GET(shame, s) + GET(revenge, s);
         if (score < best_score) { best_score = score; best = k; }
     }
     return best;
@@ -90,11 +88,12 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     const int norm = SEG_NORM(seg);
     const int seg_privacy = BS_SEG_FUNDAMENTALIST + SEG_PRIVACY(seg);
     const int seg_norm = BS_SEG_COMMUNAL + norm;
-    const double grudge = st->grudge[i];
-    double distrust = st->distrust[i];
+    const double grudge = GET(grudge, i);
+    double distrust = GET(distrust, i);
     bs_rng r;
     bs_rng_init(&r, sc->seed, BS_RNG_STEP, (uint64_t)i, (uint32_t)t);
-    double betrayal_in[BS_MAX_SLOTS] = {0};
+    double betrayal_in[BS_MAX_SLOTS]; /* new betrayal felt this step, per slot */
+    for (int k = 0; k < K; k++) betrayal_in[k] = 0; /* K of them: cheaper than = {0} */
     int helped = 0; /* F10: a clean break this step points the consumer to a competitor */
     const sink sk = {ac->acc, run->B};
 
@@ -105,13 +104,13 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             if (st->status[s] != SLOT_ACTIVE) continue;
             st->R0[s] = st->R[s];
             st->flags[s] = (uint8_t)((st->flags[s] & ~FLAG_STRONG) |
-                                     (st->R[s] >= m->strong_threshold ? FLAG_STRONG : 0));
+                                     (st->R[s] >= run->first.strong ? FLAG_STRONG : 0));
         }
 
     /* 1. hear: last step's complaints from the sources this consumer follows */
     if (sc->network.kind != BS_NET_NONE) {
         const int16_t *wom_in = st->wom[t & 1];
-        const double hit = m->wom_impact * st->wom_susceptibility[i];
+        const double hit = m->wom_impact * GET(wom_susceptibility, i);
         for (int l = 0; l < sc->network.degree; l++) {
             int64_t j = bs_network_source(&sc->network, sc->seed, run->N, i, l);
             int w = wom_in[j];
@@ -119,8 +118,8 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             for (int k = 0; k < K; k++) {
                 size_t s = base + (size_t)k;
                 if (st->brand[s] == w && st->status[s] == SLOT_ACTIVE) {
-                    st->conf[s] = f01(st->conf[s] - hit);
-                    st->benev[s] = f01(st->benev[s] - hit);
+                    SET(conf, s, GET(conf, s) - hit);
+                    SET(benev, s, GET(benev, s) - hit);
                 }
             }
         }
@@ -135,71 +134,71 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             size_t s = base + (size_t)k;
             int b = st->brand[s];
             if (st->status[s] == SLOT_EXITED && c->win_back[b]) { /* F10: reopens the wound */
-                if (bs_rng_bernoulli(&r, m->win_back_success * (1 - st->shame[s]) *
-                                             (1 - st->revenge[s]))) { /* ... or wins one back */
+                if (bs_rng_bernoulli(&r, m->win_back_success * (1 - GET(shame, s)) *
+                                             (1 - GET(revenge, s)))) { /* ... or wins one back */
                     st->status[s] = SLOT_ACTIVE;
                     st->avoid[s] = 0;
                     st->shame[s] = 0;
                     st->flags[s] &= (uint8_t)~FLAG_MOVED_ON;
                     continue;
                 }
-                const double sting = m->win_back_sting * st->S[s];
-                st->shame[s] = f01(st->shame[s] + sting * (1 - st->shame[s]));
-                betrayal_in[k] += sting * st->shame[s]; /* revenge rekindled */
+                const double sting = m->win_back_sting * GET(S, s);
+                SET(shame, s, GET(shame, s) + sting * (1 - GET(shame, s)));
+                betrayal_in[k] += sting * GET(shame, s); /* revenge rekindled */
                 continue;
             }
             if (st->status[s] != SLOT_ACTIVE) continue;
-            const double R = st->R[s];
+            const double R = GET(R, s);
             const int clarified = (st->flags[s] & FLAG_CLARIFIED) != 0;
             if (c->breach[b] > 0) {
                 if (c->notify[b] || bs_rng_bernoulli(&r, c->breach_reach[b])) { /* F1, F5 */
-                    st->R0[s] = (float)R;
+                    st->R0[s] = st->R[s];
                     const bs_brand *br = &sc->brands[b];
                     double v = bs_breach_violation(m, c->breach[b], c->breach_kind[b], norm,
-                                                   st->D[s], R) *
+                                                   GET(D, s), R) *
                                bs_policy_buffer(m, br->transparency, br->control); /* F3 */
-                    st->conf[s] = f01(st->conf[s] - m->breach_confidence_hit * v);
-                    st->benev[s] = f01(st->benev[s] - m->breach_benevolence_hit * v);
+                    SET(conf, s, GET(conf, s) - m->breach_confidence_hit * v);
+                    SET(benev, s, GET(benev, s) - m->breach_benevolence_hit * v);
                     betrayal_in[k] += v;
                 }
             } else if (heard) { /* seed 000: relief that one's own retailer was spared */
-                st->benev[s] = f01(st->benev[s] + m->relief * (1 - st->benev[s]));
+                SET(benev, s, GET(benev, s) + m->relief * (1 - GET(benev, s)));
             }
             if (c->betrayal[b] > 0) { /* F5, F11, F12 */
-                st->R0[s] = (float)R;
+                st->R0[s] = st->R[s];
                 double f = bs_betrayal_felt(m, c->betrayal[b], c->act[b], norm, clarified, R);
-                st->benev[s] = f01(st->benev[s] - m->betrayal_benevolence_hit * f);
+                SET(benev, s, GET(benev, s) - m->betrayal_benevolence_hit * f);
                 betrayal_in[k] += f;
             }
             if (c->failure[b] > 0 && bs_rng_bernoulli(&r, c->failure[b])) { /* F8 */
-                st->R0[s] = (float)R;
+                st->R0[s] = st->R[s];
                 st->flags[s] |= FLAG_FAILED;
-                st->conf[s] = f01(st->conf[s] - m->failure_confidence_hit);
+                SET(conf, s, GET(conf, s) - m->failure_confidence_hit);
                 betrayal_in[k] += m->failure_betrayal;
             }
             if (c->recovery[b] && (st->flags[s] & FLAG_FAILED)) {
                 st->flags[s] &= (uint8_t)~FLAG_FAILED;
                 if (c->recovery[b] == BS_RECOVERY_POOR) /* F8: the double deviation */
                     betrayal_in[k] +=
-                        m->double_deviation * bs_closeness_factor(m, clarified, st->R0[s]);
+                        m->double_deviation * bs_closeness_factor(m, clarified, GET(R0, s));
                 else { /* a good recovery works like compensation, late ones less (F8) */
                     double e = bs_response_effect(m, BS_RESPONSE_COMPENSATION,
-                                                  c->recovery_delay[b], st->R0[s]);
+                                                  c->recovery_delay[b], GET(R0, s));
                     betrayal_in[k] *= 1 - e; /* a recovery in the failure's own step */
-                    st->betrayal[s] = f01(st->betrayal[s] * (1 - e));
-                    st->revenge[s] = f01(st->revenge[s] * (1 - e));
+                    SET(betrayal, s, GET(betrayal, s) * (1 - e));
+                    SET(revenge, s, GET(revenge, s) * (1 - e));
                 }
             }
             if (c->response[b]) { /* F3, F7 */
-                double e = bs_response_effect(m, c->response[b], c->response_delay[b], st->R0[s]);
+                double e = bs_response_effect(m, c->response[b], c->response_delay[b], GET(R0, s));
                 betrayal_in[k] *= 1 - e; /* a response in the shock's own step (delay 0) */
-                st->betrayal[s] = f01(st->betrayal[s] * (1 - e));
-                st->revenge[s] = f01(st->revenge[s] * (1 - e));
+                SET(betrayal, s, GET(betrayal, s) * (1 - e));
+                SET(revenge, s, GET(revenge, s) * (1 - e));
                 if (c->response[b] == BS_RESPONSE_TRANSPARENCY_CONTROL)
-                    st->benev[s] = f01(st->benev[s] + e * (1 - st->benev[s]));
+                    SET(benev, s, GET(benev, s) + e * (1 - GET(benev, s)));
             }
             if (c->forced_exit[b] > 0 && bs_rng_bernoulli(&r, c->forced_exit[b])) { /* F9 */
-                st->R0[s] = (float)R;
+                st->R0[s] = st->R[s];
                 exit_slot(run, s, b);
                 helped |= sc->brands[b].exit_policy == BS_EXIT_CLEAN_BREAK;
                 add(&sk, bs_strength_segment(st->flags[s]), seg_privacy,
@@ -209,22 +208,24 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     }
 
     /* 3. feel (F6, F7, F10) */
-    double best_active_R = 0;
+    uint16_t best_R = 0; /* best active R, as stored (0 if none) */
     for (int k = 0; k < K; k++) {
         size_t s = base + (size_t)k;
-        if (st->status[s] == SLOT_ACTIVE && st->R[s] > best_active_R) best_active_R = st->R[s];
+        if (st->status[s] == SLOT_ACTIVE && st->R[s] > best_R) best_R = st->R[s];
     }
+    const double best_active_R = bs_u16_get(best_R);
     for (int k = 0; k < K; k++) {
         size_t s = base + (size_t)k;
         if (st->status[s] == SLOT_EMPTY) continue;
-        double bet = bs_clamp01(st->betrayal[s] * (1 - m->betrayal_memory) + betrayal_in[k]);
-        st->betrayal[s] = (float)bet;
-        st->revenge[s] = (float)bs_revenge_next(m, st->revenge[s], st->R0[s], grudge, betrayal_in[k]);
+        const double R0 = GET(R0, s);
+        double bet = bs_clamp01(GET(betrayal, s) * (1 - m->betrayal_memory) + betrayal_in[k]);
+        FADE(betrayal, s, bet);
+        FADE(revenge, s, bs_revenge_next(m, GET(revenge, s), R0, grudge, betrayal_in[k]));
         if (st->status[s] == SLOT_ACTIVE)
-            st->avoid[s] = (float)bs_avoid_next(m, st->avoid[s], st->R0[s], bet);
+            SET(avoid, s, bs_avoid_next(m, GET(avoid, s), R0, bet));
         else {
             double new_R = best_active_R + ((st->flags[s] & FLAG_MOVED_ON) ? m->clean_break_boost : 0);
-            st->shame[s] = (float)bs_shame_next(m, st->shame[s], new_R);
+            FADE(shame, s, bs_shame_next(m, GET(shame, s), new_R));
         }
     }
 
@@ -236,8 +237,8 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         if (st->status[s] == SLOT_EMPTY) continue;
         const int b = st->brand[s];
         const int seg_strength = bs_strength_segment(st->flags[s]);
-        const double rv = st->revenge[s];
-        if (rv > m->act_threshold) {
+        if (st->revenge[s] >= run->first.act) { /* revenge > act_threshold */
+            const double rv = GET(revenge, s);
             if (bs_rng_bernoulli(&r, bs_act_probability(m, m->p_wom, rv))) {
                 add(&sk, seg_strength, seg_privacy, seg_norm, ACC_WOM, b, 1);
                 if (rv > wom_level) { wom_level = rv; wom_brand = b; }
@@ -245,19 +246,19 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             if (st->status[s] == SLOT_ACTIVE &&
                 bs_rng_bernoulli(&r, bs_act_probability(m, m->p_withhold, rv))) {
                 add(&sk, seg_strength, seg_privacy, seg_norm, ACC_WITHHOLD, b, 1);
-                st->D[s] = f01(st->D[s] * (1 - m->withhold_amount));
+                SET(D, s, GET(D, s) * (1 - m->withhold_amount));
                 for (int j = 0; j < K; j++)
                     if (j != k && st->status[base + (size_t)j] == SLOT_ACTIVE)
-                        st->D[base + j] = f01(st->D[base + j] *
-                                              (1 - m->withhold_amount * m->withhold_spill));
+                        SET(D, base + j,
+                            GET(D, base + j) * (1 - m->withhold_amount * m->withhold_spill));
             }
             if (bs_rng_bernoulli(&r, bs_act_probability(m, m->p_antibrand, rv)))
                 add(&sk, seg_strength, seg_privacy, seg_norm, ACC_ANTIBRAND, b, 1);
         }
         if (st->status[s] == SLOT_EXITED && st->shame[s] > 0 &&
-            bs_rng_bernoulli(&r, m->p_antibrand_exit * st->shame[s])) /* F9: shame drives it */
+            bs_rng_bernoulli(&r, m->p_antibrand_exit * GET(shame, s))) /* F9: shame drives it */
             add(&sk, seg_strength, seg_privacy, seg_norm, ACC_ANTIBRAND, b, 1);
-        if (st->status[s] == SLOT_ACTIVE && st->avoid[s] > m->exit_threshold) {
+        if (st->status[s] == SLOT_ACTIVE && st->avoid[s] >= run->first.exit) { /* > exit_threshold */
             exit_slot(run, s, b);
             helped |= sc->brands[b].exit_policy == BS_EXIT_CLEAN_BREAK;
             add(&sk, seg_strength, seg_privacy, seg_norm, ACC_EXITS, b, 1);
@@ -272,18 +273,19 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     if (helped || bs_rng_bernoulli(&r, m->purchase_rate)) { /* helped: shown a competitor now */
         double U[BS_MAX_SLOTS + 2];
         int cand_slot[BS_MAX_SLOTS + 2], cand_brand[BS_MAX_SLOTS + 2], n = 0;
-        const double ps = st->price_sensitivity[i];
+        const double ps = GET(price_sensitivity, i);
         for (int k = 0; k < K; k++) {
             size_t s = base + (size_t)k;
-            if (st->status[s] != SLOT_ACTIVE || st->avoid[s] >= m->avoid_threshold) continue;
+            if (st->status[s] != SLOT_ACTIVE || st->avoid[s] >= run->first.avoid) continue;
             const int b = st->brand[s];
             const bs_brand *br = &sc->brands[b];
-            double trust = 0.5 * (st->conf[s] + st->benev[s]);
-            double pv = bs_personalization_value(br->personalization, br->relevance, st->D[s],
-                                                 trust, br->control);
-            double creepy = br->personalization * bs_creepiness(br->personalization, st->D[s], trust);
+            const double D = GET(D, s);
+            double trust = 0.5 * (GET(conf, s) + GET(benev, s));
+            double pv = bs_personalization_value(br->personalization, br->relevance, D, trust,
+                                                 br->control);
+            double creepy = br->personalization * bs_creepiness(br->personalization, D, trust);
             U[n] = m->beta_quality * br->quality - m->beta_price * ps * br->price +
-                   m->beta_relationship * st->R[s] + m->beta_trust * trust +
+                   m->beta_relationship * GET(R, s) + m->beta_trust * trust +
                    m->beta_personalization * pv - m->beta_creepy * creepy +
                    (b == last ? m->beta_habit : 0);
             cand_slot[n] = k;
@@ -329,10 +331,9 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
                 st->status[s] = SLOT_ACTIVE;
                 st->flags[s] = (uint8_t)((br->clarifies ? FLAG_CLARIFIED : 0) |
                                          (t >= run->reference_step ? FLAG_NEW : 0));
-                st->tenure[s] = 0;
-                st->R[s] = st->R0[s] = (float)m->new_relationship_quality;
-                st->conf[s] = (float)(0.5 * br->quality + 0.25);
-                st->benev[s] = f01(0.5 * (1 - distrust));
+                st->R[s] = st->R0[s] = bs_u16_put(m->new_relationship_quality);
+                st->conf[s] = bs_u16_put(0.5 * br->quality + 0.25);
+                st->benev[s] = bs_u16_put(0.5 * (1 - distrust));
                 st->S[s] = st->D[s] = 0;
                 st->betrayal[s] = st->revenge[s] = st->avoid[s] = st->shame[s] = 0;
             }
@@ -340,37 +341,39 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     }
 
     /* 6. update relationships (MODEL.md step 5) */
-    const double base_willing = 1.0 - st->concern[i];
+    const double base_willing = 1.0 - GET(concern, i);
     for (int k = 0; k < K; k++) {
         size_t s = base + (size_t)k;
         if (st->status[s] != SLOT_ACTIVE) continue;
         const int b = st->brand[s];
         const bs_brand *br = &sc->brands[b];
+        const double bet = GET(betrayal, s);
+        double R = GET(R, s), benev = GET(benev, s); /* new values, used as computed */
         if (k == bought_slot) {
             double q = br->quality + m->quality_noise * gaussian(&r);
             double irritation = 0;
             if (bs_rng_bernoulli(&r, br->personalization * (1 - br->relevance))) { /* C3 */
                 irritation = m->irrelevance_irritation;
-                st->avoid[s] = f01(st->avoid[s] + m->irritation_avoidance * irritation * (1 - st->avoid[s]));
+                SET(avoid, s, GET(avoid, s) + m->irritation_avoidance * irritation * (1 - GET(avoid, s)));
             }
             double sat = bs_clamp01(q - irritation);
-            st->R[s] = f01(st->R[s] + m->learning_rate * (sat * (1 - st->betrayal[s]) - st->R[s]));
-            st->conf[s] = f01(st->conf[s] + m->trust_rate * (bs_clamp01(q) - st->conf[s]));
+            R = bs_clamp01(R + m->learning_rate * (sat * (1 - bet) - R));
+            SET(conf, s, GET(conf, s) + m->trust_rate * (bs_clamp01(q) - GET(conf, s)));
             double target = bs_benevolence_target(m, br->transparency, br->control, br->norm, norm);
-            st->benev[s] = f01(st->benev[s] + m->trust_rate * (target - st->benev[s]));
-            if (st->tenure[s] < UINT16_MAX) st->tenure[s]++;
-            st->S[s] = f01(st->S[s] + m->self_brand_rate * st->self_relevance[i] * st->R[s] *
-                                          (1 - st->S[s]));
+            benev = bs_clamp01(benev + m->trust_rate * (target - benev));
+            SET(benev, s, benev);
+            SET(S, s, GET(S, s) + m->self_brand_rate * GET(self_relevance, i) * R * (1 - GET(S, s)));
         } else {
-            st->R[s] = (float)(st->R[s] * (1 - m->forgetting));
+            R *= 1 - m->forgetting;
         }
-        double willing = bs_willingness(m, base_willing, st->R[s], st->benev[s], br->transparency,
-                                        br->control, distrust) *
-                         (1 - st->betrayal[s]);
-        st->D[s] = f01(st->D[s] + m->disclosure_rate * (willing - st->D[s]));
+        SET(R, s, R);
+        double willing = bs_willingness(m, base_willing, R, benev, br->transparency, br->control,
+                                        distrust) *
+                         (1 - bet);
+        SET(D, s, GET(D, s) + m->disclosure_rate * (willing - GET(D, s)));
     }
-    distrust *= 1 - m->distrust_decay;
-    st->distrust[i] = (float)distrust;
+    FADE(distrust, i, distrust * (1 - m->distrust_decay));
+    distrust = GET(distrust, i); /* what is stored is what is reported */
 
     /* 7. record: loyalty, defection and every slot's state */
     if (bought_brand >= 0) {
@@ -396,22 +399,22 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         const int b = st->brand[s];
         const int g = bs_strength_segment(st->flags[s]);
         add(&sk, g, seg_privacy, seg_norm, ACC_EVER, b, 1);
-        add(&sk, g, seg_privacy, seg_norm, ACC_SUM_REVENGE, b, fixed(st->revenge[s]));
-        add(&sk, g, seg_privacy, seg_norm, ACC_SUM_AVOID, b, fixed(st->avoid[s]));
-        if (st->betrayal[s] > m->betrayed_threshold) add(&sk, g, seg_privacy, seg_norm, ACC_BETRAYED, b, 1);
+        add(&sk, g, seg_privacy, seg_norm, ACC_SUM_REVENGE, b, bs_u16_fixed(st->revenge[s]));
+        add(&sk, g, seg_privacy, seg_norm, ACC_SUM_AVOID, b, bs_u16_fixed(st->avoid[s]));
+        if (st->betrayal[s] >= run->first.betrayed) add(&sk, g, seg_privacy, seg_norm, ACC_BETRAYED, b, 1);
         if (st->status[s] == SLOT_ACTIVE) {
             add(&sk, g, seg_privacy, seg_norm, ACC_ACTIVE, b, 1);
-            if (st->avoid[s] >= m->avoid_threshold) add(&sk, g, seg_privacy, seg_norm, ACC_AVOIDING, b, 1);
-            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_R, b, fixed(st->R[s]));
-            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_CONF, b, fixed(st->conf[s]));
-            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_BENEV, b, fixed(st->benev[s]));
-            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_D, b, fixed(st->D[s]));
+            if (st->avoid[s] >= run->first.avoid) add(&sk, g, seg_privacy, seg_norm, ACC_AVOIDING, b, 1);
+            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_R, b, bs_u16_fixed(st->R[s]));
+            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_CONF, b, bs_u16_fixed(st->conf[s]));
+            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_BENEV, b, bs_u16_fixed(st->benev[s]));
+            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_D, b, bs_u16_fixed(st->D[s]));
         } else {
             add(&sk, g, seg_privacy, seg_norm, ACC_FORMER, b, 1);
-            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_SHAME, b, fixed(st->shame[s]));
+            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_SHAME, b, bs_u16_fixed(st->shame[s]));
         }
     }
-    ac->mkt[MKT_SUM_DISTRUST] += fixed(distrust);
+    ac->mkt[MKT_SUM_DISTRUST] += bs_u16_fixed(st->distrust[i]);
     double w0 = base_willing - distrust; /* C2: willingness before any relationship */
     ac->mkt[MKT_LOCATION] += w0 >= sc->population.location_threshold;
     ac->mkt[MKT_BROWSING] += w0 >= sc->population.browsing_threshold;
