@@ -76,7 +76,7 @@ static inline uint16_t bs_u16_fade(uint16_t old, double x)
  * bs_u16_get(u) >= t <=>  u >= bs_u16_first(t, 0). 65536 if there is none. */
 static inline int bs_u16_first(double t, int strict)
 {
-    int u = t <= 0 ? 0 : t >= 1 ? BS_U16_ONE : (int)(t * BS_U16_ONE);
+    int u = !(t > 0) ? 0 : t >= 1 ? BS_U16_ONE : (int)(t * BS_U16_ONE); /* NaN: 0, then none */
 #define BS_PAST(v) (strict ? bs_u16_get((uint16_t)(v)) > t : bs_u16_get((uint16_t)(v)) >= t)
     while (u > 0 && BS_PAST(u - 1)) u--;
     while (u <= BS_U16_ONE && !BS_PAST(u)) u++;
