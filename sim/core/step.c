@@ -363,10 +363,11 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             benev = bs_clamp01(benev + m->trust_rate * (target - benev));
             SET(benev, s, benev);
             SET(S, s, GET(S, s) + m->self_brand_rate * GET(self_relevance, i) * R * (1 - GET(S, s)));
+            SET(R, s, R);
         } else {
             R *= 1 - m->forgetting;
+            FADE(R, s, R);
         }
-        SET(R, s, R);
         double willing = bs_willingness(m, base_willing, R, benev, br->transparency, br->control,
                                         distrust) *
                          (1 - bet);
