@@ -13,6 +13,11 @@ int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_schema(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+int cli_plot(int argc, char **argv);
+int cli_compare(int argc, char **argv);
+int cli_export(int argc, char **argv);
+int cli_info(int argc, char **argv);
+int cli_report(int argc, char **argv);
 
 /* Print "brandsim: MESSAGE" to stderr and return the exit code for status. */
 int cli_fail(const bs_error *err);
@@ -31,5 +36,26 @@ int cli_flush_stdout(void);
 
 /* Load `path`, apply the overrides, validate. Returns an exit code. */
 int cli_load_scenario(const char *path, const cli_overrides *ov, bs_scenario *sc);
+
+/* ---- shared by the analysis commands (cli_analysis.c) ---- */
+
+struct bs_results;
+
+/* Open an output file for a command: NULL after printing the error (exit
+ * code in *rc: 2 for a file that is not a readable brandsim file, 1 else). */
+struct bs_results *cli_open_results(const char *path, int *rc);
+
+/* The folder of the gnuplot templates: $BRANDSIM_GNUPLOT_DIR, else
+ * analysis/gnuplot beside the executable's folder (build/brandsim ->
+ * analysis/gnuplot), share/brandsim/gnuplot there, else the source tree the
+ * binary was built from. Returns an exit code (1, with a message, if none). */
+int cli_template_dir(char *dir, size_t n);
+
+/* The brands named in "a,b,c" as flags[B] (1 = chosen). Returns an exit code
+ * (2, with a message naming the unknown brand and the known ones). */
+int cli_brand_flags(const struct bs_results *r, const char *cmd, const char *list, int *flags);
+
+/* The variant named `name` of r, or -1 with a message (exit 2). */
+int cli_variant(const struct bs_results *r, const char *cmd, const char *name);
 
 #endif

@@ -17,6 +17,7 @@ static void usage(FILE *out)
           "  check SCENARIO.yaml   validate a scenario without running it\n"
           "  schema                print the reference of every scenario field (Markdown)\n"
           "  bench                 measure speed, memory and thread scaling\n"
+          "  plot OUT.h5           draw the standard figures (gnuplot)\n"
           "\n"
           "options:\n"
           "  -h, --help            this help; `brandsim COMMAND --help` for a command's\n"
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "check")) return cli_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "schema")) return cli_schema(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench")) return cli_bench(argc - 1, argv + 1);
+    if (!strcmp(cmd, "plot")) return cli_plot(argc - 1, argv + 1);
     fprintf(stderr, "brandsim: '%s' is not a command, expected run, check, schema or bench "
                     "(see brandsim --help)\n", cmd);
     return BS_EXIT_INPUT;

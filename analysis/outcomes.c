@@ -1,0 +1,135 @@
+/*
+ * outcomes.c: the strategist's outcomes of each brand and replicate, and
+ * their differences between variants (definitions in outcomes.h).
+ */
+#include "analysis/outcomes.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const bs_outcome_info infos[BS_OUT_COUNT] = {
+    [BS_OUT_SHARE_LOST] = {"share_lost", "share lost", "percentage points of purchases", 1},
+    [BS_OUT_SHARE_REGAINED] = {"share_regained", "share regained",
+                               "percentage points of purchases", 1},
+    [BS_OUT_REVENUE] = {"revenue", "revenue over the horizon", "currency units", 0},
+    [BS_OUT_REVENGE_ACTS] = {"revenge_acts", "revenge acts (total)", "acts", 0},
+    [BS_OUT_REVENGE_DAYS] = {"revenge_days", "days until revenge < 10 % of peak", "days", 0},
+    [BS_OUT_EXIT_LOSSES] = {"exit_losses", "customers lost to exit", "consumers", 0},
+};
+
+const bs_outcome_info *bs_outcome_get(bs_outcome o)
+{
+    return o >= 0 && o < BS_OUT_COUNT ? &infos[o] : NULL;
+}
+
+static double at(const double *x, size_t stride, int t)
+{
+    return x[(size_t)t * stride];
+}
+
+static double sum(const double *x, size_t stride, int n)
+{
+    double s = 0;
+    for (int t = 0; t < n; t++)
+        s += at(x, stride, t);
+    return s;
+}
+
+/* Days from the start step until mean_revenge, after its peak, is below 10 % of it. */
+static double revenge_days(const bs_outcome_series *s)
+{
+    int start = s->first_shock > 0 ? s->first_shock : 0;
+    int peak = start;
+    for (int t = start; t < s->steps; t++)
+        if (at(s->mean_revenge, s->stride, t) > at(s->mean_revenge, s->stride, peak))
+            peak = t;
+    double top = at(s->mean_revenge, s->stride, peak);
+    if (!(top > 0))
+        return 0;
+    for (int t = peak + 1; t < s->steps; t++)
+        if (at(s->mean_revenge, s->stride, t) < 0.1 * top) {
+            /* counted from the beginning of the start step: the end of the one before */
+            return s->day[t] - (start > 0 ? s->day[start - 1] : 0);
+        }
+    return NAN;
+}
+
+void bs_outcomes_of(const bs_outcome_series *s, double out[BS_OUT_COUNT])
+{
+    int S = s->steps, t0 = s->first_shock;
+    out[BS_OUT_SHARE_LOST] = out[BS_OUT_SHARE_REGAINED] = NAN;
+    if (t0 > 0 && t0 < S) {
+        double low = at(s->share, s->stride, t0);
+        for (int t = t0; t < S; t++)
+            if (at(s->share, s->stride, t) < low)
+                low = at(s->share, s->stride, t);
+        out[BS_OUT_SHARE_LOST] = at(s->share, s->stride, t0 - 1) - low;
+        out[BS_OUT_SHARE_REGAINED] = at(s->share, s->stride, S - 1) - low;
+    }
+    out[BS_OUT_REVENUE] = sum(s->revenue, s->stride, S);
+    out[BS_OUT_REVENGE_ACTS] = sum(s->wom, s->stride, S) + sum(s->withhold, s->stride, S)
+                               + sum(s->antibrand, s->stride, S);
+    out[BS_OUT_REVENGE_DAYS] = revenge_days(s);
+    out[BS_OUT_EXIT_LOSSES] = sum(s->exits, s->stride, S);
+}
+
+bs_status bs_outcomes_compute(const bs_results *r, int v, double *out, bs_error *err)
+{
+    enum { SHARE, REVENUE, WOM, WITHHOLD, ANTIBRAND, REVENGE, EXITS, NSER };
+    static const bs_metric metric[NSER] = {
+        BS_M_MARKET_SHARE, BS_M_REVENUE, BS_M_REVENGE_WOM, BS_M_REVENGE_WITHHOLD,
+        BS_M_REVENGE_ANTIBRAND, BS_M_MEAN_REVENGE, BS_M_EXITS};
+    int R = bs_results_replicates(r), S = bs_results_steps(r), B = bs_results_brands(r);
+    size_t n = (size_t)R * (size_t)S * (size_t)(B ? B : 1);
+    double *x[NSER] = {0};
+    bs_status st = BS_OK;
+    for (int k = 0; k < NSER; k++)
+        if (!(x[k] = malloc(n * sizeof *x[k]))) {
+            err->status = st = BS_ERR_RUNTIME;
+            snprintf(err->msg, sizeof err->msg, "%s: out of memory", bs_results_path(r));
+        }
+    for (int k = 0; !st && k < NSER && B > 0; k++)
+        st = bs_results_series(r, v, BS_SEG_ALL, metric[k], x[k], err);
+    int t0 = bs_results_first_shock(r, v);
+    for (int rep = 0; !st && rep < R; rep++)
+        for (int b = 0; b < B; b++) {
+            size_t o = (size_t)rep * S * B + (size_t)b;
+            bs_outcome_series s = {
+                .steps = S, .day = bs_results_days(r), .first_shock = t0, .stride = (size_t)B,
+                .share = x[SHARE] + o, .revenue = x[REVENUE] + o, .wom = x[WOM] + o,
+                .withhold = x[WITHHOLD] + o, .antibrand = x[ANTIBRAND] + o,
+                .mean_revenge = x[REVENGE] + o, .exits = x[EXITS] + o};
+            bs_outcomes_of(&s, out + ((size_t)rep * B + b) * BS_OUT_COUNT);
+        }
+    for (int k = 0; k < NSER; k++)
+        free(x[k]);
+    return st;
+}
+
+void bs_outcome_values(const double *all, int R, int B, int brand, bs_outcome o, double *vals)
+{
+    for (int rep = 0; rep < R; rep++)
+        vals[rep] = all[((size_t)rep * B + brand) * BS_OUT_COUNT + o];
+}
+
+const char *bs_test_name(bs_test t)
+{
+    return t == BS_TEST_PAIRED ? "paired t" : "Welch t";
+}
+
+bs_test bs_test_for(const uint64_t *seeds_a, int na, const uint64_t *seeds_b, int nb)
+{
+    if (na != nb || !seeds_a || !seeds_b)
+        return BS_TEST_WELCH;
+    return memcmp(seeds_a, seeds_b, (size_t)na * sizeof *seeds_a) ? BS_TEST_WELCH
+                                                                     : BS_TEST_PAIRED;
+}
+
+bs_effect bs_outcome_difference(const double *a, int na, const double *base, int nb, bs_test t)
+{
+    if (t == BS_TEST_PAIRED && na == nb)
+        return bs_effect_paired(a, base, (size_t)na, 0.95);
+    return bs_effect_welch(a, (size_t)na, base, (size_t)nb, 0.95);
+}

@@ -1,0 +1,78 @@
+/*
+ * outcomes.h: the numbers a strategist asks about, per brand and replicate,
+ * and how two variants (or runs) differ in them.
+ *
+ *   share_lost      market share just before the first shock minus the lowest
+ *                   share from the shock on (NaN without a shock)
+ *   share_regained  final share minus that lowest share (NaN without a shock)
+ *   revenue         revenue summed over every step
+ *   revenge_acts    revenge_wom + revenge_withhold + revenge_antibrand, summed
+ *   revenge_days    days from the first shock (from the start without one)
+ *                   until mean_revenge, after its peak, first falls below
+ *                   10 % of that peak; 0 if it never rises above 0, NaN if it
+ *                   does not fall that far within the run
+ *   exit_losses     customers lost to exit: exits summed over every step
+ *
+ * Across replicates: mean and 95 % CI (bs_ci_mean), and the difference to a
+ * baseline: paired t when both sides ran the same seeds (common random
+ * numbers, as the variants of one ensemble file do), Welch's t otherwise.
+ * Pure functions apart from bs_outcomes_compute(), which reads a file.
+ */
+#ifndef BS_ANALYSIS_OUTCOMES_H
+#define BS_ANALYSIS_OUTCOMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis/results.h"
+#include "analysis/stats.h"
+
+typedef enum {
+    BS_OUT_SHARE_LOST,
+    BS_OUT_SHARE_REGAINED,
+    BS_OUT_REVENUE,
+    BS_OUT_REVENGE_ACTS,
+    BS_OUT_REVENGE_DAYS,
+    BS_OUT_EXIT_LOSSES,
+    BS_OUT_COUNT
+} bs_outcome;
+
+typedef struct {
+    const char *name;  /* column name: share_lost, ... */
+    const char *label; /* for tables: "share lost", ... */
+    const char *units; /* "share of purchases", "currency units", ... */
+    int percent;       /* shown as a percentage (x 100) */
+} bs_outcome_info;
+
+const bs_outcome_info *bs_outcome_get(bs_outcome o);
+
+/* One brand's series in one replicate, S values each, `stride` apart. */
+typedef struct {
+    int steps;
+    const double *day;  /* S days, stride 1 */
+    int first_shock;    /* step of the first shock, -1 if none */
+    size_t stride;
+    const double *share, *revenue, *wom, *withhold, *antibrand, *mean_revenge, *exits;
+} bs_outcome_series;
+
+/* The outcomes of one brand and replicate (see the definitions above). */
+void bs_outcomes_of(const bs_outcome_series *s, double out[BS_OUT_COUNT]);
+
+/* Every brand's outcomes in every replicate of variant v:
+ * out[(rep * B + brand) * BS_OUT_COUNT + outcome], R*B*BS_OUT_COUNT values. */
+bs_status bs_outcomes_compute(const bs_results *r, int v, double *out, bs_error *err);
+
+/* The R values of one outcome of one brand, from bs_outcomes_compute()'s array. */
+void bs_outcome_values(const double *all, int R, int B, int brand, bs_outcome o, double *vals);
+
+typedef enum { BS_TEST_PAIRED, BS_TEST_WELCH } bs_test;
+const char *bs_test_name(bs_test t); /* "paired t", "Welch t" */
+
+/* Paired when both sides ran the same seeds in the same order, else Welch. */
+bs_test bs_test_for(const uint64_t *seeds_a, int na, const uint64_t *seeds_b, int nb);
+
+/* mean(a) - mean(base) with its 95 % CI, by the given test (paired needs
+ * na == nb). */
+bs_effect bs_outcome_difference(const double *a, int na, const double *base, int nb, bs_test t);
+
+#endif

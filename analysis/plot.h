@@ -1,0 +1,86 @@
+/*
+ * plot.h: brandsim's figures, drawn by gnuplot from the templates in
+ * analysis/gnuplot/ (style.gp, then one template per figure).
+ *
+ * The standard set of one variant of a file (bs_plot_standard):
+ *   1 market share, shocks and responses marked and numbered
+ *   2 loyalty: repeat-purchase rate, active customers, defections out and in
+ *   3 revenge acts by kind, and consumers avoiding
+ *   4 trust (confidence, benevolence) and disclosure; the market's willingness
+ *   5 strong vs weak relationships around the first shock (only with a shock)
+ *   6 after the exit: former customers, shame, anti-brand acts, revenge
+ *     (only when a brand ends relationships: a forced_exit event or an
+ *     exit_policy other than none)
+ * With replicates every line is the mean, with the 95 % CI shaded.
+ *
+ * Each figure is one gnuplot script (style, data inline as datablocks, the
+ * filled template) written to a temporary file and run by gnuplot through a
+ * pipe that brings back its messages. Nothing here prints or exits; a
+ * missing gnuplot is a BS_ERR_RUNTIME whose message says what to install.
+ */
+#ifndef BS_ANALYSIS_PLOT_H
+#define BS_ANALYSIS_PLOT_H
+
+#include <stddef.h>
+
+#include "analysis/results.h"
+
+typedef enum { BS_PLOT_PNG, BS_PLOT_SVG, BS_PLOT_PDF, BS_PLOT_FORMAT_COUNT } bs_plot_format;
+
+/* "png", "svg", "pdf"; and back (-1 if unknown). */
+const char *bs_plot_format_name(bs_plot_format f);
+int bs_plot_format_by_name(const char *name);
+
+typedef enum {
+    BS_FIG_MARKET_SHARE,
+    BS_FIG_LOYALTY,
+    BS_FIG_REVENGE,
+    BS_FIG_TRUST,
+    BS_FIG_STRONG_WEAK,
+    BS_FIG_POST_EXIT,
+    BS_FIG_COUNT
+} bs_figure;
+
+/* The figure's file name without extension ("fig1_market_share"; also its
+ * template's name) and its title. */
+const char *bs_figure_name(bs_figure f);
+const char *bs_figure_title(bs_figure f);
+
+/* How to draw: where the templates are, which gnuplot, which format. */
+typedef struct {
+    const char *template_dir; /* folder holding style.gp and the templates */
+    const char *gnuplot;      /* the gnuplot program (bs_gnuplot_find) */
+    bs_plot_format format;
+} bs_plot_env;
+
+/* The path of `gnuplot` on PATH into path[n]. BS_ERR_RUNTIME if absent, with
+ * a message naming the Debian package to install. */
+bs_status bs_gnuplot_find(char *path, size_t n, bs_error *err);
+
+/* Which standard figures variant v of r has: present[f] is 0 or 1. */
+void bs_plot_figures(const bs_results *r, int v, int present[BS_FIG_COUNT]);
+
+/* Draw variant v's standard figures into the existing folder `dir` as
+ * dir/<name>.<format>. brands: which brands to draw (B flags), or NULL for
+ * all of them up to 12 (the shocked ones first). The paths written are put
+ * in files[k] (k < *n_files; each at most `file_len` bytes). On failure
+ * the figure being drawn is removed and err says why. */
+bs_status bs_plot_standard(const bs_plot_env *env, const bs_results *r, int v, const int *brands,
+                           const char *dir, char *files, size_t file_len, int *n_files,
+                           bs_error *err);
+
+/* One line of a comparison: a variant of an open file, and its label. */
+typedef struct {
+    const bs_results *r;
+    int v;
+    const char *label;
+} bs_plot_arm;
+
+/* The overlay of `brandsim compare`: metric `metric` within segment `seg` of
+ * the named brands (one panel each, at most 6), one line per arm, into
+ * `file` (its format from env). */
+bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n_arms,
+                          bs_segment seg, bs_metric metric, const char *const *brands,
+                          int n_brands, const char *file, bs_error *err);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * results.h: the one reader of brandsim's HDF5 output, used by every analysis
+ * command (plot, compare, export, info, report).
+ *
+ * It opens a single-run file (docs/OUTPUT.md) or an ensemble file (root
+ * attribute `layout` = "ensemble": variants x replicates) and presents both
+ * alike: V variants x R replicates x S steps x B brands. A single-run file is
+ * one variant, named after the scenario, with R = 1.
+ *
+ *   bs_results *r = bs_results_open("out.h5", &err);
+ *   double *x = malloc(R * S * B * sizeof *x);
+ *   bs_results_series(r, v, BS_SEG_ALL, BS_M_MARKET_SHARE, x, &err); x[(rep*S + t)*B + b]
+ *   bs_results_stat(r, v, BS_SEG_STRONG, BS_M_MEAN_REVENGE, BS_STAT_MEAN, m, &err); m[t*B + b]
+ *   bs_results_free(r);
+ *
+ * Errors are values: a bs_error whose message starts with the file name
+ * ("out.h5: not a brandsim output file (no format_version attribute)");
+ * BS_ERR_INPUT when the file is not a (complete, known) brandsim file,
+ * BS_ERR_RUNTIME for memory and read failures. Nothing here prints or exits.
+ * HDF5's own error printing is off while a function of this module runs.
+ */
+#ifndef BS_ANALYSIS_RESULTS_H
+#define BS_ANALYSIS_RESULTS_H
+
+#include <stdint.h>
+
+#include "brandsim/brandsim.h"
+
+typedef struct bs_results bs_results;
+
+/* What bs_results_stat() returns for each step and brand: the mean over
+ * replicates, their standard deviation, and the 95 % confidence interval of
+ * the mean (t distribution, analysis/stats.h). With R = 1 the mean is the
+ * value and the others are NaN. */
+typedef enum { BS_STAT_MEAN, BS_STAT_SD, BS_STAT_LO, BS_STAT_HI, BS_STAT_COUNT } bs_stat;
+
+/* Name of a statistic as in ensemble files: mean, sd, ci_low, ci_high. */
+const char *bs_stat_name(bs_stat s);
+
+/* Open PATH read-only and read its metadata (attributes, brands, variants,
+ * seeds, events). Returns NULL and fills err on failure. Free with
+ * bs_results_free(); the file stays open until then. */
+bs_results *bs_results_open(const char *path, bs_error *err);
+void bs_results_free(bs_results *r);
+
+const char *bs_results_path(const bs_results *r);
+int bs_results_is_ensemble(const bs_results *r);
+const char *bs_results_scenario_name(const bs_results *r);
+uint64_t bs_results_seed(const bs_results *r);      /* base seed */
+int64_t bs_results_consumers(const bs_results *r);
+double bs_results_step_days(const bs_results *r);
+
+int bs_results_variants(const bs_results *r);   /* V >= 1 */
+int bs_results_replicates(const bs_results *r); /* R >= 1 */
+int bs_results_steps(const bs_results *r);      /* S >= 1 */
+int bs_results_brands(const bs_results *r);     /* B >= 0 */
+
+/* Variant v's name (a single-run file: the scenario's name); index of a name
+ * or -1. */
+const char *bs_results_variant_name(const bs_results *r, int v);
+int bs_results_variant_index(const bs_results *r, const char *name);
+
+/* The scenario as run (YAML) and the overrides ("key=value" lines): v = -1
+ * for the file's root attributes (the base scenario of an ensemble), else
+ * the variant's own. Never NULL ("" when absent). */
+const char *bs_results_scenario_yaml(const bs_results *r, int v);
+const char *bs_results_overrides(const bs_results *r, int v);
+
+/* Seeds of variant v's replicates (R of them). */
+const uint64_t *bs_results_seeds(const bs_results *r, int v);
+
+const char *bs_results_brand_name(const bs_results *r, int b);
+int bs_results_brand_index(const bs_results *r, const char *name);
+/* The brand's exit_policy as configured ("none", "win_back", "clean_break"). */
+const char *bs_results_brand_exit_policy(const bs_results *r, int b);
+
+/* Simulated day at the end of each step (S values). */
+const double *bs_results_days(const bs_results *r);
+
+/* Variant v's shocks and policy actions in step order (*n of them; the
+ * array is owned by r). bs_event.brand is -1 for none. */
+const bs_event *bs_results_events(const bs_results *r, int v, int *n);
+/* Step of the first event of variant v (the first shock), -1 if none. */
+int bs_results_first_shock(const bs_results *r, int v);
+
+/* Brand metric `metric` within segment `seg` (BS_SEG_ALL: the whole market)
+ * of variant v, every replicate: out[(rep * S + step) * B + brand], R*S*B
+ * values. */
+bs_status bs_results_series(const bs_results *r, int v, bs_segment seg, bs_metric metric,
+                            double *out, bs_error *err);
+/* Market-wide metric of variant v: out[rep * S + step], R*S values. */
+bs_status bs_results_market(const bs_results *r, int v, bs_market_metric metric, double *out,
+                            bs_error *err);
+
+/* A statistic across replicates: out[step * B + brand] (S*B values). Read
+ * from the file's /ensemble group when it has one, else computed. */
+bs_status bs_results_stat(const bs_results *r, int v, bs_segment seg, bs_metric metric,
+                          bs_stat stat, double *out, bs_error *err);
+/* The same for a market-wide metric: out[step] (S values). */
+bs_status bs_results_market_stat(const bs_results *r, int v, bs_market_metric metric,
+                                 bs_stat stat, double *out, bs_error *err);
+
+/* Metric and segment names to enums (as in the file); -1 if unknown. */
+int bs_metric_by_name(const char *name);
+int bs_market_metric_by_name(const char *name);
+int bs_segment_by_name(const char *name); /* "all" or "brand": BS_SEG_ALL */
+
+#endif
