@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -351,4 +352,40 @@ Test(ensemble, bad_replicates_flag)
     cr_expect_eq(brandsim("run ensv.yaml --replicates 0 -o e.h5"), 2);
     char p[256];
     cr_expect_neq(access(path_in(p, sizeof p, "e.h5"), F_OK), 0, "no file after bad input");
+}
+
+/* SIGTERM in the middle of an ensemble: exit 1, a message, no file and no partial file. */
+Test(ensemble, interrupted_ensemble_leaves_nothing)
+{
+    write_text("big.yaml", "name: big\nconsumers: 20000\nsteps: 400\nreplicates: 50\n"
+                           "brands:\n  - {name: acme}\n  - {name: zed}\n");
+    char out[256], partial[256];
+    path_in(out, sizeof out, "big.h5");
+    path_in(partial, sizeof partial, "big.h5.partial");
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        char yaml[256], err[256];
+        path_in(yaml, sizeof yaml, "big.yaml");
+        if (!freopen(path_in(err, sizeof err, "err.txt"), "w", stderr)) _exit(99);
+        execl(BS_BINARY, BS_BINARY, "run", yaml, "-q", "-o", out, (char *)NULL);
+        _exit(98);
+    }
+    for (int i = 0; i < 400 && access(partial, F_OK) != 0; i++) usleep(25000);
+    cr_assert_eq(access(partial, F_OK), 0, "the run never created its partial file");
+    usleep(300000);
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "exit status %d", st);
+    cr_expect_neq(access(out, F_OK), 0, "no output file");
+    cr_expect_neq(access(partial, F_OK), 0, "no partial file");
+    char p[256];
+    FILE *f = fopen(path_in(p, sizeof p, "err.txt"), "r");
+    char buf[1024] = "";
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    buf[n] = '\0';
+    if (f) fclose(f);
+    cr_expect_not_null(strstr(buf, "interrupted at variant 'base', replicate"), "%s", buf);
+    cr_expect_not_null(strstr(buf, "SIGTERM"), "%s", buf);
 }

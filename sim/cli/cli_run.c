@@ -19,6 +19,7 @@
 
 #include "analysis/stats.h"
 #include "cli/cli.h"
+#include "experiment/ensemble.h"
 #include "io/output.h"
 #include "io/scenario_io.h"
 
@@ -330,99 +331,71 @@ static void print_ensemble_summary(const bs_scenario *sc, const bs_variants *var
     printf("wrote %s\n", path);
 }
 
-/* Every variant x replicate into one ensemble file. */
+/* What `brandsim run` watches while an ensemble runs: progress and the last values. */
+typedef struct {
+    progress pg;
+    int V, R, B, steps;
+    const bs_variants *vars;
+    double *fin; /* [V][R][B][FIN_COUNT] */
+} ensemble_watch;
+
+static void watch_step(void *ctx, int v, int r, const bs_run *run)
+{
+    ensemble_watch *w = ctx;
+    int t = bs_run_steps_done(run);
+    if (t == 1) {
+        w->pg.runs_done = (long long)v * w->R + r;
+        snprintf(w->pg.label, sizeof w->pg.label, "%s%.40s%s replicate %d/%d  ",
+                 w->V > 1 ? "variant " : "", w->V > 1 ? bs_ensemble_variant_name(w->vars, v) : "",
+                 w->V > 1 ? "," : "", r + 1, w->R);
+    }
+    progress_line(&w->pg, t, w->steps, bs_run_scenario(run)->consumers);
+    if (t < w->steps) return;
+    const double *last = bs_run_stats(run)->v;
+    for (int b = 0; b < w->B; b++) {
+        double *f = w->fin + (((size_t)v * w->R + r) * w->B + b) * FIN_COUNT;
+        f[FIN_SHARE] = last[BS_M_MARKET_SHARE * w->B + b];
+        f[FIN_FORMER] = last[BS_M_FORMER_CUSTOMERS * w->B + b];
+        f[FIN_REVENGE] = last[BS_M_MEAN_REVENGE * w->B + b];
+    }
+}
+
+static int watch_stop(void *ctx)
+{
+    (void)ctx;
+    return stop_signal != 0;
+}
+
+/* Every variant x replicate into one ensemble file (sim/experiment/ensemble.c). */
 static int run_ensemble(const run_args *a, bs_scenario *sc, const bs_variants *vars,
                         const char *overrides, int argc, char **argv)
 {
-    const int V = vars->n ? vars->n : 1, R = sc->replicates, B = sc->n_brands;
-    int rc = BS_EXIT_OK;
-    bs_error err = {0};
-    bs_output *out = NULL;
-    bs_run *run = NULL;
-    char *yaml = bs_scenario_yaml_string(sc), *vyaml = NULL, *vset = NULL;
-    bs_scenario *scv = malloc(sizeof *scv), *scr = malloc(sizeof *scr);
-    const char **names = calloc((size_t)V, sizeof *names);
-    double *fin = calloc((size_t)V * R * (B ? B : 1) * FIN_COUNT, sizeof *fin);
-    double bytes = 0;
-    if (!yaml || !scv || !scr || !names || !fin) {
+    const int V = bs_ensemble_variant_count(vars), R = sc->replicates, B = sc->n_brands;
+    ensemble_watch w = {{!a->quiet && (a->progress || isatty(STDERR_FILENO)), now_seconds(), 0,
+                         (long long)V * R, 0, ""},
+                        V, R, B, sc->steps, vars, NULL};
+    w.fin = calloc((size_t)V * R * (B ? B : 1) * FIN_COUNT, sizeof *w.fin);
+    if (!w.fin) {
         fputs("brandsim: out of memory\n", stderr);
-        rc = BS_EXIT_RUNTIME;
-        goto done;
+        return BS_EXIT_RUNTIME;
     }
-    for (int v = 0; v < V; v++) names[v] = vars->n ? vars->v[v].name : "base";
-    out = bs_output_open_ensemble(a->out_path, sc, yaml, overrides, V, names, &err);
-    if (!out) { rc = cli_fail(&err); goto done; }
-    char started[64] = "";
+    char started[64] = "", host[256], cmdline[4096];
     utc_now(started, sizeof started);
-    progress pg = {!a->quiet && (a->progress || isatty(STDERR_FILENO)), now_seconds(), 0,
-                   (long long)V * R, 0, ""};
-    for (int v = 0; v < V; v++) {
-        if (vars->n) {
-            if (bs_variant_apply(sc, vars, v, scv, &err)) { rc = cli_fail(&err); goto done; }
-        } else
-            memcpy(scv, sc, sizeof *scv);
-        free(vyaml);
-        free(vset);
-        vyaml = bs_scenario_yaml_string(scv);
-        vset = vars->n ? bs_variant_overrides(vars, v) : strdup("");
-        if (!vyaml || !vset) {
-            fputs("brandsim: out of memory\n", stderr);
-            rc = BS_EXIT_RUNTIME;
-            goto done;
-        }
-        for (int r = 0; r < R; r++) {
-            memcpy(scr, scv, sizeof *scr);
-            scr->seed = sc->seed + (uint64_t)r;
-            run = bs_run_alloc(scr, a->threads, &err);
-            if (!run) { rc = cli_fail(&err); goto done; }
-            bytes = bs_run_bytes_per_consumer(run);
-            if (r == 0) { /* the schedule of events is the same in every replicate */
-                int n_events;
-                const bs_event *ev = bs_run_events(run, &n_events);
-                if (bs_output_begin_variant(out, v, scv, names[v], vyaml, vset, ev, n_events,
-                                            &err)) {
-                    rc = cli_fail(&err);
-                    goto done;
-                }
-            }
-            if (bs_output_begin_replicate(out, r, &err)) { rc = cli_fail(&err); goto done; }
-            snprintf(pg.label, sizeof pg.label, "%s%.40s%s replicate %d/%d  ",
-                     V > 1 ? "variant " : "", V > 1 ? names[v] : "", V > 1 ? "," : "", r + 1, R);
-            if ((rc = simulate(run, out, &pg, NULL))) goto done;
-            pg.runs_done++;
-            const double *last = bs_run_stats(run)->v;
-            for (int b = 0; b < B; b++) {
-                double *f = fin + (((size_t)v * R + r) * B + b) * FIN_COUNT;
-                f[FIN_SHARE] = last[BS_M_MARKET_SHARE * B + b];
-                f[FIN_FORMER] = last[BS_M_FORMER_CUSTOMERS * B + b];
-                f[FIN_REVENGE] = last[BS_M_MEAN_REVENGE * B + b];
-            }
-            bs_run_free(run);
-            run = NULL;
-        }
-        if (bs_output_end_variant(out, &err)) { rc = cli_fail(&err); goto done; }
-    }
-    if (pg.show) fputc('\n', stderr);
-    double wall = now_seconds() - pg.t0;
     int threads = a->threads > 0 ? a->threads : omp_get_max_threads();
-    char host[256], cmdline[4096];
-    bs_provenance prov;
-    make_provenance(&prov, host, sizeof host, cmdline, sizeof cmdline, argc, argv, started,
-                    threads, wall, bytes);
-    bs_status s = bs_output_finish(out, NULL, 0, &prov, &err);
-    out = NULL;
-    if (s) { rc = cli_fail(&err); goto done; }
-    if (!a->quiet) print_ensemble_summary(sc, vars, fin, wall, a->out_path, threads);
-done:
-    bs_output_abort(out);
-    bs_run_free(run);
-    free(yaml);
-    free(vyaml);
-    free(vset);
-    free(scv);
-    free(scr);
-    free(names);
-    free(fin);
+    bs_ensemble_opts opt = {a->threads, overrides, {0}, &w, watch_step, watch_stop};
+    make_provenance(&opt.prov, host, sizeof host, cmdline, sizeof cmdline, argc, argv, started,
+                    threads, 0, 0);
+    bs_error err = {0};
+    bs_status s = bs_ensemble_run(sc, vars, a->out_path, &opt, &err);
+    if (w.pg.show) fputc('\n', stderr);
+    int rc = BS_EXIT_OK;
+    if (s && stop_signal)
+        fprintf(stderr, "brandsim: %s (%s); no output written\n", err.msg,
+                stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    if (s) rc = stop_signal ? BS_EXIT_RUNTIME : cli_fail(&err);
+    else if (!a->quiet)
+        print_ensemble_summary(sc, vars, w.fin, now_seconds() - w.pg.t0, a->out_path, threads);
+    free(w.fin);
     return rc;
 }
 
