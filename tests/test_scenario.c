@@ -498,6 +498,18 @@ static const bad_case bad[] = {
     {"policy_empty.yaml", 10, "shocks[0].policy", "empty, expected brand fields to change"},
     {"policy_rename.yaml", 12, "shocks[0].policy.name", "a policy cannot rename a brand"},
     {"policy_wrong_kind.yaml", 10, "shocks[0].policy", "only a shock of kind 'policy' has one, this one is 'breach'"},
+    /* variants */
+    {"variants_not_list.yaml", 6, "variants", "a mapping, expected a list of {name, set}"},
+    {"variant_no_name.yaml", 7, "variants[1].name", "missing, expected a name for the variant"},
+    {"variant_duplicate_name.yaml", 7, "variants[1].name", "'base' is already variants[0]'s name, expected a unique name"},
+    {"variant_out_of_range.yaml", 12, "variants[1].set.brands[acme].quality", "1.5 is out of range [0, 1]"},
+    {"variant_frozen_key.yaml", 8, "variants[0].set.steps", "a variant cannot change this"},
+    {"variant_unknown_brand.yaml", 8, "variants[0].set.brands[zed].quality", "no brand 'zed', expected an index below 1 or a brand name"},
+    {"variant_unknown_field.yaml", 7, "variants[0].sets", "unknown key, expected name or set"},
+    {"variant_list_value.yaml", 11, "variants[0].set.shocks[0].brands", "a list, expected one value (a list of brands is written a,b)"},
+    {"variant_invalid_result.yaml", 6, "population.privacy_pragmatist", "segment shares sum to 1.23, expected at most 1"},
+    {"replication_not_mapping.yaml", 5, "replication", "a single value, expected a mapping"},
+    {"range_replicates_zero.yaml", 3, "replicates", "0 is out of range [1, 100000]"},
     /* not a scenario at all */
     {"empty.yaml", 0, NULL, "empty file, expected a scenario"},
     {"comments_only.yaml", 0, NULL, "only comments or blank lines), expected a scenario"},

@@ -188,6 +188,7 @@ typedef struct {
     int steps;
     double step_days;
     int slots;           /* relationship slots per consumer (K) */
+    int replicates;      /* runs of the scenario (seeds seed, seed+1, ...); a run is one */
     bs_population population;
     bs_network network;
     bs_model model;

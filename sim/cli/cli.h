@@ -6,6 +6,7 @@
 #define BS_CLI_H
 
 #include "brandsim/brandsim.h"
+#include "io/scenario_io.h"
 
 enum { BS_EXIT_OK = 0, BS_EXIT_RUNTIME = 1, BS_EXIT_INPUT = 2 };
 
@@ -36,6 +37,11 @@ int cli_flush_stdout(void);
 
 /* Load `path`, apply the overrides, validate. Returns an exit code. */
 int cli_load_scenario(const char *path, const cli_overrides *ov, bs_scenario *sc);
+
+/* The same, also returning the scenario's variants, each checked on top of the
+   overrides. On success free vars with bs_variants_free(). */
+int cli_load_variants(const char *path, const cli_overrides *ov, bs_scenario *sc,
+                      bs_variants *vars);
 
 /* ---- shared by the analysis commands (cli_analysis.c) ---- */
 

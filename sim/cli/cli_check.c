@@ -18,6 +18,9 @@ int cli_fail(const bs_error *err)
     return err->status == BS_ERR_INPUT ? BS_EXIT_INPUT : BS_EXIT_RUNTIME;
 }
 
+static int load_with_overrides(const char *path, const cli_overrides *ov, bs_scenario *sc,
+                               bs_variants *vars);
+
 int cli_flush_stdout(void)
 {
     int e = fflush(stdout) ? errno : 0;
@@ -29,8 +32,39 @@ int cli_flush_stdout(void)
 
 int cli_load_scenario(const char *path, const cli_overrides *ov, bs_scenario *sc)
 {
+    bs_variants vars;
+    int rc = cli_load_variants(path, ov, sc, &vars);
+    bs_variants_free(&vars);
+    return rc;
+}
+
+int cli_load_variants(const char *path, const cli_overrides *ov, bs_scenario *sc,
+                      bs_variants *vars)
+{
+    int rc = load_with_overrides(path, ov, sc, vars);
+    if (rc) {
+        bs_variants_free(vars);
+        return rc;
+    }
+    /* the variants apply on top of the overrides: check them again */
+    bs_scenario *tmp = ov->n > 0 && vars->n > 0 ? malloc(sizeof *tmp) : NULL;
     bs_error err = {0};
-    if (bs_scenario_load(path, sc, &err)) return cli_fail(&err);
+    for (int v = 0; tmp && v < vars->n && rc == BS_EXIT_OK; v++)
+        if (bs_variant_apply(sc, vars, v, tmp, &err)) rc = cli_fail(&err);
+    if (ov->n > 0 && vars->n > 0 && !tmp) {
+        fputs("brandsim: out of memory\n", stderr);
+        rc = BS_EXIT_RUNTIME;
+    }
+    free(tmp);
+    if (rc) bs_variants_free(vars);
+    return rc;
+}
+
+static int load_with_overrides(const char *path, const cli_overrides *ov, bs_scenario *sc,
+                               bs_variants *vars)
+{
+    bs_error err = {0};
+    if (bs_scenario_load_variants(path, sc, vars, &err)) return cli_fail(&err);
     for (int k = 0; k < ov->n; k++)
         if (bs_scenario_set(sc, ov->items[k], &err)) {
             /* "--set: 'seed': ..." came from --seed: say so */
@@ -97,14 +131,20 @@ int cli_check(int argc, char **argv)
     }
     bs_scenario *sc = malloc(sizeof *sc);
     if (!sc) { fputs("brandsim: out of memory\n", stderr); return BS_EXIT_RUNTIME; }
-    int rc = cli_load_scenario(argv[optind], &ov, sc);
+    bs_variants vars;
+    int rc = cli_load_variants(argv[optind], &ov, sc, &vars);
     if (rc == BS_EXIT_OK) {
         if (print) bs_scenario_write_yaml(stdout, sc);
-        else
-            printf("%s: ok: scenario '%s', %lld consumers, %d steps, %d brands, %d shocks\n",
+        else {
+            printf("%s: ok: scenario '%s', %lld consumers, %d steps, %d brands, %d shocks",
                    argv[optind], sc->name, (long long)sc->consumers, sc->steps, sc->n_brands,
                    sc->n_shocks);
+            if (vars.n > 0) printf(", %d variants", vars.n);
+            if (sc->replicates > 1) printf(", %d replicates", sc->replicates);
+            putchar('\n');
+        }
         rc = cli_flush_stdout();
+        bs_variants_free(&vars);
     }
     free(sc);
     return rc;

@@ -2,6 +2,8 @@
  * cli_run.c: `brandsim run`: load a scenario with its overrides, simulate it
  * step by step, stream the aggregates to HDF5 (written under a temporary
  * name, renamed on success), show progress on a terminal, print a summary.
+ * A scenario with variants or replicates runs every variant x replicate
+ * into one ensemble file, with the mean and 95 % CI across replicates.
  * SIGINT/SIGTERM stop the run between steps and leave no output file.
  */
 #include <errno.h>
@@ -15,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/stats.h"
 #include "cli/cli.h"
+#include "experiment/ensemble.h"
 #include "io/output.h"
 #include "io/scenario_io.h"
 
@@ -29,15 +33,20 @@ static void on_signal(int sig)
 static void run_usage(FILE *out)
 {
     fputs("usage: brandsim run SCENARIO.yaml [-o OUT.h5] [--seed N] [--consumers N]\n"
-          "                    [--steps N] [--threads N] [--set key.path=value]...\n"
+          "                    [--steps N] [--replicates R] [--threads N]\n"
+          "                    [--set key.path=value]...\n"
           "                    [--quiet] [--progress] [--verbose]\n"
           "\n"
           "Simulate the scenario and write its time series to HDF5 (docs/OUTPUT.md).\n"
+          "A scenario with `variants:` or with replicates > 1 runs every variant x\n"
+          "replicate (seeds seed, seed+1, ..., the same in every variant) into one file,\n"
+          "with the mean, sd and 95 % confidence interval across replicates.\n"
           "\n"
           "  -o, --output FILE     output file (default results/NAME.h5)\n"
           "  --seed N              base seed (overrides the scenario's `seed`)\n"
           "  --consumers N         number of consumers\n"
           "  --steps N             number of steps\n"
+          "  --replicates R        runs of each variant (overrides the scenario's `replicates`)\n"
           "  --threads N           OpenMP threads (results do not depend on it)\n"
           "  --set key.path=value  override any scenario field, e.g. model.revenge_decay=0.1,\n"
           "                        brands[acme].breach_response=apology; repeatable.\n"
@@ -76,8 +85,8 @@ typedef struct {
     const char *scenario_path, *out_path;
     int threads, quiet, progress, verbose;
     cli_overrides ov;
-    char set_buf[3][128]; /* --seed, --consumers, --steps as overrides */
-    int set_at[3];        /* where each is in ov (-1: not given); a repeat replaces it */
+    char set_buf[4][128]; /* --seed, --consumers, --steps, --replicates as overrides */
+    int set_at[4];        /* where each is in ov (-1: not given); a repeat replaces it */
 } run_args;
 
 static int parse_args(int argc, char **argv, run_args *a)
@@ -86,12 +95,13 @@ static int parse_args(int argc, char **argv, run_args *a)
         {"output", required_argument, 0, 'o'}, {"seed", required_argument, 0, 'S'},
         {"consumers", required_argument, 0, 'N'}, {"steps", required_argument, 0, 'T'},
         {"threads", required_argument, 0, 'j'}, {"set", required_argument, 0, 's'},
+        {"replicates", required_argument, 0, 'R'},
         {"quiet", no_argument, 0, 'q'}, {"progress", no_argument, 0, 'P'},
         {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    static const char *const keys[3] = {"seed", "consumers", "steps"};
-    static const char *const flags[3] = {"--seed", "--consumers", "--steps"};
+    static const char *const keys[4] = {"seed", "consumers", "steps", "replicates"};
+    static const char *const flags[4] = {"--seed", "--consumers", "--steps", "--replicates"};
     int c;
-    for (int q = 0; q < 3; q++) a->set_at[q] = -1;
+    for (int q = 0; q < 4; q++) a->set_at[q] = -1;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "ho:qvs:", opts, NULL)) != -1) {
@@ -102,6 +112,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         case 'S': which = 0; break;
         case 'N': which = 1; break;
         case 'T': which = 2; break;
+        case 'R': which = 3; break;
         case 'j':
             if ((v = parse_count("--threads", optarg, 4096)) < 0) return BS_EXIT_INPUT;
             a->threads = (int)v;
@@ -148,12 +159,48 @@ static int parse_args(int argc, char **argv, run_args *a)
     return BS_EXIT_OK;
 }
 
-static void progress_line(int step, int steps, double elapsed, int64_t consumers)
+/* The progress line on stderr: where we are, the speed, the time left. */
+typedef struct {
+    int show;
+    double t0, last_shown;
+    long long runs, runs_done; /* variants x replicates, and those finished */
+    char label[96];            /* "variant apology, replicate 3/30: " or "" */
+} progress;
+
+static void progress_line(progress *pg, int step, int steps, int64_t consumers)
 {
-    double rate = elapsed > 0 ? (double)step * (double)consumers / elapsed : 0;
-    double left = step > 0 ? elapsed * (steps - step) / step : 0;
-    fprintf(stderr, "\rstep %d/%d  %.3g consumer-steps/s  %.0f s left   ", step, steps, rate, left);
+    double el = now_seconds() - pg->t0;
+    if (!pg->show || (el - pg->last_shown <= 0.25 && step < steps)) return;
+    pg->last_shown = el;
+    double done = (double)pg->runs_done * steps + step, total = (double)pg->runs * steps;
+    double rate = el > 0 ? done * (double)consumers / el : 0;
+    double left = done > 0 ? el * (total - done) / done : 0;
+    fprintf(stderr, "\r%sstep %d/%d  %.3g consumer-steps/s  %.0f s left   ", pg->label, step,
+            steps, rate, left);
     fflush(stderr);
+}
+
+/* Every step of `run`, streamed to `out`. An exit code; a signal stops it between steps. */
+static int simulate(bs_run *run, bs_output *out, progress *pg, double *share0)
+{
+    const bs_scenario *sc = bs_run_scenario(run);
+    bs_error err = {0};
+    for (int t = 0; t <= sc->steps; t++) {
+        if (stop_signal) { /* checked once more after the last step: a signal wins */
+            fprintf(stderr, "%sbrandsim: interrupted (%s) at %sstep %d of %d; no output written\n",
+                    pg->show ? "\n" : "", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+                    pg->label, t, sc->steps);
+            return BS_EXIT_RUNTIME;
+        }
+        if (t == sc->steps) break;
+        if (bs_run_step(run, &err) || bs_output_write_step(out, bs_run_stats(run), &err))
+            return cli_fail(&err);
+        if (t == 0 && share0)
+            for (int b = 0; b < sc->n_brands; b++)
+                share0[b] = bs_run_stats(run)->v[BS_M_MARKET_SHARE * sc->n_brands + b];
+        progress_line(pg, t + 1, sc->steps, sc->consumers);
+    }
+    return BS_EXIT_OK;
 }
 
 static void print_summary(const bs_run *run, const double *share0, double wall, const char *path,
@@ -181,6 +228,177 @@ static void print_summary(const bs_run *run, const double *share0, double wall, 
     printf("wrote %s\n", path);
 }
 
+/* What the run leaves in the file besides the series. */
+static void make_provenance(bs_provenance *prov, char *host, size_t hn, char *cmdline, size_t cn,
+                            int argc, char **argv, const char *started, int threads, double wall,
+                            double bytes)
+{
+    snprintf(host, hn, "unknown");
+    gethostname(host, hn - 1);
+    snprintf(cmdline, cn, "brandsim");
+    for (int k = 0, n = 8; k < argc && n < (int)cn; k++)
+        n += snprintf(cmdline + n, cn - (size_t)n, " %s", argv[k]);
+    *prov = (bs_provenance){BS_VERSION, threads, wall, host, started, cmdline, bytes};
+}
+
+static void utc_now(char *buf, size_t n)
+{
+    time_t now = time(NULL);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+}
+
+/* One run, one file: the single-run layout. */
+static int run_single(const run_args *a, bs_scenario *sc, const char *overrides, int argc,
+                      char **argv)
+{
+    int rc;
+    bs_error err = {0};
+    bs_run *run = NULL;
+    bs_output *out = NULL;
+    char *yaml = bs_scenario_yaml_string(sc);
+    double *share0 = calloc((size_t)sc->n_brands + 1, sizeof *share0);
+    if (!yaml || !share0) {
+        fputs("brandsim: out of memory\n", stderr);
+        rc = BS_EXIT_RUNTIME;
+        goto done;
+    }
+    run = bs_run_alloc(sc, a->threads, &err);
+    if (!run) { rc = cli_fail(&err); goto done; }
+    out = bs_output_open(a->out_path, sc, yaml, overrides, &err);
+    if (!out) { rc = cli_fail(&err); goto done; }
+    char started[64] = "";
+    utc_now(started, sizeof started);
+    progress pg = {!a->quiet && (a->progress || isatty(STDERR_FILENO)), now_seconds(), 0, 1, 0, ""};
+    if ((rc = simulate(run, out, &pg, share0))) goto done;
+    if (pg.show) fputc('\n', stderr);
+    double wall = now_seconds() - pg.t0;
+    int threads = a->threads > 0 ? a->threads : omp_get_max_threads();
+    char host[256], cmdline[4096];
+    bs_provenance prov;
+    make_provenance(&prov, host, sizeof host, cmdline, sizeof cmdline, argc, argv, started,
+                    threads, wall, bs_run_bytes_per_consumer(run));
+    int n_events;
+    const bs_event *ev = bs_run_events(run, &n_events);
+    bs_status s = bs_output_finish(out, ev, n_events, &prov, &err);
+    out = NULL; /* finish closes it, on success or failure */
+    if (s) { rc = cli_fail(&err); goto done; }
+    if (!a->quiet) print_summary(run, share0, wall, a->out_path, threads, a->verbose);
+    rc = BS_EXIT_OK;
+done:
+    bs_output_abort(out);
+    bs_run_free(run);
+    free(share0);
+    free(yaml);
+    return rc;
+}
+
+/* Final values kept for the summary table of an ensemble: per variant, replicate, brand. */
+enum { FIN_SHARE, FIN_FORMER, FIN_REVENGE, FIN_COUNT };
+
+static void print_ensemble_summary(const bs_scenario *sc, const bs_variants *vars,
+                                   const double *fin, double wall, const char *path, int threads)
+{
+    const int B = sc->n_brands, R = sc->replicates, V = vars->n ? vars->n : 1;
+    printf("brandsim %s: scenario '%s', %d variant%s x %d replicates (seeds %llu..%llu), "
+           "%lld consumers x %d steps\n",
+           BS_VERSION, sc->name, V, V == 1 ? "" : "s", R, (unsigned long long)sc->seed,
+           (unsigned long long)(sc->seed + (uint64_t)R - 1), (long long)sc->consumers, sc->steps);
+    printf("  %.2f s, %.3g consumer-steps/s on %d threads\n", wall,
+           (double)sc->consumers * sc->steps * R * V / wall, threads);
+    printf("  at the last step, mean over replicates [95 %% CI]:\n");
+    printf("  %-16s %-16s %24s %14s %10s\n", "variant", "brand", "share", "former cust.",
+           "revenge");
+    double *col = malloc((size_t)R * sizeof *col);
+    if (!col) return;
+    for (int v = 0; v < V; v++)
+        for (int b = 0; b < B; b++) {
+            bs_ci ci[FIN_COUNT];
+            for (int k = 0; k < FIN_COUNT; k++) {
+                for (int r = 0; r < R; r++)
+                    col[r] = fin[(((size_t)v * R + r) * B + b) * FIN_COUNT + k];
+                ci[k] = bs_ci_mean(col, 1, (size_t)R, 0.95);
+            }
+            char share[48];
+            if (R >= 2)
+                snprintf(share, sizeof share, "%.3f [%.3f, %.3f]", ci[FIN_SHARE].mean,
+                         ci[FIN_SHARE].lo, ci[FIN_SHARE].hi);
+            else
+                snprintf(share, sizeof share, "%.3f", ci[FIN_SHARE].mean);
+            printf("  %-16s %-16s %24s %14.0f %10.3f\n", vars->n ? vars->v[v].name : "base",
+                   sc->brands[b].name, share, ci[FIN_FORMER].mean, ci[FIN_REVENGE].mean);
+        }
+    free(col);
+    printf("wrote %s\n", path);
+}
+
+/* What `brandsim run` watches while an ensemble runs: progress and the last values. */
+typedef struct {
+    progress pg;
+    int V, R, B, steps;
+    const bs_variants *vars;
+    double *fin; /* [V][R][B][FIN_COUNT] */
+} ensemble_watch;
+
+static void watch_step(void *ctx, int v, int r, const bs_run *run)
+{
+    ensemble_watch *w = ctx;
+    int t = bs_run_steps_done(run);
+    if (t == 1) {
+        w->pg.runs_done = (long long)v * w->R + r;
+        snprintf(w->pg.label, sizeof w->pg.label, "%s%.40s%s replicate %d/%d  ",
+                 w->V > 1 ? "variant " : "", w->V > 1 ? bs_ensemble_variant_name(w->vars, v) : "",
+                 w->V > 1 ? "," : "", r + 1, w->R);
+    }
+    progress_line(&w->pg, t, w->steps, bs_run_scenario(run)->consumers);
+    if (t < w->steps) return;
+    const double *last = bs_run_stats(run)->v;
+    for (int b = 0; b < w->B; b++) {
+        double *f = w->fin + (((size_t)v * w->R + r) * w->B + b) * FIN_COUNT;
+        f[FIN_SHARE] = last[BS_M_MARKET_SHARE * w->B + b];
+        f[FIN_FORMER] = last[BS_M_FORMER_CUSTOMERS * w->B + b];
+        f[FIN_REVENGE] = last[BS_M_MEAN_REVENGE * w->B + b];
+    }
+}
+
+static int watch_stop(void *ctx)
+{
+    (void)ctx;
+    return stop_signal != 0;
+}
+
+/* Every variant x replicate into one ensemble file (sim/experiment/ensemble.c). */
+static int run_ensemble(const run_args *a, bs_scenario *sc, const bs_variants *vars,
+                        const char *overrides, int argc, char **argv)
+{
+    const int V = bs_ensemble_variant_count(vars), R = sc->replicates, B = sc->n_brands;
+    ensemble_watch w = {{!a->quiet && (a->progress || isatty(STDERR_FILENO)), now_seconds(), 0,
+                         (long long)V * R, 0, ""},
+                        V, R, B, sc->steps, vars, NULL};
+    w.fin = calloc((size_t)V * R * (B ? B : 1) * FIN_COUNT, sizeof *w.fin);
+    if (!w.fin) {
+        fputs("brandsim: out of memory\n", stderr);
+        return BS_EXIT_RUNTIME;
+    }
+    char started[64] = "", host[256], cmdline[4096];
+    utc_now(started, sizeof started);
+    int threads = a->threads > 0 ? a->threads : omp_get_max_threads();
+    bs_ensemble_opts opt = {a->threads, overrides, {0}, &w, watch_step, watch_stop};
+    make_provenance(&opt.prov, host, sizeof host, cmdline, sizeof cmdline, argc, argv, started,
+                    threads, 0, 0);
+    bs_error err = {0};
+    bs_status s = bs_ensemble_run(sc, vars, a->out_path, &opt, &err);
+    if (w.pg.show) fputc('\n', stderr);
+    int rc = BS_EXIT_OK;
+    if (s && stop_signal)
+        fprintf(stderr, "brandsim: %s (%s); no output written\n", err.msg,
+                stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    if (s) rc = stop_signal ? BS_EXIT_RUNTIME : cli_fail(&err);
+    else if (!a->quiet)
+        print_ensemble_summary(sc, vars, w.fin, now_seconds() - w.pg.t0, a->out_path, threads);
+    free(w.fin);
+    return rc;
+}
+
 int cli_run(int argc, char **argv)
 {
     run_args a = {0};
@@ -188,7 +406,8 @@ int cli_run(int argc, char **argv)
     if (rc) return rc < 0 ? BS_EXIT_OK : rc;
     bs_scenario *sc = malloc(sizeof *sc);
     if (!sc) { fputs("brandsim: out of memory\n", stderr); return BS_EXIT_RUNTIME; }
-    if ((rc = cli_load_scenario(a.scenario_path, &a.ov, sc))) { free(sc); return rc; }
+    bs_variants vars;
+    if ((rc = cli_load_variants(a.scenario_path, &a.ov, sc, &vars))) { free(sc); return rc; }
 
     char default_out[512];
     if (!a.out_path) {
@@ -200,11 +419,15 @@ int cli_run(int argc, char **argv)
     size_t olen = 1;
     for (int k = 0; k < a.ov.n; k++) olen += strlen(a.ov.items[k]) + 1;
     char *overrides = malloc(olen);
-    if (overrides) {
-        overrides[0] = '\0';
-        for (int k = 0, n = 0; k < a.ov.n; k++)
-            n += snprintf(overrides + n, olen - (size_t)n, "%s%s", k ? "\n" : "", a.ov.items[k]);
+    if (!overrides) {
+        fputs("brandsim: out of memory\n", stderr);
+        bs_variants_free(&vars);
+        free(sc);
+        return BS_EXIT_RUNTIME;
     }
+    overrides[0] = '\0';
+    for (int k = 0, n = 0; k < a.ov.n; k++)
+        n += snprintf(overrides + n, olen - (size_t)n, "%s%s", k ? "\n" : "", a.ov.items[k]);
 
     /* From here a signal stops the run between steps and removes the partial
        file (bs_output_abort); installed before the output exists, so there is
@@ -215,70 +438,11 @@ int cli_run(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    bs_error err = {0};
-    bs_run *run = NULL;
-    bs_output *out = NULL;
-    char *yaml = bs_scenario_yaml_string(sc);
-    double *share0 = calloc((size_t)sc->n_brands, sizeof *share0);
-    if (!yaml || !share0 || !overrides) {
-        fputs("brandsim: out of memory\n", stderr);
-        rc = BS_EXIT_RUNTIME;
-        goto done;
-    }
-    run = bs_run_alloc(sc, a.threads, &err);
-    if (!run) { rc = cli_fail(&err); goto done; }
-    out = bs_output_open(a.out_path, sc, yaml, overrides, &err);
-    if (!out) { rc = cli_fail(&err); goto done; }
-
-    char started[64] = "";
-    time_t start_time = time(NULL);
-    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&start_time));
-    int show = !a.quiet && (a.progress || isatty(STDERR_FILENO));
-    double t0 = now_seconds(), last_shown = 0;
-    for (int t = 0; t <= sc->steps; t++) {
-        if (stop_signal) { /* checked once more after the last step: a signal wins */
-            fprintf(stderr, "%sbrandsim: interrupted (%s) at step %d of %d; no output written\n",
-                    show ? "\n" : "", stop_signal == SIGINT ? "SIGINT" : "SIGTERM", t, sc->steps);
-            rc = BS_EXIT_RUNTIME;
-            goto done;
-        }
-        if (t == sc->steps) break;
-        if (bs_run_step(run, &err) || bs_output_write_step(out, bs_run_stats(run), &err)) {
-            rc = cli_fail(&err);
-            goto done;
-        }
-        if (t == 0)
-            for (int b = 0; b < sc->n_brands; b++)
-                share0[b] = bs_run_stats(run)->v[BS_M_MARKET_SHARE * sc->n_brands + b];
-        double el = now_seconds() - t0;
-        if (show && (el - last_shown > 0.25 || t == sc->steps - 1)) {
-            progress_line(t + 1, sc->steps, el, sc->consumers);
-            last_shown = el;
-        }
-    }
-    if (show) fputc('\n', stderr);
-    double wall = now_seconds() - t0;
-
-    char host[256] = "unknown";
-    gethostname(host, sizeof host - 1);
-    char cmdline[4096] = "brandsim";
-    for (int k = 0, n = 8; k < argc && n < (int)sizeof cmdline; k++)
-        n += snprintf(cmdline + n, sizeof cmdline - (size_t)n, " %s", argv[k]);
-    int threads = a.threads > 0 ? a.threads : omp_get_max_threads();
-    bs_provenance prov = {BS_VERSION, threads, wall, host, started, cmdline,
-                          bs_run_bytes_per_consumer(run)};
-    int n_events;
-    const bs_event *ev = bs_run_events(run, &n_events);
-    bs_status s = bs_output_finish(out, ev, n_events, &prov, &err);
-    out = NULL; /* finish closes it, on success or failure */
-    if (s) { rc = cli_fail(&err); goto done; }
-    if (!a.quiet) print_summary(run, share0, wall, a.out_path, threads, a.verbose);
-    rc = BS_EXIT_OK;
-done:
-    bs_output_abort(out);
-    bs_run_free(run);
-    free(share0);
-    free(yaml);
+    if (vars.n == 0 && sc->replicates == 1)
+        rc = run_single(&a, sc, overrides, argc, argv);
+    else
+        rc = run_ensemble(&a, sc, &vars, overrides, argc, argv);
+    bs_variants_free(&vars);
     free(overrides);
     free(sc);
     return rc;

@@ -47,6 +47,9 @@ static const bs_param top_params[] = {
      "length of one step"},
     {"slots", BS_P_INT, OFF(bs_scenario, slots), 4, 1, BS_MAX_SLOTS, NULL, "relationships",
      "relationship slots per consumer (current and former brands)"},
+    {"replicates", BS_P_INT, OFF(bs_scenario, replicates), 1, 1, 100000, NULL, "runs",
+     "runs of `brandsim run`, seeds seed, seed + 1, ...; from 2 on, the output also holds "
+     "their mean and 95 % confidence interval (docs/OUTPUT.md)"},
 };
 
 static const bs_param population_params[] = {

@@ -13,6 +13,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "io/output.h"
 
+#include "analysis/stats.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
@@ -38,6 +40,12 @@ struct bs_output {
     hid_t market[BS_MK_COUNT];
     hid_t step_ds, day_ds;
     int steps, n_brands, chunk_rows;
+    /* ensemble files: R replicates of each of n_variants variants */
+    int ensemble, R, n_variants;
+    int variant, rep;   /* being written (-1: none) */
+    int variants_done;  /* variants completed, in order */
+    uint64_t seed;      /* base seed: replicate r has seed + r */
+    hid_t vgroup;       /* /variants/<name> of the variant being written */
     double step_days;
     int done, buffered; /* steps received; of those, rows still in buf */
     size_t row_len;     /* BS_SEG_COUNT * BS_M_COUNT * n_brands + BS_MK_COUNT */
@@ -184,28 +192,34 @@ static hid_t group_create(hid_t loc, const char *name)
 
 /* No timestamps; chunked by `chunk` rows (all columns) with shuffle and deflate
    unless the dataset is empty, which HDF5 can only store contiguous. */
-static herr_t set_layout(hid_t dcpl, int rank, const hsize_t *dims, hsize_t chunk)
+static herr_t set_layout(hid_t dcpl, int rank, const hsize_t *dims, hsize_t chunk, int per_rep)
 {
-    hsize_t cdims[2] = {chunk, rank > 1 ? dims[1] : 0};
+    /* per_rep: the first dimension is the replicate: one replicate's rows per chunk */
+    hsize_t cdims[3] = {chunk, rank > 1 ? dims[1] : 0, rank > 2 ? dims[2] : 0};
+    if (per_rep) {
+        cdims[0] = 1;
+        cdims[1] = chunk;
+    }
     if (H5Pset_obj_track_times(dcpl, 0) < 0)
         return -1;
-    if (dims[0] == 0 || (rank > 1 && dims[1] == 0))
-        return 0;
+    for (int d = 0; d < rank; d++)
+        if (dims[d] == 0)
+            return 0;
     if (H5Pset_chunk(dcpl, rank, cdims) < 0 || H5Pset_shuffle(dcpl) < 0
         || H5Pset_deflate(dcpl, 4) < 0)
         return -1;
     return 0;
 }
 
-/* A dataset of rank 1 or 2. Its chunk cache is off: whole chunks are written at once. */
-static hid_t dataset_create(hid_t loc, const char *name, hid_t type, int rank,
-                            const hsize_t *dims, hsize_t chunk)
+/* A dataset of rank 1 to 3. Its chunk cache is off: whole chunks are written at once. */
+static hid_t dataset_create_in(hid_t loc, const char *name, hid_t type, int rank,
+                               const hsize_t *dims, hsize_t chunk, int per_rep)
 {
     hid_t space = H5Screate_simple(rank, dims, NULL);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
     hid_t ds = H5I_INVALID_HID;
-    if (space >= 0 && dcpl >= 0 && dapl >= 0 && set_layout(dcpl, rank, dims, chunk) >= 0
+    if (space >= 0 && dcpl >= 0 && dapl >= 0 && set_layout(dcpl, rank, dims, chunk, per_rep) >= 0
         && H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0,
                               H5D_CHUNK_CACHE_W0_DEFAULT) >= 0)
         ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, dapl);
@@ -216,6 +230,19 @@ static hid_t dataset_create(hid_t loc, const char *name, hid_t type, int rank,
     if (space >= 0)
         H5Sclose(space);
     return ds;
+}
+
+static hid_t dataset_create(hid_t loc, const char *name, hid_t type, int rank,
+                            const hsize_t *dims, hsize_t chunk)
+{
+    return dataset_create_in(loc, name, type, rank, dims, chunk, 0);
+}
+
+/* A time series with one row block per replicate in an ensemble file. */
+static hid_t series_create(bs_output *o, hid_t loc, const char *name, int rank,
+                           const hsize_t *dims)
+{
+    return dataset_create_in(loc, name, H5T_IEEE_F64LE, rank, dims, o->chunk_rows, o->ensemble);
 }
 
 /* A whole 1-D dataset of n values, written at once, with its attributes. */
@@ -273,6 +300,29 @@ static herr_t write_root_attrs(hid_t f, const bs_scenario *sc, const char *yaml,
     return 0;
 }
 
+/* Root attributes of an ensemble file, beyond those of one run. */
+static herr_t write_ensemble_attrs(hid_t f, const bs_scenario *sc, int n_variants,
+                                   const char *const *names)
+{
+    size_t len = 1;
+    for (int v = 0; v < n_variants; v++)
+        len += strlen(names[v]) + 1;
+    char *joined = malloc(len);
+    if (!joined)
+        return -1;
+    joined[0] = '\0';
+    for (int v = 0, n = 0; v < n_variants; v++)
+        n += snprintf(joined + n, len - (size_t)n, "%s%s", v ? "\n" : "", names[v]);
+    herr_t rc = attr_str(f, "layout", "ensemble") < 0
+                        || attr_int(f, "replicates", sc->replicates) < 0
+                        || attr_int(f, "n_variants", n_variants) < 0
+                        || attr_str(f, "variants", joined) < 0
+                    ? -1
+                    : 0;
+    free(joined);
+    return rc;
+}
+
 static herr_t create_axes(bs_output *o, hid_t ts)
 {
     hsize_t dims[1] = {(hsize_t)o->steps};
@@ -290,7 +340,14 @@ static herr_t create_axes(bs_output *o, hid_t ts)
 /* One group holding a (steps, brands) dataset per brand metric, within segment seg. */
 static herr_t create_metric_group(bs_output *o, hid_t loc, const char *name, bs_segment seg)
 {
-    hsize_t dims[2] = {(hsize_t)o->steps, (hsize_t)o->n_brands};
+    /* one run: (steps, brands); an ensemble: (replicates, steps, brands) */
+    int rank = o->ensemble ? 3 : 2;
+    hsize_t dims[3] = {(hsize_t)o->steps, (hsize_t)o->n_brands, 0};
+    if (o->ensemble) {
+        dims[0] = (hsize_t)o->R;
+        dims[1] = (hsize_t)o->steps;
+        dims[2] = (hsize_t)o->n_brands;
+    }
     hid_t g = group_create(loc, name);
     herr_t rc = g < 0 ? -1 : 0;
     for (int m = 0; rc >= 0 && m < BS_M_COUNT; m++) {
@@ -300,9 +357,10 @@ static herr_t create_metric_group(bs_output *o, hid_t loc, const char *name, bs_
             snprintf(desc, sizeof desc, "%s", mi->description);
         else
             snprintf(desc, sizeof desc, "%s, within segment %s", mi->description, name);
-        hid_t ds = dataset_create(g, mi->name, H5T_IEEE_F64LE, 2, dims, o->chunk_rows);
+        hid_t ds = series_create(o, g, mi->name, rank, dims);
         o->series[seg][m] = ds;
-        if (ds < 0 || describe(ds, mi->units, desc, "step,brand") < 0)
+        if (ds < 0 || describe(ds, mi->units, desc, o->ensemble ? "replicate,step,brand"
+                                                                : "step,brand") < 0)
             rc = -1;
     }
     if (g >= 0 && H5Gclose(g) < 0)
@@ -324,13 +382,19 @@ static herr_t create_segments(bs_output *o, hid_t ts)
 
 static herr_t create_market(bs_output *o, hid_t ts)
 {
-    hsize_t dims[1] = {(hsize_t)o->steps};
+    int rank = o->ensemble ? 2 : 1;
+    hsize_t dims[2] = {(hsize_t)o->steps, 0};
+    if (o->ensemble) {
+        dims[0] = (hsize_t)o->R;
+        dims[1] = (hsize_t)o->steps;
+    }
     hid_t g = group_create(ts, "market");
     herr_t rc = g < 0 ? -1 : 0;
     for (int k = 0; rc >= 0 && k < BS_MK_COUNT; k++) {
         const bs_metric_info *mi = bs_market_metric_get((bs_market_metric)k);
-        o->market[k] = dataset_create(g, mi->name, H5T_IEEE_F64LE, 1, dims, o->chunk_rows);
-        if (o->market[k] < 0 || describe(o->market[k], mi->units, mi->description, NULL) < 0)
+        o->market[k] = series_create(o, g, mi->name, rank, dims);
+        if (o->market[k] < 0 || describe(o->market[k], mi->units, mi->description,
+                                         o->ensemble ? "replicate,step" : NULL) < 0)
             rc = -1;
     }
     if (g >= 0 && H5Gclose(g) < 0)
@@ -338,9 +402,9 @@ static herr_t create_market(bs_output *o, hid_t ts)
     return rc;
 }
 
-static herr_t create_series(bs_output *o)
+static herr_t create_series(bs_output *o, hid_t loc)
 {
-    hid_t ts = group_create(o->file, "timeseries");
+    hid_t ts = group_create(loc, "timeseries");
     herr_t rc = ts < 0 ? -1 : create_axes(o, ts);
     if (rc >= 0)
         rc = create_metric_group(o, ts, "brand", BS_SEG_ALL);
@@ -487,9 +551,9 @@ static herr_t write_event_numbers(bs_output *o, hid_t g, const bs_event *ev, siz
     return rc;
 }
 
-static herr_t write_events(bs_output *o, const bs_event *ev, int n)
+static herr_t write_events(bs_output *o, hid_t loc, const bs_event *ev, int n)
 {
-    hid_t g = group_create(o->file, "events");
+    hid_t g = group_create(loc, "events");
     herr_t rc = g < 0 ? -1 : write_event_numbers(o, g, ev, (size_t)n);
     if (rc >= 0)
         rc = write_event_strings(o, g, ev, (size_t)n);
@@ -542,14 +606,21 @@ static herr_t write_axes(bs_output *o, hsize_t start, hsize_t n)
     return rc;
 }
 
-/* Rows [start, start+n) of dataset ds (rank 1 or 2, `width` columns) from columns
-   [col, col+width) of the buffer, whose dataspace is mem. A rank-1 dataset reads only the
-   first element of fstart and fcount. */
+/* Rows [start, start+n) of dataset ds (rank 1 or 2, `width` columns; in an ensemble
+   file one more leading dimension, the replicate) from columns [col, col+width) of the
+   buffer, whose dataspace is mem. A dataset reads only the first `rank` elements of
+   fstart and fcount. */
 static herr_t write_block(bs_output *o, hid_t ds, hid_t mem, hsize_t col, hsize_t width,
                           hsize_t start, hsize_t n)
 {
     hsize_t mstart[2] = {0, col}, mcount[2] = {n, width};
-    hsize_t fstart[2] = {start, 0}, fcount[2] = {n, width};
+    hsize_t fstart[3] = {start, 0, 0}, fcount[3] = {n, width, 0};
+    if (o->ensemble) { /* the same rows of replicate o->rep */
+        hsize_t r = (hsize_t)o->rep;
+        hsize_t s3[3] = {r, start, 0}, c3[3] = {1, n, width};
+        memcpy(fstart, s3, sizeof s3);
+        memcpy(fcount, c3, sizeof c3);
+    }
     if (width == 0)
         return 0;
     hid_t fs = H5Dget_space(ds);
@@ -572,7 +643,7 @@ static herr_t flush_rows(bs_output *o)
     if (n == 0)
         return 0;
     hid_t mem = H5Screate_simple(2, mdims, NULL);
-    herr_t rc = mem < 0 ? -1 : write_axes(o, start, n);
+    herr_t rc = mem < 0 ? -1 : o->rep > 0 ? 0 : write_axes(o, start, n);
     for (int s = 0; rc >= 0 && s < BS_SEG_COUNT; s++)
         for (int m = 0; rc >= 0 && m < BS_M_COUNT; m++)
             rc = write_block(o, o->series[s][m], mem, (hsize_t)(s * BS_M_COUNT + m) * nb, nb,
@@ -602,7 +673,8 @@ static bs_output *output_new(const char *path, const bs_scenario *sc)
     bs_output *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
-    o->file = o->step_ds = o->day_ds = H5I_INVALID_HID;
+    o->file = o->step_ds = o->day_ds = o->vgroup = H5I_INVALID_HID;
+    o->variant = o->rep = -1;
     for (int s = 0; s < BS_SEG_COUNT; s++)
         for (int m = 0; m < BS_M_COUNT; m++)
             o->series[s][m] = H5I_INVALID_HID;
@@ -633,7 +705,8 @@ static hid_t file_create(const char *name)
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     hid_t f = H5I_INVALID_HID;
     if (fcpl >= 0 && fapl >= 0 && H5Pset_obj_track_times(fcpl, 0) >= 0
-        && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
+        && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0
+        && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110) >= 0)
         f = H5Fcreate(name, H5F_ACC_TRUNC, fcpl, fapl);
     if (fapl >= 0)
         H5Pclose(fapl);
@@ -659,6 +732,7 @@ static herr_t close_datasets(bs_output *o)
         rc |= close_id(&o->market[k], H5Dclose);
     rc |= close_id(&o->step_ds, H5Dclose);
     rc |= close_id(&o->day_ds, H5Dclose);
+    rc |= close_id(&o->vgroup, H5Gclose);
     return rc;
 }
 
@@ -688,17 +762,27 @@ static void discard(bs_output *o)
     H5Eclear2(H5E_DEFAULT);
 }
 
+static herr_t group_create_closed(hid_t loc, const char *name)
+{
+    hid_t g = group_create(loc, name);
+    return g < 0 || H5Gclose(g) < 0 ? -1 : 0;
+}
+
 static herr_t create_layout(bs_output *o, const bs_scenario *sc, const char *yaml,
                             const char *overrides)
 {
-    if (write_root_attrs(o->file, sc, yaml, overrides) < 0 || create_series(o) < 0
-        || write_brands(o, sc) < 0)
+    if (write_root_attrs(o->file, sc, yaml, overrides) < 0 || write_brands(o, sc) < 0)
+        return -1;
+    if (o->ensemble) /* the series are laid out variant by variant */
+        return group_create_closed(o->file, "variants");
+    if (attr_str(o->file, "layout", "single") < 0 || create_series(o, o->file) < 0)
         return -1;
     return 0;
 }
 
-bs_output *bs_output_open(const char *path, const bs_scenario *sc, const char *scenario_yaml,
-                          const char *overrides, bs_error *err)
+static bs_output *open_file(const char *path, const bs_scenario *sc, const char *scenario_yaml,
+                            const char *overrides, int n_variants, const char *const *names,
+                            bs_error *err)
 {
     /* HDF5 1.10 crashes at exit (H5F__close_cb) on a file whose close failed, e.g. on a
        full disk; such a file is already unlinked, so skip the library's atexit cleanup.
@@ -715,10 +799,15 @@ bs_output *bs_output_open(const char *path, const bs_scenario *sc, const char *s
         fail(err, "cannot create '%s.partial': out of memory", path);
         return NULL;
     }
+    o->ensemble = n_variants > 0;
+    o->n_variants = n_variants;
+    o->R = sc->replicates;
+    o->seed = sc->seed;
     errors_to(o);
     o->file = file_create(o->partial);
     o->created = o->file >= 0;
-    if (o->file < 0 || create_layout(o, sc, scenario_yaml, overrides) < 0) {
+    if (o->file < 0 || create_layout(o, sc, scenario_yaml, overrides) < 0
+        || (o->ensemble && write_ensemble_attrs(o->file, sc, n_variants, names) < 0)) {
         h5_fail(o, err, "cannot create '%s'", o->partial);
         bs_output_abort(o);
         return NULL;
@@ -726,11 +815,194 @@ bs_output *bs_output_open(const char *path, const bs_scenario *sc, const char *s
     return o;
 }
 
+bs_output *bs_output_open(const char *path, const bs_scenario *sc, const char *scenario_yaml,
+                          const char *overrides, bs_error *err)
+{
+    return open_file(path, sc, scenario_yaml, overrides, 0, NULL, err);
+}
+
+bs_output *bs_output_open_ensemble(const char *path, const bs_scenario *sc,
+                                   const char *scenario_yaml, const char *overrides,
+                                   int n_variants, const char *const *names, bs_error *err)
+{
+    if (n_variants < 1 || !names || !sc || sc->replicates < 1) {
+        fail(err, "cannot create output '%s': an ensemble needs variants and replicates",
+             path ? path : "(null)");
+        return NULL;
+    }
+    return open_file(path, sc, scenario_yaml, overrides, n_variants, names, err);
+}
+
+/* ---- ensembles: variants, replicates, and their statistics ----------------------- */
+
+bs_status bs_output_begin_variant(bs_output *o, int v, const bs_scenario *sc, const char *name,
+                                  const char *scenario_yaml, const char *overrides,
+                                  const bs_event *ev, int n_events, bs_error *err)
+{
+    if (!o || !o->ensemble || !sc || !name)
+        return fail(err, "cannot begin a variant: not an ensemble output");
+    errors_to(o);
+    if (v != o->variants_done || o->variant >= 0 || v >= o->n_variants)
+        return fail(err, "cannot begin variant %d of '%s': expected variant %d of %d", v,
+                    o->partial, o->variants_done, o->n_variants);
+    if (sc->steps != o->steps || sc->n_brands != o->n_brands || sc->replicates != o->R
+        || sc->seed != o->seed)
+        return fail(err, "cannot begin variant '%s' of '%s': its steps, brands, replicates or "
+                         "seed differ from the scenario's", name, o->partial);
+    if (n_events < 0 || (n_events > 0 && !ev))
+        return fail(err, "cannot begin variant '%s': no events array", name);
+    uint64_t *seeds = malloc((size_t)o->R * sizeof *seeds);
+    if (!seeds)
+        return fail(err, "cannot begin variant '%s': out of memory", name);
+    for (int r = 0; r < o->R; r++)
+        seeds[r] = o->seed + (uint64_t)r;
+    hid_t vs = H5Gopen2(o->file, "variants", H5P_DEFAULT);
+    o->vgroup = vs < 0 ? H5I_INVALID_HID : group_create(vs, name);
+    herr_t rc = o->vgroup < 0 ? -1 : 0;
+    if (vs >= 0 && H5Gclose(vs) < 0)
+        rc = -1;
+    if (rc >= 0
+        && (attr_int(o->vgroup, "index", v) < 0 || attr_str(o->vgroup, "scenario", scenario_yaml) < 0
+            || attr_str(o->vgroup, "overrides", overrides) < 0
+            || write_column(o->vgroup, "seeds", H5T_STD_U64LE, H5T_NATIVE_UINT64, (size_t)o->R,
+                            seeds, "", "seed of each replicate: the scenario's seed + replicate "
+                                       "index, the same in every variant") < 0
+            || create_series(o, o->vgroup) < 0 || write_events(o, o->vgroup, ev, n_events) < 0))
+        rc = -1;
+    free(seeds);
+    if (rc < 0)
+        return h5_fail(o, err, "cannot write variant '%s' to '%s'", name, o->partial);
+    o->variant = v;
+    o->rep = -1;
+    return BS_OK;
+}
+
+bs_status bs_output_begin_replicate(bs_output *o, int r, bs_error *err)
+{
+    if (!o || !o->ensemble || o->variant < 0)
+        return fail(err, "cannot begin a replicate: no variant begun");
+    if (r != o->rep + 1 || r >= o->R || (o->rep >= 0 && o->done != o->steps))
+        return fail(err, "cannot begin replicate %d of '%s': expected replicate %d of %d, after "
+                         "all steps of the one before", r, o->partial, o->rep + 1, o->R);
+    errors_to(o);
+    if (o->rep >= 0 && flush_rows(o) < 0) /* the last rows of the replicate before */
+        return h5_fail(o, err, "cannot write '%s'", o->partial);
+    o->rep = r;
+    o->done = 0;
+    o->buffered = 0;
+    return BS_OK;
+}
+
+/* The 95 % CI statistics across replicates of one dataset (R, rest...) into four
+   datasets of shape rest under out[0..3] (mean, sd, ci_low, ci_high). */
+static herr_t summarize(bs_output *o, hid_t ds, const hid_t out[4], const char *name,
+                        const bs_metric_info *mi, int rank)
+{
+    size_t width = rank == 3 ? (size_t)o->n_brands : 1, cells = (size_t)o->steps * width;
+    size_t R = (size_t)o->R;
+    double *x = malloc(R * cells * sizeof *x), *y = malloc(4 * cells * sizeof *y);
+    herr_t rc = x && y ? 0 : -1;
+    if (rc < 0)
+        snprintf(o->why, sizeof o->why, "out of memory");
+    if (rc >= 0 && cells > 0)
+        rc = H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x);
+    for (size_t c = 0; rc >= 0 && c < cells; c++) {
+        bs_ci ci = bs_ci_mean(x + c, cells, R, 0.95);
+        y[c] = ci.mean;
+        y[cells + c] = ci.sd;
+        y[2 * cells + c] = ci.lo;
+        y[3 * cells + c] = ci.hi;
+    }
+    static const char *const what[4] = {
+        "mean across replicates of", "standard deviation across replicates of",
+        "lower end of the 95 % confidence interval of the mean (t, R - 1 df) of",
+        "upper end of the 95 % confidence interval of the mean (t, R - 1 df) of"};
+    hsize_t dims[2] = {(hsize_t)o->steps, (hsize_t)width};
+    for (int k = 0; rc >= 0 && k < 4; k++) {
+        char desc[600];
+        snprintf(desc, sizeof desc, "%s: %s", what[k], mi->description);
+        hid_t e = dataset_create(out[k], name, H5T_IEEE_F64LE, rank - 1, dims, o->chunk_rows);
+        if (e < 0 || describe(e, mi->units, desc, rank == 3 ? "step,brand" : NULL) < 0
+            || (cells > 0 && H5Dwrite(e, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                      y + (size_t)k * cells) < 0))
+            rc = -1;
+        if (e >= 0 && H5Dclose(e) < 0)
+            rc = -1;
+    }
+    free(x);
+    free(y);
+    return rc;
+}
+
+/* /variants/<v>/ensemble/<stat>/{brand,segment/<seg>,market}/<metric>. */
+static herr_t write_ensemble(bs_output *o)
+{
+    static const char *const stat[4] = {"mean", "sd", "ci_low", "ci_high"};
+    hid_t ens = group_create(o->vgroup, "ensemble");
+    hid_t top[4], brand[4], segs[4], market[4];
+    herr_t rc = ens < 0 ? -1 : 0;
+    for (int k = 0; k < 4; k++)
+        top[k] = brand[k] = segs[k] = market[k] = H5I_INVALID_HID;
+    for (int k = 0; rc >= 0 && k < 4; k++) {
+        top[k] = group_create(ens, stat[k]);
+        brand[k] = top[k] < 0 ? H5I_INVALID_HID : group_create(top[k], "brand");
+        segs[k] = top[k] < 0 ? H5I_INVALID_HID : group_create(top[k], "segment");
+        market[k] = top[k] < 0 ? H5I_INVALID_HID : group_create(top[k], "market");
+        if (brand[k] < 0 || segs[k] < 0 || market[k] < 0)
+            rc = -1;
+    }
+    for (int s = 0; rc >= 0 && s < BS_SEG_COUNT; s++) {
+        hid_t at[4] = {H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID};
+        for (int k = 0; rc >= 0 && k < 4; k++) {
+            at[k] = s == BS_SEG_ALL ? brand[k] : group_create(segs[k], bs_segment_name((bs_segment)s));
+            if (at[k] < 0)
+                rc = -1;
+        }
+        for (int m = 0; rc >= 0 && m < BS_M_COUNT; m++) {
+            const bs_metric_info *mi = bs_metric_get((bs_metric)m);
+            rc = summarize(o, o->series[s][m], at, mi->name, mi, 3);
+        }
+        for (int k = 0; k < 4; k++)
+            if (s != BS_SEG_ALL && at[k] >= 0 && H5Gclose(at[k]) < 0)
+                rc = -1;
+    }
+    for (int q = 0; rc >= 0 && q < BS_MK_COUNT; q++) {
+        const bs_metric_info *mi = bs_market_metric_get((bs_market_metric)q);
+        rc = summarize(o, o->market[q], market, mi->name, mi, 2);
+    }
+    for (int k = 0; k < 4; k++) {
+        hid_t ids[4] = {market[k], segs[k], brand[k], top[k]};
+        for (int i = 0; i < 4; i++)
+            if (ids[i] >= 0 && H5Gclose(ids[i]) < 0)
+                rc = -1;
+    }
+    if (ens >= 0 && H5Gclose(ens) < 0)
+        rc = -1;
+    return rc;
+}
+
+bs_status bs_output_end_variant(bs_output *o, bs_error *err)
+{
+    if (!o || !o->ensemble || o->variant < 0)
+        return fail(err, "cannot end a variant: none begun");
+    errors_to(o);
+    if (o->rep != o->R - 1 || o->done != o->steps)
+        return fail(err, "cannot end variant %d of '%s': %d of %d replicates written", o->variant,
+                    o->partial, o->rep + (o->done == o->steps), o->R);
+    if (flush_rows(o) < 0 || (o->R >= 2 && write_ensemble(o) < 0) || close_datasets(o) < 0)
+        return h5_fail(o, err, "cannot write '%s'", o->partial);
+    o->variants_done++;
+    o->variant = o->rep = -1;
+    return BS_OK;
+}
+
 bs_status bs_output_write_step(bs_output *o, const bs_stats *st, bs_error *err)
 {
     if (!o || !st)
         return fail(err, "cannot write step: no output or no stats");
     errors_to(o);
+    if (o->ensemble && o->rep < 0)
+        return fail(err, "cannot write step %d to '%s': no replicate begun", st->step, o->partial);
     if (o->done >= o->steps)
         return fail(err, "cannot write step %d to '%s': the run has only %d steps", st->step,
                     o->partial, o->steps);
@@ -756,13 +1028,18 @@ bs_status bs_output_write_step(bs_output *o, const bs_stats *st, bs_error *err)
 static bs_status complete(bs_output *o, const bs_event *ev, int n_events,
                           const bs_provenance *prov, bs_error *err)
 {
-    if (o->done != o->steps)
+    if (o->ensemble) {
+        if (o->variants_done != o->n_variants || n_events != 0)
+            return fail(err, "cannot finish '%s': %d of %d variants written%s", o->partial,
+                        o->variants_done, o->n_variants,
+                        n_events ? " (and events go with each variant)" : "");
+    } else if (o->done != o->steps)
         return fail(err, "cannot finish '%s': %d of %d steps written", o->partial, o->done,
                     o->steps);
     if (n_events < 0 || (n_events > 0 && !ev))
         return fail(err, "cannot finish '%s': no events array for %d events", o->partial,
                     n_events);
-    if (flush_rows(o) < 0 || write_events(o, ev, n_events) < 0
+    if (flush_rows(o) < 0 || (!o->ensemble && write_events(o, o->file, ev, n_events) < 0)
         || write_provenance(o->file, prov) < 0 || attr_int(o->file, "complete", 1) < 0
         || H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
         return h5_fail(o, err, "cannot write '%s'", o->partial);

@@ -42,6 +42,26 @@ bs_status bs_output_write_step(bs_output *out, const bs_stats *st, bs_error *err
 bs_status bs_output_finish(bs_output *out, const bs_event *ev, int n_events,
                            const bs_provenance *prov, bs_error *err);
 
+/* ---- ensembles: variants x replicates in one file ------------------------------------
+   Use: bs_output_open_ensemble(); then for each variant v in order:
+   bs_output_begin_variant(), and for each replicate r = 0 .. R-1 bs_output_begin_replicate()
+   followed by sc->steps calls of bs_output_write_step(); then bs_output_end_variant(), which
+   writes the mean, sd and 95 % CI across replicates (R >= 2). Finally bs_output_finish() with
+   no events (each variant carries its own). R is sc->replicates; replicate r's seed is
+   sc->seed + r in every variant. Layout: docs/OUTPUT.md, "Ensemble files". */
+bs_output *bs_output_open_ensemble(const char *path, const bs_scenario *sc,
+                                   const char *scenario_yaml, const char *overrides,
+                                   int n_variants, const char *const *names, bs_error *err);
+
+/* Begin variant v (0, 1, ... in order) named `name`: its scenario as run (same steps, brands,
+   replicates and seed as the file's), the YAML of it, its overrides as "key=value" lines, and
+   its events (the schedule is the same in every replicate). */
+bs_status bs_output_begin_variant(bs_output *out, int v, const bs_scenario *sc, const char *name,
+                                  const char *scenario_yaml, const char *overrides,
+                                  const bs_event *ev, int n_events, bs_error *err);
+bs_status bs_output_begin_replicate(bs_output *out, int r, bs_error *err);
+bs_status bs_output_end_variant(bs_output *out, bs_error *err);
+
 /* Close and delete the partial file (interrupt, error). Safe on NULL. */
 void bs_output_abort(bs_output *out);
 

@@ -33,6 +33,7 @@ typedef struct {
     bs_error *err;
     path_line *lines; /* where each key path was written, for later messages */
     int n_lines, cap_lines;
+    bs_variants *vars; /* the `variants:` list, filled while loading */
 } loader;
 
 static bs_status input_error(bs_error *err, const char *file, int line, const char *fmt, ...)
@@ -259,7 +260,9 @@ static bs_status load_section(loader *L, yaml_node_t *map, bs_section sec, void 
     static const bs_section nested[NESTED] = {BS_SECTION_POPULATION, BS_SECTION_NETWORK,
                                               BS_SECTION_MODEL, BS_SECTION_BRAND,
                                               BS_SECTION_SHOCK};
-    unsigned char *seen = calloc((size_t)np + NESTED + 1, 1);
+    enum { EXTRA = 2 }; /* top level: `variants` and `replication` */
+    static const char *const extra[EXTRA] = {"variants", "replication"};
+    unsigned char *seen = calloc((size_t)np + NESTED + EXTRA + 1, 1);
     if (!seen) {
         snprintf(L->err->msg, sizeof L->err->msg, "out of memory reading '%s'", L->file);
         L->err->status = BS_ERR_RUNTIME;
@@ -293,12 +296,16 @@ static bs_status load_section(loader *L, yaml_node_t *map, bs_section sec, void 
             if (sec == BS_SECTION_TOP)
                 for (int q = 0; q < NESTED; q++)
                     if (strcmp(key, bs_section_key(nested[q])) == 0) slot = np + 1 + q;
+            if (sec == BS_SECTION_TOP)
+                for (int q = 0; q < EXTRA; q++)
+                    if (strcmp(key, extra[q]) == 0) slot = np + 1 + NESTED + q;
             if (slot < 0) {
                 if (sec == BS_SECTION_TOP)
                     st = input_error(L->err, L->file, node_line(k),
                                      "'%s': unknown key, expected one of: name, description, "
-                                     "seed, consumers, steps, step_days, slots, population, "
-                                     "network, model, brands, shocks",
+                                     "seed, consumers, steps, step_days, slots, replicates, "
+                                     "population, network, model, brands, shocks, variants, "
+                                     "replication",
                                      path);
                 else
                     st = input_error(L->err, L->file, node_line(k),
@@ -400,6 +407,201 @@ static bs_status load_list(loader *L, yaml_node_t *seq, bs_scenario *sc, bs_sect
     return BS_OK;
 }
 
+/* ---- variants ------------------------------------------------------------------ */
+
+static int valid_name(const char *s)
+{
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')
+              || *s == '_' || *s == '-' || *s == '.'))
+            return 0;
+    return 1;
+}
+
+static bs_status out_of_memory(bs_error *err, const char *file)
+{
+    snprintf(err->msg, sizeof err->msg, "out of memory reading '%s'", file);
+    err->status = BS_ERR_RUNTIME;
+    return BS_ERR_RUNTIME;
+}
+
+/* One entry's `set:` mapping into "key=value" strings. */
+static bs_status load_variant_set(loader *L, yaml_node_t *map, bs_variant *var, int i)
+{
+    if (map->type == YAML_SCALAR_NODE && map->data.scalar.length == 0) return BS_OK; /* set: */
+    if (map->type != YAML_MAPPING_NODE)
+        return input_error(L->err, L->file, node_line(map),
+                           "'variants[%d].set': %s, expected a mapping of overrides "
+                           "(key.path: value, as --set takes them)",
+                           i, node_kind(map));
+    int n = (int)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+    var->set = calloc(n ? (size_t)n : 1, sizeof *var->set);
+    var->set_line = calloc(n ? (size_t)n : 1, sizeof *var->set_line);
+    if (!var->set || !var->set_line) return out_of_memory(L->err, L->file);
+    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
+         pr++) {
+        yaml_node_t *k = yaml_document_get_node(L->doc, pr->key);
+        yaml_node_t *v = yaml_document_get_node(L->doc, pr->value);
+        if (k->type != YAML_SCALAR_NODE)
+            return input_error(L->err, L->file, node_line(k),
+                               "'variants[%d].set': %s as a key, expected a key path such as "
+                               "brands[acme].breach_response",
+                               i, node_kind(k));
+        const char *key = (const char *)k->data.scalar.value;
+        if (v->type != YAML_SCALAR_NODE)
+            return input_error(L->err, L->file, node_line(v),
+                               "'variants[%d].set.%s': %s, expected one value (a list of "
+                               "brands is written a,b)",
+                               i, key, node_kind(v));
+        for (int q = 0; q < var->n_set; q++)
+            if (!strncmp(var->set[q], key, strlen(key)) && var->set[q][strlen(key)] == '=')
+                return input_error(L->err, L->file, node_line(k),
+                                   "'variants[%d].set.%s': duplicate key", i, key);
+        size_t len = strlen(key) + v->data.scalar.length + 2;
+        char *a = malloc(len);
+        if (!a) return out_of_memory(L->err, L->file);
+        snprintf(a, len, "%s=%s", key, (const char *)v->data.scalar.value);
+        var->set_line[var->n_set] = node_line(k);
+        var->set[var->n_set++] = a;
+    }
+    return BS_OK;
+}
+
+/* `variants:` a list of {name, set}. Checked against the scenario later. */
+static bs_status load_variants(loader *L, yaml_node_t *seq)
+{
+    bs_variants *vars = L->vars;
+    if (seq->type != YAML_SEQUENCE_NODE)
+        return input_error(L->err, L->file, node_line(seq),
+                           "'variants': %s, expected a list of {name, set}", node_kind(seq));
+    int n = (int)(seq->data.sequence.items.top - seq->data.sequence.items.start);
+    if (n > BS_MAX_VARIANTS)
+        return input_error(L->err, L->file, node_line(seq), "'variants': %d entries, at most %d",
+                           n, BS_MAX_VARIANTS);
+    vars->v = calloc(n ? (size_t)n : 1, sizeof *vars->v);
+    if (!vars->v) return out_of_memory(L->err, L->file);
+    for (int i = 0; i < n; i++) {
+        yaml_node_t *e = yaml_document_get_node(L->doc, seq->data.sequence.items.start[i]);
+        bs_variant *var = &vars->v[i];
+        vars->n = i + 1;
+        var->line = node_line(e);
+        if (e->type != YAML_MAPPING_NODE)
+            return input_error(L->err, L->file, node_line(e),
+                               "'variants[%d]': %s, expected a mapping with keys name and set", i,
+                               node_kind(e));
+        int have_name = 0, have_set = 0;
+        for (yaml_node_pair_t *pr = e->data.mapping.pairs.start; pr < e->data.mapping.pairs.top;
+             pr++) {
+            yaml_node_t *k = yaml_document_get_node(L->doc, pr->key);
+            yaml_node_t *v = yaml_document_get_node(L->doc, pr->value);
+            const char *key = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+            if (!strcmp(key, "name")) {
+                const char *name = (const char *)v->data.scalar.value;
+                if (have_name++)
+                    return input_error(L->err, L->file, node_line(k),
+                                       "'variants[%d].name': duplicate key", i);
+                if (v->type != YAML_SCALAR_NODE || !valid_name(name)
+                    || strlen(name) >= BS_NAME_MAX)
+                    return input_error(L->err, L->file, node_line(v),
+                                       "'variants[%d].name': %s%s%s, expected a name of letters, "
+                                       "digits, '_', '-', '.' (at most %d characters)",
+                                       i, v->type == YAML_SCALAR_NODE ? "'" : node_kind(v),
+                                       v->type == YAML_SCALAR_NODE ? name : "",
+                                       v->type == YAML_SCALAR_NODE ? "'" : "", BS_NAME_MAX - 1);
+                for (int j = 0; j < i; j++)
+                    if (!strcmp(vars->v[j].name, name))
+                        return input_error(L->err, L->file, node_line(v),
+                                           "'variants[%d].name': '%s' is already variants[%d]'s "
+                                           "name, expected a unique name",
+                                           i, name, j);
+                snprintf(var->name, sizeof var->name, "%s", name);
+            } else if (!strcmp(key, "set")) {
+                if (have_set++)
+                    return input_error(L->err, L->file, node_line(k),
+                                       "'variants[%d].set': duplicate key", i);
+                bs_status s = load_variant_set(L, v, var, i);
+                if (s) return s;
+            } else
+                return input_error(L->err, L->file, node_line(k),
+                                   "'variants[%d].%s': unknown key, expected name or set", i,
+                                   key);
+        }
+        if (!have_name)
+            return input_error(L->err, L->file, node_line(e),
+                               "'variants[%d].name': missing, expected a name for the variant", i);
+    }
+    return BS_OK;
+}
+
+void bs_variants_free(bs_variants *vars)
+{
+    if (!vars) return;
+    for (int i = 0; vars->v && i < vars->n; i++) {
+        for (int k = 0; k < vars->v[i].n_set; k++) free(vars->v[i].set[k]);
+        free(vars->v[i].set);
+        free(vars->v[i].set_line);
+    }
+    free(vars->v);
+    vars->v = NULL;
+    vars->n = 0;
+}
+
+char *bs_variant_overrides(const bs_variants *vars, int v)
+{
+    const bs_variant *var = &vars->v[v];
+    size_t len = 1;
+    for (int k = 0; k < var->n_set; k++) len += strlen(var->set[k]) + 1;
+    char *s = malloc(len);
+    if (!s) return NULL;
+    s[0] = '\0';
+    for (int k = 0, n = 0; k < var->n_set; k++)
+        n += snprintf(s + n, len - (size_t)n, "%s%s", k ? "\n" : "", var->set[k]);
+    return s;
+}
+
+/* Keys a variant may not set: they would make the variants' series differ in shape or
+   meaning (the seed is shared: common random numbers). */
+static int frozen_key(const char *assignment)
+{
+    static const char *const frozen[] = {"name", "seed", "steps", "step_days", "replicates"};
+    size_t len = strcspn(assignment, "=");
+    for (size_t q = 0; q < sizeof frozen / sizeof *frozen; q++)
+        if (strlen(frozen[q]) == len && !strncmp(assignment, frozen[q], len)) return 1;
+    return !strncmp(assignment, "brands[", 7) && len > 5 && !strncmp(assignment + len - 5, ".name", 5);
+}
+
+bs_status bs_variant_apply(const bs_scenario *base, const bs_variants *vars, int v,
+                           bs_scenario *out, bs_error *err)
+{
+    const bs_variant *var = &vars->v[v];
+    const char *file = vars->file[0] ? vars->file : NULL;
+    memcpy(out, base, sizeof *out);
+    for (int k = 0; k < var->n_set; k++) {
+        const char *a = var->set[k];
+        int len = (int)strcspn(a, "=");
+        if (frozen_key(a))
+            return input_error(err, file, var->set_line[k],
+                               "'variants[%d].set.%.*s': a variant cannot change this, expected "
+                               "a parameter of the model, the population, the network, a brand "
+                               "or a shock (name, seed, steps, step_days, replicates and brand "
+                               "names are shared by all variants)",
+                               v, len, a);
+        bs_error e = {0};
+        if (bs_scenario_set(out, a, &e)) {
+            /* "--set: 'PATH': why" -> "FILE:LINE: 'variants[v].set.PATH': why" */
+            const char *why = strstr(e.msg, "': ");
+            return input_error(err, file, var->set_line[k], "'variants[%d].set.%.*s': %s", v, len,
+                               a, why ? why + 3 : e.msg);
+        }
+    }
+    bs_error e = {0};
+    if (bs_scenario_validate(out, NULL, &e))
+        return input_error(err, file, var->line, "variant '%s' (variants[%d]): %s", var->name, v,
+                           e.msg);
+    return BS_OK;
+}
+
 static bs_status load_document(loader *L, bs_scenario *sc)
 {
     yaml_node_t *root = yaml_document_get_root_node(L->doc);
@@ -429,6 +631,12 @@ static bs_status load_document(loader *L, bs_scenario *sc)
             s = load_list(L, v, sc, BS_SECTION_BRAND);
         else if (!strcmp(key, "shocks"))
             s = load_list(L, v, sc, BS_SECTION_SHOCK);
+        else if (!strcmp(key, "variants"))
+            s = load_variants(L, v);
+        else if (!strcmp(key, "replication") && v->type != YAML_MAPPING_NODE)
+            s = input_error(L->err, L->file, node_line(v),
+                            "'replication': %s, expected a mapping (read by `brandsim replicate`)",
+                            node_kind(v));
         if (s) return s;
     }
     return BS_OK;
@@ -491,7 +699,31 @@ static bs_status yaml_error(const yaml_parser_t *parser, const char *text, size_
 bs_status bs_scenario_load_string(const char *text, size_t len, const char *name,
                                   bs_scenario *sc, bs_error *err)
 {
+    bs_variants vars;
+    bs_status s = bs_scenario_load_string_variants(text, len, name, sc, &vars, err);
+    bs_variants_free(&vars);
+    return s;
+}
+
+/* Every variant applies to the scenario and validates. */
+static bs_status check_variants(const bs_scenario *sc, const bs_variants *vars, bs_error *err)
+{
+    if (vars->n == 0) return BS_OK;
+    bs_scenario *tmp = malloc(sizeof *tmp);
+    if (!tmp) return out_of_memory(err, vars->file);
+    bs_status s = BS_OK;
+    for (int v = 0; s == BS_OK && v < vars->n; v++) s = bs_variant_apply(sc, vars, v, tmp, err);
+    free(tmp);
+    return s;
+}
+
+bs_status bs_scenario_load_string_variants(const char *text, size_t len, const char *name,
+                                           bs_scenario *sc, bs_variants *vars, bs_error *err)
+{
+    memset(vars, 0, sizeof *vars);
+    bs_status s = BS_OK;
     if (!name) name = "(scenario)";
+    snprintf(vars->file, sizeof vars->file, "%s", name);
     bs_scenario_defaults(sc);
     sc->name[0] = '\0'; /* required in a file: no default */
     if (len == 0) return input_error(err, name, 0, "empty file, expected a scenario (a YAML mapping)");
@@ -510,8 +742,8 @@ bs_status bs_scenario_load_string(const char *text, size_t len, const char *name
         yaml_parser_delete(&parser);
         return s;
     }
-    loader L = {name, &doc, err, NULL, 0, 0};
-    bs_status s = load_document(&L, sc);
+    loader L = {name, &doc, err, NULL, 0, 0, vars};
+    s = load_document(&L, sc);
     if (s == BS_OK) { /* one scenario per file: a second document is a mistake */
         yaml_document_t next;
         if (!yaml_parser_load(&parser, &next)) {
@@ -529,14 +761,26 @@ bs_status bs_scenario_load_string(const char *text, size_t len, const char *name
                         "'name': missing, expected a scenario name (letters, digits, '_', '-', "
                         "'.'), required");
     if (s == BS_OK && bs_scenario_validate(sc, NULL, err) != BS_OK) s = locate(&L, err);
+    if (s == BS_OK) s = check_variants(sc, vars, err);
     free(L.lines);
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
+    if (s != BS_OK) bs_variants_free(vars);
     return s;
 }
 
 bs_status bs_scenario_load(const char *path, bs_scenario *sc, bs_error *err)
 {
+    bs_variants vars;
+    bs_status s = bs_scenario_load_variants(path, sc, &vars, err);
+    bs_variants_free(&vars);
+    return s;
+}
+
+bs_status bs_scenario_load_variants(const char *path, bs_scenario *sc, bs_variants *vars,
+                                    bs_error *err)
+{
+    memset(vars, 0, sizeof *vars);
     FILE *f = fopen(path, "rb");
     if (!f) return input_error(err, NULL, 0, "cannot read '%s': %s", path, strerror(errno));
     char *buf = NULL;
@@ -569,7 +813,7 @@ bs_status bs_scenario_load(const char *path, bs_scenario *sc, bs_error *err)
         free(buf);
         return input_error(err, NULL, 0, "cannot read '%s': %s", path, strerror(errno));
     }
-    bs_status s = bs_scenario_load_string(buf ? buf : "", len, path, sc, err);
+    bs_status s = bs_scenario_load_string_variants(buf ? buf : "", len, path, sc, vars, err);
     free(buf);
     return s;
 }

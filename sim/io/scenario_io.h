@@ -31,6 +31,48 @@ bs_status bs_scenario_load_string(const char *text, size_t len, const char *name
  * The caller validates afterwards with bs_scenario_validate(). */
 bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err);
 
+/* ---- variants: named conditions of one scenario ---------------------------- */
+
+/* A scenario may list `variants:`, each a name and a mapping `set:` of
+ * overrides in --set syntax ("brands[acme].breach_response: apology"). A
+ * variant is the scenario with its overrides applied on top (after any
+ * command-line --set). Variants may not change name, seed, steps, step_days,
+ * replicates, or the brands' names, so that every variant's series line up. */
+#define BS_MAX_VARIANTS 256
+typedef struct {
+    char name[BS_NAME_MAX];
+    int line;        /* line of the entry in the file (0: not from a file) */
+    int n_set;
+    char **set;      /* "key.path=value", in file order */
+    int *set_line;   /* line of each override */
+} bs_variant;
+
+typedef struct {
+    char file[256];  /* where they were read, for messages */
+    int n;
+    bs_variant *v;
+} bs_variants;
+
+/* bs_scenario_load, also returning the scenario's variants (n = 0 if none).
+ * Each variant is checked (applied and validated) against the loaded
+ * scenario; errors name the file, the line of the override and its key path.
+ * On success free `vars` with bs_variants_free(); on failure it is empty. */
+bs_status bs_scenario_load_variants(const char *path, bs_scenario *sc, bs_variants *vars,
+                                    bs_error *err);
+bs_status bs_scenario_load_string_variants(const char *text, size_t len, const char *name,
+                                           bs_scenario *sc, bs_variants *vars, bs_error *err);
+
+/* out = base with variant v applied, validated. Errors say which variant,
+ * which override and where it was written. out may not alias base. */
+bs_status bs_variant_apply(const bs_scenario *base, const bs_variants *vars, int v,
+                           bs_scenario *out, bs_error *err);
+
+/* The overrides of variant v as "key=value" lines (caller frees), or NULL
+ * when out of memory. */
+char *bs_variant_overrides(const bs_variants *vars, int v);
+
+void bs_variants_free(bs_variants *vars);
+
 /* Write the scenario, every field resolved, as YAML that loads back to the
  * same scenario. Returns 0, or -1 on a write error. */
 int bs_scenario_write_yaml(FILE *out, const bs_scenario *sc);
