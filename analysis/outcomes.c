@@ -61,11 +61,13 @@ void bs_outcomes_of(const bs_outcome_series *s, double out[BS_OUT_COUNT])
     int S = s->steps, t0 = s->first_shock;
     out[BS_OUT_SHARE_LOST] = out[BS_OUT_SHARE_REGAINED] = NAN;
     if (t0 > 0 && t0 < S) {
-        double low = at(s->share, s->stride, t0);
+        /* the lowest share from the step before the shock on: a brand the shock spares
+           loses 0 and "regains" what it won */
+        double before = at(s->share, s->stride, t0 - 1), low = before;
         for (int t = t0; t < S; t++)
             if (at(s->share, s->stride, t) < low)
                 low = at(s->share, s->stride, t);
-        out[BS_OUT_SHARE_LOST] = at(s->share, s->stride, t0 - 1) - low;
+        out[BS_OUT_SHARE_LOST] = before - low;
         out[BS_OUT_SHARE_REGAINED] = at(s->share, s->stride, S - 1) - low;
     }
     out[BS_OUT_REVENUE] = sum(s->revenue, s->stride, S);
@@ -114,6 +116,33 @@ void bs_outcome_values(const double *all, int R, int B, int brand, bs_outcome o,
         vals[rep] = all[((size_t)rep * B + brand) * BS_OUT_COUNT + o];
 }
 
+void bs_outcome_format(bs_outcome o, double x, char *buf, size_t n)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, n, "%s", o == BS_OUT_REVENGE_DAYS ? "not reached" : "n/a");
+        return;
+    }
+    if (infos[o].percent)
+        snprintf(buf, n, "%.2f", 100 * x);
+    else if (fabs(x) >= 10 || x == floor(x))
+        snprintf(buf, n, "%.0f", x);
+    else
+        snprintf(buf, n, "%.1f", x);
+}
+
+void bs_outcome_format_ci(bs_outcome o, bs_ci c, char *buf, size_t n)
+{
+    char m[32], lo[32], hi[32];
+    bs_outcome_format(o, c.mean, m, sizeof m);
+    if (!isfinite(c.lo) || !isfinite(c.hi)) {
+        snprintf(buf, n, "%s", m);
+        return;
+    }
+    bs_outcome_format(o, c.lo, lo, sizeof lo);
+    bs_outcome_format(o, c.hi, hi, sizeof hi);
+    snprintf(buf, n, "%s [%s, %s]", m, lo, hi);
+}
+
 const char *bs_test_name(bs_test t)
 {
     return t == BS_TEST_PAIRED ? "paired t" : "Welch t";
@@ -129,7 +158,12 @@ bs_test bs_test_for(const uint64_t *seeds_a, int na, const uint64_t *seeds_b, in
 
 bs_effect bs_outcome_difference(const double *a, int na, const double *base, int nb, bs_test t)
 {
-    if (t == BS_TEST_PAIRED && na == nb)
-        return bs_effect_paired(a, base, (size_t)na, 0.95);
-    return bs_effect_welch(a, (size_t)na, base, (size_t)nb, 0.95);
+    bs_effect e = t == BS_TEST_PAIRED && na == nb
+                      ? bs_effect_paired(a, base, (size_t)na, 0.95)
+                      : bs_effect_welch(a, (size_t)na, base, (size_t)nb, 0.95);
+    if (isnan(e.estimate) && na > 0 && nb > 0) { /* too few replicates for a test */
+        bs_ci ma = bs_ci_mean(a, 1, (size_t)na, 0.95), mb = bs_ci_mean(base, 1, (size_t)nb, 0.95);
+        e.estimate = ma.mean - mb.mean;
+    }
+    return e;
 }

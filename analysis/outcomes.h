@@ -2,9 +2,10 @@
  * outcomes.h: the numbers a strategist asks about, per brand and replicate,
  * and how two variants (or runs) differ in them.
  *
- *   share_lost      market share just before the first shock minus the lowest
- *                   share from the shock on (NaN without a shock)
- *   share_regained  final share minus that lowest share (NaN without a shock)
+ *   share_lost      market share in the step before the first shock minus the
+ *                   lowest share from then on (>= 0; NaN without a shock, or
+ *                   with one at step 0)
+ *   share_regained  final share minus that lowest share (>= 0; NaN likewise)
  *   revenue         revenue summed over every step
  *   revenge_acts    revenge_wom + revenge_withhold + revenge_antibrand, summed
  *   revenge_days    days from the first shock (from the start without one)
@@ -65,6 +66,15 @@ bs_status bs_outcomes_compute(const bs_results *r, int v, double *out, bs_error 
 /* The R values of one outcome of one brand, from bs_outcomes_compute()'s array. */
 void bs_outcome_values(const double *all, int R, int B, int brand, bs_outcome o, double *vals);
 
+/* An outcome's value for tables, in its display unit (percentage points for
+ * shares, whole numbers for counts and days from 10 on) into buf[n]; NaN is
+ * "not reached" for revenge_days, "n/a" otherwise. */
+void bs_outcome_format(bs_outcome o, double x, char *buf, size_t n);
+
+/* Mean with its CI, "7.10 [6.52, 7.68]" (or the mean alone when the CI is
+ * NaN: one replicate) into buf[n]. */
+void bs_outcome_format_ci(bs_outcome o, bs_ci c, char *buf, size_t n);
+
 typedef enum { BS_TEST_PAIRED, BS_TEST_WELCH } bs_test;
 const char *bs_test_name(bs_test t); /* "paired t", "Welch t" */
 
@@ -72,7 +82,8 @@ const char *bs_test_name(bs_test t); /* "paired t", "Welch t" */
 bs_test bs_test_for(const uint64_t *seeds_a, int na, const uint64_t *seeds_b, int nb);
 
 /* mean(a) - mean(base) with its 95 % CI, by the given test (paired needs
- * na == nb). */
+ * na == nb). With too few replicates for the test (one on a side) the
+ * estimate is still the difference of the means; the rest is NaN. */
 bs_effect bs_outcome_difference(const double *a, int na, const double *base, int nb, bs_test t);
 
 #endif

@@ -491,7 +491,7 @@ static void band_key(fig *f)
     if (!f->band)
         return;
     char text[96];
-    snprintf(text, sizeof text, "shaded: 95 %% CI of the mean (%d runs)", f->R);
+    snprintf(text, sizeof text, "95 %% CI (%d runs)", f->R);
     fputs(", \\\n  keyentry with filledcurves fc rgb \"#a0a0a0\" title ", f->out);
     gp_string(f->out, text);
 }
@@ -1074,7 +1074,10 @@ static void compare_panels(fig *f, void *data)
     else
         snprintf(ylabel, sizeof ylabel, "%s, %s segment (%s)", mi->name,
                  bs_segment_name((bs_segment)c->seg), percent ? "%" : mi->units);
+    int cols = c->n_brands <= 2 ? 1 : 2, rows = (c->n_brands + cols - 1) / cols;
     for (int j = 0; j < c->n_brands && !f->status; j++) {
+        fputs(j / cols == rows - 1 || j + cols >= c->n_brands ? "set xlabel \"time (days)\"\n"
+                                                             : "unset xlabel\n", f->out);
         fputs("set title ", f->out);
         gp_string(f->out, c->brands[j]);
         fputs(" font \",14\"\nset ylabel ", f->out);
@@ -1100,7 +1103,7 @@ static void compare_panels(fig *f, void *data)
         }
         if (any_band)
             fputs(", \\\n  keyentry with filledcurves fc rgb \"#a0a0a0\" "
-                  "title \"shaded: 95 % CI of the mean\"", f->out);
+                  "title \"95 % CI\"", f->out);
         fputs("\nunset key\n", f->out);
     }
 }
@@ -1121,8 +1124,8 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
     int rows = n_brands <= 2 ? n_brands : (n_brands + 1) / 2, cols = n_brands <= 2 ? 1 : 2;
     figure_info fi = {"compare", "Comparison", 1300, rows == 1 ? 780 : 320 * rows + 260};
     char title[512], what[160];
-    snprintf(what, sizeof what, "Comparison of %d %s: %s", n_arms,
-             n_arms == 1 ? "run" : "runs or variants", bs_metric_get(metric)->name);
+    snprintf(what, sizeof what, "Comparison: %s%s%s", bs_metric_get(metric)->name,
+             seg == BS_SEG_ALL ? "" : ", segment ", seg == BS_SEG_ALL ? "" : bs_segment_name(seg));
     figure_title(arms[0].r, arms[0].v, 0, what, title, sizeof title);
     /* the subtitle describes the first arm; say so when there are others */
     char *nl = strchr(title, '\n');

@@ -25,7 +25,7 @@ set style line 9  lc rgb "#000000" lw 2.2 dt 1      pt 7 ps 1.0
 set style line 10 lc rgb "#777777" lw 2.2 dt (10,5) pt 4 ps 1.0
 # event markers: shocks (dark, solid) and the brand's responses (grey, dashed)
 set style line 20 lc rgb "#303030" lw 1.3 dt 1
-set style line 21 lc rgb "#909090" lw 1.3 dt (6,4)
+set style line 21 lc rgb "#707070" lw 1.6 dt (8,5)
 set style fill transparent solid 0.18 noborder
 set xlabel "time (days)"
 set xrange [0:*]

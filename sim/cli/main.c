@@ -1,6 +1,7 @@
 /*
  * main.c: the `brandsim` command: subcommand dispatch, --help and --version.
- * Subcommands live in their own files (cli_run.c, cli_check.c, cli_bench.c). Exit codes:
+ * Subcommands live in their own files (cli_run.c, cli_check.c, cli_bench.c; the analysis
+ * commands cli_plot.c, cli_compare.c, cli_export.c, cli_info.c, cli_report.c). Exit codes:
  * 0 success, 2 bad input (scenario, flags), 1 anything else.
  */
 #include <stdio.h>
@@ -18,6 +19,10 @@ static void usage(FILE *out)
           "  schema                print the reference of every scenario field (Markdown)\n"
           "  bench                 measure speed, memory and thread scaling\n"
           "  plot OUT.h5           draw the standard figures (gnuplot)\n"
+          "  compare A.h5 B.h5...  compare runs or variants: outcomes table, overlay figure\n"
+          "  export OUT.h5 --csv F write every time series as one tidy CSV table\n"
+          "  info OUT.h5           scenario, shocks and key numbers of an output file\n"
+          "  report OUT.h5         one self-contained HTML page with figures and numbers\n"
           "\n"
           "options:\n"
           "  -h, --help            this help; `brandsim COMMAND --help` for a command's\n"
@@ -47,7 +52,11 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "schema")) return cli_schema(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench")) return cli_bench(argc - 1, argv + 1);
     if (!strcmp(cmd, "plot")) return cli_plot(argc - 1, argv + 1);
-    fprintf(stderr, "brandsim: '%s' is not a command, expected run, check, schema or bench "
-                    "(see brandsim --help)\n", cmd);
+    if (!strcmp(cmd, "compare")) return cli_compare(argc - 1, argv + 1);
+    if (!strcmp(cmd, "export")) return cli_export(argc - 1, argv + 1);
+    if (!strcmp(cmd, "info")) return cli_info(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report")) return cli_report(argc - 1, argv + 1);
+    fprintf(stderr, "brandsim: '%s' is not a command, expected run, check, schema, bench, plot, "
+                    "compare, export, info or report (see brandsim --help)\n", cmd);
     return BS_EXIT_INPUT;
 }

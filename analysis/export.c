@@ -1,0 +1,102 @@
+/*
+ * export.c: the tidy CSV export (see export.h). Series are read one at a
+ * time (R x S x B values) and written in the order variant, segment,
+ * metric, replicate, step, brand; market-wide series last in each variant.
+ */
+#include "analysis/export.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *bs_export_number(double x, char *buf)
+{
+    if (isnan(x))
+        return strcpy(buf, "NaN");
+    if (isinf(x))
+        return strcpy(buf, x > 0 ? "Inf" : "-Inf");
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, 32, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    return buf;
+}
+
+/* A name as a CSV field: quoted if it holds a comma, quote or line break. */
+static void field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void row(FILE *out, int step, const char *variant, int rep, const char *brand,
+                const char *segment, const char *metric, double value)
+{
+    char num[32];
+    fprintf(out, "%d,", step);
+    field(out, variant);
+    fprintf(out, ",%d,", rep);
+    field(out, brand);
+    fputc(',', out);
+    field(out, segment);
+    fputc(',', out);
+    field(out, metric);
+    fprintf(out, ",%s\n", bs_export_number(value, num));
+}
+
+static bs_status export_variant(const bs_results *r, int v, double *x, FILE *out, bs_error *err)
+{
+    int R = bs_results_replicates(r), S = bs_results_steps(r), B = bs_results_brands(r);
+    const char *vname = bs_results_variant_name(r, v);
+    for (int seg = 0; seg < BS_SEG_COUNT && B > 0; seg++)
+        for (int m = 0; m < BS_M_COUNT; m++) {
+            bs_status s = bs_results_series(r, v, (bs_segment)seg, (bs_metric)m, x, err);
+            if (s)
+                return s;
+            for (int rep = 0; rep < R; rep++)
+                for (int t = 0; t < S; t++)
+                    for (int b = 0; b < B; b++)
+                        row(out, t, vname, rep, bs_results_brand_name(r, b),
+                            bs_segment_name((bs_segment)seg), bs_metric_get((bs_metric)m)->name,
+                            x[((size_t)rep * S + t) * B + b]);
+        }
+    for (int m = 0; m < BS_MK_COUNT; m++) {
+        bs_status s = bs_results_market(r, v, (bs_market_metric)m, x, err);
+        if (s)
+            return s;
+        for (int rep = 0; rep < R; rep++)
+            for (int t = 0; t < S; t++)
+                row(out, t, vname, rep, "", "market",
+                    bs_market_metric_get((bs_market_metric)m)->name, x[(size_t)rep * S + t]);
+    }
+    return BS_OK;
+}
+
+bs_status bs_export_csv(const bs_results *r, int v, FILE *out, bs_error *err)
+{
+    int R = bs_results_replicates(r), S = bs_results_steps(r), B = bs_results_brands(r);
+    size_t n = (size_t)R * S * (size_t)(B ? B : 1);
+    double *x = malloc(n * sizeof *x);
+    if (!x) {
+        err->status = BS_ERR_RUNTIME;
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory", bs_results_path(r));
+        return BS_ERR_RUNTIME;
+    }
+    fputs("step,variant,replicate,brand,segment,metric,value\n", out);
+    bs_status s = BS_OK;
+    for (int k = 0; k < bs_results_variants(r) && !s; k++)
+        if (v < 0 || k == v)
+            s = export_variant(r, k, x, out, err);
+    free(x);
+    return s;
+}

@@ -1,0 +1,235 @@
+/*
+ * report.c: the HTML report (see report.h). Figures are drawn as SVG into a
+ * temporary folder, read back, base64-encoded into <img src="data:..."> (so
+ * the ids inside gnuplot's SVGs cannot clash on one page) and deleted.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "analysis/report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analysis/outcomes.h"
+
+static void html(FILE *out, const char *s)
+{
+    for (; *s; s++)
+        switch (*s) {
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '&': fputs("&amp;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default: fputc(*s, out);
+        }
+}
+
+static void base64(FILE *out, const unsigned char *p, size_t n)
+{
+    static const char digits[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned)p[i + 1] << 8;
+        if (i + 2 < n)
+            v |= p[i + 2];
+        fputc(digits[v >> 18 & 63], out);
+        fputc(digits[v >> 12 & 63], out);
+        fputc(i + 1 < n ? digits[v >> 6 & 63] : '=', out);
+        fputc(i + 2 < n ? digits[v & 63] : '=', out);
+    }
+}
+
+static bs_status fail(bs_error *err, const char *fmt, const char *a, const char *b)
+{
+    err->status = BS_ERR_RUNTIME;
+    snprintf(err->msg, sizeof err->msg, fmt, a, b);
+    return BS_ERR_RUNTIME;
+}
+
+/* Embed one SVG file as an <img>, then delete it. */
+static bs_status embed(FILE *out, const char *path, const char *alt, bs_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(err, "cannot read %s: %s", path, strerror(errno));
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    rewind(f);
+    unsigned char *buf = size > 0 ? malloc((size_t)size) : NULL;
+    size_t got = buf ? fread(buf, 1, (size_t)size, f) : 0;
+    fclose(f);
+    remove(path);
+    if (!buf || got != (size_t)size) {
+        free(buf);
+        return fail(err, "cannot read %s: %s", path, "short read");
+    }
+    fputs("<figure><img alt=\"", out);
+    html(out, alt);
+    fputs("\" src=\"data:image/svg+xml;base64,", out);
+    base64(out, buf, got);
+    fputs("\"></figure>\n", out);
+    free(buf);
+    return BS_OK;
+}
+
+static void key_numbers(FILE *out, const bs_results *r, int v, const double *all)
+{
+    int R = bs_results_replicates(r), B = bs_results_brands(r);
+    double *vals = malloc((size_t)R * sizeof *vals);
+    if (!vals)
+        return;
+    fputs("<table><thead><tr><th>brand</th>", out);
+    for (int o = 0; o < BS_OUT_COUNT; o++) {
+        const bs_outcome_info *oi = bs_outcome_get((bs_outcome)o);
+        fputs("<th>", out);
+        html(out, oi->label);
+        fputs("<br><small>", out);
+        html(out, oi->percent ? "percentage points" : oi->units);
+        fputs("</small></th>", out);
+    }
+    fputs("</tr></thead><tbody>\n", out);
+    for (int b = 0; b < B; b++) {
+        fputs("<tr><td>", out);
+        html(out, bs_results_brand_name(r, b));
+        fputs("</td>", out);
+        for (int o = 0; o < BS_OUT_COUNT; o++) {
+            char cell[96];
+            bs_outcome_values(all, R, B, b, (bs_outcome)o, vals);
+            bs_outcome_format_ci((bs_outcome)o, bs_ci_mean(vals, 1, (size_t)R, 0.95), cell,
+                                 sizeof cell);
+            fputs("<td>", out);
+            html(out, cell);
+            fputs("</td>", out);
+        }
+        fputs("</tr>\n", out);
+    }
+    fputs("</tbody></table>\n", out);
+    (void)v;
+    free(vals);
+}
+
+static void events(FILE *out, const bs_results *r, int v)
+{
+    int n = 0;
+    const bs_event *ev = bs_results_events(r, v, &n);
+    const double *day = bs_results_days(r);
+    if (n == 0) {
+        fputs("<p>No shocks or policy actions.</p>\n", out);
+        return;
+    }
+    fputs("<table><thead><tr><th>step</th><th>day</th><th>brand</th><th>kind</th>"
+          "<th>size</th></tr></thead><tbody>\n", out);
+    for (int i = 0; i < n; i++) {
+        int t = ev[i].step;
+        fprintf(out, "<tr><td>%d</td><td>%g</td><td>", t,
+                t > 0 && t <= bs_results_steps(r) ? day[t - 1] : 0.0);
+        html(out, ev[i].brand >= 0 ? bs_results_brand_name(r, ev[i].brand) : "-");
+        fputs("</td><td>", out);
+        html(out, ev[i].kind);
+        fprintf(out, "</td><td>%g</td></tr>\n", ev[i].size);
+    }
+    fputs("</tbody></table>\n", out);
+}
+
+static const char *style =
+    "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;"
+    "padding:0 1em;color:#202020;line-height:1.4}"
+    "h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}"
+    "table{border-collapse:collapse;margin:1em 0;font-size:0.92em}"
+    "th,td{border:1px solid #ccc;padding:0.3em 0.6em;text-align:right}"
+    "th:first-child,td:first-child{text-align:left}thead{background:#f0f0f0}"
+    "figure{margin:1.5em 0}img{max-width:100%;height:auto;border:1px solid #eee}"
+    "pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:0.85em}"
+    "small{color:#555;font-weight:normal}";
+
+/* The figures of variant v, drawn into dir (created and removed here). */
+static bs_status figures(FILE *out, const bs_results *r, int v, const bs_plot_env *env,
+                         const char *dir, bs_error *err)
+{
+    enum { LEN = 4096 };
+    char(*files)[LEN] = calloc(BS_FIG_COUNT, LEN);
+    int n = 0;
+    if (!files)
+        return fail(err, "%s%s", "out of memory", "");
+    bs_plot_env svg = *env;
+    svg.format = BS_PLOT_SVG;
+    bs_status s = bs_plot_standard(&svg, r, v, NULL, dir, files[0], LEN, &n, err);
+    int present[BS_FIG_COUNT], k = 0;
+    bs_plot_figures(r, v, present);
+    for (int i = 0; i < n; i++) {
+        while (k < BS_FIG_COUNT && !present[k])
+            k++;
+        if (!s)
+            s = embed(out, files[i], bs_figure_title((bs_figure)(k < BS_FIG_COUNT ? k : 0)), err);
+        else
+            remove(files[i]);
+        k++;
+    }
+    free(files);
+    return s;
+}
+
+bs_status bs_report_html(const bs_results *r, const bs_plot_env *env, FILE *out, bs_error *err)
+{
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/brandsim-report-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return fail(err, "cannot create a temporary folder %s: %s", dir, strerror(errno));
+    int R = bs_results_replicates(r), B = bs_results_brands(r), S = bs_results_steps(r);
+    double *all = malloc((size_t)R * (B ? B : 1) * BS_OUT_COUNT * sizeof *all);
+    if (!all) {
+        rmdir(dir);
+        return fail(err, "%s%s", "out of memory", "");
+    }
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>brandsim: ",
+          out);
+    html(out, bs_results_scenario_name(r));
+    fprintf(out, "</title>\n<style>%s</style></head><body>\n<h1>brandsim report: ", style);
+    html(out, bs_results_scenario_name(r));
+    fputs("</h1>\n<p>File <code>", out);
+    html(out, bs_results_path(r));
+    fprintf(out, "</code>: %lld consumers, %d steps of %g days, %d brands, seed %llu; ",
+            (long long)bs_results_consumers(r), S, bs_results_step_days(r), B,
+            (unsigned long long)bs_results_seed(r));
+    if (bs_results_is_ensemble(r))
+        fprintf(out, "an ensemble of %d variants &times; %d replicates.", bs_results_variants(r),
+                R);
+    else
+        fputs("a single run.", out);
+    fputs(" Share lost: share before the first shock minus the lowest after it; regained: final "
+          "minus that lowest; revenge days: from the first shock until mean desire for revenge "
+          "falls below 10&nbsp;% of its peak (falls below 10&nbsp;% of its peak (n/a: not within the run)ldquo;not reachedfalls below 10&nbsp;% of its peak (n/a: not within the run)rdquo;: not within the run). With replicates: mean "
+          "[95&nbsp;% CI].</p>\n", out);
+    bs_status s = BS_OK;
+    for (int v = 0; v < bs_results_variants(r) && !s; v++) {
+        if (bs_results_is_ensemble(r)) {
+            fputs("<h2>Variant ", out);
+            html(out, bs_results_variant_name(r, v));
+            fputs("</h2>\n<p>Overrides: <code>", out);
+            html(out, *bs_results_overrides(r, v) ? bs_results_overrides(r, v) : "none");
+            fputs("</code></p>\n", out);
+        }
+        fputs("<h3>Key numbers</h3>\n", out);
+        s = bs_outcomes_compute(r, v, all, err);
+        if (!s)
+            key_numbers(out, r, v, all);
+        fputs("<h3>Shocks and policy actions</h3>\n", out);
+        events(out, r, v);
+        fputs("<h3>Figures</h3>\n", out);
+        if (!s)
+            s = figures(out, r, v, env, dir, err);
+    }
+    fputs("<h2>The scenario as run</h2>\n<pre>", out);
+    html(out, bs_results_scenario_yaml(r, -1));
+    fputs("</pre>\n<p><small>Written by brandsim " BS_VERSION
+          "; figures drawn with gnuplot.</small></p>\n</body></html>\n", out);
+    free(all);
+    rmdir(dir);
+    return s;
+}
