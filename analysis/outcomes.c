@@ -116,30 +116,39 @@ void bs_outcome_values(const double *all, int R, int B, int brand, bs_outcome o,
         vals[rep] = all[((size_t)rep * B + brand) * BS_OUT_COUNT + o];
 }
 
+/* Decimals for values up to `big` in magnitude: 2 for percentage points, else 0 from
+   10 on and 1 below. */
+static int decimals(bs_outcome o, double big)
+{
+    return infos[o].percent ? 2 : fabs(big) >= 10 ? 0 : 1;
+}
+
+static void format_with(bs_outcome o, double x, int dec, char *buf, size_t n)
+{
+    if (!isfinite(x))
+        snprintf(buf, n, "%s", o == BS_OUT_REVENGE_DAYS ? "not reached" : "n/a");
+    else
+        snprintf(buf, n, "%.*f", dec, infos[o].percent ? 100 * x : x);
+}
+
 void bs_outcome_format(bs_outcome o, double x, char *buf, size_t n)
 {
-    if (!isfinite(x)) {
-        snprintf(buf, n, "%s", o == BS_OUT_REVENGE_DAYS ? "not reached" : "n/a");
-        return;
-    }
-    if (infos[o].percent)
-        snprintf(buf, n, "%.2f", 100 * x);
-    else if (fabs(x) >= 10 || x == floor(x))
-        snprintf(buf, n, "%.0f", x);
-    else
-        snprintf(buf, n, "%.1f", x);
+    format_with(o, x, x == floor(x) && !infos[o].percent ? 0 : decimals(o, x), buf, n);
 }
 
 void bs_outcome_format_ci(bs_outcome o, bs_ci c, char *buf, size_t n)
 {
     char m[32], lo[32], hi[32];
-    bs_outcome_format(o, c.mean, m, sizeof m);
-    if (!isfinite(c.lo) || !isfinite(c.hi)) {
-        snprintf(buf, n, "%s", m);
+    if (!isfinite(c.lo) || !isfinite(c.hi) || !isfinite(c.mean)) {
+        bs_outcome_format(o, c.mean, buf, n);
         return;
     }
-    bs_outcome_format(o, c.lo, lo, sizeof lo);
-    bs_outcome_format(o, c.hi, hi, sizeof hi);
+    /* one precision for the three numbers, from the largest */
+    double big = fmax(fabs(c.mean), fmax(fabs(c.lo), fabs(c.hi)));
+    int dec = decimals(o, big);
+    format_with(o, c.mean, dec, m, sizeof m);
+    format_with(o, c.lo, dec, lo, sizeof lo);
+    format_with(o, c.hi, dec, hi, sizeof hi);
     snprintf(buf, n, "%s [%s, %s]", m, lo, hi);
 }
 

@@ -12,6 +12,10 @@ packages=(
   librandom123-dev      # counter-based Philox RNG
   libcriterion-dev      # tests
   python3               # tests that check JSON output (/usr/bin/python3)
+  gnuplot-nox           # brandsim plot / compare -o / report draw their figures with it
+  fonts-dejavu-core     # the figures' font
+  python3-h5py python3-numpy  # tests/python/test_h5py.py reads every dataset with h5py
+  python3-pandas        # ... and the CSV export with pandas
 )
 
 missing=()

@@ -1,0 +1,158 @@
+#!/usr/bin/python3
+"""test_h5py.py: brandsim's output files read by the tools researchers use.
+
+Run by ctest with Debian's /usr/bin/python3 (python3-h5py, python3-numpy,
+python3-pandas from scripts/install-deps.sh):
+
+    /usr/bin/python3 tests/python/test_h5py.py BRANDSIM_BINARY SOURCE_DIR
+
+It writes a single-run file (tests/data/good/tiny.yaml) and an ensemble file
+(tests/data/analysis/ensemble.yaml), opens both with h5py, reads every
+dataset and checks its shape against the root attributes (steps, n_brands,
+replicates, variants) and docs/OUTPUT.md; then reads `brandsim export`'s CSV
+with pandas (skipped, and said so, if pandas is missing) and checks that it
+holds the same values as the file. Prints 'N passed, N failed'; exits 1 on
+any failure.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+
+import h5py
+import numpy as np
+
+BINARY, SOURCE = sys.argv[1], sys.argv[2]
+passed, failed, skipped = 0, 0, 0
+
+
+def run(*args):
+    subprocess.run([BINARY, *args], check=True, stdout=subprocess.DEVNULL)
+
+
+def check_dataset(name, ds, S, B, R, ensemble):
+    """Shape of one dataset from its path, as docs/OUTPUT.md describes it."""
+    data = ds[()]  # reads it (every filter must be available)
+    parts = name.split("/")
+    if "timeseries" in parts:
+        if parts[-1] in ("step", "day"):
+            want = (S,)
+        elif "market" in parts:
+            want = (R, S) if ensemble and "ensemble" not in parts else (S,)
+        else:
+            want = (R, S, B) if ensemble and "ensemble" not in parts else (S, B)
+    elif "ensemble" in parts:
+        want = (S,) if "market" in parts else (S, B)
+    elif parts[0] == "brands":
+        want = (B,)
+    elif parts[-1] == "seeds":
+        want = (R,)
+    elif "events" in parts:
+        want = data.shape  # E, checked below across the five columns
+    else:
+        raise AssertionError(f"unexpected dataset {name}")
+    assert data.shape == want, f"{name}: shape {data.shape}, expected {want}"
+    assert "units" in ds.attrs and "description" in ds.attrs, f"{name}: units/description"
+    if data.dtype.kind == "f" and "ensemble" not in parts:
+        assert np.isfinite(data).all(), f"{name}: not finite"
+    return data
+
+
+def check_file(path, ensemble):
+    with h5py.File(path, "r") as f:
+        a = f.attrs
+        assert a["format_version"] == 1 and a["complete"] == 1
+        assert a["layout"] == ("ensemble" if ensemble else "single")
+        S, B = int(a["steps"]), int(a["n_brands"])
+        R = int(a["replicates"]) if ensemble else 1
+        names = []
+        f.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+        assert len(names) > 9 * 21, f"{path}: only {len(names)} datasets"
+        for n in names:
+            check_dataset(n, f[n], S, B, R, ensemble)
+        groups = [f"variants/{v}/events" for v in a["variants"].split("\n")] if ensemble \
+            else ["events"]
+        for g in groups:
+            lengths = {f[g][c].shape for c in ("step", "brand", "brand_name", "kind", "size")}
+            assert len(lengths) == 1, f"{g}: columns of different lengths {lengths}"
+        if ensemble:
+            v = a["variants"].split("\n")
+            assert len(v) == int(a["n_variants"])
+            seeds = [tuple(f[f"variants/{x}/seeds"][()]) for x in v]
+            assert len(set(seeds)) == 1, "the same seeds in every variant"
+            g = f[f"variants/{v[0]}"]
+            x = g["timeseries/brand/market_share"][()]
+            assert np.allclose(g["ensemble/mean/brand/market_share"][()], x.mean(axis=0))
+        return len(names)
+
+
+def check_csv(h5, csv):
+    try:
+        import pandas as pd
+    except ImportError:
+        global skipped
+        skipped += 1
+        print("skip: pandas is not installed (Debian package python3-pandas)")
+        return
+    df = pd.read_csv(csv)  # no options
+    assert list(df.columns) == ["step", "variant", "replicate", "brand", "segment", "metric",
+                                "value"], list(df.columns)
+    with h5py.File(h5, "r") as f:
+        ensemble = f.attrs["layout"] == "ensemble"
+        S, B = int(f.attrs["steps"]), int(f.attrs["n_brands"])
+        R = int(f.attrs["replicates"]) if ensemble else 1
+        V = len(f.attrs["variants"].split("\n")) if ensemble else 1
+        assert len(df) == V * R * S * (9 * 21 * B + 5), len(df)
+        brands = list(f["brands/name"].asstr()[()])
+        for v in df["variant"].unique():
+            pre = f"variants/{v}/" if ensemble else ""
+            sel = df[(df.variant == v) & (df.segment == "weak") & (df.metric == "mean_revenge")]
+            x = f[pre + "timeseries/segment/weak/mean_revenge"][()]
+            x = x if ensemble else x[np.newaxis]
+            got = x[sel.replicate.values, sel.step.values,
+                    [brands.index(b) for b in sel.brand.values]]
+            # read_csv without options parses to within an ulp (its fast parser);
+            # tests/test_analysis.c checks the text reads back exactly
+            assert np.allclose(got, sel.value.values, rtol=1e-14, atol=0), "CSV != HDF5"
+            mk = df[(df.variant == v) & (df.segment == "market") & (df.metric == "purchases")]
+            assert mk.brand.isna().all(), "market rows have no brand"
+            y = f[pre + "timeseries/market/purchases"][()]
+            y = y if ensemble else y[np.newaxis]
+            assert (y[mk.replicate.values, mk.step.values] == mk.value.values).all()
+
+
+def test(name, fn):
+    global passed, failed
+    try:
+        fn()
+        passed += 1
+        print(f"ok: {name}")
+    except Exception:
+        failed += 1
+        print(f"FAIL: {name}")
+        traceback.print_exc()
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="bs_h5py_")
+    try:
+        single, ens = os.path.join(tmp, "single.h5"), os.path.join(tmp, "ens.h5")
+        run("run", os.path.join(SOURCE, "tests/data/good/tiny.yaml"), "-o", single, "-q")
+        run("run", os.path.join(SOURCE, "tests/data/analysis/ensemble.yaml"), "-o", ens, "-q")
+        test("h5py reads every dataset of a single-run file", lambda: check_file(single, False))
+        test("h5py reads every dataset of an ensemble file", lambda: check_file(ens, True))
+        for h5 in (single, ens):
+            csv = h5[:-3] + ".csv"
+            run("export", h5, "--csv", csv)
+            test(f"pandas reads the CSV export of {os.path.basename(h5)}",
+                 lambda h5=h5, csv=csv: check_csv(h5, csv))
+    finally:
+        shutil.rmtree(tmp)
+    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,858 @@
+/*
+ * test_analysis.c: the analysis side (analysis/, `brandsim plot`, `compare`,
+ * `export`, `info`, `report`), run on small real runs (scenarios/breach.yaml
+ * and scenarios/exit.yaml with 5 000 consumers and 30 steps, tests/data/good/
+ * tiny.yaml, the ensemble of tests/data/analysis/ensemble.yaml, run once:
+ * seconds under the sanitizers) and on files built here with the HDF5 C API
+ * whose outcomes are known.
+ *
+ * - plot: one file per figure, 5 for the breach, 6 with exits (figure 6);
+ *   PNG signature and IHDR size, SVG a whole XML document, PDF header; per
+ *   variant folders for an ensemble; without gnuplot on PATH: exit 1 and a
+ *   message naming the Debian package;
+ * - export: every CSV row equals the HDF5 value it came from (read here with
+ *   the HDF5 C API), the row count is every series' size;
+ * - compare/outcomes: on constructed files, every outcome, mean and CI, and
+ *   the paired (variants of one file) and Welch (files with other seeds)
+ *   differences equal the formulas computed here with GSL;
+ * - the reader: single-run and ensemble files alike; statistics from
+ *   /ensemble equal those computed from the replicates;
+ * - info and report: brands, shocks and key numbers; a self-contained page;
+ * - bad input: missing, non-HDF5 and non-brandsim files, unknown brands,
+ *   variants, formats and options exit 2 with a git-style message.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "analysis/outcomes.h"
+#include "analysis/results.h"
+
+#define SRC BS_SOURCE_DIR
+
+static char dir[128];
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/bs_analysis_XXXXXX");
+    cr_assert_not_null(mkdtemp(dir), "cannot create a temporary directory");
+}
+
+static void teardown(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        cr_log_warn("cannot remove %s", dir);
+}
+
+TestSuite(analysis, .init = setup, .fini = teardown, .timeout = 120);
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+static const char *in_dir(const char *name)
+{
+    static char buf[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
+/* Run `sh -c` in the test's directory: stdout to out.txt, stderr to err.txt.
+   Returns the exit code. */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char args[2048], cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s >out.txt 2>err.txt", dir, args);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *buf = malloc((size_t)n + 1);
+    cr_assert_not_null(buf);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    fclose(f);
+    buf[got] = '\0';
+    if (len)
+        *len = got;
+    return buf;
+}
+
+static char *out_txt(void) { return slurp(in_dir("out.txt"), NULL); }
+static char *err_txt(void) { return slurp(in_dir("err.txt"), NULL); }
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* breach.yaml or exit.yaml, small: 5 000 consumers, 30 steps, into NAME.h5. */
+static void small_run(const char *scenario, const char *name)
+{
+    int rc = sh("'%s' run '%s/scenarios/%s.yaml' -o %s.h5 --consumers 5000 --steps 30 -q",
+                BS_BINARY, SRC, scenario, name);
+    cr_assert_eq(rc, 0, "run %s failed", scenario);
+}
+
+/* tests/data/good/tiny.yaml (2 000 consumers, 10 steps, brands a and b) into NAME.h5. */
+static void tiny_run(const char *name)
+{
+    int rc = sh("'%s' run '%s/tests/data/good/tiny.yaml' -o %s.h5 -q", BS_BINARY, SRC, name);
+    cr_assert_eq(rc, 0, "run tiny failed");
+}
+
+static void ensemble_run(const char *name)
+{
+    int rc = sh("'%s' run '%s/tests/data/analysis/ensemble.yaml' -o %s.h5 -q", BS_BINARY, SRC,
+                name);
+    cr_assert_eq(rc, 0, "ensemble run failed");
+}
+
+/* A PNG file: signature, then IHDR width and height. */
+static void check_png(const char *path, int *w, int *h)
+{
+    size_t n = 0;
+    unsigned char *p = (unsigned char *)slurp(path, &n);
+    cr_assert_not_null(p, "no %s", path);
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    cr_assert_gt(n, 24u);
+    cr_assert_eq(memcmp(p, sig, 8), 0, "%s is not a PNG", path);
+    cr_assert_eq(memcmp(p + 12, "IHDR", 4), 0);
+    *w = (int)((unsigned)p[16] << 24 | (unsigned)p[17] << 16 | (unsigned)p[18] << 8 | p[19]);
+    *h = (int)((unsigned)p[20] << 24 | (unsigned)p[21] << 16 | (unsigned)p[22] << 8 | p[23]);
+    cr_expect_gt(n, 20000u, "%s is only %zu bytes", path, n);
+    free(p);
+}
+
+static void check_svg(const char *path)
+{
+    size_t n = 0;
+    char *s = slurp(path, &n);
+    cr_assert_not_null(s, "no %s", path);
+    cr_expect(!strncmp(s, "<?xml", 5) || !strncmp(s, "<svg", 4), "%s does not start as SVG", path);
+    cr_expect_not_null(strstr(s, "<svg"), "%s has no <svg>", path);
+    const char *end = strstr(s, "</svg>");
+    cr_expect_not_null(end, "%s is not closed", path);
+    cr_expect(end && strspn(end + 6, " \r\n") == strlen(end + 6), "%s: text after </svg>",
+              path);
+    cr_expect_gt(n, 10000u, "%s is only %zu bytes", path, n);
+    free(s);
+}
+
+static const char *const figs[6] = {"fig1_market_share", "fig2_loyalty", "fig3_revenge",
+                                    "fig4_trust_disclosure", "fig5_strong_weak",
+                                    "fig6_post_exit"};
+
+/* How many files the folder holds. */
+static int count_files(const char *folder)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "ls -1 '%s' | wc -l", folder);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    cr_assert_not_null(p);
+    cr_assert_eq(fscanf(p, "%d", &n), 1);
+    pclose(p);
+    return n;
+}
+
+/* ---- plot ---------------------------------------------------------------------- */
+
+Test(analysis, plot_breach_draws_five_png_figures)
+{
+    small_run("breach", "b");
+    cr_assert_eq(sh("'%s' plot b.h5 -o figs", BS_BINARY), 0, "plot failed: %s", err_txt());
+    for (int k = 0; k < 5; k++) {
+        char path[600];
+        int w = 0, h = 0;
+        snprintf(path, sizeof path, "%s/figs/%s.png", dir, figs[k]);
+        check_png(path, &w, &h);
+        cr_expect(w >= 1000 && w <= 2000 && h >= 700 && h <= 1400, "%s: %d x %d", figs[k], w, h);
+    }
+    cr_expect_eq(count_files(in_dir("figs")), 5, "breach has no exits: 5 figures");
+    cr_expect(!exists(in_dir("figs/fig6_post_exit.png")));
+    char *out = out_txt();
+    cr_expect_not_null(strstr(out, "fig1_market_share.png"), "the files are listed: %s", out);
+    free(out);
+}
+
+Test(analysis, plot_exit_draws_six_svg_figures)
+{
+    small_run("exit", "x");
+    cr_assert_eq(sh("'%s' plot x.h5 --format svg", BS_BINARY), 0, "plot failed: %s", err_txt());
+    for (int k = 0; k < 6; k++) { /* default folder: x-figures beside x.h5 */
+        char path[600];
+        snprintf(path, sizeof path, "%s/x-figures/%s.svg", dir, figs[k]);
+        check_svg(path);
+    }
+    cr_expect_eq(count_files(in_dir("x-figures")), 6);
+}
+
+Test(analysis, plot_pdf_and_chosen_brands)
+{
+    tiny_run("b");
+    cr_assert_eq(sh("'%s' plot b.h5 -o p --format pdf --brands a", BS_BINARY), 0,
+                 "plot failed: %s", err_txt());
+    char *pdf = slurp(in_dir("p/fig1_market_share.pdf"), NULL);
+    cr_assert_not_null(pdf);
+    cr_expect_eq(strncmp(pdf, "%PDF-", 5), 0);
+    free(pdf);
+    cr_expect_eq(count_files(in_dir("p")), 5);
+}
+
+Test(analysis, plot_without_gnuplot_says_what_to_install)
+{
+    tiny_run("b");
+    int rc = sh("PATH=/nonexistent '%s' plot b.h5 -o figs", BS_BINARY);
+    cr_expect_eq(rc, 1, "exit 1 without gnuplot, got %d", rc);
+    char *err = err_txt();
+    cr_expect_not_null(strstr(err, "brandsim: gnuplot not found"), "%s", err);
+    cr_expect_not_null(strstr(err, "gnuplot-nox"), "names the package: %s", err);
+    free(err);
+    cr_expect_eq(sh("PATH=/nonexistent '%s' report b.h5", BS_BINARY), 1);
+    cr_expect(!exists(in_dir("b.html")) && !exists(in_dir("b.html.partial")));
+}
+
+/* ---- export ------------------------------------------------------------------ */
+
+/* A (rank 1, 2 or 3) dataset as doubles, its total size in *n. */
+static double *read_all(hid_t f, const char *path, size_t *n)
+{
+    hid_t ds = H5Dopen2(f, path, H5P_DEFAULT);
+    cr_assert_geq(ds, 0, "no dataset %s", path);
+    hid_t sp = H5Dget_space(ds);
+    hssize_t count = H5Sget_simple_extent_npoints(sp);
+    double *x = malloc((size_t)(count ? count : 1) * sizeof *x);
+    cr_assert_geq(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x), 0);
+    H5Sclose(sp);
+    H5Dclose(ds);
+    *n = (size_t)count;
+    return x;
+}
+
+/* Check every row of CSV against the file (single-run or ensemble layout). */
+static size_t check_csv_against_h5(const char *csv_path, const char *h5_path, int R, int S, int B,
+                                   const char *const *brand_names)
+{
+    hid_t f = H5Fopen(h5_path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    int ensemble = H5Aexists(f, "replicates") > 0;
+    FILE *in = fopen(csv_path, "r");
+    cr_assert_not_null(in);
+    char line[512], last_path[512] = "";
+    cr_assert_not_null(fgets(line, sizeof line, in));
+    cr_assert_str_eq(line, "step,variant,replicate,brand,segment,metric,value\n");
+    double *x = NULL;
+    size_t n = 0, rows = 0;
+    while (fgets(line, sizeof line, in)) {
+        char variant[64], brand[64], segment[64], metric[64], value[64];
+        int step, rep;
+        /* brand may be empty: split by hand */
+        char *fld[7], *p = line;
+        for (int k = 0; k < 7; k++) {
+            fld[k] = p;
+            p += strcspn(p, ",\n");
+            if (*p)
+                *p++ = '\0';
+        }
+        step = atoi(fld[0]);
+        rep = atoi(fld[2]);
+        snprintf(variant, sizeof variant, "%s", fld[1]);
+        snprintf(brand, sizeof brand, "%s", fld[3]);
+        snprintf(segment, sizeof segment, "%s", fld[4]);
+        snprintf(metric, sizeof metric, "%s", fld[5]);
+        snprintf(value, sizeof value, "%s", fld[6]);
+        char path[512], prefix[128] = "";
+        if (ensemble)
+            snprintf(prefix, sizeof prefix, "/variants/%s", variant);
+        if (!strcmp(segment, "market"))
+            snprintf(path, sizeof path, "%s/timeseries/market/%s", prefix, metric);
+        else if (!strcmp(segment, "all"))
+            snprintf(path, sizeof path, "%s/timeseries/brand/%s", prefix, metric);
+        else
+            snprintf(path, sizeof path, "%s/timeseries/segment/%s/%s", prefix, segment, metric);
+        if (strcmp(path, last_path)) {
+            free(x);
+            x = read_all(f, path, &n);
+            snprintf(last_path, sizeof last_path, "%s", path);
+        }
+        int b = -1;
+        for (int k = 0; k < B; k++)
+            if (!strcmp(brand_names[k], brand))
+                b = k;
+        size_t at = !strcmp(segment, "market") ? (size_t)rep * S + step
+                                                : ((size_t)rep * S + step) * B + (size_t)b;
+        cr_assert(strcmp(segment, "market") ? b >= 0 : !*brand, "brand '%s'", brand);
+        cr_assert_lt(at, n);
+        double v = strtod(value, NULL);
+        cr_assert(v == x[at], "%s [rep %d step %d brand %s]: CSV %s, HDF5 %.17g", path, rep, step,
+                  brand, value, x[at]);
+        rows++;
+    }
+    free(x);
+    fclose(in);
+    H5Fclose(f);
+    size_t expect = (size_t)R * S * ((size_t)9 * 21 * B + 5);
+    cr_expect_eq(rows, expect, "rows %zu, expected %zu", rows, expect);
+    return rows;
+}
+
+Test(analysis, export_csv_equals_the_hdf5_values)
+{
+    tiny_run("b");
+    cr_assert_eq(sh("'%s' export b.h5 --csv b.csv", BS_BINARY), 0, "%s", err_txt());
+    static const char *const names[2] = {"a", "b"};
+    check_csv_against_h5(in_dir("b.csv"), in_dir("b.h5"), 1, 10, 2, names);
+    cr_expect(!exists(in_dir("b.csv.partial")));
+}
+
+/* ---- constructed files: outcomes and comparisons with known answers ------------- */
+
+enum { CS = 8, CB = 2, CR = 5, SHOCK = 3 };
+
+/* The constructed series: value of metric m at (variant v, replicate r, step t, brand b). */
+static double constructed(int m, int v, int r, int t, int b)
+{
+    switch (m) {
+    case BS_M_MARKET_SHARE: {
+        double s0 = t < SHOCK ? 0.5 : t < 6 ? 0.3 + 0.05 * v - 0.01 * r * (v + 1) : 0.4 + 0.01 * r;
+        return b == 0 ? s0 : 1 - s0;
+    }
+    case BS_M_REVENUE: return 10.0 * (t + 1) + 3.0 * r * r + 7.0 * v * r + b;
+    case BS_M_REVENGE_WOM: return t >= SHOCK ? r + v + 1.0 : 0;
+    case BS_M_REVENGE_WITHHOLD: return t >= SHOCK ? 2.0 * b : 0;
+    case BS_M_REVENGE_ANTIBRAND: return t == 4 ? (double)(r * r) : 0;
+    case BS_M_MEAN_REVENGE: { /* peak 1 at the shock, then halves (v 0) or falls by 0.3 + r/10 */
+        if (t < SHOCK) return 0;
+        double k = t - SHOCK;
+        return v == 0 ? pow(0.5, k) : fmax(0.0, 1 - (0.3 + 0.1 * r) * k) + 0.01;
+    }
+    case BS_M_EXITS: return t == 4 ? (double)(r * (v + 1)) : 0;
+    default: return 0.5;
+    }
+}
+
+static void w_attr(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const void *v)
+{
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(obj, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT);
+    cr_assert_geq(H5Awrite(a, mtype, v), 0);
+    H5Aclose(a);
+    H5Sclose(sp);
+}
+
+static void w_attr_str(hid_t obj, const char *name, const char *s)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    w_attr(obj, name, t, t, &s);
+    H5Tclose(t);
+}
+
+static void w_ds(hid_t loc, const char *name, hid_t ftype, hid_t mtype, int rank,
+                 const hsize_t *dims, const void *data)
+{
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t sp = H5Screate_simple(rank, dims, NULL);
+    hid_t ds = H5Dcreate2(loc, name, ftype, sp, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    cr_assert_geq(ds, 0, "cannot create %s", name);
+    cr_assert_geq(H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), 0);
+    H5Dclose(ds);
+    H5Sclose(sp);
+    H5Pclose(lcpl);
+}
+
+static void w_strings(hid_t loc, const char *name, const char *const *s, size_t n, size_t width)
+{
+    char *buf = calloc(n ? n : 1, width);
+    for (size_t i = 0; i < n; i++)
+        memcpy(buf + i * width, s[i], strnlen(s[i], width));
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, width);
+    hsize_t d = n;
+    w_ds(loc, name, t, t, 1, &d, buf);
+    H5Tclose(t);
+    free(buf);
+}
+
+/* An ensemble file of variants `names` (v0 = names[0]), R replicates with seeds
+   seed0, seed0 + 1, ...; every series as constructed(). */
+static void write_constructed(const char *path, const char *const *names, int V,
+                              uint64_t seed0)
+{
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    int one = 1, S = CS, B = CB, R = CR;
+    double days = 7;
+    int64_t consumers = 1000;
+    char vlist[256] = "";
+    for (int v = 0; v < V; v++)
+        snprintf(vlist + strlen(vlist), sizeof vlist - strlen(vlist), "%s%s", v ? "\n" : "",
+                 names[v]);
+    w_attr(f, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT, &one);
+    w_attr(f, "complete", H5T_STD_I32LE, H5T_NATIVE_INT, &one);
+    w_attr_str(f, "layout", "ensemble");
+    w_attr_str(f, "scenario", "name: built\n");
+    w_attr_str(f, "scenario_name", "built");
+    w_attr_str(f, "overrides", "");
+    w_attr_str(f, "variants", vlist);
+    w_attr(f, "steps", H5T_STD_I32LE, H5T_NATIVE_INT, &S);
+    w_attr(f, "n_brands", H5T_STD_I32LE, H5T_NATIVE_INT, &B);
+    w_attr(f, "replicates", H5T_STD_I32LE, H5T_NATIVE_INT, &R);
+    w_attr(f, "step_days", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &days);
+    w_attr(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &seed0);
+    w_attr(f, "consumers", H5T_STD_I64LE, H5T_NATIVE_INT64, &consumers);
+    static const char *const brands[CB] = {"hit", "spared"};
+    w_strings(f, "/brands/name", brands, CB, 8);
+    static const int metrics[] = {BS_M_MARKET_SHARE, BS_M_REVENUE, BS_M_REVENGE_WOM,
+                                  BS_M_REVENGE_WITHHOLD, BS_M_REVENGE_ANTIBRAND,
+                                  BS_M_MEAN_REVENGE, BS_M_EXITS};
+    for (int v = 0; v < V; v++) {
+        char p[256];
+        uint64_t seeds[CR];
+        for (int r = 0; r < CR; r++)
+            seeds[r] = seed0 + (uint64_t)r;
+        hsize_t dr = CR, d1 = 1, d3[3] = {CR, CS, CB};
+        snprintf(p, sizeof p, "/variants/%s/seeds", names[v]);
+        w_ds(f, p, H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, &dr, seeds);
+        int step = SHOCK, brand = 0;
+        double size = 0.5;
+        static const char *const kind[1] = {"breach:hack"};
+        snprintf(p, sizeof p, "/variants/%s/events/step", names[v]);
+        w_ds(f, p, H5T_STD_I32LE, H5T_NATIVE_INT, 1, &d1, &step);
+        snprintf(p, sizeof p, "/variants/%s/events/brand", names[v]);
+        w_ds(f, p, H5T_STD_I32LE, H5T_NATIVE_INT, 1, &d1, &brand);
+        snprintf(p, sizeof p, "/variants/%s/events/size", names[v]);
+        w_ds(f, p, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, &d1, &size);
+        snprintf(p, sizeof p, "/variants/%s/events/kind", names[v]);
+        w_strings(f, p, kind, 1, 11);
+        for (size_t k = 0; k < sizeof metrics / sizeof *metrics; k++) {
+            double x[CR * CS * CB];
+            for (int r = 0; r < CR; r++)
+                for (int t = 0; t < CS; t++)
+                    for (int b = 0; b < CB; b++)
+                        x[(r * CS + t) * CB + b] = constructed(metrics[k], v, r, t, b);
+            snprintf(p, sizeof p, "/variants/%s/timeseries/brand/%s", names[v],
+                     bs_metric_get((bs_metric)metrics[k])->name);
+            w_ds(f, p, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, d3, x);
+        }
+    }
+    H5Fclose(f);
+}
+
+/* The expected outcome o of brand b in (v, r), from the definitions. */
+static double expected(int o, int v, int r, int b)
+{
+    double s[CS], sum = 0;
+    switch (o) {
+    case BS_OUT_SHARE_LOST:
+    case BS_OUT_SHARE_REGAINED: {
+        double low = constructed(BS_M_MARKET_SHARE, v, r, SHOCK - 1, b);
+        for (int t = SHOCK; t < CS; t++)
+            low = fmin(low, constructed(BS_M_MARKET_SHARE, v, r, t, b));
+        return o == BS_OUT_SHARE_LOST ? constructed(BS_M_MARKET_SHARE, v, r, SHOCK - 1, b) - low
+                                      : constructed(BS_M_MARKET_SHARE, v, r, CS - 1, b) - low;
+    }
+    case BS_OUT_REVENUE:
+        for (int t = 0; t < CS; t++)
+            sum += constructed(BS_M_REVENUE, v, r, t, b);
+        return sum;
+    case BS_OUT_REVENGE_ACTS:
+        for (int t = 0; t < CS; t++)
+            sum += constructed(BS_M_REVENGE_WOM, v, r, t, b)
+                   + constructed(BS_M_REVENGE_WITHHOLD, v, r, t, b)
+                   + constructed(BS_M_REVENGE_ANTIBRAND, v, r, t, b);
+        return sum;
+    case BS_OUT_REVENGE_DAYS: /* peak at the shock step; first step below 10 % of it */
+        for (int t = 0; t < CS; t++)
+            s[t] = constructed(BS_M_MEAN_REVENGE, v, r, t, b);
+        for (int t = SHOCK + 1; t < CS; t++)
+            if (s[t] < 0.1 * s[SHOCK])
+                return 7.0 * (t + 1) - 7.0 * SHOCK; /* from the start of the shock's step */
+        return NAN;
+    case BS_OUT_EXIT_LOSSES:
+        for (int t = 0; t < CS; t++)
+            sum += constructed(BS_M_EXITS, v, r, t, b);
+        return sum;
+    }
+    return NAN;
+}
+
+static double *outcomes_of(const bs_results *r, int v)
+{
+    bs_error err = {0};
+    double *out = malloc((size_t)CR * CB * BS_OUT_COUNT * sizeof *out);
+    cr_assert_eq(bs_outcomes_compute(r, v, out, &err), BS_OK, "%s", err.msg);
+    return out;
+}
+
+static void expect_close(double got, double want, const char *what)
+{
+    if (isnan(want)) {
+        cr_expect(isnan(got), "%s: got %.17g, expected NaN", what, got);
+        return;
+    }
+    cr_expect(fabs(got - want) <= 1e-9 * fmax(1, fabs(want)), "%s: got %.17g, expected %.17g",
+              what, got, want);
+}
+
+Test(analysis, outcomes_of_constructed_runs)
+{
+    static const char *const names[2] = {"base", "treat"};
+    write_constructed(in_dir("c.h5"), names, 2, 100);
+    bs_error err = {0};
+    bs_results *r = bs_results_open(in_dir("c.h5"), &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_expect_eq(bs_results_variants(r), 2);
+    cr_expect_eq(bs_results_replicates(r), CR);
+    cr_expect_eq(bs_results_first_shock(r, 1), SHOCK);
+    cr_expect_float_eq(bs_results_days(r)[CS - 1], 7.0 * CS, 1e-12, "day axis from step_days");
+    for (int v = 0; v < 2; v++) {
+        double *out = outcomes_of(r, v);
+        for (int rep = 0; rep < CR; rep++)
+            for (int b = 0; b < CB; b++)
+                for (int o = 0; o < BS_OUT_COUNT; o++) {
+                    char what[128];
+                    snprintf(what, sizeof what, "%s v%d r%d b%d", bs_outcome_get(o)->name, v,
+                             rep, b);
+                    expect_close(out[((size_t)rep * CB + b) * BS_OUT_COUNT + o],
+                                 expected(o, v, rep, b), what);
+                }
+        free(out);
+    }
+    /* the spared brand gains share: it loses nothing */
+    double *out = outcomes_of(r, 0);
+    cr_expect_eq(out[(size_t)1 * BS_OUT_COUNT + BS_OUT_SHARE_LOST], 0);
+    free(out);
+    bs_results_free(r);
+}
+
+/* mean and 95 % CI of x[0..n) by the textbook formula, with GSL */
+static void ci_formula(const double *x, int n, double *mean, double *lo, double *hi)
+{
+    *mean = gsl_stats_mean(x, 1, (size_t)n);
+    double h = gsl_cdf_tdist_Pinv(0.975, n - 1) * gsl_stats_sd(x, 1, (size_t)n) / sqrt(n);
+    *lo = *mean - h;
+    *hi = *mean + h;
+}
+
+Test(analysis, paired_difference_between_variants_of_one_file)
+{
+    static const char *const names[2] = {"base", "treat"};
+    write_constructed(in_dir("c.h5"), names, 2, 100);
+    bs_error err = {0};
+    bs_results *r = bs_results_open(in_dir("c.h5"), &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    double *a = outcomes_of(r, 1), *base = outcomes_of(r, 0);
+    cr_expect_eq(bs_test_for(bs_results_seeds(r, 1), CR, bs_results_seeds(r, 0), CR),
+                 BS_TEST_PAIRED, "variants of one file share their seeds");
+    for (int o = 0; o < BS_OUT_COUNT; o++) {
+        if (o == BS_OUT_REVENGE_DAYS)
+            continue; /* NaN in some replicates: no CI (checked below) */
+        double x[CR], y[CR], d[CR], mean, lo, hi;
+        bs_outcome_values(a, CR, CB, 0, (bs_outcome)o, x);
+        bs_outcome_values(base, CR, CB, 0, (bs_outcome)o, y);
+        for (int k = 0; k < CR; k++) {
+            d[k] = expected(o, 1, k, 0) - expected(o, 0, k, 0);
+            expect_close(x[k] - y[k], d[k], "pairs");
+        }
+        ci_formula(d, CR, &mean, &lo, &hi);
+        bs_effect e = bs_outcome_difference(x, CR, y, CR, BS_TEST_PAIRED);
+        if (gsl_stats_sd(d, 1, CR) == 0) /* a constant difference: a zero-width CI */
+            hi = lo = mean;
+        expect_close(e.estimate, mean, bs_outcome_get(o)->name);
+        expect_close(e.lo, lo, "paired lo");
+        expect_close(e.hi, hi, "paired hi");
+    }
+    free(a);
+    free(base);
+    bs_results_free(r);
+
+    /* and the command prints the same numbers, formatted */
+    cr_assert_eq(sh("'%s' compare c.h5 --brands hit", BS_BINARY), 0, "%s", err_txt());
+    char *out = out_txt();
+    double x[CR], mean, lo, hi, d[CR];
+    for (int k = 0; k < CR; k++)
+        d[k] = expected(BS_OUT_REVENUE, 1, k, 0) - expected(BS_OUT_REVENUE, 0, k, 0);
+    ci_formula(d, CR, &mean, &lo, &hi);
+    char want[128];
+    snprintf(want, sizeof want, "%.0f [%.0f, %.0f]", mean, lo, hi);
+    cr_expect_not_null(strstr(out, want), "revenue difference %s in:\n%s", want, out);
+    for (int k = 0; k < CR; k++)
+        x[k] = expected(BS_OUT_REVENUE, 0, k, 0);
+    ci_formula(x, CR, &mean, &lo, &hi);
+    snprintf(want, sizeof want, "%.0f [%.0f, %.0f]", mean, lo, hi);
+    cr_expect_not_null(strstr(out, want), "baseline revenue %s in:\n%s", want, out);
+    cr_expect_not_null(strstr(out, "paired t"), "%s", out);
+    free(out);
+}
+
+Test(analysis, welch_difference_between_files_with_other_seeds)
+{
+    static const char *const n1[1] = {"one"}, *const n2[1] = {"two"};
+    write_constructed(in_dir("a.h5"), n1, 1, 100);
+    write_constructed(in_dir("b.h5"), n2, 1, 500); /* other seeds: independent */
+    bs_error err = {0};
+    bs_results *ra = bs_results_open(in_dir("a.h5"), &err), *rb = bs_results_open(in_dir("b.h5"), &err);
+    cr_assert(ra && rb, "%s", err.msg);
+    cr_expect_eq(bs_test_for(bs_results_seeds(rb, 0), CR, bs_results_seeds(ra, 0), CR),
+                 BS_TEST_WELCH);
+    /* b is constructed as variant 0 too: make the groups differ by comparing brand 1 to 0 */
+    double *a = outcomes_of(ra, 0), *b = outcomes_of(rb, 0);
+    double x[CR], y[CR];
+    bs_outcome_values(a, CR, CB, 1, BS_OUT_REVENUE, x);
+    bs_outcome_values(b, CR, CB, 0, BS_OUT_REVENUE, y);
+    bs_effect e = bs_outcome_difference(x, CR, y, CR, BS_TEST_WELCH);
+    double va = gsl_stats_variance(x, 1, CR), vb = gsl_stats_variance(y, 1, CR);
+    double se = sqrt(va / CR + vb / CR);
+    double df = pow(va / CR + vb / CR, 2) / (pow(va / CR, 2) / (CR - 1) + pow(vb / CR, 2) / (CR - 1));
+    double diff = gsl_stats_mean(x, 1, CR) - gsl_stats_mean(y, 1, CR);
+    double q = gsl_cdf_tdist_Pinv(0.975, df);
+    expect_close(e.estimate, diff, "welch estimate");
+    expect_close(e.lo, diff - q * se, "welch lo");
+    expect_close(e.hi, diff + q * se, "welch hi");
+    free(a);
+    free(b);
+    bs_results_free(ra);
+    bs_results_free(rb);
+    cr_assert_eq(sh("'%s' compare a.h5 b.h5 --brands hit", BS_BINARY), 0, "%s", err_txt());
+    char *out = out_txt();
+    cr_expect_not_null(strstr(out, "Welch t"), "%s", out);
+    cr_expect_not_null(strstr(out, "baseline a"), "%s", out);
+    free(out);
+}
+
+Test(analysis, statistics_computed_without_an_ensemble_group)
+{
+    static const char *const names[1] = {"only"};
+    write_constructed(in_dir("c.h5"), names, 1, 1);
+    bs_error err = {0};
+    bs_results *r = bs_results_open(in_dir("c.h5"), &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    double mean[CS * CB], lo[CS * CB], hi[CS * CB];
+    cr_assert_eq(bs_results_stat(r, 0, BS_SEG_ALL, BS_M_REVENUE, BS_STAT_MEAN, mean, &err), 0);
+    cr_assert_eq(bs_results_stat(r, 0, BS_SEG_ALL, BS_M_REVENUE, BS_STAT_LO, lo, &err), 0);
+    cr_assert_eq(bs_results_stat(r, 0, BS_SEG_ALL, BS_M_REVENUE, BS_STAT_HI, hi, &err), 0);
+    for (int t = 0; t < CS; t++) {
+        double x[CR], m, l, h;
+        for (int k = 0; k < CR; k++)
+            x[k] = constructed(BS_M_REVENUE, 0, k, t, 1);
+        ci_formula(x, CR, &m, &l, &h);
+        expect_close(mean[t * CB + 1], m, "mean");
+        expect_close(lo[t * CB + 1], l, "lo");
+        expect_close(hi[t * CB + 1], h, "hi");
+    }
+    bs_results_free(r);
+}
+
+/* ---- the reader on real files ----------------------------------------------------- */
+
+Test(analysis, reader_presents_a_single_run_as_one_variant)
+{
+    tiny_run("b");
+    bs_error err = {0};
+    bs_results *s = bs_results_open(in_dir("b.h5"), &err);
+    cr_assert_not_null(s, "%s", err.msg);
+    cr_expect(!bs_results_is_ensemble(s));
+    cr_expect_eq(bs_results_variants(s), 1);
+    cr_expect_eq(bs_results_replicates(s), 1);
+    cr_expect_str_eq(bs_results_variant_name(s, 0), "tiny");
+    cr_expect_eq(bs_results_seeds(s, 0)[0], 11);
+    cr_expect_eq(bs_results_steps(s), 10);
+    cr_expect_eq(bs_results_brands(s), 2);
+    cr_expect_eq(bs_results_first_shock(s, 0), 3);
+    cr_expect_str_eq(bs_results_brand_name(s, 1), "b");
+    cr_expect_not_null(strstr(bs_results_scenario_yaml(s, 0), "name: \"tiny\""));
+    /* R = 1: the mean is the value, the CI NaN */
+    double x[20], m[20], lo[20];
+    cr_assert_eq(bs_results_series(s, 0, BS_SEG_WEAK, BS_M_MEAN_CONFIDENCE, x, &err), 0);
+    cr_assert_eq(bs_results_stat(s, 0, BS_SEG_WEAK, BS_M_MEAN_CONFIDENCE, BS_STAT_MEAN, m, &err), 0);
+    cr_assert_eq(bs_results_stat(s, 0, BS_SEG_WEAK, BS_M_MEAN_CONFIDENCE, BS_STAT_LO, lo, &err), 0);
+    for (int i = 0; i < 20; i++)
+        cr_expect(m[i] == x[i] && isnan(lo[i]), "value %d: %g %g %g", i, x[i], m[i], lo[i]);
+    bs_results_free(s);
+}
+
+/* One ensemble run (seconds under the sanitizers), read, described, exported, drawn. */
+Test(analysis, ensemble_file_read_described_exported_and_drawn)
+{
+    ensemble_run("e");
+    bs_error err = {0};
+    bs_results *e = bs_results_open(in_dir("e.h5"), &err);
+    cr_assert_not_null(e, "%s", err.msg);
+    cr_expect(bs_results_is_ensemble(e));
+    cr_expect_eq(bs_results_variants(e), 2);
+    cr_expect_eq(bs_results_replicates(e), 3);
+    cr_expect_eq(bs_results_variant_index(e, "apology"), 1);
+    cr_expect_str_eq(bs_results_brand_exit_policy(e, 2), "win_back");
+    int n = 0;
+    bs_results_events(e, 1, &n);
+    cr_expect_eq(n, 4, "apology: 2 breaches and 2 responses");
+    /* /ensemble/mean and ci_* equal what the reader computes from the replicates */
+    int R = 3, S = 20, B = 3;
+    double *x = malloc((size_t)R * S * B * sizeof *x), *m = malloc((size_t)S * B * sizeof *m);
+    double *hi = malloc((size_t)S * B * sizeof *hi);
+    cr_assert_eq(bs_results_series(e, 1, BS_SEG_STRONG, BS_M_MEAN_REVENGE, x, &err), 0, "%s",
+                 err.msg);
+    cr_assert_eq(bs_results_stat(e, 1, BS_SEG_STRONG, BS_M_MEAN_REVENGE, BS_STAT_MEAN, m, &err), 0);
+    cr_assert_eq(bs_results_stat(e, 1, BS_SEG_STRONG, BS_M_MEAN_REVENGE, BS_STAT_HI, hi, &err), 0);
+    for (int i = 0; i < S * B; i++) {
+        bs_ci c = bs_ci_mean(x + i, (size_t)S * B, (size_t)R, 0.95);
+        cr_expect(fabs(m[i] - c.mean) < 1e-12 && (isnan(c.hi) ? isnan(hi[i]) || hi[i] == m[i]
+                                                               : fabs(hi[i] - c.hi) < 1e-9),
+                  "step %d brand %d: file %g/%g, computed %g/%g", i / B, i % B, m[i], hi[i],
+                  c.mean, c.hi);
+    }
+    free(x);
+    free(m);
+    free(hi);
+    bs_results_free(e);
+
+    cr_assert_eq(sh("'%s' info e.h5", BS_BINARY), 0, "%s", err_txt());
+    char *out = out_txt();
+    cr_expect_not_null(strstr(out, "ensemble of 2 variants x 3 replicates"), "%s", out);
+    cr_expect_not_null(strstr(out, "response:apology"), "%s", out);
+    cr_expect_not_null(strstr(out, "key numbers, variant apology"), "%s", out);
+    free(out);
+
+    cr_assert_eq(sh("'%s' export e.h5 --csv e.csv", BS_BINARY), 0, "%s", err_txt());
+    static const char *const names[3] = {"alder", "birch", "cedar"};
+    check_csv_against_h5(in_dir("e.csv"), in_dir("e.h5"), 2 * 3, 20, 3, names);
+    cr_assert_eq(sh("'%s' export e.h5 --csv - --variant apology | grep -c ',silent,'", BS_BINARY),
+                 1, "--variant apology writes no row of silent");
+
+    cr_assert_eq(sh("'%s' plot e.h5 -o f", BS_BINARY), 0, "plot failed: %s", err_txt());
+    cr_expect_eq(count_files(in_dir("f/silent")), 6, "exit policies: figure 6 too");
+    cr_expect_eq(count_files(in_dir("f/apology")), 6);
+    int w, h;
+    check_png(in_dir("f/apology/fig6_post_exit.png"), &w, &h);
+}
+
+/* ---- info and report ---------------------------------------------------------- */
+
+Test(analysis, info_lists_brands_shocks_and_key_numbers)
+{
+    small_run("exit", "x");
+    cr_assert_eq(sh("'%s' info x.h5", BS_BINARY), 0, "%s", err_txt());
+    char *out = out_txt();
+    static const char *const want[] = {"single run", "severance", "clingco", "harbour",
+                                       "forced_exit", "exit policy clean_break", "key numbers",
+                                       "share lost", "exit losses", "5000 consumers"};
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++)
+        cr_expect_not_null(strstr(out, want[k]), "'%s' missing in:\n%s", want[k], out);
+    free(out);
+}
+
+Test(analysis, report_is_one_self_contained_page)
+{
+    small_run("breach", "b");
+    cr_assert_eq(sh("mkdir tmp && TMPDIR=\"$PWD/tmp\" '%s' report b.h5 -o r.html", BS_BINARY), 0,
+                 "%s", err_txt());
+    char *html = slurp(in_dir("r.html"), NULL);
+    cr_assert_not_null(html);
+    int figures = 0;
+    for (const char *p = html; (p = strstr(p, "src=\"data:image/svg+xml;base64,")); p++)
+        figures++;
+    cr_expect_eq(figures, 5, "5 figures embedded, got %d", figures);
+    cr_expect_null(strstr(html, "http:"), "nothing from the network");
+    cr_expect_null(strstr(html, "https:"), "nothing from the network");
+    cr_expect_null(strstr(html, "<script"), "no scripts");
+    cr_expect_null(strstr(html, "<link"), "no linked files");
+    cr_expect_not_null(strstr(html, "name: &quot;breach&quot;"), "the scenario as run");
+    cr_expect_not_null(strstr(html, "breach:sold_data"), "the events");
+    cr_expect_not_null(strstr(html, "</html>"));
+    free(html);
+    cr_expect_eq(count_files(in_dir("tmp")), 0, "temporary figures and scripts are removed");
+    cr_expect(!exists(in_dir("r.html.partial")));
+}
+
+/* ---- bad input ------------------------------------------------------------------- */
+
+Test(analysis, bad_files_exit_2_with_the_file_named)
+{
+    FILE *f = fopen(in_dir("text.h5"), "w");
+    cr_assert_not_null(f);
+    fputs("not hdf5\n", f);
+    fclose(f);
+    hid_t h = H5Fcreate(in_dir("empty.h5"), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    H5Fclose(h);
+    static const struct {
+        const char *file, *why;
+    } cases[] = {{"missing.h5", "missing.h5: No such file or directory"},
+                 {"text.h5", "text.h5: not an HDF5 file"},
+                 {"empty.h5", "empty.h5: not a brandsim output file"},
+                 {".", "is a directory"}};
+    static const char *const cmds[] = {"plot %s", "info %s", "export %s --csv o.csv",
+                                       "compare %s %s", "report %s"};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++)
+        for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+            char args[256];
+            snprintf(args, sizeof args, cmds[k], cases[c].file, cases[c].file);
+            int rc = sh("'%s' %s", BS_BINARY, args);
+            char *err = err_txt();
+            cr_expect_eq(rc, 2, "%s: exit %d", args, rc);
+            cr_expect(!strncmp(err, "brandsim: ", 10) && strstr(err, cases[c].why),
+                      "%s: '%s'", args, err);
+            free(err);
+        }
+}
+
+Test(analysis, bad_flags_exit_2)
+{
+    tiny_run("b");
+    static const struct {
+        const char *args, *why;
+    } cases[] = {
+        {"plot b.h5 --brands a,nope", "'nope' is not a brand"},
+        {"plot b.h5 --format gif", "'gif' is not a format"},
+        {"plot b.h5 --variant nope", "'nope' is not a variant"},
+        {"plot", "expected one output file"},
+        {"plot b.h5 --bogus", "unknown or incomplete option"},
+        {"export b.h5", "expected --csv FILE"},
+        {"compare b.h5", "holds one run"},
+        {"compare b.h5 b.h5 --baseline nope", "'nope' is not one of"},
+        {"compare b.h5 b.h5 --brands nope", "no brand 'nope'"},
+        {"compare b.h5 b.h5 --metric nope", "'nope' is not a brand metric"},
+        {"info b.h5 extra", "expected one output file"},
+        {"report", "expected one output file"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        int rc = sh("'%s' %s", BS_BINARY, cases[k].args);
+        char *err = err_txt();
+        cr_expect_eq(rc, 2, "%s: exit %d", cases[k].args, rc);
+        cr_expect_not_null(strstr(err, cases[k].why), "%s: '%s'", cases[k].args, err);
+        free(err);
+    }
+    static const char *const helps[] = {"plot", "compare", "export", "info", "report"};
+    for (size_t k = 0; k < sizeof helps / sizeof *helps; k++)
+        cr_expect_eq(sh("'%s' %s --help", BS_BINARY, helps[k]), 0, "%s --help", helps[k]);
+}
