@@ -839,13 +839,15 @@ static int prelude(fig *f, const figure_info *fi, const char *output, const char
     double pdf_dpi = 150;
     switch (f->env->format) {
     case BS_PLOT_SVG:
-        fprintf(f->out, "set terminal svg size %d,%d font \"DejaVu Sans,13\" noenhanced "
+        fprintf(f->out, "set terminal svg size %d,%d font \"DejaVu Sans,14\" noenhanced "
                         "background rgb \"white\"\n", fi->width, fi->height);
         break;
     case BS_PLOT_PDF:
-        fprintf(f->out, "set terminal pdfcairo size %.2fin,%.2fin font \"DejaVu Sans,%.1f\" "
-                        "noenhanced linewidth %.2f\n", fi->width / pdf_dpi, fi->height / pdf_dpi,
-                13 * 72 / pdf_dpi, 72 / pdf_dpi * 2);
+        /* the PNG's look at pdf_dpi pixels per inch: fonts and points scaled (line
+           widths are in points already, and come out as in the PNG) */
+        fprintf(f->out, "set terminal pdfcairo size %.2fin,%.2fin font \"DejaVu Sans,13\" "
+                        "fontscale %.3f pointscale 0.75 linewidth 1 noenhanced\n",
+                fi->width / pdf_dpi, fi->height / pdf_dpi, 72 / pdf_dpi);
         break;
     default:
         fprintf(f->out, "set terminal pngcairo size %d,%d font \"DejaVu Sans,13\" noenhanced "
@@ -1069,11 +1071,8 @@ static void compare_panels(fig *f, void *data)
             free(st[k]);
     }
     char ylabel[160];
-    if (c->seg == BS_SEG_ALL)
-        snprintf(ylabel, sizeof ylabel, "%s (%s)", mi->name, percent ? "%" : mi->units);
-    else
-        snprintf(ylabel, sizeof ylabel, "%s, %s segment (%s)", mi->name,
-                 bs_segment_name((bs_segment)c->seg), percent ? "%" : mi->units);
+    const char *units = percent ? "%" : !strcmp(mi->units, "1") ? "0-1" : mi->units;
+    snprintf(ylabel, sizeof ylabel, "%s (%s)", mi->name, units);
     int cols = c->n_brands <= 2 ? 1 : 2, rows = (c->n_brands + cols - 1) / cols;
     for (int j = 0; j < c->n_brands && !f->status; j++) {
         fputs(j / cols == rows - 1 || j + cols >= c->n_brands ? "set xlabel \"time (days)\"\n"
