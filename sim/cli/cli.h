@@ -14,6 +14,7 @@ int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_schema(int argc, char **argv);
 int cli_bench(int argc, char **argv);
+int cli_replicate(int argc, char **argv);
 
 /* Print "brandsim: MESSAGE" to stderr and return the exit code for status. */
 int cli_fail(const bs_error *err);

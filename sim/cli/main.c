@@ -1,7 +1,7 @@
 /*
  * main.c: the `brandsim` command: subcommand dispatch, --help and --version.
- * Subcommands live in their own files (cli_run.c, cli_check.c, cli_bench.c). Exit codes:
- * 0 success, 2 bad input (scenario, flags), 1 anything else.
+ * Subcommands live in their own files (cli_run.c, cli_check.c, cli_bench.c,
+ * cli_replicate.c). Exit codes: 0 success, 2 bad input (scenario, flags), 1 anything else.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +17,7 @@ static void usage(FILE *out)
           "  check SCENARIO.yaml   validate a scenario without running it\n"
           "  schema                print the reference of every scenario field (Markdown)\n"
           "  bench                 measure speed, memory and thread scaling\n"
+          "  replicate             reproduce the published findings (scenarios/replication/)\n"
           "\n"
           "options:\n"
           "  -h, --help            this help; `brandsim COMMAND --help` for a command's\n"
@@ -45,7 +46,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "check")) return cli_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "schema")) return cli_schema(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench")) return cli_bench(argc - 1, argv + 1);
-    fprintf(stderr, "brandsim: '%s' is not a command, expected run, check, schema or bench "
+    if (!strcmp(cmd, "replicate")) return cli_replicate(argc - 1, argv + 1);
+    fprintf(stderr, "brandsim: '%s' is not a command, expected run, check, schema, bench or replicate "
                     "(see brandsim --help)\n", cmd);
     return BS_EXIT_INPUT;
 }
