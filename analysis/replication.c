@@ -253,7 +253,7 @@ static bs_status parse_outcome(parser *P, yaml_node_t *m, const char *path, bs_o
         args = yaml_document_get_node(P->doc, n->data.mapping.pairs.start->value);
     } else
         s = scalar(n);
-    o->stat = -1;
+    o->stat = n ? -1 : BS_STAT_MEAN; /* default: the mean over the window */
     for (int k = 0; s && k < BS_STAT_COUNT; k++)
         if (!strcmp(stat_names[k], s)) o->stat = k;
     if (o->stat < 0)
