@@ -9,19 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const bs_outcome_info infos[BS_OUT_COUNT] = {
-    [BS_OUT_SHARE_LOST] = {"share_lost", "share lost", "percentage points of purchases", 1},
-    [BS_OUT_SHARE_REGAINED] = {"share_regained", "share regained",
+static const bs_kpi_info infos[BS_KPI_COUNT] = {
+    [BS_KPI_SHARE_LOST] = {"share_lost", "share lost", "percentage points of purchases", 1},
+    [BS_KPI_SHARE_REGAINED] = {"share_regained", "share regained",
                                "percentage points of purchases", 1},
-    [BS_OUT_REVENUE] = {"revenue", "revenue over the horizon", "currency units", 0},
-    [BS_OUT_REVENGE_ACTS] = {"revenge_acts", "revenge acts (total)", "acts", 0},
-    [BS_OUT_REVENGE_DAYS] = {"revenge_days", "days until revenge < 10 % of peak", "days", 0},
-    [BS_OUT_EXIT_LOSSES] = {"exit_losses", "customers lost to exit", "consumers", 0},
+    [BS_KPI_REVENUE] = {"revenue", "revenue over the horizon", "currency units", 0},
+    [BS_KPI_REVENGE_ACTS] = {"revenge_acts", "revenge acts (total)", "acts", 0},
+    [BS_KPI_REVENGE_DAYS] = {"revenge_days", "days until revenge < 10 % of peak", "days", 0},
+    [BS_KPI_EXIT_LOSSES] = {"exit_losses", "customers lost to exit", "consumers", 0},
 };
 
-const bs_outcome_info *bs_outcome_get(bs_outcome o)
+const bs_kpi_info *bs_kpi_get(bs_kpi o)
 {
-    return o >= 0 && o < BS_OUT_COUNT ? &infos[o] : NULL;
+    return o >= 0 && o < BS_KPI_COUNT ? &infos[o] : NULL;
 }
 
 static double at(const double *x, size_t stride, int t)
@@ -38,7 +38,7 @@ static double sum(const double *x, size_t stride, int n)
 }
 
 /* Days from the start step until mean_revenge, after its peak, is below 10 % of it. */
-static double revenge_days(const bs_outcome_series *s)
+static double revenge_days(const bs_kpi_series *s)
 {
     int start = s->first_shock > 0 ? s->first_shock : 0;
     int peak = start;
@@ -56,10 +56,10 @@ static double revenge_days(const bs_outcome_series *s)
     return NAN;
 }
 
-void bs_outcomes_of(const bs_outcome_series *s, double out[BS_OUT_COUNT])
+void bs_kpis_of(const bs_kpi_series *s, double out[BS_KPI_COUNT])
 {
     int S = s->steps, t0 = s->first_shock;
-    out[BS_OUT_SHARE_LOST] = out[BS_OUT_SHARE_REGAINED] = NAN;
+    out[BS_KPI_SHARE_LOST] = out[BS_KPI_SHARE_REGAINED] = NAN;
     if (t0 > 0 && t0 < S) {
         /* the lowest share from the step before the shock on: a brand the shock spares
            loses 0 and "regains" what it won */
@@ -67,17 +67,17 @@ void bs_outcomes_of(const bs_outcome_series *s, double out[BS_OUT_COUNT])
         for (int t = t0; t < S; t++)
             if (at(s->share, s->stride, t) < low)
                 low = at(s->share, s->stride, t);
-        out[BS_OUT_SHARE_LOST] = before - low;
-        out[BS_OUT_SHARE_REGAINED] = at(s->share, s->stride, S - 1) - low;
+        out[BS_KPI_SHARE_LOST] = before - low;
+        out[BS_KPI_SHARE_REGAINED] = at(s->share, s->stride, S - 1) - low;
     }
-    out[BS_OUT_REVENUE] = sum(s->revenue, s->stride, S);
-    out[BS_OUT_REVENGE_ACTS] = sum(s->wom, s->stride, S) + sum(s->withhold, s->stride, S)
+    out[BS_KPI_REVENUE] = sum(s->revenue, s->stride, S);
+    out[BS_KPI_REVENGE_ACTS] = sum(s->wom, s->stride, S) + sum(s->withhold, s->stride, S)
                                + sum(s->antibrand, s->stride, S);
-    out[BS_OUT_REVENGE_DAYS] = revenge_days(s);
-    out[BS_OUT_EXIT_LOSSES] = sum(s->exits, s->stride, S);
+    out[BS_KPI_REVENGE_DAYS] = revenge_days(s);
+    out[BS_KPI_EXIT_LOSSES] = sum(s->exits, s->stride, S);
 }
 
-bs_status bs_outcomes_compute(const bs_results *r, int v, double *out, bs_error *err)
+bs_status bs_kpis_compute(const bs_results *r, int v, double *out, bs_error *err)
 {
     enum { SHARE, REVENUE, WOM, WITHHOLD, ANTIBRAND, REVENGE, EXITS, NSER };
     static const bs_metric metric[NSER] = {
@@ -98,49 +98,49 @@ bs_status bs_outcomes_compute(const bs_results *r, int v, double *out, bs_error 
     for (int rep = 0; !st && rep < R; rep++)
         for (int b = 0; b < B; b++) {
             size_t o = (size_t)rep * S * B + (size_t)b;
-            bs_outcome_series s = {
+            bs_kpi_series s = {
                 .steps = S, .day = bs_results_days(r), .first_shock = t0, .stride = (size_t)B,
                 .share = x[SHARE] + o, .revenue = x[REVENUE] + o, .wom = x[WOM] + o,
                 .withhold = x[WITHHOLD] + o, .antibrand = x[ANTIBRAND] + o,
                 .mean_revenge = x[REVENGE] + o, .exits = x[EXITS] + o};
-            bs_outcomes_of(&s, out + ((size_t)rep * B + b) * BS_OUT_COUNT);
+            bs_kpis_of(&s, out + ((size_t)rep * B + b) * BS_KPI_COUNT);
         }
     for (int k = 0; k < NSER; k++)
         free(x[k]);
     return st;
 }
 
-void bs_outcome_values(const double *all, int R, int B, int brand, bs_outcome o, double *vals)
+void bs_kpi_values(const double *all, int R, int B, int brand, bs_kpi o, double *vals)
 {
     for (int rep = 0; rep < R; rep++)
-        vals[rep] = all[((size_t)rep * B + brand) * BS_OUT_COUNT + o];
+        vals[rep] = all[((size_t)rep * B + brand) * BS_KPI_COUNT + o];
 }
 
 /* Decimals for values up to `big` in magnitude: 2 for percentage points, else 0 from
    10 on and 1 below. */
-static int decimals(bs_outcome o, double big)
+static int decimals(bs_kpi o, double big)
 {
     return infos[o].percent ? 2 : fabs(big) >= 10 ? 0 : 1;
 }
 
-static void format_with(bs_outcome o, double x, int dec, char *buf, size_t n)
+static void format_with(bs_kpi o, double x, int dec, char *buf, size_t n)
 {
     if (!isfinite(x))
-        snprintf(buf, n, "%s", o == BS_OUT_REVENGE_DAYS ? "not reached" : "n/a");
+        snprintf(buf, n, "%s", o == BS_KPI_REVENGE_DAYS ? "not reached" : "n/a");
     else
         snprintf(buf, n, "%.*f", dec, infos[o].percent ? 100 * x : x);
 }
 
-void bs_outcome_format(bs_outcome o, double x, char *buf, size_t n)
+void bs_kpi_format(bs_kpi o, double x, char *buf, size_t n)
 {
     format_with(o, x, x == floor(x) && !infos[o].percent ? 0 : decimals(o, x), buf, n);
 }
 
-void bs_outcome_format_ci(bs_outcome o, bs_ci c, char *buf, size_t n)
+void bs_kpi_format_ci(bs_kpi o, bs_ci c, char *buf, size_t n)
 {
     char m[32], lo[32], hi[32];
     if (!isfinite(c.lo) || !isfinite(c.hi) || !isfinite(c.mean)) {
-        bs_outcome_format(o, c.mean, buf, n);
+        bs_kpi_format(o, c.mean, buf, n);
         return;
     }
     /* one precision for the three numbers, from the largest */
@@ -165,7 +165,7 @@ bs_test bs_test_for(const uint64_t *seeds_a, int na, const uint64_t *seeds_b, in
                                                                      : BS_TEST_PAIRED;
 }
 
-bs_effect bs_outcome_difference(const double *a, int na, const double *base, int nb, bs_test t)
+bs_effect bs_kpi_difference(const double *a, int na, const double *base, int nb, bs_test t)
 {
     bs_effect e = t == BS_TEST_PAIRED && na == nb
                       ? bs_effect_paired(a, base, (size_t)na, 0.95)

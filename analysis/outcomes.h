@@ -1,6 +1,8 @@
 /*
- * outcomes.h: the numbers a strategist asks about, per brand and replicate,
- * and how two variants (or runs) differ in them.
+ * outcomes.h: the numbers a strategist asks about (key performance
+ * indicators, bs_kpi: named so as not to clash with the replication
+ * engine's bs_outcome in replication.h), per brand and replicate, and how two
+ * variants (or runs) differ in them.
  *
  *   share_lost      market share in the step before the first shock minus the
  *                   lowest share from then on (>= 0; NaN without a shock, or
@@ -17,7 +19,7 @@
  * Across replicates: mean and 95 % CI (bs_ci_mean), and the difference to a
  * baseline: paired t when both sides ran the same seeds (common random
  * numbers, as the variants of one ensemble file do), Welch's t otherwise.
- * Pure functions apart from bs_outcomes_compute(), which reads a file.
+ * Pure functions apart from bs_kpis_compute(), which reads a file.
  */
 #ifndef BS_ANALYSIS_OUTCOMES_H
 #define BS_ANALYSIS_OUTCOMES_H
@@ -29,23 +31,23 @@
 #include "analysis/stats.h"
 
 typedef enum {
-    BS_OUT_SHARE_LOST,
-    BS_OUT_SHARE_REGAINED,
-    BS_OUT_REVENUE,
-    BS_OUT_REVENGE_ACTS,
-    BS_OUT_REVENGE_DAYS,
-    BS_OUT_EXIT_LOSSES,
-    BS_OUT_COUNT
-} bs_outcome;
+    BS_KPI_SHARE_LOST,
+    BS_KPI_SHARE_REGAINED,
+    BS_KPI_REVENUE,
+    BS_KPI_REVENGE_ACTS,
+    BS_KPI_REVENGE_DAYS,
+    BS_KPI_EXIT_LOSSES,
+    BS_KPI_COUNT
+} bs_kpi;
 
 typedef struct {
     const char *name;  /* column name: share_lost, ... */
     const char *label; /* for tables: "share lost", ... */
     const char *units; /* "share of purchases", "currency units", ... */
     int percent;       /* shown as a percentage (x 100) */
-} bs_outcome_info;
+} bs_kpi_info;
 
-const bs_outcome_info *bs_outcome_get(bs_outcome o);
+const bs_kpi_info *bs_kpi_get(bs_kpi o);
 
 /* One brand's series in one replicate, S values each, `stride` apart. */
 typedef struct {
@@ -54,26 +56,26 @@ typedef struct {
     int first_shock;    /* step of the first shock, -1 if none */
     size_t stride;
     const double *share, *revenue, *wom, *withhold, *antibrand, *mean_revenge, *exits;
-} bs_outcome_series;
+} bs_kpi_series;
 
 /* The outcomes of one brand and replicate (see the definitions above). */
-void bs_outcomes_of(const bs_outcome_series *s, double out[BS_OUT_COUNT]);
+void bs_kpis_of(const bs_kpi_series *s, double out[BS_KPI_COUNT]);
 
 /* Every brand's outcomes in every replicate of variant v:
- * out[(rep * B + brand) * BS_OUT_COUNT + outcome], R*B*BS_OUT_COUNT values. */
-bs_status bs_outcomes_compute(const bs_results *r, int v, double *out, bs_error *err);
+ * out[(rep * B + brand) * BS_KPI_COUNT + outcome], R*B*BS_KPI_COUNT values. */
+bs_status bs_kpis_compute(const bs_results *r, int v, double *out, bs_error *err);
 
-/* The R values of one outcome of one brand, from bs_outcomes_compute()'s array. */
-void bs_outcome_values(const double *all, int R, int B, int brand, bs_outcome o, double *vals);
+/* The R values of one outcome of one brand, from bs_kpis_compute()'s array. */
+void bs_kpi_values(const double *all, int R, int B, int brand, bs_kpi o, double *vals);
 
 /* An outcome's value for tables, in its display unit (percentage points for
  * shares, whole numbers for counts and days from 10 on) into buf[n]; NaN is
  * "not reached" for revenge_days, "n/a" otherwise. */
-void bs_outcome_format(bs_outcome o, double x, char *buf, size_t n);
+void bs_kpi_format(bs_kpi o, double x, char *buf, size_t n);
 
 /* Mean with its CI, "7.10 [6.52, 7.68]" (or the mean alone when the CI is
  * NaN: one replicate) into buf[n]. */
-void bs_outcome_format_ci(bs_outcome o, bs_ci c, char *buf, size_t n);
+void bs_kpi_format_ci(bs_kpi o, bs_ci c, char *buf, size_t n);
 
 typedef enum { BS_TEST_PAIRED, BS_TEST_WELCH } bs_test;
 const char *bs_test_name(bs_test t); /* "paired t", "Welch t" */
@@ -84,6 +86,6 @@ bs_test bs_test_for(const uint64_t *seeds_a, int na, const uint64_t *seeds_b, in
 /* mean(a) - mean(base) with its 95 % CI, by the given test (paired needs
  * na == nb). With too few replicates for the test (one on a side) the
  * estimate is still the difference of the means; the rest is NaN. */
-bs_effect bs_outcome_difference(const double *a, int na, const double *base, int nb, bs_test t);
+bs_effect bs_kpi_difference(const double *a, int na, const double *base, int nb, bs_test t);
 
 #endif

@@ -407,7 +407,7 @@ static cached *stats_of(fig *f, int seg, int metric)
             failed(f, BS_ERR_RUNTIME, "out of memory");
             return NULL;
         }
-        bs_stat st = k == 0 ? BS_STAT_MEAN : k == 1 ? BS_STAT_LO : BS_STAT_HI;
+        bs_rstat st = k == 0 ? BS_RSTAT_MEAN : k == 1 ? BS_RSTAT_LO : BS_RSTAT_HI;
         if (f->B > 0 && bs_results_stat(f->r, f->v, (bs_segment)seg, (bs_metric)metric, st,
                                         c->v[k], f->err)) {
             f->status = f->err->status;
@@ -427,7 +427,7 @@ static cached *market_of(fig *f, int m)
             failed(f, BS_ERR_RUNTIME, "out of memory");
             return NULL;
         }
-        bs_stat st = k == 0 ? BS_STAT_MEAN : k == 1 ? BS_STAT_LO : BS_STAT_HI;
+        bs_rstat st = k == 0 ? BS_RSTAT_MEAN : k == 1 ? BS_RSTAT_LO : BS_RSTAT_HI;
         if (bs_results_market_stat(f->r, f->v, (bs_market_metric)m, st, c->v[k], f->err)) {
             f->status = f->err->status;
             return NULL;
@@ -1050,7 +1050,7 @@ static void compare_panels(fig *f, void *data)
                 failed(f, BS_ERR_RUNTIME, "out of memory");
             else if (B && bs_results_stat(r, c->arms[a].v, (bs_segment)c->seg,
                                           (bs_metric)c->metric,
-                                          k == 0 ? BS_STAT_MEAN : k == 1 ? BS_STAT_LO : BS_STAT_HI,
+                                          k == 0 ? BS_RSTAT_MEAN : k == 1 ? BS_RSTAT_LO : BS_RSTAT_HI,
                                           st[k], f->err))
                 f->status = f->err->status;
         }

@@ -84,8 +84,8 @@ static void key_numbers(FILE *out, const bs_results *r, int v, const double *all
     if (!vals)
         return;
     fputs("<table><thead><tr><th>brand</th>", out);
-    for (int o = 0; o < BS_OUT_COUNT; o++) {
-        const bs_outcome_info *oi = bs_outcome_get((bs_outcome)o);
+    for (int o = 0; o < BS_KPI_COUNT; o++) {
+        const bs_kpi_info *oi = bs_kpi_get((bs_kpi)o);
         fputs("<th>", out);
         html(out, oi->label);
         fputs("<br><small>", out);
@@ -97,10 +97,10 @@ static void key_numbers(FILE *out, const bs_results *r, int v, const double *all
         fputs("<tr><td>", out);
         html(out, bs_results_brand_name(r, b));
         fputs("</td>", out);
-        for (int o = 0; o < BS_OUT_COUNT; o++) {
+        for (int o = 0; o < BS_KPI_COUNT; o++) {
             char cell[96];
-            bs_outcome_values(all, R, B, b, (bs_outcome)o, vals);
-            bs_outcome_format_ci((bs_outcome)o, bs_ci_mean(vals, 1, (size_t)R, 0.95), cell,
+            bs_kpi_values(all, R, B, b, (bs_kpi)o, vals);
+            bs_kpi_format_ci((bs_kpi)o, bs_ci_mean(vals, 1, (size_t)R, 0.95), cell,
                                  sizeof cell);
             fputs("<td>", out);
             html(out, cell);
@@ -182,7 +182,7 @@ bs_status bs_report_html(const bs_results *r, const bs_plot_env *env, FILE *out,
     if (!mkdtemp(dir))
         return fail(err, "cannot create a temporary folder %s: %s", dir, strerror(errno));
     int R = bs_results_replicates(r), B = bs_results_brands(r), S = bs_results_steps(r);
-    double *all = malloc((size_t)R * (B ? B : 1) * BS_OUT_COUNT * sizeof *all);
+    double *all = malloc((size_t)R * (B ? B : 1) * BS_KPI_COUNT * sizeof *all);
     if (!all) {
         rmdir(dir);
         return fail(err, "%s%s", "out of memory", "");
@@ -216,7 +216,7 @@ bs_status bs_report_html(const bs_results *r, const bs_plot_env *env, FILE *out,
             fputs("</code></p>\n", out);
         }
         fputs("<h3>Key numbers</h3>\n", out);
-        s = bs_outcomes_compute(r, v, all, err);
+        s = bs_kpis_compute(r, v, all, err);
         if (!s)
             key_numbers(out, r, v, all);
         fputs("<h3>Shocks and policy actions</h3>\n", out);

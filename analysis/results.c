@@ -654,10 +654,10 @@ int bs_results_first_shock(const bs_results *r, int v)
 
 /* ---- names -------------------------------------------------------------------- */
 
-const char *bs_stat_name(bs_stat s)
+const char *bs_rstat_name(bs_rstat s)
 {
-    static const char *const names[BS_STAT_COUNT] = {"mean", "sd", "ci_low", "ci_high"};
-    return s >= 0 && s < BS_STAT_COUNT ? names[s] : NULL;
+    static const char *const names[BS_RSTAT_COUNT] = {"mean", "sd", "ci_low", "ci_high"};
+    return s >= 0 && s < BS_RSTAT_COUNT ? names[s] : NULL;
 }
 
 int bs_metric_by_name(const char *name)
@@ -760,12 +760,12 @@ bs_status bs_results_market(const bs_results *r, int v, bs_market_metric metric,
 }
 
 /* out[i] = stat over replicates of x[rep * n + i], for i < n. */
-static void stat_over_replicates(const double *x, int R, size_t n, bs_stat stat, double *out)
+static void stat_over_replicates(const double *x, int R, size_t n, bs_rstat stat, double *out)
 {
     for (size_t i = 0; i < n; i++) {
         bs_ci c = bs_ci_mean(x + i, n, (size_t)R, 0.95);
-        out[i] = stat == BS_STAT_MEAN ? c.mean : stat == BS_STAT_SD ? c.sd
-                 : stat == BS_STAT_LO ? c.lo : c.hi;
+        out[i] = stat == BS_RSTAT_MEAN ? c.mean : stat == BS_RSTAT_SD ? c.sd
+                 : stat == BS_RSTAT_LO ? c.lo : c.hi;
     }
 }
 
@@ -787,15 +787,15 @@ static int stat_from_file(const bs_results *r, int v, const char *tail, int rank
 }
 
 bs_status bs_results_stat(const bs_results *r, int v, bs_segment seg, bs_metric metric,
-                          bs_stat stat, double *out, bs_error *err)
+                          bs_rstat stat, double *out, bs_error *err)
 {
     char tail[PATH_LEN];
     if (check_variant(r, v, err))
         return BS_ERR_INPUT;
-    if (stat < 0 || stat >= BS_STAT_COUNT || seg < 0 || seg >= BS_SEG_COUNT || metric < 0
+    if (stat < 0 || stat >= BS_RSTAT_COUNT || seg < 0 || seg >= BS_SEG_COUNT || metric < 0
         || metric >= BS_M_COUNT)
         return fail(err, BS_ERR_INPUT, r->path, "no such statistic, segment or metric");
-    series_path(tail, sizeof tail, bs_stat_name(stat), seg, bs_metric_get(metric)->name);
+    series_path(tail, sizeof tail, bs_rstat_name(stat), seg, bs_metric_get(metric)->name);
     hsize_t dims[2] = {(hsize_t)r->S, (hsize_t)r->B};
     int got = stat_from_file(r, v, tail, 2, dims, out, err);
     if (got)
@@ -812,14 +812,14 @@ bs_status bs_results_stat(const bs_results *r, int v, bs_segment seg, bs_metric 
 }
 
 bs_status bs_results_market_stat(const bs_results *r, int v, bs_market_metric metric,
-                                 bs_stat stat, double *out, bs_error *err)
+                                 bs_rstat stat, double *out, bs_error *err)
 {
     char tail[PATH_LEN];
     if (check_variant(r, v, err))
         return BS_ERR_INPUT;
-    if (stat < 0 || stat >= BS_STAT_COUNT || metric < 0 || metric >= BS_MK_COUNT)
+    if (stat < 0 || stat >= BS_RSTAT_COUNT || metric < 0 || metric >= BS_MK_COUNT)
         return fail(err, BS_ERR_INPUT, r->path, "no such statistic or market metric");
-    snprintf(tail, sizeof tail, "%s/market/%s", bs_stat_name(stat),
+    snprintf(tail, sizeof tail, "%s/market/%s", bs_rstat_name(stat),
              bs_market_metric_get(metric)->name);
     hsize_t dims[1] = {(hsize_t)r->S};
     int got = stat_from_file(r, v, tail, 1, dims, out, err);

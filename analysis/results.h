@@ -10,7 +10,7 @@
  *   bs_results *r = bs_results_open("out.h5", &err);
  *   double *x = malloc(R * S * B * sizeof *x);
  *   bs_results_series(r, v, BS_SEG_ALL, BS_M_MARKET_SHARE, x, &err); x[(rep*S + t)*B + b]
- *   bs_results_stat(r, v, BS_SEG_STRONG, BS_M_MEAN_REVENGE, BS_STAT_MEAN, m, &err); m[t*B + b]
+ *   bs_results_stat(r, v, BS_SEG_STRONG, BS_M_MEAN_REVENGE, BS_RSTAT_MEAN, m, &err); m[t*B + b]
  *   bs_results_free(r);
  *
  * Errors are values: a bs_error whose message starts with the file name
@@ -28,14 +28,15 @@
 
 typedef struct bs_results bs_results;
 
-/* What bs_results_stat() returns for each step and brand: the mean over
+/* What bs_results_stat() returns for each step and brand (a "replicate
+ * statistic"; replication.h has its own bs_outcome_stat with BS_STAT_*): the mean over
  * replicates, their standard deviation, and the 95 % confidence interval of
  * the mean (t distribution, analysis/stats.h). With R = 1 the mean is the
  * value and the others are NaN. */
-typedef enum { BS_STAT_MEAN, BS_STAT_SD, BS_STAT_LO, BS_STAT_HI, BS_STAT_COUNT } bs_stat;
+typedef enum { BS_RSTAT_MEAN, BS_RSTAT_SD, BS_RSTAT_LO, BS_RSTAT_HI, BS_RSTAT_COUNT } bs_rstat;
 
 /* Name of a statistic as in ensemble files: mean, sd, ci_low, ci_high. */
-const char *bs_stat_name(bs_stat s);
+const char *bs_rstat_name(bs_rstat s);
 
 /* Open PATH read-only and read its metadata (attributes, brands, variants,
  * seeds, events). Returns NULL and fills err on failure. Free with
@@ -95,10 +96,10 @@ bs_status bs_results_market(const bs_results *r, int v, bs_market_metric metric,
 /* A statistic across replicates: out[step * B + brand] (S*B values). Read
  * from the file's /ensemble group when it has one, else computed. */
 bs_status bs_results_stat(const bs_results *r, int v, bs_segment seg, bs_metric metric,
-                          bs_stat stat, double *out, bs_error *err);
+                          bs_rstat stat, double *out, bs_error *err);
 /* The same for a market-wide metric: out[step] (S values). */
 bs_status bs_results_market_stat(const bs_results *r, int v, bs_market_metric metric,
-                                 bs_stat stat, double *out, bs_error *err);
+                                 bs_rstat stat, double *out, bs_error *err);
 
 /* Metric and segment names to enums (as in the file); -1 if unknown. */
 int bs_metric_by_name(const char *name);

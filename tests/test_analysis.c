@@ -474,32 +474,32 @@ static double expected(int o, int v, int r, int b)
 {
     double s[CS], sum = 0;
     switch (o) {
-    case BS_OUT_SHARE_LOST:
-    case BS_OUT_SHARE_REGAINED: {
+    case BS_KPI_SHARE_LOST:
+    case BS_KPI_SHARE_REGAINED: {
         double low = constructed(BS_M_MARKET_SHARE, v, r, SHOCK - 1, b);
         for (int t = SHOCK; t < CS; t++)
             low = fmin(low, constructed(BS_M_MARKET_SHARE, v, r, t, b));
-        return o == BS_OUT_SHARE_LOST ? constructed(BS_M_MARKET_SHARE, v, r, SHOCK - 1, b) - low
+        return o == BS_KPI_SHARE_LOST ? constructed(BS_M_MARKET_SHARE, v, r, SHOCK - 1, b) - low
                                       : constructed(BS_M_MARKET_SHARE, v, r, CS - 1, b) - low;
     }
-    case BS_OUT_REVENUE:
+    case BS_KPI_REVENUE:
         for (int t = 0; t < CS; t++)
             sum += constructed(BS_M_REVENUE, v, r, t, b);
         return sum;
-    case BS_OUT_REVENGE_ACTS:
+    case BS_KPI_REVENGE_ACTS:
         for (int t = 0; t < CS; t++)
             sum += constructed(BS_M_REVENGE_WOM, v, r, t, b)
                    + constructed(BS_M_REVENGE_WITHHOLD, v, r, t, b)
                    + constructed(BS_M_REVENGE_ANTIBRAND, v, r, t, b);
         return sum;
-    case BS_OUT_REVENGE_DAYS: /* peak at the shock step; first step below 10 % of it */
+    case BS_KPI_REVENGE_DAYS: /* peak at the shock step; first step below 10 % of it */
         for (int t = 0; t < CS; t++)
             s[t] = constructed(BS_M_MEAN_REVENGE, v, r, t, b);
         for (int t = SHOCK + 1; t < CS; t++)
             if (s[t] < 0.1 * s[SHOCK])
                 return 7.0 * (t + 1) - 7.0 * SHOCK; /* from the start of the shock's step */
         return NAN;
-    case BS_OUT_EXIT_LOSSES:
+    case BS_KPI_EXIT_LOSSES:
         for (int t = 0; t < CS; t++)
             sum += constructed(BS_M_EXITS, v, r, t, b);
         return sum;
@@ -510,8 +510,8 @@ static double expected(int o, int v, int r, int b)
 static double *outcomes_of(const bs_results *r, int v)
 {
     bs_error err = {0};
-    double *out = malloc((size_t)CR * CB * BS_OUT_COUNT * sizeof *out);
-    cr_assert_eq(bs_outcomes_compute(r, v, out, &err), BS_OK, "%s", err.msg);
+    double *out = malloc((size_t)CR * CB * BS_KPI_COUNT * sizeof *out);
+    cr_assert_eq(bs_kpis_compute(r, v, out, &err), BS_OK, "%s", err.msg);
     return out;
 }
 
@@ -540,18 +540,18 @@ Test(analysis, outcomes_of_constructed_runs)
         double *out = outcomes_of(r, v);
         for (int rep = 0; rep < CR; rep++)
             for (int b = 0; b < CB; b++)
-                for (int o = 0; o < BS_OUT_COUNT; o++) {
+                for (int o = 0; o < BS_KPI_COUNT; o++) {
                     char what[128];
-                    snprintf(what, sizeof what, "%s v%d r%d b%d", bs_outcome_get(o)->name, v,
+                    snprintf(what, sizeof what, "%s v%d r%d b%d", bs_kpi_get(o)->name, v,
                              rep, b);
-                    expect_close(out[((size_t)rep * CB + b) * BS_OUT_COUNT + o],
+                    expect_close(out[((size_t)rep * CB + b) * BS_KPI_COUNT + o],
                                  expected(o, v, rep, b), what);
                 }
         free(out);
     }
     /* the spared brand gains share: it loses nothing */
     double *out = outcomes_of(r, 0);
-    cr_expect_eq(out[(size_t)1 * BS_OUT_COUNT + BS_OUT_SHARE_LOST], 0);
+    cr_expect_eq(out[(size_t)1 * BS_KPI_COUNT + BS_KPI_SHARE_LOST], 0);
     free(out);
     bs_results_free(r);
 }
@@ -575,21 +575,21 @@ Test(analysis, paired_difference_between_variants_of_one_file)
     double *a = outcomes_of(r, 1), *base = outcomes_of(r, 0);
     cr_expect_eq(bs_test_for(bs_results_seeds(r, 1), CR, bs_results_seeds(r, 0), CR),
                  BS_TEST_PAIRED, "variants of one file share their seeds");
-    for (int o = 0; o < BS_OUT_COUNT; o++) {
-        if (o == BS_OUT_REVENGE_DAYS)
+    for (int o = 0; o < BS_KPI_COUNT; o++) {
+        if (o == BS_KPI_REVENGE_DAYS)
             continue; /* NaN in some replicates: no CI (checked below) */
         double x[CR], y[CR], d[CR], mean, lo, hi;
-        bs_outcome_values(a, CR, CB, 0, (bs_outcome)o, x);
-        bs_outcome_values(base, CR, CB, 0, (bs_outcome)o, y);
+        bs_kpi_values(a, CR, CB, 0, (bs_kpi)o, x);
+        bs_kpi_values(base, CR, CB, 0, (bs_kpi)o, y);
         for (int k = 0; k < CR; k++) {
             d[k] = expected(o, 1, k, 0) - expected(o, 0, k, 0);
             expect_close(x[k] - y[k], d[k], "pairs");
         }
         ci_formula(d, CR, &mean, &lo, &hi);
-        bs_effect e = bs_outcome_difference(x, CR, y, CR, BS_TEST_PAIRED);
+        bs_effect e = bs_kpi_difference(x, CR, y, CR, BS_TEST_PAIRED);
         if (gsl_stats_sd(d, 1, CR) == 0) /* a constant difference: a zero-width CI */
             hi = lo = mean;
-        expect_close(e.estimate, mean, bs_outcome_get(o)->name);
+        expect_close(e.estimate, mean, bs_kpi_get(o)->name);
         expect_close(e.lo, lo, "paired lo");
         expect_close(e.hi, hi, "paired hi");
     }
@@ -602,13 +602,13 @@ Test(analysis, paired_difference_between_variants_of_one_file)
     char *out = out_txt();
     double x[CR], mean, lo, hi, d[CR];
     for (int k = 0; k < CR; k++)
-        d[k] = expected(BS_OUT_REVENUE, 1, k, 0) - expected(BS_OUT_REVENUE, 0, k, 0);
+        d[k] = expected(BS_KPI_REVENUE, 1, k, 0) - expected(BS_KPI_REVENUE, 0, k, 0);
     ci_formula(d, CR, &mean, &lo, &hi);
     char want[128];
     snprintf(want, sizeof want, "%.0f [%.0f, %.0f]", mean, lo, hi);
     cr_expect_not_null(strstr(out, want), "revenue difference %s in:\n%s", want, out);
     for (int k = 0; k < CR; k++)
-        x[k] = expected(BS_OUT_REVENUE, 0, k, 0);
+        x[k] = expected(BS_KPI_REVENUE, 0, k, 0);
     ci_formula(x, CR, &mean, &lo, &hi);
     snprintf(want, sizeof want, "%.0f [%.0f, %.0f]", mean, lo, hi);
     cr_expect_not_null(strstr(out, want), "baseline revenue %s in:\n%s", want, out);
@@ -629,9 +629,9 @@ Test(analysis, welch_difference_between_files_with_other_seeds)
     /* b is constructed as variant 0 too: make the groups differ by comparing brand 1 to 0 */
     double *a = outcomes_of(ra, 0), *b = outcomes_of(rb, 0);
     double x[CR], y[CR];
-    bs_outcome_values(a, CR, CB, 1, BS_OUT_REVENUE, x);
-    bs_outcome_values(b, CR, CB, 0, BS_OUT_REVENUE, y);
-    bs_effect e = bs_outcome_difference(x, CR, y, CR, BS_TEST_WELCH);
+    bs_kpi_values(a, CR, CB, 1, BS_KPI_REVENUE, x);
+    bs_kpi_values(b, CR, CB, 0, BS_KPI_REVENUE, y);
+    bs_effect e = bs_kpi_difference(x, CR, y, CR, BS_TEST_WELCH);
     double va = gsl_stats_variance(x, 1, CR), vb = gsl_stats_variance(y, 1, CR);
     double se = sqrt(va / CR + vb / CR);
     double df = pow(va / CR + vb / CR, 2) / (pow(va / CR, 2) / (CR - 1) + pow(vb / CR, 2) / (CR - 1));
@@ -659,9 +659,9 @@ Test(analysis, statistics_computed_without_an_ensemble_group)
     bs_results *r = bs_results_open(in_dir("c.h5"), &err);
     cr_assert_not_null(r, "%s", err.msg);
     double mean[CS * CB], lo[CS * CB], hi[CS * CB];
-    cr_assert_eq(bs_results_stat(r, 0, BS_SEG_ALL, BS_M_REVENUE, BS_STAT_MEAN, mean, &err), 0);
-    cr_assert_eq(bs_results_stat(r, 0, BS_SEG_ALL, BS_M_REVENUE, BS_STAT_LO, lo, &err), 0);
-    cr_assert_eq(bs_results_stat(r, 0, BS_SEG_ALL, BS_M_REVENUE, BS_STAT_HI, hi, &err), 0);
+    cr_assert_eq(bs_results_stat(r, 0, BS_SEG_ALL, BS_M_REVENUE, BS_RSTAT_MEAN, mean, &err), 0);
+    cr_assert_eq(bs_results_stat(r, 0, BS_SEG_ALL, BS_M_REVENUE, BS_RSTAT_LO, lo, &err), 0);
+    cr_assert_eq(bs_results_stat(r, 0, BS_SEG_ALL, BS_M_REVENUE, BS_RSTAT_HI, hi, &err), 0);
     for (int t = 0; t < CS; t++) {
         double x[CR], m, l, h;
         for (int k = 0; k < CR; k++)
@@ -695,8 +695,8 @@ Test(analysis, reader_presents_a_single_run_as_one_variant)
     /* R = 1: the mean is the value, the CI NaN */
     double x[20], m[20], lo[20];
     cr_assert_eq(bs_results_series(s, 0, BS_SEG_WEAK, BS_M_MEAN_CONFIDENCE, x, &err), 0);
-    cr_assert_eq(bs_results_stat(s, 0, BS_SEG_WEAK, BS_M_MEAN_CONFIDENCE, BS_STAT_MEAN, m, &err), 0);
-    cr_assert_eq(bs_results_stat(s, 0, BS_SEG_WEAK, BS_M_MEAN_CONFIDENCE, BS_STAT_LO, lo, &err), 0);
+    cr_assert_eq(bs_results_stat(s, 0, BS_SEG_WEAK, BS_M_MEAN_CONFIDENCE, BS_RSTAT_MEAN, m, &err), 0);
+    cr_assert_eq(bs_results_stat(s, 0, BS_SEG_WEAK, BS_M_MEAN_CONFIDENCE, BS_RSTAT_LO, lo, &err), 0);
     for (int i = 0; i < 20; i++)
         cr_expect(m[i] == x[i] && isnan(lo[i]), "value %d: %g %g %g", i, x[i], m[i], lo[i]);
     bs_results_free(s);
@@ -723,8 +723,8 @@ Test(analysis, ensemble_file_read_described_exported_and_drawn)
     double *hi = malloc((size_t)S * B * sizeof *hi);
     cr_assert_eq(bs_results_series(e, 1, BS_SEG_STRONG, BS_M_MEAN_REVENGE, x, &err), 0, "%s",
                  err.msg);
-    cr_assert_eq(bs_results_stat(e, 1, BS_SEG_STRONG, BS_M_MEAN_REVENGE, BS_STAT_MEAN, m, &err), 0);
-    cr_assert_eq(bs_results_stat(e, 1, BS_SEG_STRONG, BS_M_MEAN_REVENGE, BS_STAT_HI, hi, &err), 0);
+    cr_assert_eq(bs_results_stat(e, 1, BS_SEG_STRONG, BS_M_MEAN_REVENGE, BS_RSTAT_MEAN, m, &err), 0);
+    cr_assert_eq(bs_results_stat(e, 1, BS_SEG_STRONG, BS_M_MEAN_REVENGE, BS_RSTAT_HI, hi, &err), 0);
     for (int i = 0; i < S * B; i++) {
         bs_ci c = bs_ci_mean(x + i, (size_t)S * B, (size_t)R, 0.95);
         cr_expect(fabs(m[i] - c.mean) < 1e-12 && (isnan(c.hi) ? isnan(hi[i]) || hi[i] == m[i]

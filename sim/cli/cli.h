@@ -19,6 +19,7 @@ int cli_compare(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_replicate(int argc, char **argv);
 
 /* Print "brandsim: MESSAGE" to stderr and return the exit code for status. */
 int cli_fail(const bs_error *err);

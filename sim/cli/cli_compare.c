@@ -53,7 +53,7 @@ typedef struct {
     const bs_results *r;
     int v;
     char label[256];
-    double *out; /* outcomes: R x B x BS_OUT_COUNT */
+    double *out; /* outcomes: R x B x BS_KPI_COUNT */
 } arm;
 
 /* "results/a.h5" -> "a" */
@@ -67,7 +67,7 @@ static void file_stem(const char *path, char *buf, size_t n)
     snprintf(buf, n, "%.*s", (int)len, base);
 }
 
-static void print_arm_row(const arm *a, const arm *base, int b, int bb, bs_outcome o,
+static void print_arm_row(const arm *a, const arm *base, int b, int bb, bs_kpi o,
                           int first)
 {
     int R = bs_results_replicates(a->r), Rb = bs_results_replicates(base->r);
@@ -78,17 +78,17 @@ static void print_arm_row(const arm *a, const arm *base, int b, int bb, bs_outco
         free(y);
         return;
     }
-    bs_outcome_values(a->out, R, B, b, o, x);
-    bs_outcome_values(base->out, Rb, Bb, bb, o, y);
+    bs_kpi_values(a->out, R, B, b, o, x);
+    bs_kpi_values(base->out, Rb, Bb, bb, o, y);
     bs_ci c = bs_ci_mean(x, 1, (size_t)R, 0.95);
     char cell[96], diff[96] = "(baseline)", test[64] = "";
-    bs_outcome_format_ci(o, c, cell, sizeof cell);
+    bs_kpi_format_ci(o, c, cell, sizeof cell);
     if (a != base) {
         bs_test t = bs_test_for(bs_results_seeds(a->r, a->v), R, bs_results_seeds(base->r, base->v),
                                 Rb);
-        bs_effect e = bs_outcome_difference(x, R, y, Rb, t);
+        bs_effect e = bs_kpi_difference(x, R, y, Rb, t);
         bs_ci as_ci = {e.estimate, e.se, e.lo, e.hi, (size_t)R};
-        bs_outcome_format_ci(o, as_ci, diff, sizeof diff);
+        bs_kpi_format_ci(o, as_ci, diff, sizeof diff);
         if (isfinite(e.p))
             snprintf(test, sizeof test, "%s, p = %.3g", bs_test_name(t), e.p);
         else
@@ -100,8 +100,8 @@ static void print_arm_row(const arm *a, const arm *base, int b, int bb, bs_outco
                      (R < Rb ? R : Rb) == 1 ? "" : "s");
     }
     char label[80];
-    snprintf(label, sizeof label, "%s%s", bs_outcome_get(o)->label,
-             bs_outcome_get(o)->percent ? " (pp)" : "");
+    snprintf(label, sizeof label, "%s%s", bs_kpi_get(o)->label,
+             bs_kpi_get(o)->percent ? " (pp)" : "");
     char line[512];
     int len = snprintf(line, sizeof line, "  %-36s %-16s %-28s %-28s %s", first ? label : "",
                        a->label, cell, diff, test);
@@ -120,10 +120,10 @@ static void print_table(const arm *arms, int n, int baseline, const char *brand)
     printf("  %-36s %-16s %-28s %-28s %s\n", "outcome", "run/variant", "mean [95 % CI]",
            "difference to baseline", "test");
     int bb = bs_results_brand_index(base->r, brand);
-    for (int o = 0; o < BS_OUT_COUNT; o++)
+    for (int o = 0; o < BS_KPI_COUNT; o++)
         for (int k = 0; k < n; k++)
             print_arm_row(&arms[k], base, bs_results_brand_index(arms[k].r, brand), bb,
-                          (bs_outcome)o, k == 0);
+                          (bs_kpi)o, k == 0);
 }
 
 /* The brands of the baseline's first shock; all brands (up to 6) if none. */
@@ -346,10 +346,10 @@ int cli_compare(int argc, char **argv)
         const bs_results *r = arms[k].r;
         size_t len = (size_t)bs_results_replicates(r) * (size_t)(bs_results_brands(r) ? bs_results_brands(r) : 1);
         bs_error err = {0};
-        if (!(arms[k].out = malloc(len * BS_OUT_COUNT * sizeof *arms[k].out))) {
+        if (!(arms[k].out = malloc(len * BS_KPI_COUNT * sizeof *arms[k].out))) {
             fputs("brandsim: out of memory\n", stderr);
             rc = BS_EXIT_RUNTIME;
-        } else if (bs_outcomes_compute(r, arms[k].v, arms[k].out, &err))
+        } else if (bs_kpis_compute(r, arms[k].v, arms[k].out, &err))
             rc = cli_fail(&err);
     }
     if (!rc) {

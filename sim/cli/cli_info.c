@@ -121,7 +121,7 @@ static void print_events(const bs_results *r, int v)
 static int print_key_numbers(const bs_results *r, int v)
 {
     int R = bs_results_replicates(r), B = bs_results_brands(r);
-    double *all = malloc((size_t)R * (B ? B : 1) * BS_OUT_COUNT * sizeof *all);
+    double *all = malloc((size_t)R * (B ? B : 1) * BS_KPI_COUNT * sizeof *all);
     double *vals = malloc((size_t)R * sizeof *vals);
     bs_error err = {0};
     if (!all || !vals) {
@@ -130,7 +130,7 @@ static int print_key_numbers(const bs_results *r, int v)
         fputs("brandsim: out of memory\n", stderr);
         return BS_EXIT_RUNTIME;
     }
-    if (bs_outcomes_compute(r, v, all, &err)) {
+    if (bs_kpis_compute(r, v, all, &err)) {
         free(all);
         free(vals);
         return cli_fail(&err);
@@ -141,24 +141,24 @@ static int print_key_numbers(const bs_results *r, int v)
     if (R >= 2)
         printf(" (mean ± half-width of the 95 %% CI, %d replicates)", R);
     printf(":\n  %-16s", "brand");
-    static const char *const heads[BS_OUT_COUNT] = {"share lost", "regained", "revenue",
+    static const char *const heads[BS_KPI_COUNT] = {"share lost", "regained", "revenue",
                                                    "revenge acts", "revenge days", "exit losses"};
-    static const char *const units[BS_OUT_COUNT] = {"(pp)", "(pp)", "", "", "", "(consumers)"};
-    for (int o = 0; o < BS_OUT_COUNT; o++)
+    static const char *const units[BS_KPI_COUNT] = {"(pp)", "(pp)", "", "", "", "(consumers)"};
+    for (int o = 0; o < BS_KPI_COUNT; o++)
         printf(" %17s", heads[o]);
     printf("\n  %-16s", "");
-    for (int o = 0; o < BS_OUT_COUNT; o++)
+    for (int o = 0; o < BS_KPI_COUNT; o++)
         printf(" %17s", units[o]);
     putchar('\n');
     for (int b = 0; b < B; b++) {
         printf("  %-16s", bs_results_brand_name(r, b));
-        for (int o = 0; o < BS_OUT_COUNT; o++) {
+        for (int o = 0; o < BS_KPI_COUNT; o++) {
             char m[32], h[32], cell[72];
-            bs_outcome_values(all, R, B, b, (bs_outcome)o, vals);
+            bs_kpi_values(all, R, B, b, (bs_kpi)o, vals);
             bs_ci c = bs_ci_mean(vals, 1, (size_t)R, 0.95);
-            bs_outcome_format((bs_outcome)o, c.mean, m, sizeof m);
+            bs_kpi_format((bs_kpi)o, c.mean, m, sizeof m);
             if (R >= 2 && isfinite(c.hi) && isfinite(c.mean)) {
-                bs_outcome_format((bs_outcome)o, c.hi - c.mean, h, sizeof h);
+                bs_kpi_format((bs_kpi)o, c.hi - c.mean, h, sizeof h);
                 snprintf(cell, sizeof cell, "%s ± %s", m, h);
                 printf(" %18s", cell); /* ± is two bytes in UTF-8 */
             } else

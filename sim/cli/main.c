@@ -1,8 +1,9 @@
 /*
  * main.c: the `brandsim` command: subcommand dispatch, --help and --version.
- * Subcommands live in their own files (cli_run.c, cli_check.c, cli_bench.c; the analysis
- * commands cli_plot.c, cli_compare.c, cli_export.c, cli_info.c, cli_report.c). Exit codes:
- * 0 success, 2 bad input (scenario, flags), 1 anything else.
+ * Subcommands live in their own files (cli_run.c, cli_check.c, cli_bench.c,
+ * cli_replicate.c; the analysis commands cli_plot.c, cli_compare.c, cli_export.c,
+ * cli_info.c, cli_report.c). Exit codes: 0 success, 2 bad input (scenario, flags),
+ * 1 anything else.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,7 @@ static void usage(FILE *out)
           "  check SCENARIO.yaml   validate a scenario without running it\n"
           "  schema                print the reference of every scenario field (Markdown)\n"
           "  bench                 measure speed, memory and thread scaling\n"
+          "  replicate             reproduce the published findings (scenarios/replication/)\n"
           "  plot OUT.h5           draw the standard figures (gnuplot)\n"
           "  compare A.h5 B.h5...  compare runs or variants: outcomes table, overlay figure\n"
           "  export OUT.h5 --csv F write every time series as one tidy CSV table\n"
@@ -56,7 +58,9 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "export")) return cli_export(argc - 1, argv + 1);
     if (!strcmp(cmd, "info")) return cli_info(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return cli_report(argc - 1, argv + 1);
-    fprintf(stderr, "brandsim: '%s' is not a command, expected run, check, schema, bench, plot, "
-                    "compare, export, info or report (see brandsim --help)\n", cmd);
+    if (!strcmp(cmd, "replicate")) return cli_replicate(argc - 1, argv + 1);
+    fprintf(stderr, "brandsim: '%s' is not a command, expected run, check, schema, bench, "
+                    "replicate, plot, compare, export, info or report (see brandsim --help)\n",
+            cmd);
     return BS_EXIT_INPUT;
 }

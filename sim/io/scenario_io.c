@@ -820,16 +820,18 @@ bs_status bs_scenario_load_variants(const char *path, bs_scenario *sc, bs_varian
 
 /* ---- --set ------------------------------------------------------------------------ */
 
-bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err)
+/* Where a key path points: its section, the struct holding it, the parameter, and (a
+ * policy's field) the mask recording that it was given. Errors as --set reports them. */
+typedef struct {
+    bs_section sec;
+    void *base;
+    uint64_t *policy_set;
+    const bs_param *p;
+    int idx;
+} field_ref;
+
+static bs_status resolve_path(bs_scenario *sc, const char *path, field_ref *ref, bs_error *err)
 {
-    const char *eq = strchr(assignment, '=');
-    if (!eq || eq == assignment)
-        return input_error(err, "--set", 0, "'%s': expected key.path=value", assignment);
-    char path[128];
-    if ((size_t)(eq - assignment) >= sizeof path)
-        return input_error(err, "--set", 0, "'%.40s...': key path too long", assignment);
-    snprintf(path, sizeof path, "%.*s", (int)(eq - assignment), assignment);
-    const char *value = eq + 1;
     bs_section sec = BS_SECTION_TOP;
     void *base = sc;
     uint64_t *policy_set = NULL;
@@ -896,7 +898,42 @@ bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err
     if (idx < 0)
         return input_error(err, "--set", 0, "'%s': unknown key (see scenarios/README.md)", path);
     int n;
-    const bs_param *p = &bs_params(sec, &n)[idx];
+    ref->sec = sec;
+    ref->base = base;
+    ref->policy_set = policy_set;
+    ref->p = &bs_params(sec, &n)[idx];
+    ref->idx = idx;
+    return BS_OK;
+}
+
+bs_status bs_scenario_get(const bs_scenario *sc, const char *path, double *value,
+                          const bs_param **param, bs_error *err)
+{
+    field_ref ref;
+    if (resolve_path((bs_scenario *)sc, path, &ref, err)) return BS_ERR_INPUT;
+    if (ref.p->type == BS_P_STRING || ref.p->type == BS_P_BRANDLIST)
+        return input_error(err, "--set", 0, "'%s': not a number, expected a numeric field", path);
+    *value = bs_param_value(ref.p, ref.base);
+    if (param) *param = ref.p;
+    return BS_OK;
+}
+
+bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment)
+        return input_error(err, "--set", 0, "'%s': expected key.path=value", assignment);
+    char path[128];
+    if ((size_t)(eq - assignment) >= sizeof path)
+        return input_error(err, "--set", 0, "'%.40s...': key path too long", assignment);
+    snprintf(path, sizeof path, "%.*s", (int)(eq - assignment), assignment);
+    const char *value = eq + 1;
+    field_ref ref;
+    if (resolve_path(sc, path, &ref, err)) return BS_ERR_INPUT;
+    void *base = ref.base;
+    uint64_t *policy_set = ref.policy_set;
+    int idx = ref.idx;
+    const bs_param *p = ref.p;
     if (p->type == BS_P_BRANDLIST) {
         /* parsed aside, committed whole: a bad list leaves the shock as it was, and
            no names of a longer earlier list stay behind the new ones */

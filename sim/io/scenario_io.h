@@ -73,6 +73,12 @@ char *bs_variant_overrides(const bs_variants *vars, int v);
 
 void bs_variants_free(bs_variants *vars);
 
+/* The numeric value of the field at a key path ("model.revenge_decay",
+ * "brands[acme].quality"; enumerations and flags as their integer), and its
+ * row of the parameter table (type, range) in *param if not NULL. */
+bs_status bs_scenario_get(const bs_scenario *sc, const char *path, double *value,
+                          const bs_param **param, bs_error *err);
+
 /* Write the scenario, every field resolved, as YAML that loads back to the
  * same scenario. Returns 0, or -1 on a write error. */
 int bs_scenario_write_yaml(FILE *out, const bs_scenario *sc);

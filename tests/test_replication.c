@@ -1,0 +1,340 @@
+/*
+ * test_replication.c: the replication engine. Outcomes of known series,
+ * criteria on constructed replicate values (each one seen to pass and to
+ * fail), the `replication:` parser's errors, and `brandsim replicate` end to
+ * end on tiny experiments (tests/data/replication*): a finding that passes
+ * with a control that fails exits 0, an impossible finding or a control that
+ * cannot fail exits 3, and REPORT.md says so.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "analysis/replication.h"
+
+/* ---- outcomes ---------------------------------------------------------------------- */
+
+static bs_outcome outcome(int stat, int from, int to)
+{
+    bs_outcome o = {0};
+    o.stat = stat;
+    o.from = from;
+    o.to = to;
+    return o;
+}
+
+Test(outcome, window_statistics)
+{
+    double x[] = {0, 1, 4, 9, 5, 3, 2, 1};
+    bs_outcome o = outcome(BS_STAT_MEAN, 1, 4);
+    cr_expect_float_eq(bs_outcome_value(&o, x, 8), 14.0 / 3, 1e-12);
+    o.stat = BS_STAT_SUM;
+    cr_expect_float_eq(bs_outcome_value(&o, x, 8), 14.0, 1e-12);
+    o.stat = BS_STAT_LAST;
+    cr_expect_float_eq(bs_outcome_value(&o, x, 8), 9.0, 0);
+    o = outcome(BS_STAT_PEAK, 0, 8);
+    cr_expect_float_eq(bs_outcome_value(&o, x, 8), 9.0, 0);
+    o.stat = BS_STAT_MIN;
+    o.from = 3;
+    cr_expect_float_eq(bs_outcome_value(&o, x, 8), 1.0, 0);
+}
+
+Test(outcome, slope_of_a_line)
+{
+    double x[10];
+    for (int t = 0; t < 10; t++) x[t] = 3 - 0.25 * t;
+    bs_outcome o = outcome(BS_STAT_SLOPE, 2, 9);
+    cr_expect_float_eq(bs_outcome_value(&o, x, 10), -0.25, 1e-12);
+}
+
+/* peak 9 at step 3; below 0.3 x 9 = 2.7 first at step 6: 3 steps */
+Test(outcome, time_below_a_fraction_of_the_peak)
+{
+    double x[] = {0, 1, 4, 9, 5, 3, 2, 1};
+    bs_outcome o = outcome(BS_STAT_TIME_BELOW, 0, 8);
+    o.fraction = 0.3;
+    cr_expect_float_eq(bs_outcome_value(&o, x, 8), 3.0, 0);
+    o.fraction = 0.05; /* never within the window: censored at its end */
+    cr_expect_float_eq(bs_outcome_value(&o, x, 8), 5.0, 0);
+}
+
+Test(outcome, relative_to_a_baseline)
+{
+    double x[] = {1, 1, 1, 1, 4, 6, 5, 5};
+    bs_outcome o = outcome(BS_STAT_RELATIVE, 4, 6);
+    o.base_from = 0;
+    o.base_to = 4;
+    cr_expect_float_eq(bs_outcome_value(&o, x, 8), 4.0, 1e-12);
+}
+
+/* ---- criteria ------------------------------------------------------------------------ */
+
+enum { R = 6 };
+
+/* values[v * R + r] = base[v] + noise[r] (common to every variant, as with shared seeds)
+   + a small variant-specific wobble */
+static void fill(double *values, const double *base, int V)
+{
+    static const double noise[R] = {0.3, -0.2, 0.1, 0.5, -0.4, -0.3};
+    for (int v = 0; v < V; v++)
+        for (int r = 0; r < R; r++) values[v * R + r] = base[v] + noise[r] + 0.01 * ((v + r) % 3);
+}
+
+Test(criteria, greater_and_less)
+{
+    double base[2] = {2.0, 1.0}, val[2 * R];
+    fill(val, base, 2);
+    bs_criterion c = {.type = BS_CRIT_GREATER, .a = 0, .b = 1};
+    bs_verdict v = bs_criterion_eval(&c, val, 2, R);
+    cr_expect(v.pass, "2 > 1");
+    cr_expect(fabs(v.effect - 1.0) < 0.05, "effect %g", v.effect);
+    cr_expect(v.lo > 0 && v.p < 0.001);
+    c.type = BS_CRIT_LESS;
+    cr_expect(!bs_criterion_eval(&c, val, 2, R).pass, "2 < 1 fails");
+    base[0] = 1.0; /* no difference: neither passes */
+    fill(val, base, 2);
+    cr_expect(!bs_criterion_eval(&c, val, 2, R).pass);
+    c.type = BS_CRIT_GREATER;
+    cr_expect(!bs_criterion_eval(&c, val, 2, R).pass);
+}
+
+/* cells a11 a10 a01 a00: (5 - 1) - (3 - 2) = 3 > 0 */
+Test(criteria, interaction_sign)
+{
+    double base[4] = {5, 1, 3, 2}, val[4 * R];
+    fill(val, base, 4);
+    bs_criterion c = {.type = BS_CRIT_INTERACTION, .cell = {0, 1, 2, 3}, .sign = 1};
+    bs_verdict v = bs_criterion_eval(&c, val, 4, R);
+    cr_expect(v.pass);
+    cr_expect(fabs(v.effect - 3) < 0.05, "interaction %g", v.effect);
+    c.sign = -1;
+    cr_expect(!bs_criterion_eval(&c, val, 4, R).pass);
+    double flat[4] = {5, 1, 6, 2}; /* (5-1) - (6-2) = 0 */
+    fill(val, flat, 4);
+    c.sign = 1;
+    cr_expect(!bs_criterion_eval(&c, val, 4, R).pass, "no interaction");
+}
+
+Test(criteria, ordering_reports_the_weakest_step)
+{
+    double base[3] = {1, 3, 3.2}, val[3 * R];
+    fill(val, base, 3);
+    bs_criterion c = {.type = BS_CRIT_ORDERING, .n_list = 3, .list = {0, 1, 2}, .increasing = 1};
+    bs_verdict v = bs_criterion_eval(&c, val, 3, R);
+    cr_expect(v.pair[0] == 2 && v.pair[1] == 1, "weakest pair %d-%d", v.pair[0], v.pair[1]);
+    cr_expect(fabs(v.effect - 0.2) < 0.05);
+    double bad[3] = {1, 3, 2.5};
+    fill(val, bad, 3);
+    v = bs_criterion_eval(&c, val, 3, R);
+    cr_expect(!v.pass, "3 > 2.5 breaks the order");
+    cr_expect(v.pair[0] == 2 && v.pair[1] == 1);
+    c.increasing = 0;
+    cr_expect(!bs_criterion_eval(&c, val, 3, R).pass, "1 < 3: not decreasing");
+}
+
+Test(criteria, slope_over_variants)
+{
+    double base[3] = {1, 2, 3}, val[3 * R];
+    fill(val, base, 3);
+    bs_criterion c = {.type = BS_CRIT_SLOPE, .n_list = 3, .list = {0, 1, 2}, .x = {0.2, 0.5, 0.8},
+                      .sign = 1};
+    bs_verdict v = bs_criterion_eval(&c, val, 3, R);
+    cr_expect(v.pass);
+    cr_expect(fabs(v.effect - 1 / 0.3) < 0.1, "slope %g", v.effect);
+    c.sign = -1;
+    cr_expect(!bs_criterion_eval(&c, val, 3, R).pass);
+}
+
+Test(criteria, ratio_range_and_share)
+{
+    double base[3] = {4, 2, 0.5}, val[3 * R];
+    for (int v = 0; v < 3; v++)
+        for (int r = 0; r < R; r++) val[v * R + r] = base[v] * (1 + 0.01 * (r - 2.5));
+    bs_criterion c = {.type = BS_CRIT_RATIO_IN, .a = 0, .b = 1, .min = 1.5, .max = 2.5};
+    bs_verdict v = bs_criterion_eval(&c, val, 3, R);
+    cr_expect(v.pass && fabs(v.effect - 2) < 1e-9, "ratio %g", v.effect);
+    c.min = 2.1;
+    cr_expect(!bs_criterion_eval(&c, val, 3, R).pass, "2 is not in [2.1, 2.5]");
+    c = (bs_criterion){.type = BS_CRIT_RANGE, .a = 1, .min = 1.9, .max = 2.1};
+    cr_expect(bs_criterion_eval(&c, val, 3, R).pass);
+    c.max = 1.95;
+    cr_expect(!bs_criterion_eval(&c, val, 3, R).pass);
+    /* share of variant 0 among all three: 4 / 6.5 = 0.615 */
+    c = (bs_criterion){.type = BS_CRIT_SHARE_OF, .a = 0, .n_list = 3, .list = {0, 1, 2}, .min = 0.6};
+    v = bs_criterion_eval(&c, val, 3, R);
+    cr_expect(v.pass && fabs(v.effect - 4 / 6.5) < 1e-9, "share %g", v.effect);
+    c.min = 0.9;
+    cr_expect(!bs_criterion_eval(&c, val, 3, R).pass);
+}
+
+/* ---- the parser ----------------------------------------------------------------------- */
+
+static char tmpdir[64];
+
+static void mk(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/bs_rep_XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void rm(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd)) cr_log_warn("cannot remove %s", tmpdir);
+}
+
+static const char *head =
+    "name: p\nsteps: 20\nbrands:\n  - name: acme\nvariants:\n  - name: a\n  - name: b\n"
+    "    set: {model.revenge_decay: 0.2}\n";
+
+/* Load a replication block (text after the common head); the status, message in err. */
+static bs_status load_block(const char *block, bs_error *err)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/p.yaml", tmpdir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "%s%s", head, block);
+    fclose(f);
+    bs_scenario *sc = malloc(sizeof *sc);
+    bs_variants vars;
+    cr_assert_eq(bs_scenario_load_variants(path, sc, &vars, err), BS_OK, "%s", err->msg);
+    bs_replication *rep = malloc(sizeof *rep);
+    bs_status s = bs_replication_load(path, sc, &vars, rep, err);
+    bs_variants_free(&vars);
+    free(rep);
+    free(sc);
+    return s;
+}
+
+static void expect_error(const char *block, int line, const char *fragment)
+{
+    bs_error err = {0};
+    cr_assert_eq(load_block(block, &err), BS_ERR_INPUT, "accepted: %s", block);
+    char where[160];
+    snprintf(where, sizeof where, "%s/p.yaml:%d: ", tmpdir, line);
+    cr_expect_eq(strncmp(err.msg, where, strlen(where)), 0, "expected '%s...', got: %s", where, err.msg);
+    cr_expect_not_null(strstr(err.msg, fragment), "expected '%s' in: %s", fragment, err.msg);
+}
+
+static const char *good_test =
+    "    - name: t\n"
+    "      outcome: {metric: mean_revenge, brand: acme, from: 2, to: 10, stat: mean}\n"
+    "      criterion: {type: less, a: a, b: b}\n";
+
+Test(parser, a_good_block_loads, .init = mk, .fini = rm)
+{
+    char block[1024];
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s", good_test);
+    bs_error err = {0};
+    cr_expect_eq(load_block(block, &err), BS_OK, "%s", err.msg);
+}
+
+Test(parser, errors_name_line_and_key, .init = mk, .fini = rm)
+{
+    char block[1024];
+    /* line numbers: the head has 8 lines; `replication:` is line 9 */
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n"
+             "    - name: t\n      outcome: {metric: mean_revnge, brand: acme}\n"
+             "      criterion: {type: less, a: a, b: b}\n");
+    expect_error(block, 15, "'replication.tests[0].outcome.metric': 'mean_revnge', expected a brand metric");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n"
+             "    - name: t\n      outcome: {metric: mean_revenge, brand: acme}\n"
+             "      criterion: {type: less, a: a, b: c}\n");
+    expect_error(block, 16, "'replication.tests[0].criterion.b': 'c' is not a variant of this scenario, expected one of: a, b");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n"
+             "    - name: t\n      outcome: {metric: mean_revenge, brand: acme, to: 30}\n"
+             "      criterion: {type: less, a: a, b: b}\n");
+    expect_error(block, 15, "'replication.tests[0].outcome.to': '30', expected an integer in [1, 20]");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "  negative_control:\n    set: {model.nosuch: 0}\n    why: w\n", good_test);
+    expect_error(block, 18, "'replication.negative_control.set.model.nosuch': unknown key");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "  robustness: [model.revenge_decay, model.speed]\n", good_test);
+    expect_error(block, 17, "'replication.robustness[1]': unknown key");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  expected: e\n  tests:\n%s", good_test);
+    expect_error(block, 10, "'replication.source': missing");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "  typo: 1\n", good_test);
+    expect_error(block, 17, "'replication.typo': unknown key");
+}
+
+/* ---- the command ------------------------------------------------------------------------ */
+
+static int replicate(const char *args, char *out, size_t n)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' replicate %s > out.txt 2> err.txt", tmpdir,
+             BS_BINARY, args);
+    int st = system(cmd);
+    char p[128];
+    snprintf(p, sizeof p, "%s/out.txt", tmpdir);
+    FILE *f = fopen(p, "r");
+    size_t k = f ? fread(out, 1, n - 1, f) : 0;
+    out[k] = '\0';
+    if (f) fclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static char *report(void)
+{
+    static char buf[16384];
+    char p[128];
+    snprintf(p, sizeof p, "%s/out/REPORT.md", tmpdir);
+    FILE *f = fopen(p, "r");
+    cr_assert_not_null(f, "no REPORT.md");
+    size_t k = fread(buf, 1, sizeof buf - 1, f);
+    buf[k] = '\0';
+    fclose(f);
+    return buf;
+}
+
+Test(command, a_passing_finding_with_a_failing_control_exits_0, .init = mk, .fini = rm,
+     .timeout = 120)
+{
+    char out[8192];
+    int rc = replicate("--scenarios " BS_SOURCE_DIR "/tests/data/replication -o out --threads 2", out,
+                       sizeof out);
+    cr_expect_eq(rc, 0, "exit %d\n%s", rc, out);
+    cr_expect_not_null(strstr(out, "T1   => PASS; negative control fails, as it must"), "%s", out);
+    char *r = report();
+    cr_expect_not_null(strstr(r, "**1 of 1 findings pass.**"), "%s", r);
+    cr_expect_not_null(strstr(r, "| T1 | tests | apology < none |"), "%s", r);
+    char p[160];
+    snprintf(p, sizeof p, "%s/out/T1-apology.h5", tmpdir);
+    cr_expect_eq(access(p, F_OK), 0, "the runs' HDF5");
+    snprintf(p, sizeof p, "%s/out/T1-apology.control.h5", tmpdir);
+    cr_expect_eq(access(p, F_OK), 0, "the control's HDF5");
+}
+
+Test(command, an_impossible_finding_and_a_control_that_cannot_fail_exit_3, .init = mk, .fini = rm,
+     .timeout = 120)
+{
+    char out[8192];
+    int rc = replicate("--scenarios " BS_SOURCE_DIR "/tests/data/replication-bad -o out", out, sizeof out);
+    cr_expect_eq(rc, 3, "exit %d\n%s", rc, out);
+    cr_expect_not_null(strstr(out, "T2   => FAIL"), "%s", out);
+    cr_expect_not_null(strstr(out, "T3   => PASS; negative control PASSES: the experiment cannot fail"),
+                       "%s", out);
+    char *r = report();
+    cr_expect_not_null(strstr(r, "**1 of 2 findings pass.**"), "%s", r);
+    cr_expect_not_null(strstr(r, "**this experiment cannot fail**"), "%s", r);
+}
+
+Test(command, only_selects_by_id_and_bad_flags_exit_2, .init = mk, .fini = rm, .timeout = 120)
+{
+    char out[8192];
+    int rc = replicate("--scenarios " BS_SOURCE_DIR "/tests/data/replication-bad --only t2 -o out "
+                       "--no-controls", out, sizeof out);
+    cr_expect_eq(rc, 3);
+    cr_expect_null(strstr(out, "T3"), "--only T2 ran T3: %s", out);
+    cr_expect_eq(replicate("--only F99 --scenarios " BS_SOURCE_DIR "/tests/data/replication", out,
+                           sizeof out), 2);
+    cr_expect_eq(replicate("--replicates 1", out, sizeof out), 2);
+    cr_expect_eq(replicate("--scenarios /nonexistent", out, sizeof out), 2);
+}
