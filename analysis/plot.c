@@ -1135,7 +1135,11 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
                  arms[0].label, rest);
     }
     compare_ctx c = {arms, n_arms, seg, metric, brands, n_brands};
-    snprintf(f.vars, sizeof f.vars, "rows = %d\ncols = %d\n", rows, cols);
+    double xmax = 0; /* runs of other lengths: the longest sets the x axis */
+    for (int a = 0; a < n_arms; a++)
+        xmax = fmax(xmax, bs_results_days(arms[a].r)[bs_results_steps(arms[a].r) - 1]);
+    snprintf(f.vars, sizeof f.vars, "rows = %d\ncols = %d\nset xrange [0:%.7g]\n", rows, cols,
+             xmax);
     bs_status s = draw(&f, &fi, "compare.gp", file, title, compare_panels, &c);
     fig_free(&f);
     return s;

@@ -3,7 +3,7 @@
 # shaded 95 % CI), one panel per brand. Filled in by analysis/plot.c: the
 # variables fig_title, evbottom, keytop, rows and cols are set before this
 # file, and @PANELS@ becomes one plot per brand.
-set multiplot layout rows, cols margins 0.085, 0.80, evbottom + 0.09, 0.86 spacing 0.085, 0.12 title fig_title font ",17"
+set multiplot layout rows, cols margins 0.085, 0.80, evbottom + 0.09, 0.83 spacing 0.085, 0.12 title fig_title font ",17"
 set key at screen 0.815, screen keytop left top Left reverse
 set yrange [0:*]
 @PANELS@

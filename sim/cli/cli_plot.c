@@ -56,17 +56,20 @@ static int plot_variant(const bs_plot_env *env, const bs_results *r, int v, cons
                         const char *dir)
 {
     enum { LEN = 4096 };
-    static char files[BS_FIG_COUNT][LEN];
     int n = 0, rc = make_dir(dir);
     if (rc)
         return rc;
+    char(*files)[LEN] = calloc(BS_FIG_COUNT, LEN);
+    if (!files) {
+        fputs("brandsim: out of memory\n", stderr);
+        return BS_EXIT_RUNTIME;
+    }
     bs_error err = {0};
     bs_status s = bs_plot_standard(env, r, v, brands, dir, files[0], LEN, &n, &err);
     for (int k = 0; k < n; k++)
         printf("wrote %s\n", files[k]);
-    if (s)
-        return cli_fail(&err);
-    return BS_EXIT_OK;
+    free(files);
+    return s ? cli_fail(&err) : BS_EXIT_OK;
 }
 
 int cli_plot(int argc, char **argv)
