@@ -320,7 +320,7 @@ static size_t check_csv_against_h5(const char *csv_path, const char *h5_path, in
     free(x);
     fclose(in);
     H5Fclose(f);
-    size_t expect = (size_t)R * S * ((size_t)9 * 21 * B + 5);
+    size_t expect = (size_t)R * S * ((size_t)9 * BS_M_COUNT * B + BS_MK_COUNT);
     cr_expect_eq(rows, expect, "rows %zu, expected %zu", rows, expect);
     return rows;
 }

@@ -45,6 +45,25 @@ static const bs_metric_info metric_info[BS_M_COUNT] = {
                          "mean post-exit shame and insecurity, over former customers"},
     [BS_M_FORMER_CUSTOMERS] = {"former_customers", "consumers",
                                "consumers who exited a relationship with the brand"},
+    [BS_M_MEAN_BETRAYAL] = {"mean_betrayal", "1",
+                            "mean felt betrayal, over current and former customers (F5, F11)"},
+    [BS_M_OFFER_ACCEPT_PERSONALIZED] = {
+        "offer_accept_personalized", "1",
+        "mean propensity of current customers to accept a personalized offer: relevance x "
+        "disclosure x trust x (1 + control), the personalization value per unit of "
+        "personalization (F4)"},
+    [BS_M_OFFER_ACCEPT_GENERIC] = {
+        "offer_accept_generic", "1",
+        "mean propensity of current customers to accept a generic offer: trust (mean of "
+        "confidence and benevolence) (F4)"},
+    [BS_M_SHARE_STOPPED_VISITING] = {
+        "share_stopped_visiting", "1",
+        "share of current and former customers who were irritated by an irrelevant "
+        "personalized message in this relationship and now avoid the brand or have left it (C3)"},
+    [BS_M_SHARE_STOPPED_BUYING] = {
+        "share_stopped_buying", "1",
+        "share of current and former customers who were irritated by an irrelevant "
+        "personalized message in this relationship and have left it (C3)"},
 };
 
 static const bs_metric_info market_info[BS_MK_COUNT] = {
@@ -56,6 +75,12 @@ static const bs_metric_info market_info[BS_MK_COUNT] = {
                                 "share of consumers willing to share their location"},
     [BS_MK_WILLING_BROWSING] = {"willing_browsing", "1",
                                 "share of consumers willing to share their browsing history"},
+    [BS_MK_SHARE_FUNDAMENTALIST] = {"share_fundamentalist", "1",
+                                    "share of consumers who are privacy fundamentalists (C1)"},
+    [BS_MK_SHARE_PRAGMATIST] = {"share_pragmatist", "1",
+                                "share of consumers who are privacy pragmatists (C1)"},
+    [BS_MK_SHARE_UNCONCERNED] = {"share_unconcerned", "1",
+                                 "share of consumers who are privacy unconcerned (C1)"},
 };
 
 static const char *const segment_names[BS_SEG_COUNT] = {

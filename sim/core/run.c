@@ -356,6 +356,11 @@ static void reduce_stats(bs_run *run)
             V[BS_M_MEAN_AVOIDANCE * B + b] = MEAN(ACC_SUM_AVOID, ACC_EVER);
             V[BS_M_MEAN_SHAME * B + b] = MEAN(ACC_SUM_SHAME, ACC_FORMER);
             V[BS_M_FORMER_CUSTOMERS * B + b] = CNT(ACC_FORMER);
+            V[BS_M_MEAN_BETRAYAL * B + b] = MEAN(ACC_SUM_BETRAYAL, ACC_EVER);
+            V[BS_M_OFFER_ACCEPT_PERSONALIZED * B + b] = 2.0 * MEAN(ACC_SUM_OFFER_P, ACC_ACTIVE);
+            V[BS_M_OFFER_ACCEPT_GENERIC * B + b] = MEAN(ACC_SUM_OFFER_G, ACC_ACTIVE);
+            V[BS_M_SHARE_STOPPED_VISITING * B + b] = CNT(ACC_EVER) > 0 ? CNT(ACC_STOP_VISIT) / CNT(ACC_EVER) : 0;
+            V[BS_M_SHARE_STOPPED_BUYING * B + b] = CNT(ACC_EVER) > 0 ? CNT(ACC_STOP_BUY) / CNT(ACC_EVER) : 0;
 #undef CNT
 #undef SUM
 #undef MEAN
@@ -367,6 +372,9 @@ static void reduce_stats(bs_run *run)
     s->market[BS_MK_MEAN_DISTRUST] = (double)mkt[MKT_SUM_DISTRUST] / BS_FIXED_ONE / N;
     s->market[BS_MK_WILLING_LOCATION] = (double)mkt[MKT_LOCATION] / N;
     s->market[BS_MK_WILLING_BROWSING] = (double)mkt[MKT_BROWSING] / N;
+    s->market[BS_MK_SHARE_FUNDAMENTALIST] = (double)mkt[MKT_PRIVACY0] / N;
+    s->market[BS_MK_SHARE_PRAGMATIST] = (double)mkt[MKT_PRIVACY1] / N;
+    s->market[BS_MK_SHARE_UNCONCERNED] = (double)mkt[MKT_PRIVACY2] / N;
 }
 
 /* ---- public API --------------------------------------------------------------- */

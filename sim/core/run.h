@@ -23,6 +23,7 @@ enum {
     FLAG_FAILED = 4,    /* hit by a service failure awaiting recovery (F8) */
     FLAG_MOVED_ON = 8,  /* helped to a new brand by a clean break (F10) */
     FLAG_NEW = 16,      /* began at or after the first shock (segment "new") */
+    FLAG_IRRITATED = 32, /* irritated by an irrelevant personalized message (C3) */
 };
 
 /* Consumer segment byte: privacy segment in bits 0-1, norm in bit 2. */
@@ -140,10 +141,21 @@ enum {
     ACC_PURCHASES, ACC_REPEAT, ACC_DEF_OUT, ACC_DEF_IN, ACC_EXITS, ACC_WOM, ACC_WITHHOLD,
     ACC_ANTIBRAND, ACC_AVOIDING, ACC_BETRAYED, ACC_ACTIVE, ACC_EVER, ACC_FORMER,
     ACC_SUM_R, ACC_SUM_CONF, ACC_SUM_BENEV, ACC_SUM_D, ACC_SUM_REVENGE, ACC_SUM_AVOID,
-    ACC_SUM_SHAME, NACC
+    ACC_SUM_SHAME, ACC_SUM_BETRAYAL, ACC_SUM_OFFER_P, ACC_SUM_OFFER_G, ACC_STOP_VISIT,
+    ACC_STOP_BUY, NACC
 };
-enum { MKT_PURCHASES, MKT_NO_PURCHASE, MKT_SUM_DISTRUST, MKT_LOCATION, MKT_BROWSING, NMKT };
+enum {
+    MKT_PURCHASES, MKT_NO_PURCHASE, MKT_SUM_DISTRUST, MKT_LOCATION, MKT_BROWSING,
+    MKT_PRIVACY0, /* consumers per privacy segment: MKT_PRIVACY0 + SEG_PRIVACY(seg) */
+    MKT_PRIVACY1, MKT_PRIVACY2, NMKT
+};
 #define BS_FIXED_ONE 4294967296.0 /* 2^32: fixed-point unit for sums of [0,1] values */
+
+/* x in [0, 1] (clamped) in units of 2^-32, for exact sums of computed values. */
+static inline int64_t bs_fixed(double x)
+{
+    return (int64_t)((x < 0 ? 0 : x > 1 ? 1 : x) * BS_FIXED_ONE);
+}
 
 typedef struct {
     int64_t *acc; /* [BS_SEG_COUNT * NACC * B] */

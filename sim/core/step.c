@@ -354,6 +354,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             double irritation = 0;
             if (bs_rng_bernoulli(&r, br->personalization * (1 - br->relevance))) { /* C3 */
                 irritation = m->irrelevance_irritation;
+                st->flags[s] |= FLAG_IRRITATED;
                 SET(avoid, s, GET(avoid, s) + m->irritation_avoidance * irritation * (1 - GET(avoid, s)));
             }
             double sat = bs_clamp01(q - irritation);
@@ -403,6 +404,12 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         add(&sk, g, seg_privacy, seg_norm, ACC_SUM_REVENGE, b, bs_u16_fixed(st->revenge[s]));
         add(&sk, g, seg_privacy, seg_norm, ACC_SUM_AVOID, b, bs_u16_fixed(st->avoid[s]));
         if (st->betrayal[s] >= run->first.betrayed) add(&sk, g, seg_privacy, seg_norm, ACC_BETRAYED, b, 1);
+        add(&sk, g, seg_privacy, seg_norm, ACC_SUM_BETRAYAL, b, bs_u16_fixed(st->betrayal[s]));
+        if (st->flags[s] & FLAG_IRRITATED) { /* C3 */
+            int left = st->status[s] != SLOT_ACTIVE;
+            if (left || st->avoid[s] >= run->first.avoid) add(&sk, g, seg_privacy, seg_norm, ACC_STOP_VISIT, b, 1);
+            if (left) add(&sk, g, seg_privacy, seg_norm, ACC_STOP_BUY, b, 1);
+        }
         if (st->status[s] == SLOT_ACTIVE) {
             add(&sk, g, seg_privacy, seg_norm, ACC_ACTIVE, b, 1);
             if (st->avoid[s] >= run->first.avoid) add(&sk, g, seg_privacy, seg_norm, ACC_AVOIDING, b, 1);
@@ -410,12 +417,19 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             add(&sk, g, seg_privacy, seg_norm, ACC_SUM_CONF, b, bs_u16_fixed(st->conf[s]));
             add(&sk, g, seg_privacy, seg_norm, ACC_SUM_BENEV, b, bs_u16_fixed(st->benev[s]));
             add(&sk, g, seg_privacy, seg_norm, ACC_SUM_D, b, bs_u16_fixed(st->D[s]));
+            /* F4: acceptance propensities of a personalized and of a generic offer */
+            const bs_brand *br = &sc->brands[b];
+            const double T = 0.5 * (GET(conf, s) + GET(benev, s));
+            const double pv = br->relevance * GET(D, s) * T * (1.0 + br->control);
+            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_OFFER_P, b, bs_fixed(pv / 2.0));
+            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_OFFER_G, b, bs_fixed(T));
         } else {
             add(&sk, g, seg_privacy, seg_norm, ACC_FORMER, b, 1);
             add(&sk, g, seg_privacy, seg_norm, ACC_SUM_SHAME, b, bs_u16_fixed(st->shame[s]));
         }
     }
     ac->mkt[MKT_SUM_DISTRUST] += bs_u16_fixed(st->distrust[i]);
+    ac->mkt[MKT_PRIVACY0 + SEG_PRIVACY(seg)]++; /* C1 */
     double w0 = base_willing - distrust; /* C2: willingness before any relationship */
     ac->mkt[MKT_LOCATION] += w0 >= sc->population.location_threshold;
     ac->mkt[MKT_BROWSING] += w0 >= sc->population.browsing_threshold;

@@ -69,7 +69,7 @@ def check_file(path, ensemble):
         R = int(a["replicates"]) if ensemble else 1
         names = []
         f.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
-        assert len(names) > 9 * 21, f"{path}: only {len(names)} datasets"
+        assert len(names) > 9 * 26, f"{path}: only {len(names)} datasets"
         for n in names:
             check_dataset(n, f[n], S, B, R, ensemble)
         groups = [f"variants/{v}/events" for v in a["variants"].split("\n")] if ensemble \
@@ -104,7 +104,7 @@ def check_csv(h5, csv):
         S, B = int(f.attrs["steps"]), int(f.attrs["n_brands"])
         R = int(f.attrs["replicates"]) if ensemble else 1
         V = len(f.attrs["variants"].split("\n")) if ensemble else 1
-        assert len(df) == V * R * S * (9 * 21 * B + 5), len(df)
+        assert len(df) == V * R * S * (9 * 26 * B + 8), len(df)
         brands = list(f["brands/name"].asstr()[()])
         for v in df["variant"].unique():
             pre = f"variants/{v}/" if ensemble else ""
