@@ -17,8 +17,9 @@
 
 /* ---- names ---------------------------------------------------------------------- */
 
-static const char *const stat_names[BS_STAT_COUNT] = {"mean", "sum",   "last",       "peak",
-                                                      "min",  "slope", "time_below", "relative"};
+static const char *const stat_names[BS_STAT_COUNT] = {"mean",  "sum",        "last",
+                                                      "peak",  "min",        "slope",
+                                                      "time_below", "relative", "peak_fraction"};
 static const char *const crit_names[BS_CRIT_COUNT] = {"greater", "less",     "interaction",
                                                       "ordering", "slope",   "ratio_in",
                                                       "range",    "share_of"};
@@ -220,20 +221,35 @@ static bs_status parse_outcome(parser *P, yaml_node_t *m, const char *path, bs_o
         }
     } else if (n)
         return perr(P, n, "'%s': a market metric has no brand, expected no `brand`", p);
-    /* segment */
-    o->segment = BS_SEG_ALL;
+    /* segment: a name, or a list of names (their union) */
+    o->n_seg = 1;
+    o->seg[0] = BS_SEG_ALL;
     if ((n = get(P, m, "segment"))) {
-        s = scalar(n);
-        o->segment = -1;
-        for (int g = 0; s && g < BS_SEG_COUNT; g++)
-            if (!strcmp(bs_segment_name((bs_segment)g), s)) o->segment = g;
         snprintf(p, sizeof p, "%s.segment", path);
-        if (o->segment < 0)
-            return perr(P, n, "'%s': %s%s%s, expected a segment: all, strong, weak, new, "
-                        "fundamentalist, pragmatist, unconcerned, communal, exchange", p,
-                        s ? "'" : "", s ? s : kind(n), s ? "'" : "");
-        if (o->market && o->segment != BS_SEG_ALL)
-            return perr(P, n, "'%s': market metrics have no segments", p);
+        if (o->market) return perr(P, n, "'%s': market metrics have no segments", p);
+        yaml_node_t *one[1] = {n};
+        yaml_node_t **items = one;
+        int count = 1;
+        if (n->type == YAML_SEQUENCE_NODE) {
+            count = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+            if (count < 1 || count > BS_SEG_COUNT)
+                return perr(P, n, "'%s': %d segments, expected 1 to %d", p, count, BS_SEG_COUNT);
+        }
+        o->n_seg = 0;
+        for (int q = 0; q < count; q++) {
+            yaml_node_t *e = n->type == YAML_SEQUENCE_NODE
+                                 ? yaml_document_get_node(P->doc, n->data.sequence.items.start[q])
+                                 : items[0];
+            s = scalar(e);
+            int g = -1;
+            for (int k = 0; s && k < BS_SEG_COUNT; k++)
+                if (!strcmp(bs_segment_name((bs_segment)k), s)) g = k;
+            if (g < 0)
+                return perr(P, e, "'%s': %s%s%s, expected a segment (all, strong, weak, new, "
+                            "fundamentalist, pragmatist, unconcerned, communal, exchange) or a "
+                            "list of them", p, s ? "'" : "", s ? s : kind(e), s ? "'" : "");
+            o->seg[o->n_seg++] = g;
+        }
     }
     /* window */
     o->from = 0;
@@ -258,7 +274,7 @@ static bs_status parse_outcome(parser *P, yaml_node_t *m, const char *path, bs_o
         if (!strcmp(stat_names[k], s)) o->stat = k;
     if (o->stat < 0)
         return perr(P, n ? n : m, "'%s': %s%s%s, expected one of: mean, sum, last, peak, min, "
-                    "slope, time_below, relative", p, s ? "'" : "", s ? s : n ? kind(n) : "missing",
+                    "slope, time_below, relative, peak_fraction", p, s ? "'" : "", s ? s : n ? kind(n) : "missing",
                     s ? "'" : "");
     yaml_node_t *frac = get(P, m, "fraction"), *base = get(P, m, "baseline");
     if (args && args->type == YAML_MAPPING_NODE) {
@@ -272,18 +288,19 @@ static bs_status parse_outcome(parser *P, yaml_node_t *m, const char *path, bs_o
         if (!(o->fraction > 0 && o->fraction < 1))
             return perr(P, frac, "'%s': %g, expected a fraction in (0, 1)", p, o->fraction);
     }
-    if (o->stat == BS_STAT_RELATIVE) {
+    if (o->stat == BS_STAT_RELATIVE || o->stat == BS_STAT_PEAK_FRACTION) {
         snprintf(p, sizeof p, "%s.baseline", path);
         if (!base) return perr(P, n, "'%s': missing, expected [from, to] of the baseline window", p);
         if (parse_window(P, base, p, &o->base_from, &o->base_to)) return BS_ERR_INPUT;
     }
     const char *mname = o->market ? bs_market_metric_get((bs_market_metric)o->metric)->name
                                   : bs_metric_get((bs_metric)o->metric)->name;
-    snprintf(o->text, sizeof o->text, "%s of %s%s%s%s, steps %d-%d", bs_outcome_stat_name(o->stat),
-             mname, o->market ? "" : o->brand < 0 ? " (all brands)" : "",
-             o->segment != BS_SEG_ALL ? " in segment " : "",
-             o->segment != BS_SEG_ALL ? bs_segment_name((bs_segment)o->segment) : "", o->from,
-             o->to - 1);
+    char segs[120] = "";
+    for (int q = 0, k = 0; q < o->n_seg && o->seg[0] != BS_SEG_ALL; q++)
+        k += snprintf(segs + k, sizeof segs - (size_t)k, "%s%s", q ? "+" : " in segment ",
+                      bs_segment_name((bs_segment)o->seg[q]));
+    snprintf(o->text, sizeof o->text, "%s of %s%s%s, steps %d-%d", bs_outcome_stat_name(o->stat),
+             mname, o->market ? "" : o->brand < 0 ? " (all brands)" : "", segs, o->from, o->to - 1);
     if (!o->market && o->brand >= 0) {
         size_t n = strlen(o->text);
         snprintf(o->text + n, sizeof o->text - n, ", brand %s", P->sc->brands[o->brand].name);
@@ -294,7 +311,8 @@ static bs_status parse_outcome(parser *P, yaml_node_t *m, const char *path, bs_o
 static bs_status parse_criterion(parser *P, yaml_node_t *m, const char *path, bs_criterion *c)
 {
     static const char *const keys[] = {"type", "a", "b", "a11", "a10", "a01", "a00", "sign",
-                                       "variants", "direction", "x", "min", "max", "among", NULL};
+                                       "variants", "direction", "x", "min", "max", "among",
+                                       "min_relative", "scale", NULL};
     char p[160];
     if (need_map(P, m, path) || only_keys(P, m, path, keys)) return BS_ERR_INPUT;
     yaml_node_t *n = get(P, m, "type");
@@ -329,6 +347,28 @@ static bs_status parse_criterion(parser *P, yaml_node_t *m, const char *path, bs
         else if (s && !strcmp(s, "negative")) c->sign = -1;
         else return perr(P, n, "'%s': expected positive or negative", p);
     }
+    c->min = -INFINITY;
+    c->max = INFINITY;
+    if ((n = get(P, m, "min_relative"))) {
+        snprintf(p, sizeof p, "%s.min_relative", path);
+        if (c->type != BS_CRIT_GREATER && c->type != BS_CRIT_LESS)
+            return perr(P, n, "'%s': only for greater and less", p);
+        if (get_real(P, n, p, &c->min_relative) || c->min_relative < 0)
+            return perr(P, n, "'%s': expected a number >= 0", p);
+    }
+    if ((n = get(P, m, "scale"))) {
+        s = scalar(n);
+        snprintf(p, sizeof p, "%s.scale", path);
+        if (c->type != BS_CRIT_INTERACTION || !s || (strcmp(s, "log") && strcmp(s, "linear")))
+            return perr(P, n, "'%s': expected linear or log (interaction only)", p);
+        c->log_scale = !strcmp(s, "log");
+    }
+#define OPTREAL(key, field)                                                                  \
+    do {                                                                                     \
+        snprintf(p, sizeof p, "%s.%s", path, key);                                           \
+        yaml_node_t *rn_ = get(P, m, key);                                                   \
+        if (rn_ && get_real(P, rn_, p, &(field))) return BS_ERR_INPUT;                       \
+    } while (0)
     switch (c->type) {
     case BS_CRIT_GREATER:
     case BS_CRIT_LESS:
@@ -378,8 +418,10 @@ static bs_status parse_criterion(parser *P, yaml_node_t *m, const char *path, bs
         break;
     case BS_CRIT_RANGE:
         VARIANT("a", c->a);
-        REAL("min", c->min);
-        REAL("max", c->max);
+        OPTREAL("min", c->min);
+        OPTREAL("max", c->max);
+        if (!get(P, m, "min") && !get(P, m, "max"))
+            return perr(P, m, "'%s': expected min, max or both", path);
         break;
     case BS_CRIT_SHARE_OF:
         VARIANT("a", c->a);
@@ -390,6 +432,7 @@ static bs_status parse_criterion(parser *P, yaml_node_t *m, const char *path, bs
     }
 #undef VARIANT
 #undef REAL
+#undef OPTREAL
     if ((c->type == BS_CRIT_RATIO_IN || c->type == BS_CRIT_RANGE) && !(c->min <= c->max))
         return perr(P, m, "'%s': min %g above max %g, expected min <= max", path, c->min, c->max);
     return BS_OK;
@@ -398,7 +441,8 @@ static bs_status parse_criterion(parser *P, yaml_node_t *m, const char *path, bs
 static bs_status parse_block(parser *P, yaml_node_t *m, bs_replication *rep)
 {
     static const char *const keys[] = {"id", "source", "expected", "exploratory", "replicates",
-                                       "tests", "negative_control", "robustness", NULL};
+                                       "tests", "negative_control", "negative_controls",
+                                       "robustness", NULL};
     if (need_map(P, m, "replication") || only_keys(P, m, "replication", keys)) return BS_ERR_INPUT;
     yaml_node_t *n;
     if (!(n = get(P, m, "id"))) return perr(P, m, "'replication.id': missing, expected the finding's id (F1 .. F12, C1 .. C3)");
@@ -438,35 +482,68 @@ static bs_status parse_block(parser *P, yaml_node_t *m, bs_replication *rep)
         snprintf(p, sizeof p, "%s.criterion", path);
         if (parse_criterion(P, get(P, t, "criterion"), p, &T->criterion)) return BS_ERR_INPUT;
     }
-    if ((n = get(P, m, "negative_control"))) {
-        static const char *const nkeys[] = {"set", "why", NULL};
-        if (need_map(P, n, "replication.negative_control")
-            || only_keys(P, n, "replication.negative_control", nkeys))
-            return BS_ERR_INPUT;
-        yaml_node_t *set = get(P, n, "set"), *why = get(P, n, "why");
-        if (need_map(P, set, "replication.negative_control.set")) return BS_ERR_INPUT;
-        if (!why) return perr(P, n, "'replication.negative_control.why': missing, expected why the finding must then fail");
-        if (get_text(P, why, "replication.negative_control.why", rep->control_why, sizeof rep->control_why))
-            return BS_ERR_INPUT;
+    /* negative controls: `negative_control: {...}` or `negative_controls: [{...}, ...]` */
+    yaml_node_t *one = get(P, m, "negative_control"), *many = get(P, m, "negative_controls");
+    if (one && many)
+        return perr(P, many, "'replication.negative_controls': both negative_control and "
+                    "negative_controls, expected one of them");
+    if (many && many->type != YAML_SEQUENCE_NODE)
+        return perr(P, many, "'replication.negative_controls': %s, expected a list", kind(many));
+    int n_ctl = one ? 1 : many ? (int)(many->data.sequence.items.top - many->data.sequence.items.start) : 0;
+    if (n_ctl > BS_REP_MAX_CONTROLS)
+        return perr(P, many, "'replication.negative_controls': more than %d", BS_REP_MAX_CONTROLS);
+    for (int c = 0; c < n_ctl; c++) {
+        static const char *const nkeys[] = {"name", "set", "why", "breaks", NULL};
+        yaml_node_t *cn = one ? one : yaml_document_get_node(P->doc, many->data.sequence.items.start[c]);
+        char base[64], p[160];
+        if (one) snprintf(base, sizeof base, "replication.negative_control");
+        else snprintf(base, sizeof base, "replication.negative_controls[%d]", c);
+        if (need_map(P, cn, base) || only_keys(P, cn, base, nkeys)) return BS_ERR_INPUT;
+        __typeof__(rep->controls[0]) *ctl = &rep->controls[rep->n_controls++];
+        yaml_node_t *set = get(P, cn, "set"), *why = get(P, cn, "why"), *nm = get(P, cn, "name");
+        snprintf(p, sizeof p, "%s.name", base);
+        if (nm && get_text(P, nm, p, ctl->name, sizeof ctl->name)) return BS_ERR_INPUT;
+        if (!nm) snprintf(ctl->name, sizeof ctl->name, "control %d", c + 1);
+        snprintf(p, sizeof p, "%s.set", base);
+        if (need_map(P, set, p)) return BS_ERR_INPUT;
+        snprintf(p, sizeof p, "%s.why", base);
+        if (!why) return perr(P, cn, "'%s': missing, expected why the finding must then fail", p);
+        if (get_text(P, why, p, ctl->why, sizeof ctl->why)) return BS_ERR_INPUT;
         for (yaml_node_pair_t *pr = set->data.mapping.pairs.start; pr < set->data.mapping.pairs.top; pr++) {
             const char *k = scalar(yaml_document_get_node(P->doc, pr->key));
             const char *v = scalar(yaml_document_get_node(P->doc, pr->value));
-            if (rep->n_control == BS_REP_MAX_PARAMS)
-                return perr(P, set, "'replication.negative_control.set': more than %d overrides", BS_REP_MAX_PARAMS);
-            if (!k || !v) return perr(P, set, "'replication.negative_control.set': expected key.path: value pairs");
-            snprintf(rep->control[rep->n_control++], sizeof rep->control[0], "%s=%s", k, v);
-            /* it must apply to the scenario */
-            bs_scenario *tmp = malloc(sizeof *tmp);
+            snprintf(p, sizeof p, "%s.set", base);
+            if (ctl->n_set == BS_REP_MAX_PARAMS)
+                return perr(P, set, "'%s': more than %d overrides", p, BS_REP_MAX_PARAMS);
+            if (!k || !v) return perr(P, set, "'%s': expected key.path: value pairs", p);
+            snprintf(ctl->set[ctl->n_set++], sizeof ctl->set[0], "%s=%s", k, v);
+            bs_scenario *tmp = malloc(sizeof *tmp); /* it must apply to the scenario */
             if (!tmp) return perr(P, set, "out of memory");
             memcpy(tmp, P->sc, sizeof *tmp);
             bs_error e = {0};
-            bs_status s = bs_scenario_set(tmp, rep->control[rep->n_control - 1], &e);
+            bs_status st = bs_scenario_set(tmp, ctl->set[ctl->n_set - 1], &e);
             free(tmp);
-            if (s) {
+            if (st) {
                 const char *why2 = strstr(e.msg, "': ");
-                return perr(P, yaml_document_get_node(P->doc, pr->key),
-                            "'replication.negative_control.set.%s': %s", k, why2 ? why2 + 3 : e.msg);
+                return perr(P, yaml_document_get_node(P->doc, pr->key), "'%s.%s': %s", p, k,
+                            why2 ? why2 + 3 : e.msg);
             }
+        }
+        yaml_node_t *br = get(P, cn, "breaks");
+        snprintf(p, sizeof p, "%s.breaks", base);
+        if (br && br->type != YAML_SEQUENCE_NODE)
+            return perr(P, br, "'%s': %s, expected a list of test names", p, kind(br));
+        for (yaml_node_item_t *it = br ? br->data.sequence.items.start : NULL;
+             br && it < br->data.sequence.items.top; it++) {
+            yaml_node_t *e = yaml_document_get_node(P->doc, *it);
+            const char *tn = scalar(e);
+            int found = -1;
+            for (int k = 0; tn && k < rep->n_tests; k++)
+                if (!strcmp(rep->tests[k].name, tn)) found = k;
+            if (found < 0)
+                return perr(P, e, "'%s': %s%s%s is not the name of a test of this finding", p,
+                            tn ? "'" : "", tn ? tn : kind(e), tn ? "'" : "");
+            if (ctl->n_breaks < BS_REP_MAX_TESTS) ctl->breaks[ctl->n_breaks++] = found;
         }
     }
     if ((n = get(P, m, "robustness"))) {
@@ -576,7 +653,14 @@ double bs_outcome_value(const bs_outcome *o, const double *x, int steps)
             if (x[t] > x[at]) at = t;
         for (int t = at; t < to; t++)
             if (x[t] < o->fraction * x[at]) return t - at;
-        return to - at; /* not within the window: censored at its end */
+        return to - from; /* never within the window: censored, "at least the window" */
+    }
+    case BS_STAT_PEAK_FRACTION: { /* (last - baseline) / (peak - baseline) */
+        double base = 0, peak = x[from];
+        for (int t = o->base_from; t < o->base_to; t++) base += x[t];
+        base /= o->base_to - o->base_from;
+        for (int t = from + 1; t < to; t++) peak = fmax(peak, x[t]);
+        return peak > base ? (x[to - 1] - base) / (peak - base) : NAN;
     }
     case BS_STAT_RELATIVE: {
         double base = 0, m = 0;
@@ -619,15 +703,24 @@ bs_verdict bs_criterion_eval(const bs_criterion *c, const double *values, int V,
     }
     switch (c->type) {
     case BS_CRIT_GREATER:
-    case BS_CRIT_LESS:
+    case BS_CRIT_LESS: {
         v = verdict_of(paired(values, c->a, c->b, R), c->type == BS_CRIT_GREATER, "difference a - b");
+        if (c->min_relative > 0) { /* the smallest effect of interest: r x |mean(b)| */
+            double mb = 0;
+            for (int r = 0; r < R; r++) mb += values[(size_t)c->b * R + r];
+            double margin = c->min_relative * fabs(mb / R);
+            v.pass = c->type == BS_CRIT_GREATER ? v.lo > margin : v.hi < -margin;
+        }
         break;
+    }
     case BS_CRIT_INTERACTION: { /* per replicate (a11 - a10) - (a01 - a00), paired by seed */
         const double *x[4];
         for (int k = 0; k < 4; k++) x[k] = values + (size_t)c->cell[k] * R;
-        for (int r = 0; r < R; r++) d[r] = (x[0][r] - x[1][r]) - (x[2][r] - x[3][r]);
+        for (int r = 0; r < R; r++)
+            d[r] = c->log_scale ? (log(x[0][r]) - log(x[1][r])) - (log(x[2][r]) - log(x[3][r]))
+                                : (x[0][r] - x[1][r]) - (x[2][r] - x[3][r]);
         v = verdict_of(bs_effect_paired(d, zero, (size_t)R, 0.95), c->sign > 0,
-                       "interaction (a11 - a10) - (a01 - a00)");
+                       c->log_scale ? "interaction of logs" : "interaction (a11 - a10) - (a01 - a00)");
         break;
     }
     case BS_CRIT_ORDERING: { /* every adjacent pair in the stated direction; the weakest reported */
@@ -703,4 +796,75 @@ bs_verdict bs_criterion_eval(const bs_criterion *c, const double *values, int V,
     free(d);
     free(zero);
     return v;
+}
+
+/* ---- series of an outcome ---------------------------------------------------------- */
+
+/* How a brand metric combines over segments: a count adds; a mean or share is weighted by
+   its denominator, itself a metric. -1: a count (no weight). */
+static int weight_of(int m)
+{
+    switch (m) {
+    case BS_M_MEAN_QUALITY:
+    case BS_M_MEAN_CONFIDENCE:
+    case BS_M_MEAN_BENEVOLENCE:
+    case BS_M_MEAN_DISCLOSURE:
+    case BS_M_OFFER_ACCEPT_PERSONALIZED:
+    case BS_M_OFFER_ACCEPT_GENERIC: return BS_M_ACTIVE_CUSTOMERS;
+    case BS_M_MEAN_REVENGE:
+    case BS_M_MEAN_AVOIDANCE:
+    case BS_M_MEAN_BETRAYAL:
+    case BS_M_SHARE_STOPPED_VISITING:
+    case BS_M_SHARE_STOPPED_BUYING: return -2; /* active + former customers */
+    case BS_M_MEAN_SHAME: return BS_M_FORMER_CUSTOMERS;
+    case BS_M_REPEAT_RATE: return BS_M_PURCHASES;
+    default: return -1;
+    }
+}
+
+static double at(const bs_stats *st, int seg, int m, int b)
+{
+    return st->v[((size_t)seg * BS_M_COUNT + (size_t)m) * (size_t)st->n_brands + (size_t)b];
+}
+
+static double weight_at(const bs_stats *st, int seg, int w, int b)
+{
+    return w == -2 ? at(st, seg, BS_M_ACTIVE_CUSTOMERS, b) + at(st, seg, BS_M_FORMER_CUSTOMERS, b)
+                   : at(st, seg, w, b);
+}
+
+/* Metric m of brand b over the union of the outcome's segments. */
+static double union_value(const bs_outcome *o, const bs_stats *st, int m, int b)
+{
+    if (o->n_seg == 1) return at(st, o->seg[0], m, b);
+    if (m == BS_M_MARKET_SHARE) { /* purchases at b / all purchases, within the union */
+        double mine = 0, all = 0;
+        for (int q = 0; q < o->n_seg; q++)
+            for (int c = 0; c < st->n_brands; c++) {
+                double p = at(st, o->seg[q], BS_M_PURCHASES, c);
+                all += p;
+                if (c == b) mine += p;
+            }
+        return all > 0 ? mine / all : 0;
+    }
+    int w = weight_of(m);
+    double num = 0, den = 0;
+    for (int q = 0; q < o->n_seg; q++) {
+        double x = at(st, o->seg[q], m, b);
+        double wt = w == -1 ? 1 : weight_at(st, o->seg[q], w, b);
+        num += w == -1 ? x : x * wt;
+        den += wt;
+    }
+    return w == -1 ? num : den > 0 ? num / den : 0;
+}
+
+double bs_outcome_series_value(const bs_outcome *o, const bs_stats *st)
+{
+    if (o->market) return st->market[o->metric];
+    if (o->brand >= 0) return union_value(o, st, o->metric, o->brand);
+    /* all brands: counts add up, means and shares are averaged over brands */
+    double s = 0;
+    for (int b = 0; b < st->n_brands; b++) s += union_value(o, st, o->metric, b);
+    int count = weight_of(o->metric) == -1 && o->metric != BS_M_MARKET_SHARE;
+    return count || st->n_brands == 0 ? s : s / st->n_brands;
 }

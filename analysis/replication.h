@@ -13,24 +13,28 @@
 #include "brandsim/brandsim.h"
 #include "io/scenario_io.h"
 
-enum { BS_REP_MAX_TESTS = 16, BS_REP_MAX_LIST = 16, BS_REP_MAX_PARAMS = 8 };
+enum { BS_REP_MAX_TESTS = 16, BS_REP_MAX_LIST = 16, BS_REP_MAX_PARAMS = 8, BS_REP_MAX_CONTROLS = 6 };
 
 typedef enum {
     BS_STAT_MEAN, BS_STAT_SUM, BS_STAT_LAST, BS_STAT_PEAK, BS_STAT_MIN, BS_STAT_SLOPE,
-    BS_STAT_TIME_BELOW, BS_STAT_RELATIVE, BS_STAT_COUNT
+    BS_STAT_TIME_BELOW, BS_STAT_RELATIVE, BS_STAT_PEAK_FRACTION, BS_STAT_COUNT
 } bs_outcome_stat;
 
-/* One series of a run (a brand metric in a segment, summed over brands for brand "*", or
-   a market metric) reduced over the step window [from, to) to one number. */
+/* One series of a run (a brand metric in a segment or a union of segments, of one brand or
+   of all (brand "*": counts summed, means and shares averaged over brands), or a market
+   metric) reduced over the step window [from, to) to one number. */
 typedef struct {
     int market;         /* 1: a market metric (metric is a bs_market_metric) */
     int metric;         /* bs_metric or bs_market_metric */
     int brand;          /* brand index, or -1 for "*" (the sum over brands) */
-    int segment;        /* bs_segment */
+    int n_seg;          /* segments in the union (1: one segment) */
+    int seg[BS_SEG_COUNT]; /* bs_segment; a union adds counts and weights means by their
+                              denominators (active, ever held, former customers, purchases) */
     int from, to;       /* step window [from, to) */
     int stat;           /* bs_outcome_stat */
     double fraction;    /* time_below: steps from the peak until below fraction x peak */
-    int base_from, base_to; /* relative: minus the mean over [base_from, base_to) */
+    int base_from, base_to; /* relative: minus the mean over [base_from, base_to);
+                               peak_fraction: (last - baseline) / (peak - baseline) */
     char text[160];     /* as written, for reports: "mean_revenge of acme (strong), steps 20-28, mean" */
 } bs_outcome;
 
@@ -48,7 +52,9 @@ typedef struct {
     int list[BS_REP_MAX_LIST];
     double x[BS_REP_MAX_LIST];  /* slope: x of each listed variant */
     int increasing;             /* ordering: 1 increasing, 0 decreasing */
-    double min, max;            /* ratio_in, range: [min, max]; share_of: min */
+    double min, max;            /* ratio_in, range: [min, max] (absent: -inf, inf); share_of: min */
+    double min_relative;        /* greater, less: the CI must clear min_relative x |mean(b)| */
+    int log_scale;              /* interaction: contrast of log outcomes (proportional) */
 } bs_criterion;
 
 typedef struct {
@@ -66,11 +72,17 @@ typedef struct {
     int replicates;         /* default 30 */
     int n_tests;
     bs_rep_test tests[BS_REP_MAX_TESTS];
-    /* negative control: overrides that switch the responsible mechanism off; with them
-       the finding must FAIL (n_control = 0: none declared) */
-    int n_control;
-    char control[BS_REP_MAX_PARAMS][128]; /* "key=value" */
-    char control_why[256];
+    /* negative controls: overrides that switch the responsible mechanism off; with them
+       the tests in `breaks` (all tests if none listed) must FAIL */
+    int n_controls;
+    struct {
+        char name[160];
+        int n_set;
+        char set[BS_REP_MAX_PARAMS][128]; /* "key=value" */
+        char why[256];
+        int n_breaks;
+        int breaks[BS_REP_MAX_TESTS];     /* test indices */
+    } controls[BS_REP_MAX_CONTROLS];
     /* robustness: parameters re-run at 0.5x and 1.5x their value in the scenario */
     int n_robust;
     char robust[BS_REP_MAX_PARAMS][96];
@@ -81,6 +93,9 @@ typedef struct {
    including a file without the block. */
 bs_status bs_replication_load(const char *path, const bs_scenario *sc, const bs_variants *vars,
                               bs_replication *rep, bs_error *err);
+
+/* The value of an outcome's series in one step's aggregates. */
+double bs_outcome_series_value(const bs_outcome *o, const bs_stats *st);
 
 /* The outcome of one run: series[t] for t in [0, steps). */
 double bs_outcome_value(const bs_outcome *o, const double *series, int steps);

@@ -64,16 +64,6 @@ typedef struct {
     double *values; /* [test][v * R + r] */
 } watch;
 
-static double series_value(const bs_outcome *o, const bs_stats *st, int B)
-{
-    if (o->market) return st->market[o->metric];
-    const double *row = st->v + ((size_t)o->segment * BS_M_COUNT + (size_t)o->metric) * B;
-    if (o->brand >= 0) return row[o->brand];
-    double s = 0;
-    for (int b = 0; b < B; b++) s += row[b];
-    return s;
-}
-
 static void watch_step(void *ctx, int v, int r, const bs_run *run)
 {
     watch *w = ctx;
@@ -82,7 +72,7 @@ static void watch_step(void *ctx, int v, int r, const bs_run *run)
     for (int k = 0; k < w->rep->n_tests; k++) {
         const bs_outcome *o = &w->rep->tests[k].outcome;
         double *row = w->series + (((size_t)k * w->V + v) * w->R + r) * w->T;
-        row[t] = series_value(o, st, w->B);
+        row[t] = bs_outcome_series_value(o, st);
         if (t == w->T - 1)
             w->values[(size_t)k * w->V * w->R + (size_t)v * w->R + r] = bs_outcome_value(o, row, w->T);
     }
@@ -166,6 +156,16 @@ static int run_experiment(const char *path, const options *op, const char *const
 
 /* ---- reporting --------------------------------------------------------------------- */
 
+/* A control works when every test it names fails (the finding, if it names none). */
+static int control_broke(const __typeof__(((bs_replication *)0)->controls[0]) *ctl,
+                         const outcome_set *res)
+{
+    if (!ctl->n_breaks) return !res->pass;
+    for (int k = 0; k < ctl->n_breaks; k++)
+        if (res->v[ctl->breaks[k]].pass) return 0;
+    return 1;
+}
+
 static const char *vname(const bs_variants *vars, int v)
 {
     return v >= 0 ? bs_ensemble_variant_name(vars, v) : "?";
@@ -217,8 +217,8 @@ typedef struct {
     char file[512], stem[128];
     bs_replication rep;
     bs_variants vars; /* names only are used after the run */
-    outcome_set main, control;
-    int has_control, ran;
+    outcome_set main, control[BS_REP_MAX_CONTROLS];
+    int n_control_runs, controls_ok, ran; /* controls_ok: every control broke its tests */
     int n_robust;           /* robustness runs made */
     char robust_param[2 * BS_REP_MAX_PARAMS][96];
     double robust_value[2 * BS_REP_MAX_PARAMS], robust_factor[2 * BS_REP_MAX_PARAMS];
@@ -243,9 +243,10 @@ static void print_finding(const finding *f)
     }
     printf("%-4s => %s%s", f->rep.id, f->main.pass ? "PASS" : "FAIL",
            f->rep.exploratory ? " (exploratory)" : "");
-    if (f->has_control)
-        printf("; negative control %s", f->control.pass ? "PASSES: the experiment cannot fail"
-                                                         : "fails, as it must");
+    if (f->n_control_runs)
+        printf("; %s", f->controls_ok ? (f->n_control_runs > 1 ? "negative controls fail, as they must"
+                                                               : "negative control fails, as it must")
+                                      : "a negative control does NOT fail: the experiment cannot fail");
     if (f->n_robust) {
         int held = 0;
         for (int i = 0; i < f->n_robust; i++) held += f->robust_pass[i] == f->main.pass;
@@ -336,15 +337,25 @@ static int write_report(const char *dir, finding *fs, int n, const options *op, 
                     bs_criterion_name(f->rep.tests[k].criterion.type), f->main.v[k].effect_name, ef, st,
                     f->main.v[k].pass ? "pass" : "FAIL");
         }
-        if (f->has_control) {
-            fprintf(o, "- Negative control (");
-            for (int k = 0; k < f->rep.n_control; k++) fprintf(o, "%s`%s`", k ? ", " : "", f->rep.control[k]);
+        for (int c = 0; c < f->n_control_runs; c++) {
+            const __typeof__(f->rep.controls[0]) *ctl = &f->rep.controls[c];
+            fprintf(o, "- Negative control \"");
+            md_escape(o, ctl->name);
+            fprintf(o, "\" (");
+            for (int k = 0; k < ctl->n_set; k++) fprintf(o, "%s`%s`", k ? ", " : "", ctl->set[k]);
             fprintf(o, "): ");
-            md_escape(o, f->rep.control_why);
-            size_t wl = strlen(f->rep.control_why);
-            fprintf(o, "%s Result: the finding %s.\n", wl && f->rep.control_why[wl - 1] != '.' ? "." : "",
-                    f->control.pass ? "still PASSES: **this experiment cannot fail**" : "fails, as it must");
-        } else
+            md_escape(o, ctl->why);
+            size_t wl = strlen(ctl->why);
+            fprintf(o, "%s Must break: ", wl && ctl->why[wl - 1] != '.' ? "." : "");
+            if (!ctl->n_breaks) fprintf(o, "the finding.");
+            for (int k = 0; k < ctl->n_breaks; k++)
+                fprintf(o, "%s\"%s\" (now %s)", k ? ", " : "", f->rep.tests[ctl->breaks[k]].name,
+                        f->control[c].v[ctl->breaks[k]].pass ? "**still passes**" : "fails");
+            fprintf(o, " Result: %s.\n", control_broke(ctl, &f->control[c])
+                                             ? "it breaks, as it must"
+                                             : "**it does not break: this experiment cannot fail**");
+        }
+        if (!f->n_control_runs)
             fprintf(o, "- Negative control: none declared.\n");
         if (f->n_robust) {
             fprintf(o, "- Robustness (each key parameter at 0.5x and 1.5x, clamped to its range):");
@@ -573,19 +584,24 @@ int cli_replicate(int argc, char **argv)
         f->ran = 1;
         done_n++;
         if (robust && f->rep.n_robust && (rc = robustness(f, &op, sc))) break;
-        if (controls && f->rep.n_control) {
+        f->controls_ok = 1;
+        for (int cc = 0; controls && cc < f->rep.n_controls && rc == BS_EXIT_OK; cc++) {
             const char *extra[BS_REP_MAX_PARAMS];
-            for (int k = 0; k < f->rep.n_control; k++) extra[k] = f->rep.control[k];
-            snprintf(h5, sizeof h5, "%s/%s.control.h5", op.out_dir, f->stem);
-            bs_replication rep2;
+            for (int k = 0; k < f->rep.controls[cc].n_set; k++) extra[k] = f->rep.controls[cc].set[k];
+            snprintf(h5, sizeof h5, "%s/%s.control%d.h5", op.out_dir, f->stem, cc + 1);
+            bs_replication *rep2 = malloc(sizeof *rep2);
             bs_variants v2;
-            if ((rc = run_experiment(f->file, &op, extra, f->rep.n_control, h5, &rep2, sc, &v2,
-                                     &f->control)))
-                break;
+            if (!rep2) { rc = BS_EXIT_RUNTIME; break; }
+            rc = run_experiment(f->file, &op, extra, f->rep.controls[cc].n_set, h5, rep2, sc, &v2,
+                                &f->control[cc]);
+            free(rep2);
+            if (rc) break;
             bs_variants_free(&v2);
-            f->has_control = 1;
-            all_pass &= !f->control.pass;
+            f->n_control_runs++;
+            f->controls_ok &= control_broke(&f->rep.controls[cc], &f->control[cc]);
         }
+        if (rc) break;
+        all_pass &= f->controls_ok;
         all_pass &= f->main.pass;
         print_finding(f);
     }
