@@ -130,12 +130,13 @@ static void init_consumer(bs_run *run, int64_t i)
         st->brand[s] = (int16_t)b;
         st->status[s] = SLOT_ACTIVE;
         st->flags[s] = br->clarifies ? FLAG_CLARIFIED : 0;
-        const int tenure = (int)(1 + bs_rng_below(&r, strong ? 260 : 52)); /* purchases so far */
+        /* purchases so far: the same range whatever the strength (F9: tenure is not quality) */
+        const int tenure = (int)(1 + bs_rng_below(&r, 156));
         st->R[s] = st->R0[s] = bs_u16_put(R);
         st->conf[s] = bs_u16_put(0.5 * br->quality + 0.5 * R);
         st->benev[s] = bs_u16_put(
             0.5 * bs_benevolence_target(m, br->transparency, br->control, br->norm, norm) + 0.5 * R);
-        st->S[s] = bs_u16_put(self_relevance * R * (1 - exp(-m->self_brand_rate * tenure)) * 2);
+        st->S[s] = bs_u16_put(self_relevance * (1 - exp(-m->self_brand_rate * tenure)) * 2);
         st->D[s] = bs_u16_put(bs_willingness(m, 1.0 - concern, R, bs_u16_get(st->benev[s]),
                                              br->transparency, br->control, 0));
         if (R > best) { best = R; st->last_brand[i] = (int16_t)b; }

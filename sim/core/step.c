@@ -363,7 +363,8 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             double target = bs_benevolence_target(m, br->transparency, br->control, br->norm, norm);
             benev = bs_clamp01(benev + m->trust_rate * (target - benev));
             SET(benev, s, benev);
-            SET(S, s, GET(S, s) + m->self_brand_rate * GET(self_relevance, i) * R * (1 - GET(S, s)));
+            /* F9: the brand becomes part of the self through self-relevance, not satisfaction */
+            SET(S, s, GET(S, s) + m->self_brand_rate * GET(self_relevance, i) * (1 - GET(S, s)));
             SET(R, s, R);
         } else {
             R *= 1 - m->forgetting;
