@@ -557,16 +557,10 @@ static bs_status parse_block(parser *P, yaml_node_t *m, bs_replication *rep)
             if (rep->n_robust == BS_REP_MAX_PARAMS)
                 return perr(P, n, "'replication.robustness': more than %d parameters", BS_REP_MAX_PARAMS);
             if (!k || strlen(k) >= sizeof rep->robust[0]) return perr(P, e, "'%s': expected a key path", p);
-            /* a real parameter of the model, population, network or a brand */
-            bs_scenario *tmp = malloc(sizeof *tmp);
-            if (!tmp) return perr(P, e, "out of memory");
-            memcpy(tmp, P->sc, sizeof *tmp);
-            char probe[160];
-            snprintf(probe, sizeof probe, "%s=0", k);
+            /* a numeric parameter of the model, population, network or a brand */
+            double value;
             bs_error er = {0};
-            bs_status s = bs_scenario_set(tmp, probe, &er);
-            free(tmp);
-            if (s) {
+            if (bs_scenario_get(P->sc, k, &value, NULL, &er)) {
                 const char *why2 = strstr(er.msg, "': ");
                 return perr(P, e, "'%s': %s", p, why2 ? why2 + 3 : er.msg);
             }
@@ -576,8 +570,25 @@ static bs_status parse_block(parser *P, yaml_node_t *m, bs_replication *rep)
     return BS_OK;
 }
 
+static bs_status load_impl(const char *path, const bs_scenario *sc, const bs_variants *vars,
+                           bs_replication *rep, int *present, bs_error *err);
+
 bs_status bs_replication_load(const char *path, const bs_scenario *sc, const bs_variants *vars,
                               bs_replication *rep, bs_error *err)
+{
+    return load_impl(path, sc, vars, rep, NULL, err);
+}
+
+bs_status bs_replication_load_optional(const char *path, const bs_scenario *sc,
+                                       const bs_variants *vars, bs_replication *rep,
+                                       int *present, bs_error *err)
+{
+    *present = 0;
+    return load_impl(path, sc, vars, rep, present, err);
+}
+
+static bs_status load_impl(const char *path, const bs_scenario *sc, const bs_variants *vars,
+                           bs_replication *rep, int *present, bs_error *err)
 {
     memset(rep, 0, sizeof *rep);
     FILE *f = fopen(path, "rb");
@@ -604,7 +615,10 @@ bs_status bs_replication_load(const char *path, const bs_scenario *sc, const bs_
         parser P = {path, &doc, sc, vars, err};
         yaml_node_t *root = yaml_document_get_root_node(&doc);
         yaml_node_t *block = root && root->type == YAML_MAPPING_NODE ? get(&P, root, "replication") : NULL;
-        if (!block)
+        if (present) *present = block != NULL;
+        if (!block && present)
+            s = BS_OK;
+        else if (!block)
             s = perr(&P, root, "'replication': missing, expected the finding's experiment (see "
                      "scenarios/replication/README.md)");
         else

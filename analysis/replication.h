@@ -97,6 +97,12 @@ bs_status bs_replication_load(const char *path, const bs_scenario *sc, const bs_
 /* The value of an outcome's series in one step's aggregates. */
 double bs_outcome_series_value(const bs_outcome *o, const bs_stats *st);
 
+/* The same for a file that may have no `replication:` block: *present says whether it has
+   one; BS_OK without one. */
+bs_status bs_replication_load_optional(const char *path, const bs_scenario *sc,
+                                       const bs_variants *vars, bs_replication *rep,
+                                       int *present, bs_error *err);
+
 /* The outcome of one run: series[t] for t in [0, steps). */
 double bs_outcome_value(const bs_outcome *o, const double *series, int steps);
 

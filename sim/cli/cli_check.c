@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/replication.h"
 #include "cli/cli.h"
 #include "io/scenario_io.h"
 
@@ -133,6 +134,16 @@ int cli_check(int argc, char **argv)
     if (!sc) { fputs("brandsim: out of memory\n", stderr); return BS_EXIT_RUNTIME; }
     bs_variants vars;
     int rc = cli_load_variants(argv[optind], &ov, sc, &vars);
+    int has_replication = 0;
+    if (rc == BS_EXIT_OK) { /* a finding's experiment: its block must be right too */
+        bs_replication *rep = malloc(sizeof *rep);
+        bs_error err = {0};
+        if (!rep) rc = BS_EXIT_RUNTIME;
+        else if (bs_replication_load_optional(argv[optind], sc, &vars, rep, &has_replication, &err))
+            rc = cli_fail(&err);
+        free(rep);
+        if (rc) bs_variants_free(&vars);
+    }
     if (rc == BS_EXIT_OK) {
         if (print) bs_scenario_write_yaml(stdout, sc);
         else {
@@ -141,6 +152,7 @@ int cli_check(int argc, char **argv)
                    sc->n_shocks);
             if (vars.n > 0) printf(", %d variants", vars.n);
             if (sc->replicates > 1) printf(", %d replicates", sc->replicates);
+            if (has_replication) printf(", a replication experiment");
             putchar('\n');
         }
         rc = cli_flush_stdout();

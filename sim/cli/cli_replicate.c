@@ -243,7 +243,9 @@ static void print_finding(const finding *f)
     }
     printf("%-4s => %s%s", f->rep.id, f->main.pass ? "PASS" : "FAIL",
            f->rep.exploratory ? " (exploratory)" : "");
-    if (f->n_control_runs)
+    if (!f->main.pass && f->rep.n_controls)
+        printf("; negative controls not run (the finding already fails)");
+    else if (f->n_control_runs)
         printf("; %s", f->controls_ok ? (f->n_control_runs > 1 ? "negative controls fail, as they must"
                                                                : "negative control fails, as it must")
                                       : "a negative control does NOT fail: the experiment cannot fail");
@@ -355,7 +357,10 @@ static int write_report(const char *dir, finding *fs, int n, const options *op, 
                                              ? "it breaks, as it must"
                                              : "**it does not break: this experiment cannot fail**");
         }
-        if (!f->n_control_runs)
+        if (!f->main.pass && f->rep.n_controls)
+            fprintf(o, "- Negative controls: %d declared, not run: the finding already fails.\n",
+                    f->rep.n_controls);
+        else if (!f->n_control_runs)
             fprintf(o, "- Negative control: none declared.\n");
         if (f->n_robust) {
             fprintf(o, "- Robustness (each key parameter at 0.5x and 1.5x, clamped to its range):");
@@ -585,7 +590,8 @@ int cli_replicate(int argc, char **argv)
         done_n++;
         if (robust && f->rep.n_robust && (rc = robustness(f, &op, sc))) break;
         f->controls_ok = 1;
-        for (int cc = 0; controls && cc < f->rep.n_controls && rc == BS_EXIT_OK; cc++) {
+        /* a control shows the finding rests on its mechanism: only meaningful when it passes */
+        for (int cc = 0; controls && f->main.pass && cc < f->rep.n_controls && rc == BS_EXIT_OK; cc++) {
             const char *extra[BS_REP_MAX_PARAMS];
             for (int k = 0; k < f->rep.controls[cc].n_set; k++) extra[k] = f->rep.controls[cc].set[k];
             snprintf(h5, sizeof h5, "%s/%s.control%d.h5", op.out_dir, f->stem, cc + 1);
