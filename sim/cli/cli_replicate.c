@@ -384,9 +384,16 @@ static int write_report(const char *dir, finding *fs, int n, const options *op, 
 
 /* ---- discovery --------------------------------------------------------------------- */
 
+/* Natural order of ids: C1 < C2 < ... < F1 < F2 < ... < F10 (letters, then the number). */
 static int cmp_str(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    size_t lx = strcspn(x, "0123456789"), ly = strcspn(y, "0123456789");
+    int c = strncmp(x, y, lx < ly ? lx : ly);
+    if (c || lx != ly) return c ? c : (lx < ly ? -1 : 1);
+    long nx = strtol(x + lx, NULL, 10), ny = strtol(y + ly, NULL, 10);
+    if (nx != ny) return nx < ny ? -1 : 1;
+    return strcmp(x, y);
 }
 
 /* The id a file name starts with: "F10-help-them.yaml" -> "F10". */
