@@ -499,7 +499,7 @@ static bs_status parse_block(parser *P, yaml_node_t *m, bs_replication *rep)
         if (one) snprintf(base, sizeof base, "replication.negative_control");
         else snprintf(base, sizeof base, "replication.negative_controls[%d]", c);
         if (need_map(P, cn, base) || only_keys(P, cn, base, nkeys)) return BS_ERR_INPUT;
-        __typeof__(rep->controls[0]) *ctl = &rep->controls[rep->n_controls++];
+        bs_rep_control *ctl = &rep->controls[rep->n_controls++];
         yaml_node_t *set = get(P, cn, "set"), *why = get(P, cn, "why"), *nm = get(P, cn, "name");
         snprintf(p, sizeof p, "%s.name", base);
         if (nm && get_text(P, nm, p, ctl->name, sizeof ctl->name)) return BS_ERR_INPUT;

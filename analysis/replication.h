@@ -64,6 +64,17 @@ typedef struct {
     bs_criterion criterion;
 } bs_rep_test;
 
+/* A negative control: overrides that switch the responsible mechanism off; with them the
+   tests in `breaks` (every test if none is listed) must FAIL. */
+typedef struct {
+    char name[160];
+    int n_set;
+    char set[BS_REP_MAX_PARAMS][128]; /* "key=value" */
+    char why[256];
+    int n_breaks;
+    int breaks[BS_REP_MAX_TESTS];     /* test indices */
+} bs_rep_control;
+
 typedef struct {
     char id[16];
     char source[256];
@@ -72,17 +83,8 @@ typedef struct {
     int replicates;         /* default 30 */
     int n_tests;
     bs_rep_test tests[BS_REP_MAX_TESTS];
-    /* negative controls: overrides that switch the responsible mechanism off; with them
-       the tests in `breaks` (all tests if none listed) must FAIL */
     int n_controls;
-    struct {
-        char name[160];
-        int n_set;
-        char set[BS_REP_MAX_PARAMS][128]; /* "key=value" */
-        char why[256];
-        int n_breaks;
-        int breaks[BS_REP_MAX_TESTS];     /* test indices */
-    } controls[BS_REP_MAX_CONTROLS];
+    bs_rep_control controls[BS_REP_MAX_CONTROLS];
     /* robustness: parameters re-run at 0.5x and 1.5x their value in the scenario */
     int n_robust;
     char robust[BS_REP_MAX_PARAMS][96];

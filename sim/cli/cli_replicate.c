@@ -157,7 +157,7 @@ static int run_experiment(const char *path, const options *op, const char *const
 /* ---- reporting --------------------------------------------------------------------- */
 
 /* A control works when every test it names fails (the finding, if it names none). */
-static int control_broke(const __typeof__(((bs_replication *)0)->controls[0]) *ctl,
+static int control_broke(const bs_rep_control *ctl,
                          const outcome_set *res)
 {
     if (!ctl->n_breaks) return !res->pass;
@@ -340,7 +340,7 @@ static int write_report(const char *dir, finding *fs, int n, const options *op, 
                     f->main.v[k].pass ? "pass" : "FAIL");
         }
         for (int c = 0; c < f->n_control_runs; c++) {
-            const __typeof__(f->rep.controls[0]) *ctl = &f->rep.controls[c];
+            const bs_rep_control *ctl = &f->rep.controls[c];
             fprintf(o, "- Negative control \"");
             md_escape(o, ctl->name);
             fprintf(o, "\" (");
