@@ -69,6 +69,16 @@ static void write_text(const char *name, const char *text)
     cr_assert_eq(fclose(f), 0);
 }
 
+/* ensv.yaml: the scenario with its variants; ens.yaml: the same without them. */
+static void write_scenarios(void)
+{
+    const char *cut = strstr(scenario_text, "variants:");
+    char base[2048];
+    snprintf(base, sizeof base, "%.*s", (int)(cut - scenario_text), scenario_text);
+    write_text("ens.yaml", base);
+    write_text("ensv.yaml", scenario_text);
+}
+
 /* Run `brandsim ARGS` in the test directory; the exit code. */
 static int brandsim(const char *args)
 {
@@ -186,12 +196,7 @@ static void expect_replicate_is_single_run(hid_t ens, const char *variant, const
 
 Test(ensemble, each_replicate_is_the_single_run_with_its_seed)
 {
-    /* the single runs: the same scenario without variants */
-    const char *cut = strstr(scenario_text, "variants:");
-    char base[2048];
-    snprintf(base, sizeof base, "%.*s", (int)(cut - scenario_text), scenario_text);
-    write_text("ens.yaml", base);
-    write_text("ensv.yaml", scenario_text);
+    write_scenarios(); /* the single runs: ens.yaml, the same scenario without variants */
     cr_assert_eq(brandsim("run ensv.yaml -q --threads 2 -o e.h5"), 0);
     hid_t f = open_h5("e.h5");
     for (int r = 0; r < 3; r++) {
@@ -299,11 +304,7 @@ Test(ensemble, layout_and_attributes)
    statistics (they need two). A plain scenario: the single-run layout. */
 Test(ensemble, base_variant_and_no_statistics_for_one_replicate)
 {
-    write_text("ensv.yaml", scenario_text);
-    const char *cut = strstr(scenario_text, "variants:");
-    char base[2048];
-    snprintf(base, sizeof base, "%.*s", (int)(cut - scenario_text), scenario_text);
-    write_text("ens.yaml", base);
+    write_scenarios();
     cr_assert_eq(brandsim("run ens.yaml -q -o r.h5"), 0);
     hid_t f = open_h5("r.h5");
     char *s = attr_string(f, "/", "variants");
