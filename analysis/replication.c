@@ -227,19 +227,16 @@ static bs_status parse_outcome(parser *P, yaml_node_t *m, const char *path, bs_o
     if ((n = get(P, m, "segment"))) {
         snprintf(p, sizeof p, "%s.segment", path);
         if (o->market) return perr(P, n, "'%s': market metrics have no segments", p);
-        yaml_node_t *one[1] = {n};
-        yaml_node_t **items = one;
+        const int list = n->type == YAML_SEQUENCE_NODE;
         int count = 1;
-        if (n->type == YAML_SEQUENCE_NODE) {
+        if (list) {
             count = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
             if (count < 1 || count > BS_SEG_COUNT)
                 return perr(P, n, "'%s': %d segments, expected 1 to %d", p, count, BS_SEG_COUNT);
         }
         o->n_seg = 0;
         for (int q = 0; q < count; q++) {
-            yaml_node_t *e = n->type == YAML_SEQUENCE_NODE
-                                 ? yaml_document_get_node(P->doc, n->data.sequence.items.start[q])
-                                 : items[0];
+            yaml_node_t *e = list ? yaml_document_get_node(P->doc, n->data.sequence.items.start[q]) : n;
             s = scalar(e);
             int g = -1;
             for (int k = 0; s && k < BS_SEG_COUNT; k++)

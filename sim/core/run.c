@@ -373,9 +373,9 @@ static void reduce_stats(bs_run *run)
     s->market[BS_MK_MEAN_DISTRUST] = (double)mkt[MKT_SUM_DISTRUST] / BS_FIXED_ONE / N;
     s->market[BS_MK_WILLING_LOCATION] = (double)mkt[MKT_LOCATION] / N;
     s->market[BS_MK_WILLING_BROWSING] = (double)mkt[MKT_BROWSING] / N;
-    s->market[BS_MK_SHARE_FUNDAMENTALIST] = (double)mkt[MKT_PRIVACY0] / N;
-    s->market[BS_MK_SHARE_PRAGMATIST] = (double)mkt[MKT_PRIVACY1] / N;
-    s->market[BS_MK_SHARE_UNCONCERNED] = (double)mkt[MKT_PRIVACY2] / N;
+    s->market[BS_MK_SHARE_FUNDAMENTALIST] = (double)run->privacy_count[0] / N;
+    s->market[BS_MK_SHARE_PRAGMATIST] = (double)run->privacy_count[1] / N;
+    s->market[BS_MK_SHARE_UNCONCERNED] = (double)run->privacy_count[2] / N;
 }
 
 /* ---- public API --------------------------------------------------------------- */
@@ -424,6 +424,7 @@ bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
     const int64_t N = run->N;
 #pragma omp parallel for schedule(static) num_threads(run->threads)
     for (int64_t i = 0; i < N; i++) init_consumer(run, i);
+    for (int64_t i = 0; i < N; i++) run->privacy_count[SEG_PRIVACY(run->st.segment[i])]++;
     return run;
 }
 

@@ -145,9 +145,7 @@ enum {
     ACC_STOP_BUY, NACC
 };
 enum {
-    MKT_PURCHASES, MKT_NO_PURCHASE, MKT_SUM_DISTRUST, MKT_LOCATION, MKT_BROWSING,
-    MKT_PRIVACY0, /* consumers per privacy segment: MKT_PRIVACY0 + SEG_PRIVACY(seg) */
-    MKT_PRIVACY1, MKT_PRIVACY2, NMKT
+    MKT_PURCHASES, MKT_NO_PURCHASE, MKT_SUM_DISTRUST, MKT_LOCATION, MKT_BROWSING, NMKT
 };
 #define BS_FIXED_ONE 4294967296.0 /* 2^32: fixed-point unit for sums of [0,1] values */
 
@@ -180,6 +178,7 @@ struct bs_run {
     bs_stats stats;
     double *appeal_cdf; /* [B] cumulative brand appeal, for initial draws */
     double bytes_per_consumer;
+    int64_t privacy_count[3]; /* consumers per privacy segment (C1), counted at allocation */
     struct { /* model thresholds as stored values (bs_u16_first), set at allocation */
         int strong, act, exit, avoid, betrayed;
     } first;

@@ -430,7 +430,6 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         }
     }
     ac->mkt[MKT_SUM_DISTRUST] += bs_u16_fixed(st->distrust[i]);
-    ac->mkt[MKT_PRIVACY0 + SEG_PRIVACY(seg)]++; /* C1 */
     double w0 = base_willing - distrust; /* C2: willingness before any relationship */
     ac->mkt[MKT_LOCATION] += w0 >= sc->population.location_threshold;
     ac->mkt[MKT_BROWSING] += w0 >= sc->population.browsing_threshold;
