@@ -43,7 +43,10 @@ static inline int64_t bs_network_source(const bs_network *net, uint64_t seed, in
     /* links 0, 1, 2, 3, ... go to i+1, i-1, i+2, i-2, ... (distinct for any degree) */
     int64_t d = link / 2 + 1;
     int64_t j = (link % 2 == 0) ? i + d : i - d;
-    j = ((j % n) + n) % n;
+    if (d < n) /* wrap around the ring; a division only in markets smaller than the degree */
+        j += j < 0 ? n : j >= n ? -n : 0;
+    else
+        j = ((j % n) + n) % n;
     double r = ((double)(bs_hash64(h) >> 11) + 0.5) * 0x1p-53;
     if (r < net->rewire) {
         j = (int64_t)(u * (double)n);

@@ -29,14 +29,15 @@ static bs_run *fail_alloc(bs_run *run, bs_error *err, const char *what)
 #define STATE_ARRAYS(X)                                                                        \
     X(concern, N) X(self_relevance, N) X(grudge, N) X(price_sensitivity, N)                    \
     X(wom_susceptibility, N) X(segment, N) X(distrust, N) X(last_brand, N) X(wom[0], N)       \
-    X(wom[1], N) X(brand, NK) X(status, NK) X(flags, NK) X(R, NK) X(conf, NK) X(benev, NK)    \
+    X(wom[1], N) X(wom_bits, W) X(brand, NK) X(status, NK) X(flags, NK) X(R, NK) X(conf, NK) X(benev, NK)    \
     X(S, NK) X(D, NK) X(betrayal, NK) X(revenge, NK) X(avoid, NK) X(R0, NK) X(shame, NK)
 
 static int state_alloc(bs_state *st, int64_t N, int K, double *bytes_per_consumer)
 {
-    size_t NK = (size_t)N * (size_t)K;
+    size_t NK = (size_t)N * (size_t)K, W = ((size_t)N + 63) / 64;
     double bytes = 0;
     (void)NK;
+    (void)W;
 #define ALLOC(f, n)                                                                            \
     st->f = malloc((size_t)(n) * sizeof *st->f);                                               \
     if (!st->f) return -1;                                                                     \
@@ -315,7 +316,7 @@ static void build_context(bs_run *run)
 static void reduce_stats(bs_run *run)
 {
     const int B = run->B;
-    const size_t n_acc = (size_t)BS_SEG_COUNT * NACC * (size_t)B;
+    const size_t n_acc = (size_t)BS_CELLS * (size_t)B * NACC;
     int64_t *tot = run->accum[0].acc;
     int64_t mkt[NMKT];
     memcpy(mkt, run->accum[0].mkt, sizeof mkt);
@@ -324,10 +325,23 @@ static void reduce_stats(bs_run *run)
         for (size_t k = 0; k < n_acc; k++) tot[k] += a[k];
         for (int k = 0; k < NMKT; k++) mkt[k] += run->accum[th].mkt[k];
     }
+    /* segments as sums of cells: the market, the strength, privacy and norm
+     * segments (cell = strength * 6 + privacy * 2 + norm, run.h) */
+    int64_t *seg = run->seg_acc;
+    memset(seg, 0, (size_t)BS_SEG_COUNT * NACC * B * sizeof *seg);
+    for (int cell = 0; cell < BS_CELLS; cell++) {
+        const int in[4] = {BS_SEG_ALL, BS_SEG_STRONG + cell / 6,
+                           BS_SEG_FUNDAMENTALIST + (cell % 6) / 2, BS_SEG_COMMUNAL + cell % 2};
+        for (int b = 0; b < B; b++) {
+            const int64_t *c = tot + ((size_t)cell * B + b) * NACC;
+            for (int q = 0; q < 4; q++)
+                for (int a = 0; a < NACC; a++) seg[((size_t)in[q] * NACC + a) * B + b] += c[a];
+        }
+    }
     bs_stats *s = &run->stats;
     s->step = run->t;
     for (int g = 0; g < BS_SEG_COUNT; g++) {
-        const int64_t *A = tot + (size_t)g * NACC * B;
+        const int64_t *A = seg + (size_t)g * NACC * B;
         double *V = s->v + (size_t)g * BS_M_COUNT * B;
         double total = 0;
         for (int b = 0; b < B; b++) total += (double)A[ACC_PURCHASES * B + b];
@@ -410,9 +424,11 @@ bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
     run->accum = calloc((size_t)run->threads, sizeof *run->accum);
     if (!run->accum) return fail_alloc(run, err, "accumulators");
     for (int th = 0; th < run->threads; th++) {
-        run->accum[th].acc = calloc((size_t)BS_SEG_COUNT * NACC * B, sizeof(int64_t));
+        run->accum[th].acc = calloc((size_t)BS_CELLS * B * NACC, sizeof(int64_t));
         if (!run->accum[th].acc) return fail_alloc(run, err, "accumulators");
     }
+    run->seg_acc = calloc((size_t)BS_SEG_COUNT * NACC * B, sizeof(int64_t));
+    if (!run->seg_acc) return fail_alloc(run, err, "accumulators");
     run->stats.n_brands = B;
     run->stats.v = calloc((size_t)BS_SEG_COUNT * BS_M_COUNT * B, sizeof(double));
     run->appeal_cdf = malloc((size_t)B * sizeof(double));
@@ -424,6 +440,7 @@ bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
     const int64_t N = run->N;
 #pragma omp parallel for schedule(static) num_threads(run->threads)
     for (int64_t i = 0; i < N; i++) init_consumer(run, i);
+    memset(run->st.wom_bits, 0, ((size_t)N + 63) / 64 * sizeof *run->st.wom_bits); /* no complaints yet */
     for (int64_t i = 0; i < N; i++) run->privacy_count[SEG_PRIVACY(run->st.segment[i])]++;
     return run;
 }
@@ -438,6 +455,7 @@ void bs_run_free(bs_run *run)
     if (run->accum)
         for (int th = 0; th < run->threads; th++) free(run->accum[th].acc);
     free(run->accum);
+    free(run->seg_acc);
     free(run->stats.v);
     free(run->appeal_cdf);
     free(run->actions);

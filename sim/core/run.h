@@ -100,6 +100,9 @@ typedef struct {
     uint16_t *distrust;   /* category distrust (F2 spillover), fixed point */
     int16_t *last_brand;  /* brand of the last purchase, -1 none */
     int16_t *wom[2];      /* outbox: brand complained about, -1 none */
+    uint64_t *wom_bits;   /* [ceil(N / 64)]: bit i set if wom[t & 1][i] >= 0, built
+                           * after each step so listeners test one bit (in cache) per
+                           * link and read the outbox only for a complaint */
     /* relationship slots [i * K + k]; tenure only seeds S at initialisation
      * (init_consumer), so it is not stored */
     int16_t *brand;
@@ -136,7 +139,11 @@ typedef struct {
 enum { A_BREACH, A_BETRAYAL, A_FAILURE, A_RECOVERY, A_FORCED_EXIT, A_POLICY, A_RESPONSE };
 
 /* Accumulators of one thread: fixed point, so sums are exact and the same in
- * any order (deterministic reductions). Index [(seg * NACC + a) * B + b]. */
+ * any order (deterministic reductions). A relationship adds to one cell, its
+ * strength segment x its consumer's privacy segment x norm (BS_CELLS of
+ * them), so that an addition is one write; the segments of bs_stats are sums
+ * of cells, formed once per step in the reduction (run.c). Index
+ * [(cell * B + b) * NACC + a]: the numbers of one relationship lie together. */
 enum {
     ACC_PURCHASES, ACC_REPEAT, ACC_DEF_OUT, ACC_DEF_IN, ACC_EXITS, ACC_WOM, ACC_WITHHOLD,
     ACC_ANTIBRAND, ACC_AVOIDING, ACC_BETRAYED, ACC_ACTIVE, ACC_EVER, ACC_FORMER,
@@ -155,8 +162,20 @@ static inline int64_t bs_fixed(double x)
     return (int64_t)((x < 0 ? 0 : x > 1 ? 1 : x) * BS_FIXED_ONE);
 }
 
+/* Cells: (strength segment - BS_SEG_STRONG) * 6 + privacy segment * 2 + norm. */
+enum { BS_CELLS = 3 * 3 * 2 };
+static inline int bs_cell(int strength_segment, int consumer_cell)
+{
+    return (strength_segment - BS_SEG_STRONG) * 6 + consumer_cell;
+}
+/* The consumer's part of the cell, from its segment byte. */
+static inline int bs_consumer_cell(uint8_t segment)
+{
+    return SEG_PRIVACY(segment) * 2 + SEG_NORM(segment);
+}
+
 typedef struct {
-    int64_t *acc; /* [BS_SEG_COUNT * NACC * B] */
+    int64_t *acc; /* [BS_CELLS * B * NACC] */
     int64_t mkt[NMKT];
     char pad[64];
 } bs_accum;
@@ -175,9 +194,11 @@ struct bs_run {
     bs_event *events;
     int n_events;
     bs_accum *accum; /* [threads] */
+    int64_t *seg_acc; /* [BS_SEG_COUNT * NACC * B]: the cells summed into segments */
     bs_stats stats;
     double *appeal_cdf; /* [B] cumulative brand appeal, for initial draws */
     double bytes_per_consumer;
+    int64_t wom_senders; /* consumers with a complaint in this step's inbox (wom_bits) */
     int64_t privacy_count[3]; /* consumers per privacy segment (C1), counted at allocation */
     struct { /* model thresholds as stored values (bs_u16_first), set at allocation */
         int strong, act, exit, avoid, betrayed;

@@ -17,22 +17,20 @@
 #include "core/rng.h"
 #include "core/run.h"
 
-/* Where a slot's numbers go: the whole market and the three segmentations. */
+/* Where a consumer's numbers go: its thread's accumulators, in the cells of
+ * its privacy segment and norm (run.h). */
 typedef struct {
     int64_t *acc;
-    int B;
+    int B, consumer_cell;
 } sink;
 
-static inline void add(const sink *k, int seg_strength, int seg_privacy, int seg_norm, int a,
-                       int b, int64_t v)
+/* The accumulators of a relationship in strength segment g with brand b. */
+static inline int64_t *cell_of(const sink *k, int g, int b)
 {
-    const int64_t stride = (int64_t)NACC * k->B;
-    int64_t off = (int64_t)a * k->B + b;
-    k->acc[off] += v;
-    k->acc[seg_strength * stride + off] += v;
-    k->acc[seg_privacy * stride + off] += v;
-    k->acc[seg_norm * stride + off] += v;
+    return k->acc + ((size_t)bs_cell(g, k->consumer_cell) * (size_t)k->B + (size_t)b) * NACC;
 }
+
+static inline void add(const sink *k, int g, int a, int b, int64_t v) { cell_of(k, g, b)[a] += v; }
 
 /* The [0, 1] state is 16-bit fixed point (run.h). GET(f, s) reads st->f[s] as
  * a double; SET(f, s, x) stores x (clamped to [0, 1], rounded to nearest);
@@ -86,8 +84,6 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     const size_t base = (size_t)i * (size_t)K;
     const int seg = st->segment[i];
     const int norm = SEG_NORM(seg);
-    const int seg_privacy = BS_SEG_FUNDAMENTALIST + SEG_PRIVACY(seg);
-    const int seg_norm = BS_SEG_COMMUNAL + norm;
     const double grudge = GET(grudge, i);
     double distrust = GET(distrust, i);
     bs_rng r;
@@ -95,7 +91,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     double betrayal_in[BS_MAX_SLOTS]; /* new betrayal felt this step, per slot */
     for (int k = 0; k < K; k++) betrayal_in[k] = 0; /* K of them: cheaper than = {0} */
     int helped = 0; /* F10: a clean break this step points the consumer to a competitor */
-    const sink sk = {ac->acc, run->B};
+    const sink sk = {ac->acc, run->B, bs_consumer_cell((uint8_t)seg)};
 
     /* 0. before the first shock, strength segments follow R; then freeze (R0) */
     if (t <= run->reference_step)
@@ -108,13 +104,14 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         }
 
     /* 1. hear: last step's complaints from the sources this consumer follows */
-    if (sc->network.kind != BS_NET_NONE) {
+    if (sc->network.kind != BS_NET_NONE && run->wom_senders > 0) {
         const int16_t *wom_in = st->wom[t & 1];
+        const uint64_t *sent = st->wom_bits; /* who complained: one bit each, in cache */
         const double hit = m->wom_impact * GET(wom_susceptibility, i);
         for (int l = 0; l < sc->network.degree; l++) {
             int64_t j = bs_network_source(&sc->network, sc->seed, run->N, i, l);
+            if (!((sent[j >> 6] >> (j & 63)) & 1)) continue;
             int w = wom_in[j];
-            if (w < 0) continue;
             for (int k = 0; k < K; k++) {
                 size_t s = base + (size_t)k;
                 if (st->brand[s] == w && st->status[s] == SLOT_ACTIVE) {
@@ -201,8 +198,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
                 st->R0[s] = st->R[s];
                 exit_slot(run, s, b);
                 helped |= sc->brands[b].exit_policy == BS_EXIT_CLEAN_BREAK;
-                add(&sk, bs_strength_segment(st->flags[s]), seg_privacy,
-                    seg_norm, ACC_EXITS, b, 1);
+                add(&sk, bs_strength_segment(st->flags[s]), ACC_EXITS, b, 1);
             }
         }
     }
@@ -217,6 +213,10 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     for (int k = 0; k < K; k++) {
         size_t s = base + (size_t)k;
         if (st->status[s] == SLOT_EMPTY) continue;
+        if ((st->betrayal[s] | st->revenge[s] |
+             (st->status[s] == SLOT_ACTIVE ? st->avoid[s] : st->shame[s])) == 0 &&
+            betrayal_in[k] == 0)
+            continue; /* nothing felt and nothing to fade: every update below gives 0 */
         const double R0 = GET(R0, s);
         double bet = bs_clamp01(GET(betrayal, s) * (1 - m->betrayal_memory) + betrayal_in[k]);
         FADE(betrayal, s, bet);
@@ -240,12 +240,12 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         if (st->revenge[s] >= run->first.act) { /* revenge > act_threshold */
             const double rv = GET(revenge, s);
             if (bs_rng_bernoulli(&r, bs_act_probability(m, m->p_wom, rv))) {
-                add(&sk, seg_strength, seg_privacy, seg_norm, ACC_WOM, b, 1);
+                add(&sk, seg_strength, ACC_WOM, b, 1);
                 if (rv > wom_level) { wom_level = rv; wom_brand = b; }
             }
             if (st->status[s] == SLOT_ACTIVE &&
                 bs_rng_bernoulli(&r, bs_act_probability(m, m->p_withhold, rv))) {
-                add(&sk, seg_strength, seg_privacy, seg_norm, ACC_WITHHOLD, b, 1);
+                add(&sk, seg_strength, ACC_WITHHOLD, b, 1);
                 SET(D, s, GET(D, s) * (1 - m->withhold_amount));
                 for (int j = 0; j < K; j++)
                     if (j != k && st->status[base + (size_t)j] == SLOT_ACTIVE)
@@ -253,15 +253,15 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
                             GET(D, base + j) * (1 - m->withhold_amount * m->withhold_spill));
             }
             if (bs_rng_bernoulli(&r, bs_act_probability(m, m->p_antibrand, rv)))
-                add(&sk, seg_strength, seg_privacy, seg_norm, ACC_ANTIBRAND, b, 1);
+                add(&sk, seg_strength, ACC_ANTIBRAND, b, 1);
         }
         if (st->status[s] == SLOT_EXITED && st->shame[s] > 0 &&
             bs_rng_bernoulli(&r, m->p_antibrand_exit * GET(shame, s))) /* F9: shame drives it */
-            add(&sk, seg_strength, seg_privacy, seg_norm, ACC_ANTIBRAND, b, 1);
+            add(&sk, seg_strength, ACC_ANTIBRAND, b, 1);
         if (st->status[s] == SLOT_ACTIVE && st->avoid[s] >= run->first.exit) { /* > exit_threshold */
             exit_slot(run, s, b);
             helped |= sc->brands[b].exit_policy == BS_EXIT_CLEAN_BREAK;
-            add(&sk, seg_strength, seg_privacy, seg_norm, ACC_EXITS, b, 1);
+            add(&sk, seg_strength, ACC_EXITS, b, 1);
         }
     }
     st->wom[(t + 1) & 1][i] = (int16_t)wom_brand;
@@ -382,17 +382,17 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     if (bought_brand >= 0) {
         size_t s = base + (size_t)bought_slot;
         int seg_strength = bs_strength_segment(st->flags[s]);
-        add(&sk, seg_strength, seg_privacy, seg_norm, ACC_PURCHASES, bought_brand, 1);
+        add(&sk, seg_strength, ACC_PURCHASES, bought_brand, 1);
         ac->mkt[MKT_PURCHASES]++;
         if (last == bought_brand)
-            add(&sk, seg_strength, seg_privacy, seg_norm, ACC_REPEAT, bought_brand, 1);
+            add(&sk, seg_strength, ACC_REPEAT, bought_brand, 1);
         else if (last >= 0) {
             int seg_left = BS_SEG_NEW; /* the relationship left, if still held */
             for (int k = 0; k < K; k++)
                 if (st->status[base + k] != SLOT_EMPTY && st->brand[base + k] == last)
                     seg_left = bs_strength_segment(st->flags[base + k]);
-            add(&sk, seg_left, seg_privacy, seg_norm, ACC_DEF_OUT, last, 1);
-            add(&sk, seg_strength, seg_privacy, seg_norm, ACC_DEF_IN, bought_brand, 1);
+            add(&sk, seg_left, ACC_DEF_OUT, last, 1);
+            add(&sk, seg_strength, ACC_DEF_IN, bought_brand, 1);
         }
         st->last_brand[i] = (int16_t)bought_brand;
     }
@@ -400,33 +400,33 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         size_t s = base + (size_t)k;
         if (st->status[s] == SLOT_EMPTY) continue;
         const int b = st->brand[s];
-        const int g = bs_strength_segment(st->flags[s]);
-        add(&sk, g, seg_privacy, seg_norm, ACC_EVER, b, 1);
-        add(&sk, g, seg_privacy, seg_norm, ACC_SUM_REVENGE, b, bs_u16_fixed(st->revenge[s]));
-        add(&sk, g, seg_privacy, seg_norm, ACC_SUM_AVOID, b, bs_u16_fixed(st->avoid[s]));
-        if (st->betrayal[s] >= run->first.betrayed) add(&sk, g, seg_privacy, seg_norm, ACC_BETRAYED, b, 1);
-        add(&sk, g, seg_privacy, seg_norm, ACC_SUM_BETRAYAL, b, bs_u16_fixed(st->betrayal[s]));
+        int64_t *a = cell_of(&sk, bs_strength_segment(st->flags[s]), b);
+        a[ACC_EVER]++;
+        a[ACC_SUM_REVENGE] += bs_u16_fixed(st->revenge[s]);
+        a[ACC_SUM_AVOID] += bs_u16_fixed(st->avoid[s]);
+        a[ACC_BETRAYED] += st->betrayal[s] >= run->first.betrayed;
+        a[ACC_SUM_BETRAYAL] += bs_u16_fixed(st->betrayal[s]);
         if (st->flags[s] & FLAG_IRRITATED) { /* C3 */
             int left = st->status[s] != SLOT_ACTIVE;
-            if (left || st->avoid[s] >= run->first.avoid) add(&sk, g, seg_privacy, seg_norm, ACC_STOP_VISIT, b, 1);
-            if (left) add(&sk, g, seg_privacy, seg_norm, ACC_STOP_BUY, b, 1);
+            a[ACC_STOP_VISIT] += left || st->avoid[s] >= run->first.avoid;
+            a[ACC_STOP_BUY] += left;
         }
         if (st->status[s] == SLOT_ACTIVE) {
-            add(&sk, g, seg_privacy, seg_norm, ACC_ACTIVE, b, 1);
-            if (st->avoid[s] >= run->first.avoid) add(&sk, g, seg_privacy, seg_norm, ACC_AVOIDING, b, 1);
-            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_R, b, bs_u16_fixed(st->R[s]));
-            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_CONF, b, bs_u16_fixed(st->conf[s]));
-            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_BENEV, b, bs_u16_fixed(st->benev[s]));
-            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_D, b, bs_u16_fixed(st->D[s]));
+            a[ACC_ACTIVE]++;
+            a[ACC_AVOIDING] += st->avoid[s] >= run->first.avoid;
+            a[ACC_SUM_R] += bs_u16_fixed(st->R[s]);
+            a[ACC_SUM_CONF] += bs_u16_fixed(st->conf[s]);
+            a[ACC_SUM_BENEV] += bs_u16_fixed(st->benev[s]);
+            a[ACC_SUM_D] += bs_u16_fixed(st->D[s]);
             /* F4: acceptance propensities of a personalized and of a generic offer */
             const bs_brand *br = &sc->brands[b];
             const double T = 0.5 * (GET(conf, s) + GET(benev, s));
             const double pv = br->relevance * GET(D, s) * T * (1.0 + br->control);
-            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_OFFER_P, b, bs_fixed(pv / 2.0));
-            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_OFFER_G, b, bs_fixed(T));
+            a[ACC_SUM_OFFER_P] += bs_fixed(pv / 2.0);
+            a[ACC_SUM_OFFER_G] += bs_fixed(T);
         } else {
-            add(&sk, g, seg_privacy, seg_norm, ACC_FORMER, b, 1);
-            add(&sk, g, seg_privacy, seg_norm, ACC_SUM_SHAME, b, bs_u16_fixed(st->shame[s]));
+            a[ACC_FORMER]++;
+            a[ACC_SUM_SHAME] += bs_u16_fixed(st->shame[s]);
         }
     }
     ac->mkt[MKT_SUM_DISTRUST] += bs_u16_fixed(st->distrust[i]);
@@ -438,16 +438,30 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
 void bs_step_consumers(bs_run *run)
 {
     const int64_t N = run->N;
-    const size_t n_acc = (size_t)BS_SEG_COUNT * NACC * (size_t)run->B;
+    const size_t n_acc = (size_t)BS_CELLS * (size_t)run->B * NACC;
     /* zero every thread's accumulators here: OpenMP may give fewer threads */
     for (int th = 0; th < run->threads; th++) {
         memset(run->accum[th].acc, 0, n_acc * sizeof *run->accum[th].acc);
         memset(run->accum[th].mkt, 0, sizeof run->accum[th].mkt);
     }
+    const int64_t n_words = (N + 63) / 64;
+    int64_t senders = 0;
 #pragma omp parallel num_threads(run->threads)
     {
         bs_accum *ac = &run->accum[omp_get_thread_num()];
 #pragma omp for schedule(static)
         for (int64_t i = 0; i < N; i++) consumer_step(run, i, ac);
+        /* after every outbox is written: who complained, for the next step's listeners */
+        const int16_t *out = run->st.wom[(run->t + 1) & 1];
+        uint64_t *bits = run->st.wom_bits;
+#pragma omp for schedule(static) reduction(+ : senders)
+        for (int64_t w = 0; w < n_words; w++) {
+            const int64_t first = w * 64, n = N - first < 64 ? N - first : 64;
+            uint64_t word = 0;
+            for (int q = 0; q < n; q++) word |= (uint64_t)(out[first + q] >= 0) << q;
+            bits[w] = word;
+            senders += __builtin_popcountll(word);
+        }
     }
+    run->wom_senders = senders;
 }
