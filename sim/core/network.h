@@ -7,8 +7,10 @@
  * many), so in-degrees follow a power law with the scenario's exponent.
  *
  * Links are a hash of (seed, consumer, link), so the graph costs no memory,
- * is the same for any thread count, and is computed in O(degree) per consumer.
- * The hash is splitmix64: a structural identity, not a random stream.
+ * is the same for any thread count, and is computed in O(degree) per consumer:
+ * one splitmix64 per link (a structural identity, not a random stream).
+ * Listeners test a bit per source (step.c) and read its outbox only if it
+ * complained, so hearing costs a hash and a bit test per link.
  */
 #ifndef BS_NETWORK_H
 #define BS_NETWORK_H
@@ -26,34 +28,38 @@ static inline uint64_t bs_hash64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-/* The `link`-th source consumer i listens to (0 <= link < degree). */
-static inline int64_t bs_network_source(const bs_network *net, uint64_t seed, int64_t n,
+/* The key of a run's graph, from its seed: computed once per step, not per link. */
+static inline uint64_t bs_network_key(uint64_t seed)
+{
+    return bs_hash64(seed ^ 0x6e6574776f726b73ULL); /* "networks" */
+}
+
+/* The `link`-th source consumer i listens to (0 <= link < degree), in a graph
+ * of n consumers (n <= 1e9 < 2^32, the scenario's bound). One hash per link, h:
+ * its high 53 bits give the uniform u, its low 32 bits the rewiring draw r. */
+static inline int64_t bs_network_source(const bs_network *net, uint64_t key, int64_t n,
                                         int64_t i, int link)
 {
-    uint64_t h = bs_hash64(seed ^ bs_hash64((uint64_t)i * 1024u + (uint64_t)link));
-    double u = ((double)(h >> 11) + 0.5) * 0x1p-53;
+    const uint64_t h = bs_hash64(key ^ ((uint64_t)i << 10 | (uint64_t)link));
     if (net->kind == BS_NET_SCALE_FREE) {
         /* Chung-Lu weights w_k ~ k^(-1/(gamma-1)) give in-degrees with
          * exponent gamma; their CDF over ids is (k/n)^((gamma-2)/(gamma-1)). */
+        double u = ((double)(h >> 11) + 0.5) * 0x1p-53;
         double x = pow(u, (net->exponent - 1.0) / (net->exponent - 2.0));
         int64_t j = (int64_t)(x * (double)n);
         j = j >= n ? n - 1 : j;
         return j == i ? (j + 1) % n : j;
     }
-    /* links 0, 1, 2, 3, ... go to i+1, i-1, i+2, i-2, ... (distinct for any degree) */
+    if (((double)(uint32_t)h + 0.5) * 0x1p-32 < net->rewire) { /* rewired: uniform source */
+        int64_t j = (int64_t)(((h >> 32) * (uint64_t)n) >> 32);
+        return j == i ? (i + 1) % n : j;
+    }
+    /* links 0, 1, 2, 3, ... go to i+1, i-1, i+2, i-2, ... (distinct for any degree < n) */
     int64_t d = link / 2 + 1;
     int64_t j = (link % 2 == 0) ? i + d : i - d;
     if (d < n) /* wrap around the ring; a division only in markets smaller than the degree */
-        j += j < 0 ? n : j >= n ? -n : 0;
-    else
-        j = ((j % n) + n) % n;
-    double r = ((double)(bs_hash64(h) >> 11) + 0.5) * 0x1p-53;
-    if (r < net->rewire) {
-        j = (int64_t)(u * (double)n);
-        j = j >= n ? n - 1 : j;
-        if (j == i) j = (i + 1) % n;
-    }
-    return j;
+        return j + (j < 0 ? n : j >= n ? -n : 0);
+    return ((j % n) + n) % n;
 }
 
 #endif

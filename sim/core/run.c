@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/mechanisms.h"
+#include "core/network.h"
 #include "core/rng.h"
 #include "core/run.h"
 
@@ -407,6 +408,7 @@ bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
     run->K = sc->slots;
     run->B = sc->n_brands;
     run->N = sc->consumers;
+    run->net_key = bs_network_key(sc->seed);
     const int B = run->B;
     const bs_model *m = &sc->model;
     run->first.strong = bs_u16_first(m->strong_threshold, 0); /* R >= strong_threshold */

@@ -198,6 +198,7 @@ struct bs_run {
     bs_stats stats;
     double *appeal_cdf; /* [B] cumulative brand appeal, for initial draws */
     double bytes_per_consumer;
+    uint64_t net_key;    /* bs_network_key(seed) */
     int64_t wom_senders; /* consumers with a complaint in this step's inbox (wom_bits) */
     int64_t privacy_count[3]; /* consumers per privacy segment (C1), counted at allocation */
     struct { /* model thresholds as stored values (bs_u16_first), set at allocation */

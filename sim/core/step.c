@@ -108,8 +108,9 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         const int16_t *wom_in = st->wom[t & 1];
         const uint64_t *sent = st->wom_bits; /* who complained: one bit each, in cache */
         const double hit = m->wom_impact * GET(wom_susceptibility, i);
+        const uint64_t net_key = run->net_key;
         for (int l = 0; l < sc->network.degree; l++) {
-            int64_t j = bs_network_source(&sc->network, sc->seed, run->N, i, l);
+            int64_t j = bs_network_source(&sc->network, net_key, run->N, i, l);
             if (!((sent[j >> 6] >> (j & 63)) & 1)) continue;
             int w = wom_in[j];
             for (int k = 0; k < K; k++) {
