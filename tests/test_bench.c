@@ -61,3 +61,19 @@ Test(bench, bad_flags_exit_2)
         cr_expect(WIFEXITED(rc) && WEXITSTATUS(rc) == 2, "bench %s: exit %d", bad[k], WEXITSTATUS(rc));
     }
 }
+
+/* Without a 1-thread run there is no speed-up to report: null, never assumed. */
+Test(bench, no_speedup_without_a_one_thread_run)
+{
+    char dir[] = "/tmp/bs_bench_XXXXXX", cmd[1024];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && '%s' bench --quick --steps 2 --threads 2 --json b.json --dir '%s' "
+             ">out.txt 2>err.txt && " PY " -c \"import json; r=json.load(open('b.json'))"
+             "['workloads'][0]['runs'][0]; assert r['threads']==2 and r['speedup'] is None "
+             "and r['efficiency'] is None, r\"",
+             dir, BS_BINARY, dir);
+    cr_expect_eq(system(cmd), 0, "speed-up reported without a 1-thread baseline (see %s)", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,12 +207,24 @@ static void print_workload(const bench_workload *w, double triad)
            "  HDF5 share  state traffic\n");
     for (int k = 0; k < w->n; k++) {
         const bench_result *r = &w->r[k];
-        printf("  %7d  %16.3e  %13.3e  %16.2f  %8.2f  %9.0f %%  %8.2f %%  %5.2f GB/s",
-               r->threads, r->consumer_steps_per_s, r->updates_per_s, r->ns_per_update_per_thread,
-               r->speedup, 100 * r->efficiency, 100 * r->hdf5_share, r->traffic_gbs);
+        printf("  %7d  %16.3e  %13.3e  %16.2f", r->threads, r->consumer_steps_per_s,
+               r->updates_per_s, r->ns_per_update_per_thread);
+        if (isnan(r->speedup))
+            printf("  %8s  %11s", "-", "-");
+        else
+            printf("  %8.2f  %9.0f %%", r->speedup, 100 * r->efficiency);
+        printf("  %8.2f %%  %5.2f GB/s", 100 * r->hdf5_share, r->traffic_gbs);
         if (triad > 0) printf(" (%.0f %% of triad)", 100 * r->bandwidth_fraction);
         putchar('\n');
     }
+}
+
+/* x with 4 decimals, or null if it was not measured (NaN), in buf. */
+static const char *json_number(char buf[32], double x)
+{
+    if (isnan(x)) return "null";
+    snprintf(buf, 32, "%.4f", x);
+    return buf;
 }
 
 static int write_json(const char *path, const bench_workload *w, int n, double triad,
@@ -238,16 +251,17 @@ static int write_json(const char *path, const bench_workload *w, int n, double t
                 w[i].bytes_per_consumer, w[i].peak_rss_mib);
         for (int k = 0; k < w[i].n; k++) {
             const bench_result *r = &w[i].r[k];
+            char speedup[32], efficiency[32];
             fprintf(f,
                     "       {\"threads\": %d, \"init_s\": %.4f, \"step_s\": %.4f, "
                     "\"write_s\": %.4f, \"consumer_steps_per_s\": %.6e, "
                     "\"relationship_updates_per_s\": %.6e, \"ns_per_update_per_thread\": %.4f, "
-                    "\"hdf5_share\": %.6f, \"speedup\": %.4f, \"efficiency\": %.4f, "
+                    "\"hdf5_share\": %.6f, \"speedup\": %s, \"efficiency\": %s, "
                     "\"state_traffic_gbs\": %.4f, \"bandwidth_fraction\": %.4f}%s\n",
                     r->threads, r->init_s, r->step_s, r->write_s, r->consumer_steps_per_s,
-                    r->updates_per_s, r->ns_per_update_per_thread, r->hdf5_share, r->speedup,
-                    r->efficiency, r->traffic_gbs, r->bandwidth_fraction,
-                    k + 1 < w[i].n ? "," : "");
+                    r->updates_per_s, r->ns_per_update_per_thread, r->hdf5_share,
+                    json_number(speedup, r->speedup), json_number(efficiency, r->efficiency),
+                    r->traffic_gbs, r->bandwidth_fraction, k + 1 < w[i].n ? "," : "");
         }
         fprintf(f, "     ]}%s\n", i + 1 < n ? "," : "");
     }
@@ -361,13 +375,14 @@ int cli_bench(int argc, char **argv)
             if (!rc) b->n++;
         }
         if (rc) break;
-        /* speed-up against 1 thread if measured, else against the first count */
-        const bench_result *base = &b->r[0];
+        /* speed-up against 1 thread; without a 1-thread run there is none to
+         * report (NaN: printed "-", null in JSON), never an assumed one */
+        const bench_result *base = NULL;
         for (int k = 0; k < b->n; k++)
             if (b->r[k].threads == 1) base = &b->r[k];
         for (int k = 0; k < b->n; k++) {
             bench_result *r = &b->r[k];
-            r->speedup = r->consumer_steps_per_s / base->consumer_steps_per_s * base->threads;
+            r->speedup = base ? r->consumer_steps_per_s / base->consumer_steps_per_s : NAN;
             r->efficiency = r->speedup / r->threads;
             r->traffic_gbs = 2.0 * b->bytes_per_consumer * r->consumer_steps_per_s / 1e9;
             r->bandwidth_fraction = triad > 0 ? r->traffic_gbs / triad : 0;

@@ -50,16 +50,18 @@ static inline int64_t bs_network_source(const bs_network *net, uint64_t key, int
         j = j >= n ? n - 1 : j;
         return j == i ? (j + 1) % n : j;
     }
-    if (((double)(uint32_t)h + 0.5) * 0x1p-32 < net->rewire) { /* rewired: uniform source */
-        int64_t j = (int64_t)(((h >> 32) * (uint64_t)n) >> 32);
-        return j == i ? (i + 1) % n : j;
-    }
     /* links 0, 1, 2, 3, ... go to i+1, i-1, i+2, i-2, ... (distinct for any degree < n) */
-    int64_t d = link / 2 + 1;
+    const int64_t d = link / 2 + 1;
     int64_t j = (link % 2 == 0) ? i + d : i - d;
     if (d < n) /* wrap around the ring; a division only in markets smaller than the degree */
-        return j + (j < 0 ? n : j >= n ? -n : 0);
-    return ((j % n) + n) % n;
+        j += j < 0 ? n : j >= n ? -n : 0;
+    else
+        j = ((j % n) + n) % n;
+    /* rewired: a uniform source instead. Both are computed and one is selected,
+     * without a branch: a 10 % rewiring would mispredict one link in ten. */
+    int64_t x = (int64_t)(((h >> 32) * (uint64_t)n) >> 32);
+    x = x != i ? x : i + 1 < n ? i + 1 : 0;
+    return ((double)(uint32_t)h + 0.5) * 0x1p-32 < net->rewire ? x : j;
 }
 
 #endif

@@ -403,10 +403,12 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         const int b = st->brand[s];
         int64_t *a = cell_of(&sk, bs_strength_segment(st->flags[s]), b);
         a[ACC_EVER]++;
-        a[ACC_SUM_REVENGE] += bs_u16_fixed(st->revenge[s]);
-        a[ACC_SUM_AVOID] += bs_u16_fixed(st->avoid[s]);
-        a[ACC_BETRAYED] += st->betrayal[s] >= run->first.betrayed;
-        a[ACC_SUM_BETRAYAL] += bs_u16_fixed(st->betrayal[s]);
+        if (st->revenge[s] | st->avoid[s] | st->betrayal[s]) { /* most relationships: all 0 */
+            a[ACC_SUM_REVENGE] += bs_u16_fixed(st->revenge[s]);
+            a[ACC_SUM_AVOID] += bs_u16_fixed(st->avoid[s]);
+            a[ACC_BETRAYED] += st->betrayal[s] >= run->first.betrayed;
+            a[ACC_SUM_BETRAYAL] += bs_u16_fixed(st->betrayal[s]);
+        }
         if (st->flags[s] & FLAG_IRRITATED) { /* C3 */
             int left = st->status[s] != SLOT_ACTIVE;
             a[ACC_STOP_VISIT] += left || st->avoid[s] >= run->first.avoid;
