@@ -180,8 +180,16 @@ Test(behaviour, norm_violations_hit_the_matching_segment)
     series *gift = market_run(sc, 2);
     cr_expect_gt(AT(fee, 3, BS_SEG_COMMUNAL, BS_M_MEAN_REVENGE), AT(fee, 3, BS_SEG_EXCHANGE, BS_M_MEAN_REVENGE));
     cr_expect_lt(AT(gift, 3, BS_SEG_COMMUNAL, BS_M_MEAN_REVENGE), AT(gift, 3, BS_SEG_EXCHANGE, BS_M_MEAN_REVENGE));
+    /* the table is the scenario's: with the fee's row swapped the exchange segment is hit hardest */
+    sh->act = BS_ACT_FEE;
+    sc->model.act_violation[BS_ACT_FEE][BS_NORM_COMMUNAL] = 0.3;
+    sc->model.act_violation[BS_ACT_FEE][BS_NORM_EXCHANGE] = 1.0;
+    series *swapped = market_run(sc, 2);
+    cr_expect_lt(AT(swapped, 3, BS_SEG_COMMUNAL, BS_M_MEAN_REVENGE),
+                 AT(swapped, 3, BS_SEG_EXCHANGE, BS_M_MEAN_REVENGE));
     series_free(fee);
     series_free(gift);
+    series_free(swapped);
     free(sc);
 }
 

@@ -101,6 +101,35 @@ Test(mechanisms, communal_and_exchange_norms_violated_by_different_acts)
                  bs_betrayal_felt(&m, 0.5, BS_ACT_TRANSACTIONAL, BS_NORM_EXCHANGE, 0, R));
 }
 
+/* F12: the act x norm table is the scenario's (model.violation_<act>_<norm>),
+ * not a constant: felt betrayal is proportional to the entry, a flat row
+ * makes the two norms feel the same and swapped columns reverse F12. */
+Test(mechanisms, act_violation_table_is_a_model_parameter)
+{
+    bs_model m = defaults();
+    const double R = 0.6;
+    cr_expect_eq(m.act_violation[BS_ACT_FEE][BS_NORM_COMMUNAL], 1.0);
+    cr_expect_eq(m.act_violation[BS_ACT_FEE][BS_NORM_EXCHANGE], 0.3);
+    cr_expect_eq(m.act_violation[BS_ACT_CHEAP_GIFT][BS_NORM_EXCHANGE], 1.0);
+    double base = bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_COMMUNAL, 0, R);
+    m.act_violation[BS_ACT_FEE][BS_NORM_COMMUNAL] = 2.0;
+    cr_expect_float_eq(bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_COMMUNAL, 0, R), 2 * base,
+                       1e-12);
+    m.act_violation[BS_ACT_FEE][BS_NORM_COMMUNAL] = m.act_violation[BS_ACT_FEE][BS_NORM_EXCHANGE];
+    cr_expect_eq(bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_COMMUNAL, 0, R),
+                 bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_EXCHANGE, 0, R));
+    m = defaults();
+    for (int a = 0; a < BS_ACT_COUNT; a++) { /* swap the columns */
+        double c = m.act_violation[a][BS_NORM_COMMUNAL];
+        m.act_violation[a][BS_NORM_COMMUNAL] = m.act_violation[a][BS_NORM_EXCHANGE];
+        m.act_violation[a][BS_NORM_EXCHANGE] = c;
+    }
+    cr_expect_lt(bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_COMMUNAL, 0, R),
+                 bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_EXCHANGE, 0, R));
+    cr_expect_gt(bs_betrayal_felt(&m, 0.5, BS_ACT_CHEAP_GIFT, BS_NORM_COMMUNAL, 0, R),
+                 bs_betrayal_felt(&m, 0.5, BS_ACT_CHEAP_GIFT, BS_NORM_EXCHANGE, 0, R));
+}
+
 /* Iterate revenge and avoidance after one betrayal of size `b` at prior
  * quality R0; out[t] after t + 1 steps. */
 static void trajectory(const bs_model *m, double R0, double b, int steps, double *rev, double *avo)

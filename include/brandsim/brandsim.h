@@ -178,6 +178,9 @@ typedef struct {
     double betrayal_benevolence_hit, failure_confidence_hit, response_policy_level;
     double grudge_effect;
     double strong_threshold, betrayed_threshold;
+    /* F12: how strongly each act violates the norm a consumer expects,
+     * [act][consumer norm]; scenario keys model.violation_<act>_<norm> */
+    double act_violation[BS_ACT_COUNT][BS_NORM_COUNT];
 } bs_model;
 
 typedef struct {

@@ -16,21 +16,6 @@ static inline double bs_clamp01(double x)
     return x < 0 ? 0 : (x > 1 ? 1 : x);
 }
 
-/* F12 (Aggarwal 2004; Avery, Fournier & Wittenbraker 2014): how strongly each
- * act violates the norm a consumer expects, [act][consumer norm]. A fee for a
- * special service violates communal norms; a cheap gift instead of cash and a
- * delayed request violate exchange norms; being treated as a mere transaction
- * hurts a friend. The magnitudes are assumptions; the orderings are F12. */
-static const double bs_act_violation[BS_ACT_COUNT][BS_NORM_COUNT] = {
-    [BS_ACT_REPOSITION] = {1.0, 0.8},
-    [BS_ACT_TRANSACTIONAL] = {1.0, 0.1},
-    [BS_ACT_IGNORE_FEEDBACK] = {0.8, 0.5},
-    [BS_ACT_BROKEN_PROMISE] = {1.0, 1.0},
-    [BS_ACT_FEE] = {1.0, 0.3},
-    [BS_ACT_CHEAP_GIFT] = {0.3, 1.0},
-    [BS_ACT_DELAYED_REQUEST] = {0.3, 0.8},
-};
-
 /* F1, F5 (love becomes hate): felt violation of a privacy breach. It grows with
  * the data the consumer gave the brand (D) and with the prior relationship
  * quality R. Selling data reads as greed: worse than a hack, and worse still
@@ -67,11 +52,17 @@ static inline double bs_closeness_factor(const bs_model *m, int clarified, doubl
     return f > 0 ? f : 0;
 }
 
-/* F11, F12: felt betrayal of a norm-violating act of the given severity. */
+/* F11, F12: felt betrayal of a norm-violating act of the given severity.
+ * m->act_violation[act][consumer norm] (model.violation_<act>_<norm>, F12:
+ * Aggarwal 2004; Avery, Fournier & Wittenbraker 2014) says how strongly the
+ * act violates the norm the consumer expects: a fee for a special service
+ * violates communal norms; a cheap gift instead of cash and a delayed request
+ * violate exchange norms; being treated as a mere transaction hurts a friend.
+ * The magnitudes are assumptions; the orderings are F12. */
 static inline double bs_betrayal_felt(const bs_model *m, double size, int act, int consumer_norm,
                                       int clarified, double R)
 {
-    return size * bs_act_violation[act][consumer_norm] * bs_closeness_factor(m, clarified, R);
+    return size * m->act_violation[act][consumer_norm] * bs_closeness_factor(m, clarified, R);
 }
 
 /* F6, F7 (Grégoire, Tripp & Legoux 2009): desire for revenge decays, more

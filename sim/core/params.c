@@ -179,6 +179,40 @@ static const bs_param model_params[] = {
     P(strong_threshold, 0.6, 0, 1, "1", "prior R at or above which a relationship is 'strong'"),
     P(betrayed_threshold, 0.2, 0, 1, "1", "felt betrayal above which a consumer counts as betrayed"),
 #undef P
+    /* F12: the act x norm table. Magnitudes are assumptions; the orderings are
+     * Aggarwal 2004 (fee: communal; cheap gift, delayed request: exchange). */
+#define V(act, norm, A, N, d, s)                                                              \
+    {"violation_" #act "_" #norm, BS_P_REAL, OFF(bs_model, act_violation[A][N]), d, 0, 5, NULL, \
+     "1", s}
+    V(reposition, communal, BS_ACT_REPOSITION, BS_NORM_COMMUNAL, 1.0,
+      "violation felt by a communal consumer when the brand repositions away from its core customers (F12; assumption)"),
+    V(reposition, exchange, BS_ACT_REPOSITION, BS_NORM_EXCHANGE, 0.8,
+      "violation felt by an exchange consumer when the brand repositions away from its core customers (F12; assumption)"),
+    V(transactional, communal, BS_ACT_TRANSACTIONAL, BS_NORM_COMMUNAL, 1.0,
+      "violation felt by a communal consumer treated as a mere exchange partner (F12, seed 003)"),
+    V(transactional, exchange, BS_ACT_TRANSACTIONAL, BS_NORM_EXCHANGE, 0.1,
+      "violation felt by an exchange consumer treated as a mere exchange partner (F12, seed 003)"),
+    V(ignore_feedback, communal, BS_ACT_IGNORE_FEEDBACK, BS_NORM_COMMUNAL, 0.8,
+      "violation felt by a communal consumer by promotional pressure that ignores feedback (F12; assumption)"),
+    V(ignore_feedback, exchange, BS_ACT_IGNORE_FEEDBACK, BS_NORM_EXCHANGE, 0.5,
+      "violation felt by an exchange consumer by promotional pressure that ignores feedback (F12; assumption)"),
+    V(broken_promise, communal, BS_ACT_BROKEN_PROMISE, BS_NORM_COMMUNAL, 1.0,
+      "violation felt by a communal consumer by a broken promise (F12; assumption)"),
+    V(broken_promise, exchange, BS_ACT_BROKEN_PROMISE, BS_NORM_EXCHANGE, 1.0,
+      "violation felt by an exchange consumer by a broken promise (F12; assumption)"),
+    V(fee, communal, BS_ACT_FEE, BS_NORM_COMMUNAL, 1.0,
+      "violation felt by a communal consumer charged a fee for a special service (F12: Aggarwal 2004)"),
+    V(fee, exchange, BS_ACT_FEE, BS_NORM_EXCHANGE, 0.3,
+      "violation felt by an exchange consumer charged a fee for a special service (F12: Aggarwal 2004)"),
+    V(cheap_gift, communal, BS_ACT_CHEAP_GIFT, BS_NORM_COMMUNAL, 0.3,
+      "violation felt by a communal consumer given a cheap gift instead of cash (F12: Aggarwal 2004)"),
+    V(cheap_gift, exchange, BS_ACT_CHEAP_GIFT, BS_NORM_EXCHANGE, 1.0,
+      "violation felt by an exchange consumer given a cheap gift instead of cash (F12: Aggarwal 2004)"),
+    V(delayed_request, communal, BS_ACT_DELAYED_REQUEST, BS_NORM_COMMUNAL, 0.3,
+      "violation felt by a communal consumer whose request is answered late (F12: Aggarwal 2004)"),
+    V(delayed_request, exchange, BS_ACT_DELAYED_REQUEST, BS_NORM_EXCHANGE, 0.8,
+      "violation felt by an exchange consumer whose request is answered late (F12: Aggarwal 2004)"),
+#undef V
 };
 
 static const bs_param brand_params[] = {
