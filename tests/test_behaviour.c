@@ -364,6 +364,32 @@ Test(behaviour, quality_wins_share_and_policy_shocks_apply)
     free(sc);
 }
 
+/* C3 (seed 002 / Gigya 2015): a brand that personalizes heavily and badly
+ * drives a share of its customers away, buying or not: some stop visiting
+ * (avoid it), fewer stop buying (leave); the privacy fundamentalists far more
+ * than the unconcerned; no one without the irritation mechanism. */
+Test(behaviour, irrelevant_personalization_drives_a_share_away)
+{
+    bs_scenario *sc = market_new(N, 40, 3);
+    sc->brands[0].personalization = 0.8;
+    sc->brands[0].relevance = 0.2;
+    series *s = market_run(sc, 2);
+    const double visit = AT(s, 39, BS_SEG_ALL, BS_M_SHARE_STOPPED_VISITING);
+    const double buy = AT(s, 39, BS_SEG_ALL, BS_M_SHARE_STOPPED_BUYING);
+    cr_expect(visit > 0.1 && visit < 0.6, "stopped visiting %g", visit);
+    cr_expect(buy > 0.03 && buy < visit, "stopped buying %g (visiting %g)", buy, visit);
+    cr_expect_gt(AT(s, 39, BS_SEG_FUNDAMENTALIST, BS_M_SHARE_STOPPED_VISITING),
+                 3 * AT(s, 39, BS_SEG_UNCONCERNED, BS_M_SHARE_STOPPED_VISITING) + 0.1);
+    cr_expect_lt(series_at(s, 39, BS_SEG_ALL, BS_M_SHARE_STOPPED_VISITING, 1), 0.01,
+                 "a default brand drives nobody away");
+    sc->model.irritation_avoidance = 0;
+    series *off = market_run(sc, 2);
+    cr_expect_lt(AT(off, 39, BS_SEG_ALL, BS_M_SHARE_STOPPED_VISITING), 0.01);
+    series_free(s);
+    series_free(off);
+    free(sc);
+}
+
 /* F4, seed 002: control raises disclosure; irrelevant, heavy personalization
  * costs share (C3) against relevant personalization. */
 Test(behaviour, control_raises_disclosure_and_irrelevance_costs_share)

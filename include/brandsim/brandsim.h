@@ -173,7 +173,7 @@ typedef struct {
         win_back_success, p_antibrand_exit;
     double response_apology, response_compensation, response_transparency,
         response_halflife, recovery_strong_bonus;
-    double irrelevance_irritation, irritation_avoidance;
+    double irrelevance_irritation, irritation_avoidance, irritation_memory, irritation_concern_floor;
     double benevolence_base, benevolence_transparency, benevolence_control, norm_mismatch;
     double betrayal_benevolence_hit, failure_confidence_hit, response_policy_level;
     double grudge_effect;

@@ -142,6 +142,37 @@ static inline double bs_creepiness(double personalization, double D, double trus
     return (beyond_data > 0 ? beyond_data : 0) + (beyond_trust > 0 ? beyond_trust : 0);
 }
 
+/* C3 (seed 002 / Gigya 2015): a brand that personalizes (pi) badly (relevance
+ * rho) sends an irrelevant message to each of its customers with probability
+ * pi (1 - rho) per step, bought or not. The consumer's irritation memory moves
+ * toward this step's exposure (1 with a message, else 0) at rate
+ * irritation_memory: it builds up toward the brand's rate of irrelevant
+ * messages and fades slowly once they stop. */
+static inline double bs_irritation_next(const bs_model *m, double irritation, int message)
+{
+    return irritation + m->irritation_memory * ((message ? 1.0 : 0.0) - irritation);
+}
+
+/* C3: how irritable a consumer is, from privacy concern (seed 002: those who
+ * care most about their data resent data-driven messages most; assumption):
+ * 0 up to irritation_concern_floor, then linear to 1 at concern 1. */
+static inline double bs_irritability(const bs_model *m, double concern)
+{
+    return bs_clamp01((concern - m->irritation_concern_floor) /
+                      (1.0 - m->irritation_concern_floor));
+}
+
+/* C3: the avoidance irritation drives toward: irritation_avoidance x
+ * irritability x memory. Avoidance grows toward the larger of this and the
+ * felt betrayal (bs_avoid_next); past avoid_threshold the consumer stops
+ * visiting (the brand leaves the choice set), past exit_threshold stops
+ * buying (exit). */
+static inline double bs_irritation_avoidance(const bs_model *m, double irritation,
+                                             double irritability)
+{
+    return bs_clamp01(m->irritation_avoidance * irritability * irritation);
+}
+
 /* Seed 002 / benevolence: the benevolence a brand shows over time: clear data
  * policy and customer control (seed 002), and treating customers by the norm
  * they expect (seed 003). */
