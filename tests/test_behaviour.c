@@ -180,8 +180,16 @@ Test(behaviour, norm_violations_hit_the_matching_segment)
     series *gift = market_run(sc, 2);
     cr_expect_gt(AT(fee, 3, BS_SEG_COMMUNAL, BS_M_MEAN_REVENGE), AT(fee, 3, BS_SEG_EXCHANGE, BS_M_MEAN_REVENGE));
     cr_expect_lt(AT(gift, 3, BS_SEG_COMMUNAL, BS_M_MEAN_REVENGE), AT(gift, 3, BS_SEG_EXCHANGE, BS_M_MEAN_REVENGE));
+    /* the table is the scenario's: with the fee's row swapped the exchange segment is hit hardest */
+    sh->act = BS_ACT_FEE;
+    sc->model.act_violation[BS_ACT_FEE][BS_NORM_COMMUNAL] = 0.3;
+    sc->model.act_violation[BS_ACT_FEE][BS_NORM_EXCHANGE] = 1.0;
+    series *swapped = market_run(sc, 2);
+    cr_expect_lt(AT(swapped, 3, BS_SEG_COMMUNAL, BS_M_MEAN_REVENGE),
+                 AT(swapped, 3, BS_SEG_EXCHANGE, BS_M_MEAN_REVENGE));
     series_free(fee);
     series_free(gift);
+    series_free(swapped);
     free(sc);
 }
 
@@ -353,6 +361,32 @@ Test(behaviour, quality_wins_share_and_policy_shocks_apply)
     cr_expect_gt(AT(s, 9, BS_SEG_ALL, BS_M_MARKET_SHARE), series_at(s, 9, BS_SEG_ALL, BS_M_MARKET_SHARE, 1));
     cr_expect_lt(AT(s, 29, BS_SEG_ALL, BS_M_MARKET_SHARE), 0.7 * AT(s, 9, BS_SEG_ALL, BS_M_MARKET_SHARE));
     series_free(s);
+    free(sc);
+}
+
+/* C3 (seed 002 / Gigya 2015): a brand that personalizes heavily and badly
+ * drives a share of its customers away, buying or not: some stop visiting
+ * (avoid it), fewer stop buying (leave); the privacy fundamentalists far more
+ * than the unconcerned; no one without the irritation mechanism. */
+Test(behaviour, irrelevant_personalization_drives_a_share_away)
+{
+    bs_scenario *sc = market_new(N, 40, 3);
+    sc->brands[0].personalization = 0.8;
+    sc->brands[0].relevance = 0.2;
+    series *s = market_run(sc, 2);
+    const double visit = AT(s, 39, BS_SEG_ALL, BS_M_SHARE_STOPPED_VISITING);
+    const double buy = AT(s, 39, BS_SEG_ALL, BS_M_SHARE_STOPPED_BUYING);
+    cr_expect(visit > 0.1 && visit < 0.6, "stopped visiting %g", visit);
+    cr_expect(buy > 0.03 && buy < visit, "stopped buying %g (visiting %g)", buy, visit);
+    cr_expect_gt(AT(s, 39, BS_SEG_FUNDAMENTALIST, BS_M_SHARE_STOPPED_VISITING),
+                 3 * AT(s, 39, BS_SEG_UNCONCERNED, BS_M_SHARE_STOPPED_VISITING) + 0.1);
+    cr_expect_lt(series_at(s, 39, BS_SEG_ALL, BS_M_SHARE_STOPPED_VISITING, 1), 0.01,
+                 "a default brand drives nobody away");
+    sc->model.irritation_avoidance = 0;
+    series *off = market_run(sc, 2);
+    cr_expect_lt(AT(off, 39, BS_SEG_ALL, BS_M_SHARE_STOPPED_VISITING), 0.01);
+    series_free(s);
+    series_free(off);
     free(sc);
 }
 

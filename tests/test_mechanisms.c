@@ -101,6 +101,72 @@ Test(mechanisms, communal_and_exchange_norms_violated_by_different_acts)
                  bs_betrayal_felt(&m, 0.5, BS_ACT_TRANSACTIONAL, BS_NORM_EXCHANGE, 0, R));
 }
 
+/* F12: the act x norm table is the scenario's (model.violation_<act>_<norm>),
+ * not a constant: felt betrayal is proportional to the entry, a flat row
+ * makes the two norms feel the same and swapped columns reverse F12. */
+Test(mechanisms, act_violation_table_is_a_model_parameter)
+{
+    bs_model m = defaults();
+    const double R = 0.6;
+    cr_expect_eq(m.act_violation[BS_ACT_FEE][BS_NORM_COMMUNAL], 1.0);
+    cr_expect_eq(m.act_violation[BS_ACT_FEE][BS_NORM_EXCHANGE], 0.3);
+    cr_expect_eq(m.act_violation[BS_ACT_CHEAP_GIFT][BS_NORM_EXCHANGE], 1.0);
+    double base = bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_COMMUNAL, 0, R);
+    m.act_violation[BS_ACT_FEE][BS_NORM_COMMUNAL] = 2.0;
+    cr_expect_float_eq(bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_COMMUNAL, 0, R), 2 * base,
+                       1e-12);
+    m.act_violation[BS_ACT_FEE][BS_NORM_COMMUNAL] = m.act_violation[BS_ACT_FEE][BS_NORM_EXCHANGE];
+    cr_expect_eq(bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_COMMUNAL, 0, R),
+                 bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_EXCHANGE, 0, R));
+    m = defaults();
+    for (int a = 0; a < BS_ACT_COUNT; a++) { /* swap the columns */
+        double c = m.act_violation[a][BS_NORM_COMMUNAL];
+        m.act_violation[a][BS_NORM_COMMUNAL] = m.act_violation[a][BS_NORM_EXCHANGE];
+        m.act_violation[a][BS_NORM_EXCHANGE] = c;
+    }
+    cr_expect_lt(bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_COMMUNAL, 0, R),
+                 bs_betrayal_felt(&m, 0.5, BS_ACT_FEE, BS_NORM_EXCHANGE, 0, R));
+    cr_expect_gt(bs_betrayal_felt(&m, 0.5, BS_ACT_CHEAP_GIFT, BS_NORM_COMMUNAL, 0, R),
+                 bs_betrayal_felt(&m, 0.5, BS_ACT_CHEAP_GIFT, BS_NORM_EXCHANGE, 0, R));
+}
+
+/* C3 (seed 002 / Gigya 2015): the memory of irrelevant messages builds up
+ * toward the rate they arrive at and fades once they stop; only consumers
+ * more concerned about privacy than the floor are irritable; the avoidance it
+ * drives crosses the stop-visiting threshold for fewer consumers than the
+ * brand's customers, and the exit threshold for fewer still. */
+Test(mechanisms, irrelevant_messages_build_up_irritation_and_avoidance)
+{
+    bs_model m = defaults();
+    double I = 0;
+    for (int t = 0; t < 200; t++) I = bs_irritation_next(&m, I, t % 4 != 3); /* 3 of 4 steps */
+    cr_expect_float_eq(I, 0.75, 0.05, "memory %g tracks the message rate", I);
+    double peak = I;
+    for (int t = 0; t < 10; t++) I = bs_irritation_next(&m, I, 0);
+    cr_expect_lt(I, peak);
+    cr_expect_gt(I, 0.5 * peak, "it fades slowly: %g of %g after 10 quiet steps", I, peak);
+    cr_expect_eq(bs_irritability(&m, m.irritation_concern_floor), 0);
+    cr_expect_eq(bs_irritability(&m, 0.2), 0);
+    cr_expect_lt(bs_irritability(&m, 0.7), bs_irritability(&m, 0.9));
+    cr_expect_eq(bs_irritability(&m, 1.0), 1);
+    /* a brand sending irrelevant messages in 64 % of steps (C3's clumsy, at equilibrium) */
+    double at = 0.64;
+    cr_expect_lt(bs_irritation_avoidance(&m, at, bs_irritability(&m, 0.5)), m.avoid_threshold);
+    cr_expect_geq(bs_irritation_avoidance(&m, at, bs_irritability(&m, 0.9)), m.exit_threshold);
+    double lo = 0, hi = 0; /* concern at which it crosses each threshold */
+    for (double c = 0; c <= 1.0; c += 0.001) {
+        double a = bs_irritation_avoidance(&m, at, bs_irritability(&m, c));
+        if (lo == 0 && a >= m.avoid_threshold) lo = c;
+        if (hi == 0 && a > m.exit_threshold) hi = c;
+    }
+    cr_expect(lo > m.irritation_concern_floor && hi > lo && hi < 1, "stop visiting from concern %g, "
+              "exit from %g", lo, hi);
+    /* a default brand (personalization 0.3, relevance 0.8: 6 % of steps) drives nobody away */
+    cr_expect_lt(bs_irritation_avoidance(&m, 0.06, 1.0), m.avoid_threshold);
+    m.irritation_avoidance = 0;
+    cr_expect_eq(bs_irritation_avoidance(&m, at, 1.0), 0);
+}
+
 /* Iterate revenge and avoidance after one betrayal of size `b` at prior
  * quality R0; out[t] after t + 1 steps. */
 static void trajectory(const bs_model *m, double R0, double b, int steps, double *rev, double *avo)

@@ -173,11 +173,14 @@ typedef struct {
         win_back_success, p_antibrand_exit;
     double response_apology, response_compensation, response_transparency,
         response_halflife, recovery_strong_bonus;
-    double irrelevance_irritation, irritation_avoidance;
+    double irrelevance_irritation, irritation_avoidance, irritation_memory, irritation_concern_floor;
     double benevolence_base, benevolence_transparency, benevolence_control, norm_mismatch;
     double betrayal_benevolence_hit, failure_confidence_hit, response_policy_level;
     double grudge_effect;
     double strong_threshold, betrayed_threshold;
+    /* F12: how strongly each act violates the norm a consumer expects,
+     * [act][consumer norm]; scenario keys model.violation_<act>_<norm> */
+    double act_violation[BS_ACT_COUNT][BS_NORM_COUNT];
 } bs_model;
 
 typedef struct {

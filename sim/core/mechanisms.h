@@ -16,21 +16,6 @@ static inline double bs_clamp01(double x)
     return x < 0 ? 0 : (x > 1 ? 1 : x);
 }
 
-/* F12 (Aggarwal 2004; Avery, Fournier & Wittenbraker 2014): how strongly each
- * act violates the norm a consumer expects, [act][consumer norm]. A fee for a
- * special service violates communal norms; a cheap gift instead of cash and a
- * delayed request violate exchange norms; being treated as a mere transaction
- * hurts a friend. The magnitudes are assumptions; the orderings are F12. */
-static const double bs_act_violation[BS_ACT_COUNT][BS_NORM_COUNT] = {
-    [BS_ACT_REPOSITION] = {1.0, 0.8},
-    [BS_ACT_TRANSACTIONAL] = {1.0, 0.1},
-    [BS_ACT_IGNORE_FEEDBACK] = {0.8, 0.5},
-    [BS_ACT_BROKEN_PROMISE] = {1.0, 1.0},
-    [BS_ACT_FEE] = {1.0, 0.3},
-    [BS_ACT_CHEAP_GIFT] = {0.3, 1.0},
-    [BS_ACT_DELAYED_REQUEST] = {0.3, 0.8},
-};
-
 /* F1, F5 (love becomes hate): felt violation of a privacy breach. It grows with
  * the data the consumer gave the brand (D) and with the prior relationship
  * quality R. Selling data reads as greed: worse than a hack, and worse still
@@ -67,11 +52,17 @@ static inline double bs_closeness_factor(const bs_model *m, int clarified, doubl
     return f > 0 ? f : 0;
 }
 
-/* F11, F12: felt betrayal of a norm-violating act of the given severity. */
+/* F11, F12: felt betrayal of a norm-violating act of the given severity.
+ * m->act_violation[act][consumer norm] (model.violation_<act>_<norm>, F12:
+ * Aggarwal 2004; Avery, Fournier & Wittenbraker 2014) says how strongly the
+ * act violates the norm the consumer expects: a fee for a special service
+ * violates communal norms; a cheap gift instead of cash and a delayed request
+ * violate exchange norms; being treated as a mere transaction hurts a friend.
+ * The magnitudes are assumptions; the orderings are F12. */
 static inline double bs_betrayal_felt(const bs_model *m, double size, int act, int consumer_norm,
                                       int clarified, double R)
 {
-    return size * bs_act_violation[act][consumer_norm] * bs_closeness_factor(m, clarified, R);
+    return size * m->act_violation[act][consumer_norm] * bs_closeness_factor(m, clarified, R);
 }
 
 /* F6, F7 (Grégoire, Tripp & Legoux 2009): desire for revenge decays, more
@@ -149,6 +140,37 @@ static inline double bs_creepiness(double personalization, double D, double trus
     double beyond_data = personalization - D;
     double beyond_trust = personalization - trust;
     return (beyond_data > 0 ? beyond_data : 0) + (beyond_trust > 0 ? beyond_trust : 0);
+}
+
+/* C3 (seed 002 / Gigya 2015): a brand that personalizes (pi) badly (relevance
+ * rho) sends an irrelevant message to each of its customers with probability
+ * pi (1 - rho) per step, bought or not. The consumer's irritation memory moves
+ * toward this step's exposure (1 with a message, else 0) at rate
+ * irritation_memory: it builds up toward the brand's rate of irrelevant
+ * messages and fades slowly once they stop. */
+static inline double bs_irritation_next(const bs_model *m, double irritation, int message)
+{
+    return irritation + m->irritation_memory * ((message ? 1.0 : 0.0) - irritation);
+}
+
+/* C3: how irritable a consumer is, from privacy concern (seed 002: those who
+ * care most about their data resent data-driven messages most; assumption):
+ * 0 up to irritation_concern_floor, then linear to 1 at concern 1. */
+static inline double bs_irritability(const bs_model *m, double concern)
+{
+    return bs_clamp01((concern - m->irritation_concern_floor) /
+                      (1.0 - m->irritation_concern_floor));
+}
+
+/* C3: the avoidance irritation drives toward: irritation_avoidance x
+ * irritability x memory. Avoidance grows toward the larger of this and the
+ * felt betrayal (bs_avoid_next); past avoid_threshold the consumer stops
+ * visiting (the brand leaves the choice set), past exit_threshold stops
+ * buying (exit). */
+static inline double bs_irritation_avoidance(const bs_model *m, double irritation,
+                                             double irritability)
+{
+    return bs_clamp01(m->irritation_avoidance * irritability * irritation);
 }
 
 /* Seed 002 / benevolence: the benevolence a brand shows over time: clear data

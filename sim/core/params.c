@@ -161,9 +161,16 @@ static const bs_param model_params[] = {
       "share transparency and control remove; also raises benevolence (F3)"),
     P(response_halflife, 3.0, 0.01, 1000, "steps", "a response loses half its effect per this delay (F8)"),
     P(recovery_strong_bonus, 0.6, 0, 5, "1", "extra response effect per unit prior R (F7)"),
-    P(irrelevance_irritation, 0.6, 0, 5, "1", "satisfaction lost to irrelevant personalization (C3)"),
-    P(irritation_avoidance, 0.1, 0, 1, "1",
-      "avoidance added per unit of irritation by an irrelevant offer (C3; assumption)"),
+    P(irrelevance_irritation, 0.6, 0, 5, "1",
+      "satisfaction lost by a purchase in a step with an irrelevant personalized message (C3)"),
+    P(irritation_memory, 0.05, 0, 1, "1/step",
+      "rate the memory of irrelevant messages moves toward this step's exposure (1 or 0): "
+      "it builds up and fades at this rate (C3; assumption)"),
+    P(irritation_avoidance, 1.35, 0, 5, "1",
+      "avoidance sought per unit of irritation memory by the most irritable consumer (C3 calibration)"),
+    P(irritation_concern_floor, 0.5, 0, 0.99, "1",
+      "privacy concern below which irrelevant messages raise no avoidance; irritability rises "
+      "linearly from 0 there to 1 at concern 1 (C3 calibration)"),
     P(benevolence_base, 0.45, 0, 1, "1",
       "benevolence a brand shows with no data policy and the expected norm (assumption)"),
     P(benevolence_transparency, 0.25, 0, 1, "1", "benevolence shown per unit transparency (seed 002, F3)"),
@@ -179,6 +186,40 @@ static const bs_param model_params[] = {
     P(strong_threshold, 0.6, 0, 1, "1", "prior R at or above which a relationship is 'strong'"),
     P(betrayed_threshold, 0.2, 0, 1, "1", "felt betrayal above which a consumer counts as betrayed"),
 #undef P
+    /* F12: the act x norm table. Magnitudes are assumptions; the orderings are
+     * Aggarwal 2004 (fee: communal; cheap gift, delayed request: exchange). */
+#define V(act, norm, A, N, d, s)                                                              \
+    {"violation_" #act "_" #norm, BS_P_REAL, OFF(bs_model, act_violation[A][N]), d, 0, 5, NULL, \
+     "1", s}
+    V(reposition, communal, BS_ACT_REPOSITION, BS_NORM_COMMUNAL, 1.0,
+      "violation felt by a communal consumer when the brand repositions away from its core customers (F12; assumption)"),
+    V(reposition, exchange, BS_ACT_REPOSITION, BS_NORM_EXCHANGE, 0.8,
+      "violation felt by an exchange consumer when the brand repositions away from its core customers (F12; assumption)"),
+    V(transactional, communal, BS_ACT_TRANSACTIONAL, BS_NORM_COMMUNAL, 1.0,
+      "violation felt by a communal consumer treated as a mere exchange partner (F12, seed 003)"),
+    V(transactional, exchange, BS_ACT_TRANSACTIONAL, BS_NORM_EXCHANGE, 0.1,
+      "violation felt by an exchange consumer treated as a mere exchange partner (F12, seed 003)"),
+    V(ignore_feedback, communal, BS_ACT_IGNORE_FEEDBACK, BS_NORM_COMMUNAL, 0.8,
+      "violation felt by a communal consumer by promotional pressure that ignores feedback (F12; assumption)"),
+    V(ignore_feedback, exchange, BS_ACT_IGNORE_FEEDBACK, BS_NORM_EXCHANGE, 0.5,
+      "violation felt by an exchange consumer by promotional pressure that ignores feedback (F12; assumption)"),
+    V(broken_promise, communal, BS_ACT_BROKEN_PROMISE, BS_NORM_COMMUNAL, 1.0,
+      "violation felt by a communal consumer by a broken promise (F12; assumption)"),
+    V(broken_promise, exchange, BS_ACT_BROKEN_PROMISE, BS_NORM_EXCHANGE, 1.0,
+      "violation felt by an exchange consumer by a broken promise (F12; assumption)"),
+    V(fee, communal, BS_ACT_FEE, BS_NORM_COMMUNAL, 1.0,
+      "violation felt by a communal consumer charged a fee for a special service (F12: Aggarwal 2004)"),
+    V(fee, exchange, BS_ACT_FEE, BS_NORM_EXCHANGE, 0.3,
+      "violation felt by an exchange consumer charged a fee for a special service (F12: Aggarwal 2004)"),
+    V(cheap_gift, communal, BS_ACT_CHEAP_GIFT, BS_NORM_COMMUNAL, 0.3,
+      "violation felt by a communal consumer given a cheap gift instead of cash (F12: Aggarwal 2004)"),
+    V(cheap_gift, exchange, BS_ACT_CHEAP_GIFT, BS_NORM_EXCHANGE, 1.0,
+      "violation felt by an exchange consumer given a cheap gift instead of cash (F12: Aggarwal 2004)"),
+    V(delayed_request, communal, BS_ACT_DELAYED_REQUEST, BS_NORM_COMMUNAL, 0.3,
+      "violation felt by a communal consumer whose request is answered late (F12: Aggarwal 2004)"),
+    V(delayed_request, exchange, BS_ACT_DELAYED_REQUEST, BS_NORM_EXCHANGE, 0.8,
+      "violation felt by an exchange consumer whose request is answered late (F12: Aggarwal 2004)"),
+#undef V
 };
 
 static const bs_param brand_params[] = {

@@ -30,8 +30,9 @@ static bs_run *fail_alloc(bs_run *run, bs_error *err, const char *what)
 #define STATE_ARRAYS(X)                                                                        \
     X(concern, N) X(self_relevance, N) X(grudge, N) X(price_sensitivity, N)                    \
     X(wom_susceptibility, N) X(segment, N) X(distrust, N) X(last_brand, N) X(wom[0], N)       \
-    X(wom[1], N) X(wom_bits, W) X(brand, NK) X(status, NK) X(flags, NK) X(R, NK) X(conf, NK) X(benev, NK)    \
-    X(S, NK) X(D, NK) X(betrayal, NK) X(revenge, NK) X(avoid, NK) X(R0, NK) X(shame, NK)
+    X(wom[1], N) X(wom_bits, W) X(brand, NK) X(status, NK) X(flags, NK) X(R, NK) X(conf, NK)  \
+    X(benev, NK) X(S, NK) X(D, NK) X(betrayal, NK) X(revenge, NK) X(avoid, NK) X(R0, NK)        \
+    X(shame, NK) X(irritation, NK)
 
 static int state_alloc(bs_state *st, int64_t N, int K, double *bytes_per_consumer)
 {
@@ -117,6 +118,7 @@ static void init_consumer(bs_run *run, int64_t i)
         st->flags[s] = 0;
         st->R[s] = st->conf[s] = st->benev[s] = st->S[s] = st->D[s] = 0;
         st->betrayal[s] = st->revenge[s] = st->avoid[s] = st->R0[s] = st->shame[s] = 0;
+        st->irritation[s] = 0;
         if (k >= n_rel) continue;
         int b, tries = 0;
         do { /* distinct brands per consumer */

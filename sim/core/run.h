@@ -37,7 +37,7 @@ static inline int bs_strength_segment(uint8_t flags)
 }
 
 /*
- * Every [0, 1] quantity of the state (traits, distrust, the ten slot
+ * Every [0, 1] quantity of the state (traits, distrust, the eleven slot
  * variables) is stored as 16-bit unsigned fixed point, value = u / 65535
  * (resolution 1.5e-5; 0 and 1 are exact): half the bytes of a float. Read
  * with bs_u16_get (a double, computed in double as before); write with
@@ -108,6 +108,7 @@ typedef struct {
     int16_t *brand;
     uint8_t *status, *flags;
     uint16_t *R, *conf, *benev, *S, *D, *betrayal, *revenge, *avoid, *R0, *shame; /* fixed point */
+    uint16_t *irritation; /* C3: memory of irrelevant personalized messages, fixed point */
 } bs_state;
 
 /* What happens to each brand in the current step (built serially). */

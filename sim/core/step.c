@@ -211,19 +211,24 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         if (st->status[s] == SLOT_ACTIVE && st->R[s] > best_R) best_R = st->R[s];
     }
     const double best_active_R = bs_u16_get(best_R);
+    const double irritability = bs_irritability(m, GET(concern, i)); /* C3 */
     for (int k = 0; k < K; k++) {
         size_t s = base + (size_t)k;
         if (st->status[s] == SLOT_EMPTY) continue;
         if ((st->betrayal[s] | st->revenge[s] |
-             (st->status[s] == SLOT_ACTIVE ? st->avoid[s] : st->shame[s])) == 0 &&
+             (st->status[s] == SLOT_ACTIVE
+                  ? st->avoid[s] | (irritability > 0 ? st->irritation[s] : 0)
+                  : st->shame[s])) == 0 &&
             betrayal_in[k] == 0)
             continue; /* nothing felt and nothing to fade: every update below gives 0 */
         const double R0 = GET(R0, s);
         double bet = bs_clamp01(GET(betrayal, s) * (1 - m->betrayal_memory) + betrayal_in[k]);
         FADE(betrayal, s, bet);
         FADE(revenge, s, bs_revenge_next(m, GET(revenge, s), R0, grudge, betrayal_in[k]));
-        if (st->status[s] == SLOT_ACTIVE)
-            SET(avoid, s, bs_avoid_next(m, GET(avoid, s), R0, bet));
+        if (st->status[s] == SLOT_ACTIVE) { /* C3: irritation, like betrayal, drives avoidance */
+            const double irr = bs_irritation_avoidance(m, GET(irritation, s), irritability);
+            SET(avoid, s, bs_avoid_next(m, GET(avoid, s), R0, bet > irr ? bet : irr));
+        }
         else {
             double new_R = best_active_R + ((st->flags[s] & FLAG_MOVED_ON) ? m->clean_break_boost : 0);
             FADE(shame, s, bs_shame_next(m, GET(shame, s), new_R));
@@ -337,6 +342,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
                 st->benev[s] = bs_u16_put(0.5 * (1 - distrust));
                 st->S[s] = st->D[s] = 0;
                 st->betrayal[s] = st->revenge[s] = st->avoid[s] = st->shame[s] = 0;
+                st->irritation[s] = 0;
             }
         }
     }
@@ -350,15 +356,13 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         const bs_brand *br = &sc->brands[b];
         const double bet = GET(betrayal, s);
         double R = GET(R, s), benev = GET(benev, s); /* new values, used as computed */
+        /* C3: an irrelevant personalized message reaches a customer, buying or not */
+        const int message = bs_rng_bernoulli(&r, br->personalization * (1 - br->relevance));
+        if (message) st->flags[s] |= FLAG_IRRITATED;
+        FADE(irritation, s, bs_irritation_next(m, GET(irritation, s), message));
         if (k == bought_slot) {
             double q = br->quality + m->quality_noise * gaussian(&r);
-            double irritation = 0;
-            if (bs_rng_bernoulli(&r, br->personalization * (1 - br->relevance))) { /* C3 */
-                irritation = m->irrelevance_irritation;
-                st->flags[s] |= FLAG_IRRITATED;
-                SET(avoid, s, GET(avoid, s) + m->irritation_avoidance * irritation * (1 - GET(avoid, s)));
-            }
-            double sat = bs_clamp01(q - irritation);
+            double sat = bs_clamp01(q - (message ? m->irrelevance_irritation : 0));
             R = bs_clamp01(R + m->learning_rate * (sat * (1 - bet) - R));
             SET(conf, s, GET(conf, s) + m->trust_rate * (bs_clamp01(q) - GET(conf, s)));
             double target = bs_benevolence_target(m, br->transparency, br->control, br->norm, norm);
