@@ -79,6 +79,38 @@ Test(behaviour, breach_news_brings_relief_and_category_distrust)
     free(sc);
 }
 
+/* F2 (guilt by association): after news of a small breach at a, the
+ * customers of an identical rival b lose confidence in it, more than those of
+ * c, positioned farther from a; relief still raises b's benevolence; nothing
+ * of the kind with model.rival_contagion 0. */
+Test(behaviour, breach_news_costs_similar_rivals_confidence)
+{
+    bs_scenario *sc = market_new(N, 8, 3);
+    sc->brands[2].quality = 0.4; /* c: cheaper and worse than a and b */
+    sc->brands[2].price = 0.5;
+    series *base = market_run(sc, 2);
+    bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 4, "a");
+    sh->reach = 1.0;
+    sh->size = 0.1;
+    series *s = market_run(sc, 2);
+    const double db = series_at(s, 4, BS_SEG_ALL, BS_M_MEAN_CONFIDENCE, 1) -
+                      series_at(base, 4, BS_SEG_ALL, BS_M_MEAN_CONFIDENCE, 1);
+    const double dc = series_at(s, 4, BS_SEG_ALL, BS_M_MEAN_CONFIDENCE, 2) -
+                      series_at(base, 4, BS_SEG_ALL, BS_M_MEAN_CONFIDENCE, 2);
+    cr_expect_lt(db, -0.05, "identical rival: confidence %+g", db);
+    cr_expect(dc < 0 && dc > 0.5 * db, "distant rival: %+g (identical %+g)", dc, db);
+    cr_expect_gt(series_at(s, 4, BS_SEG_ALL, BS_M_MEAN_BENEVOLENCE, 1),
+                 series_at(base, 4, BS_SEG_ALL, BS_M_MEAN_BENEVOLENCE, 1), "relief");
+    sc->model.rival_contagion = 0;
+    series *off = market_run(sc, 2);
+    cr_expect_geq(series_at(off, 4, BS_SEG_ALL, BS_M_MEAN_CONFIDENCE, 1),
+                  series_at(base, 4, BS_SEG_ALL, BS_M_MEAN_CONFIDENCE, 1) - 1e-4);
+    series_free(base);
+    series_free(s);
+    series_free(off);
+    free(sc);
+}
+
 /* F3: the same breach at a brand with transparency and control brings less
  * revenge and fewer defections than at one with neither. */
 Test(behaviour, transparency_and_control_reduce_breach_harm)

@@ -130,6 +130,34 @@ Test(mechanisms, act_violation_table_is_a_model_parameter)
                  bs_betrayal_felt(&m, 0.5, BS_ACT_CHEAP_GIFT, BS_NORM_EXCHANGE, 0, R));
 }
 
+/* F2 (Martin, Borah & Palmatier 2017): guilt by association. Similarity is
+ * 1 for identical brands and falls with distance in quality, relative price
+ * and personalization; the confidence a rival loses grows with similarity,
+ * is concave in breach size and is 0 with the mechanism off. */
+Test(mechanisms, breach_contagion_hits_similar_rivals_most)
+{
+    bs_model m = defaults();
+    bs_brand a, same, near, far;
+    bs_brand_defaults(&a);
+    same = near = far = a;
+    near.quality = a.quality - 0.1;
+    near.price = 0.7 * a.price;
+    far.quality = 0.2;
+    far.price = 0.3 * a.price;
+    far.personalization = 0.9;
+    cr_expect_eq(bs_brand_similarity(&m, &a, &same), 1);
+    double s_near = bs_brand_similarity(&m, &a, &near), s_far = bs_brand_similarity(&m, &a, &far);
+    cr_expect(s_near > s_far && s_near < 1, "similarity near %g, far %g", s_near, s_far);
+    cr_expect_eq(s_far, 0);
+    cr_expect_eq(bs_brand_similarity(&m, &near, &a), s_near, "symmetric");
+    cr_expect_gt(bs_rival_contagion(&m, 1, 0.1), bs_rival_contagion(&m, s_near, 0.1));
+    cr_expect_eq(bs_rival_contagion(&m, 0, 0.9), 0);
+    double small = bs_rival_contagion(&m, 1, 0.1), large = bs_rival_contagion(&m, 1, 0.9);
+    cr_expect_float_eq(large / small, 3.0, 1e-9, "concave in size: sqrt(0.9 / 0.1)");
+    m.rival_contagion = 0;
+    cr_expect_eq(bs_rival_contagion(&m, 1, 0.9), 0);
+}
+
 /* C3 (seed 002 / Gigya 2015): the memory of irrelevant messages builds up
  * toward the rate they arrive at and fades once they stop; only consumers
  * more concerned about privacy than the floor are irritable; the avoidance it

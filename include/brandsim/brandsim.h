@@ -162,6 +162,7 @@ typedef struct {
     double policy_buffer; /* F3: transparency and control soften a breach */
     double breach_confidence_hit, breach_benevolence_hit;
     double relief, spillover, distrust_decay;
+    double rival_contagion, similarity_scale; /* F2: guilt by association */
     double clarify_cut, clarify_tolerance;
     double failure_betrayal, double_deviation;
     double revenge_decay, revenge_moderation, revenge_gain;

@@ -32,6 +32,31 @@ static inline double bs_breach_violation(const bs_model *m, double size, int bre
     return size * kind * data * (m->breach_base + m->love_amplifier * R);
 }
 
+/* F2 (Martin, Borah & Palmatier 2017): how similar two brands look to
+ * consumers, in [0, 1]: 1 for identical positioning, falling linearly with
+ * the distance in quality, relative price and personalization (how much
+ * customer data the brand uses), 0 at distance similarity_scale. */
+static inline double bs_brand_similarity(const bs_model *m, const bs_brand *a, const bs_brand *b)
+{
+    double pmax = a->price > b->price ? a->price : b->price;
+    double d = fabs(a->quality - b->quality) + (pmax > 0 ? fabs(a->price - b->price) / pmax : 0) +
+               fabs(a->personalization - b->personalization);
+    return bs_clamp01(1.0 - d / m->similarity_scale);
+}
+
+/* F2 (Martin, Borah & Palmatier 2017: a breach harms close rivals, "guilt by
+ * association"; Park et al. 2024: privacy risk contagion to competitors):
+ * share of confidence (can it keep my data safe?) a consumer who hears of a
+ * breach of the given size loses in a brand of the given similarity to the
+ * breached one. Relief (seed 000) still raises benevolence. Concave
+ * in size (sqrt, like category distrust), while switching away from the
+ * breached brand grows with the felt violation: small breaches hurt close
+ * rivals, large ones send them customers. */
+static inline double bs_rival_contagion(const bs_model *m, double similarity, double size)
+{
+    return bs_clamp01(m->rival_contagion * similarity * sqrt(size));
+}
+
 /* F3 (Martin, Borah & Palmatier 2017): a brand's transparency and the
  * control it gives customers over their data soften a breach: the felt
  * violation is multiplied by this factor (1 with neither, 1 - policy_buffer

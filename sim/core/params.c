@@ -127,6 +127,12 @@ static const bs_param model_params[] = {
     P(relief, 0.05, 0, 1, "1", "trust gained in one's own brand when it was not breached (seed 000)"),
     P(spillover, 0.5, 0, 1, "1", "category distrust from news of a breach, times sqrt(size) (F2)"),
     P(distrust_decay, 0.05, 0, 1, "1/step", "decay of category distrust"),
+    P(rival_contagion, 0.4, 0, 1, "1",
+      "share of confidence lost in a brand identical to a breached one, times sqrt(size), "
+      "by its customers who hear the news: guilt by association (F2)"),
+    P(similarity_scale, 1.0, 0.01, 100, "1",
+      "brand distance (quality, relative price, personalization: summed absolute differences) "
+      "at which two brands stop being similar; similarity = max(0, 1 - distance / scale) (F2; assumption)"),
     P(clarify_cut, 0.5, 0, 1, "1", "share of felt betrayal removed by clarified expectations (F11)"),
     P(clarify_tolerance, 0.4, 0, 5, "1",
       "with clarified expectations, felt betrayal falls by this per unit R (F11)"),

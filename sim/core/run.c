@@ -312,6 +312,18 @@ static void build_context(bs_run *run)
     }
     for (int b = 0; b < B; b++) /* after this step's policy changes */
         c->notify[b] = (uint8_t)run->sc.brands[b].notify;
+    for (int b = 0; b < B; b++) { /* F2: guilt by association, from the most similar breach */
+        double x = 0;
+        for (int a = 0; c->news_reach > 0 && a < B; a++) {
+            if (a == b || c->breach[a] <= 0 || c->breach[b] > 0) continue;
+            const double y = bs_rival_contagion(&run->sc.model,
+                                                bs_brand_similarity(&run->sc.model, &run->sc.brands[a],
+                                                                    &run->sc.brands[b]),
+                                                c->breach[a]);
+            x = y > x ? y : x;
+        }
+        c->contagion[b] = (float)x;
+    }
 }
 
 /* ---- aggregates ------------------------------------------------------------- */
@@ -399,7 +411,8 @@ static void reduce_stats(bs_run *run)
 
 #define CTX_ARRAYS(X)                                                                          \
     X(breach) X(breach_reach) X(breach_kind) X(notify) X(betrayal) X(act) X(failure)           \
-    X(recovery) X(recovery_delay) X(response) X(response_delay) X(forced_exit) X(win_back)
+    X(recovery) X(recovery_delay) X(response) X(response_delay) X(forced_exit) X(win_back)    \
+    X(contagion)
 
 bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
 {

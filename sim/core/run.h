@@ -129,6 +129,7 @@ typedef struct {
     int *response_delay;  /* [B] */
     float *forced_exit;   /* [B] share of customers dropped */
     uint8_t *win_back;    /* [B] win-back contacts this step */
+    float *contagion;     /* [B] F2: share of confidence its listening customers lose, 0 none */
 } bs_context;
 
 /* One scheduled action (shock or policy action), in step order. */

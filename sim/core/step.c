@@ -161,6 +161,8 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
                 }
             } else if (heard) { /* seed 000: relief that one's own retailer was spared */
                 SET(benev, s, GET(benev, s) + m->relief * (1 - GET(benev, s)));
+                if (c->contagion[b] > 0) /* F2: but can one like it keep my data safe? */
+                    SET(conf, s, GET(conf, s) * (1 - c->contagion[b]));
             }
             if (c->betrayal[b] > 0) { /* F5, F11, F12 */
                 st->R0[s] = st->R[s];
