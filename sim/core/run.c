@@ -312,16 +312,18 @@ static void build_context(bs_run *run)
     }
     for (int b = 0; b < B; b++) /* after this step's policy changes */
         c->notify[b] = (uint8_t)run->sc.brands[b].notify;
-    for (int b = 0; b < B; b++) { /* F2: guilt by association, from the most similar breach */
+    /* F2: guilt by association, from the most similar breach; only brands not
+     * breached themselves, only in a step with breach news */
+    const bs_model *m = &run->sc.model;
+    for (int b = 0; b < B; b++) {
         double x = 0;
-        for (int a = 0; c->news_reach > 0 && a < B; a++) {
-            if (a == b || c->breach[a] <= 0 || c->breach[b] > 0) continue;
-            const double y = bs_rival_contagion(&run->sc.model,
-                                                bs_brand_similarity(&run->sc.model, &run->sc.brands[a],
-                                                                    &run->sc.brands[b]),
-                                                c->breach[a]);
-            x = y > x ? y : x;
-        }
+        if (c->news_reach > 0 && c->breach[b] <= 0)
+            for (int a = 0; a < B; a++) {
+                if (c->breach[a] <= 0) continue;
+                const double similarity = bs_brand_similarity(m, &run->sc.brands[a], &run->sc.brands[b]);
+                const double y = bs_rival_contagion(m, similarity, c->breach[a]);
+                x = y > x ? y : x;
+            }
         c->contagion[b] = (float)x;
     }
 }
