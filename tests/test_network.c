@@ -47,6 +47,38 @@ Test(network, small_world_rewires_the_declared_share_of_ring_links)
     }
 }
 
+Test(network, small_world_rewired_mask_names_exactly_the_rewired_links)
+{
+    /* the step reads a ring link's source from the mask without hashing it:
+     * the mask must agree with bs_network_source link by link */
+    const int64_t n = 50000;
+    const int degrees[] = {4, 10, 16, 24}; /* 24: links 16..23 are hashed in the step */
+    for (int q = 0; q < 4; q++) {
+        bs_network g = net(BS_NET_SMALL_WORLD, degrees[q], 0.3, 2.5);
+        const uint64_t key = bs_network_key(11);
+        int64_t set = 0, masked = 0;
+        for (int64_t i = 0; i < n; i += 7) {
+            const unsigned mask = bs_network_rewired_mask(&g, key, i);
+            for (int l = 0; l < degrees[q]; l++) {
+                if (l >= BS_NET_MASKED_LINKS) continue;
+                masked++;
+                const int bit = (mask >> l) & 1;
+                set += bit;
+                cr_assert_eq(bit, bs_network_is_rewired(&g, bs_network_hash(key, i, l)));
+                if (!bit)
+                    cr_assert_eq(bs_network_source(&g, key, n, i, l), bs_network_ring(n, i, l),
+                                 "degree %d i %ld link %d", degrees[q], (long)i, l);
+                else
+                    cr_assert_eq(bs_network_source(&g, key, n, i, l),
+                                 bs_network_rewired_source(bs_network_hash(key, i, l), n, i));
+            }
+            for (int l = degrees[q]; l < 16; l++) cr_assert_eq((mask >> l) & 1, 0u);
+        }
+        double share = (double)set / (double)masked;
+        cr_expect(fabs(share - 0.3) < 5 * sqrt(0.3 * 0.7 / (double)masked), "share %g", share);
+    }
+}
+
 Test(network, small_world_ring_wraps_around_and_survives_tiny_markets)
 {
     bs_network g = net(BS_NET_SMALL_WORLD, 4, 0.0, 2.5);

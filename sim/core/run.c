@@ -30,16 +30,18 @@ static bs_run *fail_alloc(bs_run *run, bs_error *err, const char *what)
 #define STATE_ARRAYS(X)                                                                        \
     X(concern, N) X(self_relevance, N) X(grudge, N) X(price_sensitivity, N)                    \
     X(wom_susceptibility, N) X(segment, N) X(distrust, N) X(last_brand, N) X(wom[0], N)       \
-    X(wom[1], N) X(wom_bits, W) X(brand, NK) X(status, NK) X(flags, NK) X(R, NK) X(conf, NK)  \
+    X(wom[1], N) X(wom_bits, W) X(rewired, NR) X(brand, NK) X(status, NK) X(flags, NK) X(R, NK) X(conf, NK)  \
     X(benev, NK) X(S, NK) X(D, NK) X(betrayal, NK) X(revenge, NK) X(avoid, NK) X(R0, NK)        \
     X(shame, NK) X(irritation, NK)
 
-static int state_alloc(bs_state *st, int64_t N, int K, double *bytes_per_consumer)
+static int state_alloc(bs_state *st, int64_t N, int K, int small_world,
+                       double *bytes_per_consumer)
 {
-    size_t NK = (size_t)N * (size_t)K, W = ((size_t)N + 63) / 64;
+    size_t NK = (size_t)N * (size_t)K, W = ((size_t)N + 63) / 64, NR = small_world ? (size_t)N : 1;
     double bytes = 0;
     (void)NK;
     (void)W;
+    (void)NR;
 #define ALLOC(f, n)                                                                            \
     st->f = malloc((size_t)(n) * sizeof *st->f);                                               \
     if (!st->f) return -1;                                                                     \
@@ -433,7 +435,8 @@ bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
     run->first.exit = bs_u16_first(m->exit_threshold, 1);     /* avoid > exit_threshold */
     run->first.avoid = bs_u16_first(m->avoid_threshold, 0);   /* avoid >= avoid_threshold */
     run->first.betrayed = bs_u16_first(m->betrayed_threshold, 1);
-    if (state_alloc(&run->st, run->N, run->K, &run->bytes_per_consumer))
+    if (state_alloc(&run->st, run->N, run->K, sc->network.kind == BS_NET_SMALL_WORLD,
+                    &run->bytes_per_consumer))
         return fail_alloc(run, err, "consumer state");
 #define CALLOC(f)                                                                              \
     run->ctx.f = calloc((size_t)B, sizeof *run->ctx.f);                                        \
@@ -459,6 +462,10 @@ bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
     const int64_t N = run->N;
 #pragma omp parallel for schedule(static) num_threads(run->threads)
     for (int64_t i = 0; i < N; i++) init_consumer(run, i);
+    if (sc->network.kind == BS_NET_SMALL_WORLD)
+#pragma omp parallel for schedule(static) num_threads(run->threads)
+        for (int64_t i = 0; i < N; i++)
+            run->st.rewired[i] = bs_network_rewired_mask(&sc->network, run->net_key, i);
     memset(run->st.wom_bits, 0, ((size_t)N + 63) / 64 * sizeof *run->st.wom_bits); /* no complaints yet */
     for (int64_t i = 0; i < N; i++) run->privacy_count[SEG_PRIVACY(run->st.segment[i])]++;
     return run;

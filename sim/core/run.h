@@ -103,6 +103,9 @@ typedef struct {
     uint64_t *wom_bits;   /* [ceil(N / 64)]: bit i set if wom[t & 1][i] >= 0, built
                            * after each step so listeners test one bit (in cache) per
                            * link and read the outbox only for a complaint */
+    uint16_t *rewired;    /* small world: [N], bit l set if link l (< 16) is rewired
+                           * (bs_network_rewired_mask), so ring links need no hash;
+                           * [1] for other kinds */
     /* relationship slots [i * K + k]; tenure only seeds S at initialisation
      * (init_consumer), so it is not stored */
     int16_t *brand;

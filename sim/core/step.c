@@ -109,8 +109,12 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         const uint64_t *sent = st->wom_bits; /* who complained: one bit each, in cache */
         const double hit = m->wom_impact * GET(wom_susceptibility, i);
         const uint64_t net_key = run->net_key;
+        const int small_world = sc->network.kind == BS_NET_SMALL_WORLD;
+        const unsigned rewired = small_world ? st->rewired[i] : 0;
         for (int l = 0; l < sc->network.degree; l++) {
-            int64_t j = bs_network_source(&sc->network, net_key, run->N, i, l);
+            const int64_t j = small_world && l < BS_NET_MASKED_LINKS && !((rewired >> l) & 1)
+                                  ? bs_network_ring(run->N, i, l) /* no hash */
+                                  : bs_network_source(&sc->network, net_key, run->N, i, l);
             if (!((sent[j >> 6] >> (j & 63)) & 1)) continue;
             int w = wom_in[j];
             for (int k = 0; k < K; k++) {
