@@ -217,20 +217,26 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         if (st->status[s] == SLOT_ACTIVE && st->R[s] > best_R) best_R = st->R[s];
     }
     const double best_active_R = bs_u16_get(best_R);
-    const double irritability = bs_irritability(m, GET(concern, i)); /* C3 */
+    const double concern = GET(concern, i);
+    /* C3: irritable iff concern > irritation_concern_floor (bs_irritability > 0),
+     * decided without waiting for the division */
+    const int irritable = concern > m->irritation_concern_floor;
+    const double irritability = irritable ? bs_irritability(m, concern) : 0;
     for (int k = 0; k < K; k++) {
         size_t s = base + (size_t)k;
         if (st->status[s] == SLOT_EMPTY) continue;
-        if ((st->betrayal[s] | st->revenge[s] |
-             (st->status[s] == SLOT_ACTIVE
-                  ? st->avoid[s] | (irritability > 0 ? st->irritation[s] : 0)
-                  : st->shame[s])) == 0 &&
-            betrayal_in[k] == 0)
+        const int felt = (st->betrayal[s] | st->revenge[s]) != 0 || betrayal_in[k] != 0;
+        if (!felt && (st->status[s] == SLOT_ACTIVE
+                          ? (st->avoid[s] | (irritable ? st->irritation[s] : 0))
+                          : st->shame[s]) == 0)
             continue; /* nothing felt and nothing to fade: every update below gives 0 */
         const double R0 = GET(R0, s);
-        double bet = bs_clamp01(GET(betrayal, s) * (1 - m->betrayal_memory) + betrayal_in[k]);
-        FADE(betrayal, s, bet);
-        FADE(revenge, s, bs_revenge_next(m, GET(revenge, s), R0, grudge, betrayal_in[k]));
+        double bet = 0; /* unfelt: betrayal and revenge are 0 and stay 0 */
+        if (felt) {
+            bet = bs_clamp01(GET(betrayal, s) * (1 - m->betrayal_memory) + betrayal_in[k]);
+            FADE(betrayal, s, bet);
+            FADE(revenge, s, bs_revenge_next(m, GET(revenge, s), R0, grudge, betrayal_in[k]));
+        }
         if (st->status[s] == SLOT_ACTIVE) { /* C3: irritation, like betrayal, drives avoidance */
             const double irr = bs_irritation_avoidance(m, GET(irritation, s), irritability);
             SET(avoid, s, bs_avoid_next(m, GET(avoid, s), R0, bet > irr ? bet : irr));
@@ -354,7 +360,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     }
 
     /* 6. update relationships (MODEL.md step 5) */
-    const double base_willing = 1.0 - GET(concern, i);
+    const double base_willing = 1.0 - concern;
     for (int k = 0; k < K; k++) {
         size_t s = base + (size_t)k;
         if (st->status[s] != SLOT_ACTIVE) continue;
