@@ -74,6 +74,73 @@ static inline int slot_for_new(const bs_state *st, size_t base, int K)
     return best;
 }
 
+/* A complaint from source j is heard: every active relationship of the
+ * listener with the brand complained about loses `hit` of confidence and of
+ * benevolence. */
+static inline void hear_from(bs_state *st, int64_t j, const int16_t *wom_in, size_t base, int K,
+                             double hit)
+{
+    const int w = wom_in[j];
+    for (int k = 0; k < K; k++) {
+        size_t s = base + (size_t)k;
+        if (st->brand[s] == w && st->status[s] == SLOT_ACTIVE) {
+            SET(conf, s, GET(conf, s) - hit);
+            SET(benev, s, GET(benev, s) - hit);
+        }
+    }
+}
+
+/* Step 1, hear: last step's complaints from the sources consumer i follows.
+ * A source is heard if its bit is set in wom_bits. Every heard complaint
+ * applies the same update, so the order of links does not matter and links
+ * that cannot be heard may be skipped. In a small world of degree <= 16 away
+ * from the ring's ends, one look at the 64 bits around i says whether any
+ * ring neighbour complained; if none did, only the rewired links are
+ * followed (about one in ten), and only they are hashed. */
+static inline void hear(const bs_run *run, int64_t i, size_t base, int K)
+{
+    bs_state *st = (bs_state *)&run->st;
+    const bs_network *net = &run->sc.network;
+    const int16_t *wom_in = st->wom[run->t & 1];
+    const uint64_t *sent = st->wom_bits; /* who complained: one bit each, in cache */
+    const double hit = run->sc.model.wom_impact * GET(wom_susceptibility, i);
+    const uint64_t key = run->net_key;
+    const int64_t N = run->N;
+#define SENT(j) ((sent[(j) >> 6] >> ((j)&63)) & 1)
+    if (net->kind == BS_NET_SMALL_WORLD) {
+        const unsigned rewired = st->rewired[i];
+        if (net->degree <= BS_NET_MASKED_LINKS && i >= 32 && i + 32 <= N) {
+            const int64_t p = i - 32; /* bit q of the window is consumer p + q */
+            const int sh = (int)(p & 63);
+            uint64_t window = sent[p >> 6] >> sh;
+            if (sh) window |= sent[(p >> 6) + 1] << (64 - sh);
+            const int half = (net->degree + 1) / 2; /* ring offsets 1..half each side */
+            const uint64_t ring = (((1ULL << (2 * half + 1)) - 1) << (32 - half)) & ~(1ULL << 32);
+            if (!(window & ring)) {
+                for (unsigned mask = rewired; mask; mask &= mask - 1) {
+                    const int l = __builtin_ctz(mask);
+                    const int64_t j =
+                        bs_network_rewired_source(bs_network_hash(key, i, l), N, i);
+                    if (SENT(j)) hear_from(st, j, wom_in, base, K, hit);
+                }
+                return;
+            }
+        }
+        for (int l = 0; l < net->degree; l++) {
+            const int64_t j = l < BS_NET_MASKED_LINKS && !((rewired >> l) & 1)
+                                  ? bs_network_ring(N, i, l) /* no hash */
+                                  : bs_network_source(net, key, N, i, l);
+            if (SENT(j)) hear_from(st, j, wom_in, base, K, hit);
+        }
+        return;
+    }
+    for (int l = 0; l < net->degree; l++) {
+        const int64_t j = bs_network_source(net, key, N, i, l);
+        if (SENT(j)) hear_from(st, j, wom_in, base, K, hit);
+    }
+#undef SENT
+}
+
 static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
 {
     const bs_scenario *sc = &run->sc;
@@ -104,28 +171,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         }
 
     /* 1. hear: last step's complaints from the sources this consumer follows */
-    if (sc->network.kind != BS_NET_NONE && run->wom_senders > 0) {
-        const int16_t *wom_in = st->wom[t & 1];
-        const uint64_t *sent = st->wom_bits; /* who complained: one bit each, in cache */
-        const double hit = m->wom_impact * GET(wom_susceptibility, i);
-        const uint64_t net_key = run->net_key;
-        const int small_world = sc->network.kind == BS_NET_SMALL_WORLD;
-        const unsigned rewired = small_world ? st->rewired[i] : 0;
-        for (int l = 0; l < sc->network.degree; l++) {
-            const int64_t j = small_world && l < BS_NET_MASKED_LINKS && !((rewired >> l) & 1)
-                                  ? bs_network_ring(run->N, i, l) /* no hash */
-                                  : bs_network_source(&sc->network, net_key, run->N, i, l);
-            if (!((sent[j >> 6] >> (j & 63)) & 1)) continue;
-            int w = wom_in[j];
-            for (int k = 0; k < K; k++) {
-                size_t s = base + (size_t)k;
-                if (st->brand[s] == w && st->status[s] == SLOT_ACTIVE) {
-                    SET(conf, s, GET(conf, s) - hit);
-                    SET(benev, s, GET(benev, s) - hit);
-                }
-            }
-        }
-    }
+    if (sc->network.kind != BS_NET_NONE && run->wom_senders > 0) hear(run, i, base, K);
 
     /* 2. appraise this step's shocks and the brands' responses */
     if (c->any) {
