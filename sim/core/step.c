@@ -405,43 +405,80 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         }
     }
 
-    /* 6. update relationships (MODEL.md step 5) */
+    /* 6. update relationships (MODEL.md step 5) and 7. record them, in one pass */
     const double base_willing = 1.0 - concern;
     for (int k = 0; k < K; k++) {
         size_t s = base + (size_t)k;
-        if (st->status[s] != SLOT_ACTIVE) continue;
+        const int status = st->status[s];
+        if (status == SLOT_EMPTY) continue;
         const int b = st->brand[s];
         const bs_brand *br = &sc->brands[b];
-        const double bet = GET(betrayal, s);
-        double R = GET(R, s), benev = GET(benev, s); /* new values, used as computed */
-        /* C3: an irrelevant personalized message reaches a customer, buying or not */
-        const int message = bs_rng_bernoulli(&r, br->personalization * (1 - br->relevance));
-        if (message) st->flags[s] |= FLAG_IRRITATED;
-        FADE(irritation, s, bs_irritation_next(m, GET(irritation, s), message));
-        if (k == bought_slot) {
-            double q = br->quality + m->quality_noise * gaussian(&r);
-            double sat = bs_clamp01(q - (message ? m->irrelevance_irritation : 0));
-            R = bs_clamp01(R + m->learning_rate * (sat * (1 - bet) - R));
-            SET(conf, s, GET(conf, s) + m->trust_rate * (bs_clamp01(q) - GET(conf, s)));
-            double target = bs_benevolence_target(m, br->transparency, br->control, br->norm, norm);
-            benev = bs_clamp01(benev + m->trust_rate * (target - benev));
-            SET(benev, s, benev);
-            /* F9: the brand becomes part of the self through self-relevance, not satisfaction */
-            SET(S, s, GET(S, s) + m->self_brand_rate * GET(self_relevance, i) * (1 - GET(S, s)));
-            SET(R, s, R);
-        } else {
-            R *= 1 - m->forgetting;
-            FADE(R, s, R);
+        if (status == SLOT_ACTIVE) {
+            const double bet = GET(betrayal, s);
+            double R = GET(R, s), benev = GET(benev, s); /* new values, used as computed */
+            /* C3: an irrelevant personalized message reaches a customer, buying or not */
+            const int message =
+                bs_rng_bernoulli(&r, br->personalization * (1 - br->relevance));
+            if (message) st->flags[s] |= FLAG_IRRITATED;
+            FADE(irritation, s, bs_irritation_next(m, GET(irritation, s), message));
+            if (k == bought_slot) {
+                double q = br->quality + m->quality_noise * gaussian(&r);
+                double sat = bs_clamp01(q - (message ? m->irrelevance_irritation : 0));
+                R = bs_clamp01(R + m->learning_rate * (sat * (1 - bet) - R));
+                SET(conf, s, GET(conf, s) + m->trust_rate * (bs_clamp01(q) - GET(conf, s)));
+                double target =
+                    bs_benevolence_target(m, br->transparency, br->control, br->norm, norm);
+                benev = bs_clamp01(benev + m->trust_rate * (target - benev));
+                SET(benev, s, benev);
+                /* F9: the brand becomes part of the self through self-relevance,
+                 * not satisfaction */
+                SET(S, s,
+                    GET(S, s) + m->self_brand_rate * GET(self_relevance, i) * (1 - GET(S, s)));
+                SET(R, s, R);
+            } else {
+                R *= 1 - m->forgetting;
+                FADE(R, s, R);
+            }
+            double willing = bs_willingness(m, base_willing, R, benev, br->transparency,
+                                            br->control, distrust) *
+                             (1 - bet);
+            SET(D, s, GET(D, s) + m->disclosure_rate * (willing - GET(D, s)));
         }
-        double willing = bs_willingness(m, base_willing, R, benev, br->transparency, br->control,
-                                        distrust) *
-                         (1 - bet);
-        SET(D, s, GET(D, s) + m->disclosure_rate * (willing - GET(D, s)));
+        /* 7. record: every slot's state */
+        int64_t *a = cell_of(&sk, bs_strength_segment(st->flags[s]), b);
+        a[ACC_EVER]++;
+        if (st->revenge[s] | st->avoid[s] | st->betrayal[s]) { /* most relationships: all 0 */
+            a[ACC_SUM_REVENGE] += bs_u16_fixed(st->revenge[s]);
+            a[ACC_SUM_AVOID] += bs_u16_fixed(st->avoid[s]);
+            a[ACC_BETRAYED] += st->betrayal[s] >= run->first.betrayed;
+            a[ACC_SUM_BETRAYAL] += bs_u16_fixed(st->betrayal[s]);
+        }
+        if (st->flags[s] & FLAG_IRRITATED) { /* C3 */
+            int left = status != SLOT_ACTIVE;
+            a[ACC_STOP_VISIT] += left || st->avoid[s] >= run->first.avoid;
+            a[ACC_STOP_BUY] += left;
+        }
+        if (status == SLOT_ACTIVE) {
+            a[ACC_ACTIVE]++;
+            a[ACC_AVOIDING] += st->avoid[s] >= run->first.avoid;
+            a[ACC_SUM_R] += bs_u16_fixed(st->R[s]);
+            a[ACC_SUM_CONF] += bs_u16_fixed(st->conf[s]);
+            a[ACC_SUM_BENEV] += bs_u16_fixed(st->benev[s]);
+            a[ACC_SUM_D] += bs_u16_fixed(st->D[s]);
+            /* F4: acceptance propensities of a personalized and of a generic offer */
+            const double T = 0.5 * (GET(conf, s) + GET(benev, s));
+            const double pv = br->relevance * GET(D, s) * T * (1.0 + br->control);
+            a[ACC_SUM_OFFER_P] += bs_fixed(pv / 2.0);
+            a[ACC_SUM_OFFER_G] += bs_fixed(T);
+        } else {
+            a[ACC_FORMER]++;
+            a[ACC_SUM_SHAME] += bs_u16_fixed(st->shame[s]);
+        }
     }
     FADE(distrust, i, distrust * (1 - m->distrust_decay));
     distrust = GET(distrust, i); /* what is stored is what is reported */
 
-    /* 7. record: loyalty, defection and every slot's state */
+    /* 7. record: loyalty and defection */
     if (bought_brand >= 0) {
         size_t s = base + (size_t)bought_slot;
         int seg_strength = bs_strength_segment(st->flags[s]);
@@ -458,41 +495,6 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             add(&sk, seg_strength, ACC_DEF_IN, bought_brand, 1);
         }
         st->last_brand[i] = (int16_t)bought_brand;
-    }
-    for (int k = 0; k < K; k++) {
-        size_t s = base + (size_t)k;
-        if (st->status[s] == SLOT_EMPTY) continue;
-        const int b = st->brand[s];
-        int64_t *a = cell_of(&sk, bs_strength_segment(st->flags[s]), b);
-        a[ACC_EVER]++;
-        if (st->revenge[s] | st->avoid[s] | st->betrayal[s]) { /* most relationships: all 0 */
-            a[ACC_SUM_REVENGE] += bs_u16_fixed(st->revenge[s]);
-            a[ACC_SUM_AVOID] += bs_u16_fixed(st->avoid[s]);
-            a[ACC_BETRAYED] += st->betrayal[s] >= run->first.betrayed;
-            a[ACC_SUM_BETRAYAL] += bs_u16_fixed(st->betrayal[s]);
-        }
-        if (st->flags[s] & FLAG_IRRITATED) { /* C3 */
-            int left = st->status[s] != SLOT_ACTIVE;
-            a[ACC_STOP_VISIT] += left || st->avoid[s] >= run->first.avoid;
-            a[ACC_STOP_BUY] += left;
-        }
-        if (st->status[s] == SLOT_ACTIVE) {
-            a[ACC_ACTIVE]++;
-            a[ACC_AVOIDING] += st->avoid[s] >= run->first.avoid;
-            a[ACC_SUM_R] += bs_u16_fixed(st->R[s]);
-            a[ACC_SUM_CONF] += bs_u16_fixed(st->conf[s]);
-            a[ACC_SUM_BENEV] += bs_u16_fixed(st->benev[s]);
-            a[ACC_SUM_D] += bs_u16_fixed(st->D[s]);
-            /* F4: acceptance propensities of a personalized and of a generic offer */
-            const bs_brand *br = &sc->brands[b];
-            const double T = 0.5 * (GET(conf, s) + GET(benev, s));
-            const double pv = br->relevance * GET(D, s) * T * (1.0 + br->control);
-            a[ACC_SUM_OFFER_P] += bs_fixed(pv / 2.0);
-            a[ACC_SUM_OFFER_G] += bs_fixed(T);
-        } else {
-            a[ACC_FORMER]++;
-            a[ACC_SUM_SHAME] += bs_u16_fixed(st->shame[s]);
-        }
     }
     ac->mkt[MKT_SUM_DISTRUST] += bs_u16_fixed(st->distrust[i]);
     double w0 = base_willing - distrust; /* C2: willingness before any relationship */
