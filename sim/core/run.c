@@ -366,8 +366,10 @@ static void reduce_stats(bs_run *run)
         for (int b = 0; b < B; b++) total += (double)A[ACC_PURCHASES * B + b];
         for (int b = 0; b < B; b++) {
 #define CNT(a) ((double)A[(a)*B + b])
-#define SUM(a) ((double)A[(a)*B + b] / BS_FIXED_ONE)
+#define SUM(a) ((double)A[(a)*B + b] / BS_FIXED_ONE)    /* sums of computed values */
+#define SUM16(a) ((double)A[(a)*B + b] / BS_U16_ONE)     /* sums of stored 16-bit values */
 #define MEAN(a, n) (CNT(n) > 0 ? SUM(a) / CNT(n) : 0.0)
+#define MEAN16(a, n) (CNT(n) > 0 ? SUM16(a) / CNT(n) : 0.0)
             double buys = CNT(ACC_PURCHASES);
             V[BS_M_MARKET_SHARE * B + b] = total > 0 ? buys / total : 0;
             V[BS_M_PURCHASES * B + b] = buys;
@@ -382,28 +384,30 @@ static void reduce_stats(bs_run *run)
             V[BS_M_REVENGE_ANTIBRAND * B + b] = CNT(ACC_ANTIBRAND);
             V[BS_M_AVOIDING * B + b] = CNT(ACC_AVOIDING);
             V[BS_M_BETRAYED * B + b] = CNT(ACC_BETRAYED);
-            V[BS_M_MEAN_QUALITY * B + b] = MEAN(ACC_SUM_R, ACC_ACTIVE);
-            V[BS_M_MEAN_CONFIDENCE * B + b] = MEAN(ACC_SUM_CONF, ACC_ACTIVE);
-            V[BS_M_MEAN_BENEVOLENCE * B + b] = MEAN(ACC_SUM_BENEV, ACC_ACTIVE);
-            V[BS_M_MEAN_DISCLOSURE * B + b] = MEAN(ACC_SUM_D, ACC_ACTIVE);
-            V[BS_M_MEAN_REVENGE * B + b] = MEAN(ACC_SUM_REVENGE, ACC_EVER);
-            V[BS_M_MEAN_AVOIDANCE * B + b] = MEAN(ACC_SUM_AVOID, ACC_EVER);
-            V[BS_M_MEAN_SHAME * B + b] = MEAN(ACC_SUM_SHAME, ACC_FORMER);
+            V[BS_M_MEAN_QUALITY * B + b] = MEAN16(ACC_SUM_R, ACC_ACTIVE);
+            V[BS_M_MEAN_CONFIDENCE * B + b] = MEAN16(ACC_SUM_CONF, ACC_ACTIVE);
+            V[BS_M_MEAN_BENEVOLENCE * B + b] = MEAN16(ACC_SUM_BENEV, ACC_ACTIVE);
+            V[BS_M_MEAN_DISCLOSURE * B + b] = MEAN16(ACC_SUM_D, ACC_ACTIVE);
+            V[BS_M_MEAN_REVENGE * B + b] = MEAN16(ACC_SUM_REVENGE, ACC_EVER);
+            V[BS_M_MEAN_AVOIDANCE * B + b] = MEAN16(ACC_SUM_AVOID, ACC_EVER);
+            V[BS_M_MEAN_SHAME * B + b] = MEAN16(ACC_SUM_SHAME, ACC_FORMER);
             V[BS_M_FORMER_CUSTOMERS * B + b] = CNT(ACC_FORMER);
-            V[BS_M_MEAN_BETRAYAL * B + b] = MEAN(ACC_SUM_BETRAYAL, ACC_EVER);
+            V[BS_M_MEAN_BETRAYAL * B + b] = MEAN16(ACC_SUM_BETRAYAL, ACC_EVER);
             V[BS_M_OFFER_ACCEPT_PERSONALIZED * B + b] = 2.0 * MEAN(ACC_SUM_OFFER_P, ACC_ACTIVE);
             V[BS_M_OFFER_ACCEPT_GENERIC * B + b] = MEAN(ACC_SUM_OFFER_G, ACC_ACTIVE);
             V[BS_M_SHARE_STOPPED_VISITING * B + b] = CNT(ACC_EVER) > 0 ? CNT(ACC_STOP_VISIT) / CNT(ACC_EVER) : 0;
             V[BS_M_SHARE_STOPPED_BUYING * B + b] = CNT(ACC_EVER) > 0 ? CNT(ACC_STOP_BUY) / CNT(ACC_EVER) : 0;
 #undef CNT
 #undef SUM
+#undef SUM16
 #undef MEAN
+#undef MEAN16
         }
     }
     double N = (double)run->N;
     s->market[BS_MK_PURCHASES] = (double)mkt[MKT_PURCHASES];
     s->market[BS_MK_NO_PURCHASE] = (double)mkt[MKT_NO_PURCHASE];
-    s->market[BS_MK_MEAN_DISTRUST] = (double)mkt[MKT_SUM_DISTRUST] / BS_FIXED_ONE / N;
+    s->market[BS_MK_MEAN_DISTRUST] = (double)mkt[MKT_SUM_DISTRUST] / BS_U16_ONE / N;
     s->market[BS_MK_WILLING_LOCATION] = (double)mkt[MKT_LOCATION] / N;
     s->market[BS_MK_WILLING_BROWSING] = (double)mkt[MKT_BROWSING] / N;
     s->market[BS_MK_SHARE_FUNDAMENTALIST] = (double)run->privacy_count[0] / N;

@@ -85,13 +85,6 @@ static inline int bs_u16_first(double t, int strict)
     return u;
 }
 
-/* u / 65535 in units of 2^-32 (BS_FIXED_ONE), exactly: the floor of
- * u * 65537 + u / 65535. */
-static inline int64_t bs_u16_fixed(uint16_t u)
-{
-    return (int64_t)u * 65537 + (u == BS_U16_ONE);
-}
-
 typedef struct {
     /* traits in [0, 1], fixed at birth (16-bit fixed point, see above) */
     uint16_t *concern, *self_relevance, *grudge, *price_sensitivity, *wom_susceptibility;
@@ -143,8 +136,11 @@ typedef struct {
 } bs_action;
 enum { A_BREACH, A_BETRAYAL, A_FAILURE, A_RECOVERY, A_FORCED_EXIT, A_POLICY, A_RESPONSE };
 
-/* Accumulators of one thread: fixed point, so sums are exact and the same in
- * any order (deterministic reductions). A relationship adds to one cell, its
+/* Accumulators of one thread: integers, so sums are exact and the same in
+ * any order (deterministic reductions). A sum of a stored [0, 1] quantity
+ * (ACC_SUM_R ... ACC_SUM_BETRAYAL, MKT_SUM_DISTRUST) adds the stored 16-bit
+ * values themselves, in units of 1/65535 (BS_U16_ONE); a sum of a computed
+ * value (the offer propensities) adds it in units of 2^-32 (bs_fixed). A relationship adds to one cell, its
  * strength segment x its consumer's privacy segment x norm (BS_CELLS of
  * them), so that an addition is one write; the segments of bs_stats are sums
  * of cells, formed once per step in the reduction (run.c). Index

@@ -452,10 +452,10 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         int64_t *a = cell_of(&sk, bs_strength_segment(st->flags[s]), b);
         a[ACC_EVER]++;
         if (st->revenge[s] | st->avoid[s] | st->betrayal[s]) { /* most relationships: all 0 */
-            a[ACC_SUM_REVENGE] += bs_u16_fixed(st->revenge[s]);
-            a[ACC_SUM_AVOID] += bs_u16_fixed(st->avoid[s]);
+            a[ACC_SUM_REVENGE] += st->revenge[s];
+            a[ACC_SUM_AVOID] += st->avoid[s];
             a[ACC_BETRAYED] += st->betrayal[s] >= run->first.betrayed;
-            a[ACC_SUM_BETRAYAL] += bs_u16_fixed(st->betrayal[s]);
+            a[ACC_SUM_BETRAYAL] += st->betrayal[s];
         }
         if (st->flags[s] & FLAG_IRRITATED) { /* C3 */
             int left = status != SLOT_ACTIVE;
@@ -465,10 +465,10 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         if (status == SLOT_ACTIVE) {
             a[ACC_ACTIVE]++;
             a[ACC_AVOIDING] += st->avoid[s] >= run->first.avoid;
-            a[ACC_SUM_R] += bs_u16_fixed(st->R[s]);
-            a[ACC_SUM_CONF] += bs_u16_fixed(st->conf[s]);
-            a[ACC_SUM_BENEV] += bs_u16_fixed(st->benev[s]);
-            a[ACC_SUM_D] += bs_u16_fixed(st->D[s]);
+            a[ACC_SUM_R] += st->R[s];
+            a[ACC_SUM_CONF] += st->conf[s];
+            a[ACC_SUM_BENEV] += st->benev[s];
+            a[ACC_SUM_D] += st->D[s];
             /* F4: acceptance propensities of a personalized and of a generic offer */
             const double T = 0.5 * (GET(conf, s) + GET(benev, s));
             const double pv = br->relevance * GET(D, s) * T * (1.0 + br->control);
@@ -476,7 +476,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             a[ACC_SUM_OFFER_G] += bs_fixed(T);
         } else {
             a[ACC_FORMER]++;
-            a[ACC_SUM_SHAME] += bs_u16_fixed(st->shame[s]);
+            a[ACC_SUM_SHAME] += st->shame[s];
         }
     }
     FADE(distrust, i, distrust * (1 - m->distrust_decay));
@@ -500,7 +500,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         }
         st->last_brand[i] = (int16_t)bought_brand;
     }
-    ac->mkt[MKT_SUM_DISTRUST] += bs_u16_fixed(st->distrust[i]);
+    ac->mkt[MKT_SUM_DISTRUST] += st->distrust[i];
     double w0 = base_willing - distrust; /* C2: willingness before any relationship */
     ac->mkt[MKT_LOCATION] += w0 >= sc->population.location_threshold;
     ac->mkt[MKT_BROWSING] += w0 >= sc->population.browsing_threshold;
