@@ -30,14 +30,15 @@ static bs_run *fail_alloc(bs_run *run, bs_error *err, const char *what)
 #define STATE_ARRAYS(X)                                                                        \
     X(concern, N) X(self_relevance, N) X(grudge, N) X(price_sensitivity, N)                    \
     X(wom_susceptibility, N) X(segment, N) X(distrust, N) X(last_brand, N) X(wom[0], N)       \
-    X(wom[1], N) X(wom_bits, W) X(rewired, NR) X(brand, NK) X(status, NK) X(flags, NK) X(R, NK) X(conf, NK)  \
-    X(benev, NK) X(S, NK) X(D, NK) X(betrayal, NK) X(revenge, NK) X(avoid, NK) X(R0, NK)        \
-    X(shame, NK) X(irritation, NK)
+    X(wom[1], N) X(wom_bits, W) X(rewired, NR) X(brand, NK) X(status, NK) X(flags, NK)        \
+    X(R, NK) X(conf, NK) X(benev, NK) X(S, NK) X(D, NK) X(betrayal, NK) X(revenge, NK)         \
+    X(avoid, NK) X(R0, NK) X(shame, NK) X(irritation, NK)
 
 static int state_alloc(bs_state *st, int64_t N, int K, int small_world,
                        double *bytes_per_consumer)
 {
-    size_t NK = (size_t)N * (size_t)K, W = ((size_t)N + 63) / 64, NR = small_world ? (size_t)N : 1;
+    size_t NK = (size_t)N * (size_t)K, W = ((size_t)N + 63) / 64;
+    size_t NR = small_world ? (size_t)N : 1; /* the rewired mask: small world only */
     double bytes = 0;
     (void)NK;
     (void)W;

@@ -140,10 +140,11 @@ enum { A_BREACH, A_BETRAYAL, A_FAILURE, A_RECOVERY, A_FORCED_EXIT, A_POLICY, A_R
  * any order (deterministic reductions). A sum of a stored [0, 1] quantity
  * (ACC_SUM_R ... ACC_SUM_BETRAYAL, MKT_SUM_DISTRUST) adds the stored 16-bit
  * values themselves, in units of 1/65535 (BS_U16_ONE); a sum of a computed
- * value (the offer propensities) adds it in units of 2^-32 (bs_fixed). A relationship adds to one cell, its
- * strength segment x its consumer's privacy segment x norm (BS_CELLS of
- * them), so that an addition is one write; the segments of bs_stats are sums
- * of cells, formed once per step in the reduction (run.c). Index
+ * value (the offer propensities) adds it in units of 2^-32 (bs_fixed). A
+ * relationship adds to one cell, its strength segment x its consumer's
+ * privacy segment x norm (BS_CELLS of them), so that an addition is one
+ * write; the segments of bs_stats are sums of cells, formed once per step in
+ * the reduction (run.c). Index
  * [(cell * B + b) * NACC + a]: the numbers of one relationship lie together. */
 enum {
     ACC_PURCHASES, ACC_REPEAT, ACC_DEF_OUT, ACC_DEF_IN, ACC_EXITS, ACC_WOM, ACC_WITHHOLD,

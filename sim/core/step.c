@@ -110,35 +110,28 @@ static inline void hear(const bs_run *run, int64_t i, size_t base, int K)
     const uint64_t key = run->net_key;
     const int64_t N = run->N;
 #define SENT(j) ((sent[(j) >> 6] >> ((j)&63)) & 1)
-    if (net->kind == BS_NET_SMALL_WORLD) {
-        const unsigned rewired = st->rewired[i];
-        if (net->degree <= BS_NET_MASKED_LINKS && i >= 32 && i + 32 <= N) {
-            const int64_t p = i - 32; /* bit q of the window is consumer p + q */
-            const int sh = (int)(p & 63);
-            uint64_t window = sent[p >> 6] >> sh;
-            if (sh) window |= sent[(p >> 6) + 1] << (64 - sh);
-            const int half = (net->degree + 1) / 2; /* ring offsets 1..half each side */
-            const uint64_t ring = (((1ULL << (2 * half + 1)) - 1) << (32 - half)) & ~(1ULL << 32);
-            if (!(window & ring)) {
-                for (unsigned mask = rewired; mask; mask &= mask - 1) {
-                    const int l = __builtin_ctz(mask);
-                    const int64_t j =
-                        bs_network_rewired_source(bs_network_hash(key, i, l), N, i);
-                    if (SENT(j)) hear_from(st, j, wom_in, base, K, hit);
-                }
-                return;
+    const int small_world = net->kind == BS_NET_SMALL_WORLD;
+    const unsigned rewired = small_world ? st->rewired[i] : 0;
+    if (small_world && net->degree <= BS_NET_MASKED_LINKS && i >= 32 && i + 32 <= N) {
+        const int64_t p = i - 32; /* bit q of the window is consumer p + q */
+        const int sh = (int)(p & 63);
+        uint64_t window = sent[p >> 6] >> sh;
+        if (sh) window |= sent[(p >> 6) + 1] << (64 - sh);
+        const int half = (net->degree + 1) / 2; /* ring offsets 1..half each side */
+        const uint64_t ring = (((1ULL << (2 * half + 1)) - 1) << (32 - half)) & ~(1ULL << 32);
+        if (!(window & ring)) { /* no ring neighbour complained: the rewired links only */
+            for (unsigned mask = rewired; mask; mask &= mask - 1) {
+                const int l = __builtin_ctz(mask);
+                const int64_t j = bs_network_rewired_source(bs_network_hash(key, i, l), N, i);
+                if (SENT(j)) hear_from(st, j, wom_in, base, K, hit);
             }
+            return;
         }
-        for (int l = 0; l < net->degree; l++) {
-            const int64_t j = l < BS_NET_MASKED_LINKS && !((rewired >> l) & 1)
-                                  ? bs_network_ring(N, i, l) /* no hash */
-                                  : bs_network_source(net, key, N, i, l);
-            if (SENT(j)) hear_from(st, j, wom_in, base, K, hit);
-        }
-        return;
     }
     for (int l = 0; l < net->degree; l++) {
-        const int64_t j = bs_network_source(net, key, N, i, l);
+        const int64_t j = small_world && l < BS_NET_MASKED_LINKS && !((rewired >> l) & 1)
+                              ? bs_network_ring(N, i, l) /* a ring link: no hash */
+                              : bs_network_source(net, key, N, i, l);
         if (SENT(j)) hear_from(st, j, wom_in, base, K, hit);
     }
 #undef SENT
