@@ -367,14 +367,14 @@ static void reduce_stats(bs_run *run)
         for (int b = 0; b < B; b++) total += (double)A[ACC_PURCHASES * B + b];
         for (int b = 0; b < B; b++) {
 #define CNT(a) ((double)A[(a)*B + b])
-#define SUM(a) ((double)A[(a)*B + b] / BS_FIXED_ONE)    /* sums of computed values */
 #define SUM16(a) ((double)A[(a)*B + b] / BS_U16_ONE)     /* sums of stored 16-bit values */
-#define MEAN(a, n) (CNT(n) > 0 ? SUM(a) / CNT(n) : 0.0)
 #define MEAN16(a, n) (CNT(n) > 0 ? SUM16(a) / CNT(n) : 0.0)
+            const bs_brand *br = &run->sc.brands[b];
+            const double ever = CNT(ACC_ACTIVE) + CNT(ACC_FORMER); /* relationships ever held */
             double buys = CNT(ACC_PURCHASES);
             V[BS_M_MARKET_SHARE * B + b] = total > 0 ? buys / total : 0;
             V[BS_M_PURCHASES * B + b] = buys;
-            V[BS_M_REVENUE * B + b] = buys * run->sc.brands[b].price;
+            V[BS_M_REVENUE * B + b] = buys * br->price;
             V[BS_M_ACTIVE_CUSTOMERS * B + b] = CNT(ACC_ACTIVE);
             V[BS_M_REPEAT_RATE * B + b] = buys > 0 ? CNT(ACC_REPEAT) / buys : 0;
             V[BS_M_DEFECTIONS_OUT * B + b] = CNT(ACC_DEF_OUT);
@@ -389,19 +389,21 @@ static void reduce_stats(bs_run *run)
             V[BS_M_MEAN_CONFIDENCE * B + b] = MEAN16(ACC_SUM_CONF, ACC_ACTIVE);
             V[BS_M_MEAN_BENEVOLENCE * B + b] = MEAN16(ACC_SUM_BENEV, ACC_ACTIVE);
             V[BS_M_MEAN_DISCLOSURE * B + b] = MEAN16(ACC_SUM_D, ACC_ACTIVE);
-            V[BS_M_MEAN_REVENGE * B + b] = MEAN16(ACC_SUM_REVENGE, ACC_EVER);
-            V[BS_M_MEAN_AVOIDANCE * B + b] = MEAN16(ACC_SUM_AVOID, ACC_EVER);
+            V[BS_M_MEAN_REVENGE * B + b] = (ever > 0 ? SUM16(ACC_SUM_REVENGE) / ever : 0);
+            V[BS_M_MEAN_AVOIDANCE * B + b] = (ever > 0 ? SUM16(ACC_SUM_AVOID) / ever : 0);
             V[BS_M_MEAN_SHAME * B + b] = MEAN16(ACC_SUM_SHAME, ACC_FORMER);
             V[BS_M_FORMER_CUSTOMERS * B + b] = CNT(ACC_FORMER);
-            V[BS_M_MEAN_BETRAYAL * B + b] = MEAN16(ACC_SUM_BETRAYAL, ACC_EVER);
-            V[BS_M_OFFER_ACCEPT_PERSONALIZED * B + b] = 2.0 * MEAN(ACC_SUM_OFFER_P, ACC_ACTIVE);
-            V[BS_M_OFFER_ACCEPT_GENERIC * B + b] = MEAN(ACC_SUM_OFFER_G, ACC_ACTIVE);
-            V[BS_M_SHARE_STOPPED_VISITING * B + b] = CNT(ACC_EVER) > 0 ? CNT(ACC_STOP_VISIT) / CNT(ACC_EVER) : 0;
-            V[BS_M_SHARE_STOPPED_BUYING * B + b] = CNT(ACC_EVER) > 0 ? CNT(ACC_STOP_BUY) / CNT(ACC_EVER) : 0;
+            V[BS_M_MEAN_BETRAYAL * B + b] = (ever > 0 ? SUM16(ACC_SUM_BETRAYAL) / ever : 0);
+            /* F4: rho D T (1 + kappa), summed as D (conf + benev) in 1/65535^2 */
+            V[BS_M_OFFER_ACCEPT_PERSONALIZED * B + b] =
+                MEAN16(ACC_SUM_OFFER_P, ACC_ACTIVE) / BS_U16_ONE * 0.5 * br->relevance *
+                (1.0 + br->control);
+            V[BS_M_OFFER_ACCEPT_GENERIC * B + b] = /* T = (conf + benev) / 2 */
+                0.5 * (MEAN16(ACC_SUM_CONF, ACC_ACTIVE) + MEAN16(ACC_SUM_BENEV, ACC_ACTIVE));
+            V[BS_M_SHARE_STOPPED_VISITING * B + b] = ever > 0 ? CNT(ACC_STOP_VISIT) / ever : 0;
+            V[BS_M_SHARE_STOPPED_BUYING * B + b] = ever > 0 ? CNT(ACC_STOP_BUY) / ever : 0;
 #undef CNT
-#undef SUM
 #undef SUM16
-#undef MEAN
 #undef MEAN16
         }
     }

@@ -139,30 +139,25 @@ enum { A_BREACH, A_BETRAYAL, A_FAILURE, A_RECOVERY, A_FORCED_EXIT, A_POLICY, A_R
 /* Accumulators of one thread: integers, so sums are exact and the same in
  * any order (deterministic reductions). A sum of a stored [0, 1] quantity
  * (ACC_SUM_R ... ACC_SUM_BETRAYAL, MKT_SUM_DISTRUST) adds the stored 16-bit
- * values themselves, in units of 1/65535 (BS_U16_ONE); a sum of a computed
- * value (the offer propensities) adds it in units of 2^-32 (bs_fixed). A
- * relationship adds to one cell, its strength segment x its consumer's
- * privacy segment x norm (BS_CELLS of them), so that an addition is one
- * write; the segments of bs_stats are sums of cells, formed once per step in
- * the reduction (run.c). Index
+ * values themselves, in units of 1/65535 (BS_U16_ONE); the personalized offer
+ * propensity adds the product D (conf + benev) of stored values, in units of
+ * 1/65535^2 (at most 2^33 per relationship, and a consumer holds a brand in
+ * one slot, so a brand's sum over 10^9 consumers fits in int64). Relationships
+ * ever held are active + former; the generic offer propensity is formed from
+ * the sums of conf and benev. A relationship adds to one cell, its strength
+ * segment x its consumer's privacy segment x norm (BS_CELLS of them), so that
+ * an addition is one write; the segments of bs_stats are sums of cells,
+ * formed once per step in the reduction (run.c). Index
  * [(cell * B + b) * NACC + a]: the numbers of one relationship lie together. */
 enum {
     ACC_PURCHASES, ACC_REPEAT, ACC_DEF_OUT, ACC_DEF_IN, ACC_EXITS, ACC_WOM, ACC_WITHHOLD,
-    ACC_ANTIBRAND, ACC_AVOIDING, ACC_BETRAYED, ACC_ACTIVE, ACC_EVER, ACC_FORMER,
+    ACC_ANTIBRAND, ACC_AVOIDING, ACC_BETRAYED, ACC_ACTIVE, ACC_FORMER,
     ACC_SUM_R, ACC_SUM_CONF, ACC_SUM_BENEV, ACC_SUM_D, ACC_SUM_REVENGE, ACC_SUM_AVOID,
-    ACC_SUM_SHAME, ACC_SUM_BETRAYAL, ACC_SUM_OFFER_P, ACC_SUM_OFFER_G, ACC_STOP_VISIT,
-    ACC_STOP_BUY, NACC
+    ACC_SUM_SHAME, ACC_SUM_BETRAYAL, ACC_SUM_OFFER_P, ACC_STOP_VISIT, ACC_STOP_BUY, NACC
 };
 enum {
     MKT_PURCHASES, MKT_NO_PURCHASE, MKT_SUM_DISTRUST, MKT_LOCATION, MKT_BROWSING, NMKT
 };
-#define BS_FIXED_ONE 4294967296.0 /* 2^32: fixed-point unit for sums of [0,1] values */
-
-/* x in [0, 1] (clamped) in units of 2^-32, for exact sums of computed values. */
-static inline int64_t bs_fixed(double x)
-{
-    return (int64_t)((x < 0 ? 0 : x > 1 ? 1 : x) * BS_FIXED_ONE);
-}
 
 /* Cells: (strength segment - BS_SEG_STRONG) * 6 + privacy segment * 2 + norm. */
 enum { BS_CELLS = 3 * 3 * 2 };

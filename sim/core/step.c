@@ -264,6 +264,12 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
      * decided without waiting for the division */
     const int irritable = concern > m->irritation_concern_floor;
     const double irritability = irritable ? bs_irritability(m, concern) : 0;
+    /* and 4. act (F1, F6, F8, F9) in the same pass, each slot right after it
+     * feels: act reads only its own slot's feelings, and feel reads nothing act
+     * writes (the D of other slots, the slot's own status), so one pass gives
+     * the numbers of two, with the draws in the same order */
+    int wom_brand = -1;
+    double wom_level = 0;
     for (int k = 0; k < K; k++) {
         size_t s = base + (size_t)k;
         if (st->status[s] == SLOT_EMPTY) continue;
@@ -271,7 +277,8 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         if (!felt && (st->status[s] == SLOT_ACTIVE
                           ? (st->avoid[s] | (irritable ? st->irritation[s] : 0))
                           : st->shame[s]) == 0)
-            continue; /* nothing felt and nothing to fade: every update below gives 0 */
+            continue; /* nothing felt and nothing to fade: every update gives 0, and with
+                       * no revenge, avoidance or shame there is nothing to act on */
         const double R0 = GET(R0, s);
         double bet = 0; /* unfelt: betrayal and revenge are 0 and stay 0 */
         if (felt) {
@@ -287,14 +294,8 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             double new_R = best_active_R + ((st->flags[s] & FLAG_MOVED_ON) ? m->clean_break_boost : 0);
             FADE(shame, s, bs_shame_next(m, GET(shame, s), new_R));
         }
-    }
 
-    /* 4. act: revenge acts, exit (F1, F6, F8, F9) */
-    int wom_brand = -1;
-    double wom_level = 0;
-    for (int k = 0; k < K; k++) {
-        size_t s = base + (size_t)k;
-        if (st->status[s] == SLOT_EMPTY) continue;
+        /* 4. act: revenge acts, exit */
         const int b = st->brand[s];
         const int seg_strength = bs_strength_segment(st->flags[s]);
         if (st->revenge[s] >= run->first.act) { /* revenge > act_threshold */
@@ -371,7 +372,10 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         double umax = U[0];
         for (int q = 1; q < n; q++) umax = U[q] > umax ? U[q] : umax;
         double w[BS_MAX_SLOTS + 2], total = 0;
-        for (int q = 0; q < n; q++) total += w[q] = exp(U[q] - umax);
+        for (int q = 0; q < n; q++) { /* exp(0) is 1: the best candidates need no call */
+            const double d = U[q] - umax;
+            total += w[q] = d == 0 ? 1.0 : exp(d);
+        }
         double u = bs_rng_uniform(&r) * total;
         int pick = n - 1;
         for (int q = 0; q < n; q++) {
@@ -443,7 +447,6 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         }
         /* 7. record: every slot's state */
         int64_t *a = cell_of(&sk, bs_strength_segment(st->flags[s]), b);
-        a[ACC_EVER]++;
         if (st->revenge[s] | st->avoid[s] | st->betrayal[s]) { /* most relationships: all 0 */
             a[ACC_SUM_REVENGE] += st->revenge[s];
             a[ACC_SUM_AVOID] += st->avoid[s];
@@ -462,11 +465,11 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             a[ACC_SUM_CONF] += st->conf[s];
             a[ACC_SUM_BENEV] += st->benev[s];
             a[ACC_SUM_D] += st->D[s];
-            /* F4: acceptance propensities of a personalized and of a generic offer */
-            const double T = 0.5 * (GET(conf, s) + GET(benev, s));
-            const double pv = br->relevance * GET(D, s) * T * (1.0 + br->control);
-            a[ACC_SUM_OFFER_P] += bs_fixed(pv / 2.0);
-            a[ACC_SUM_OFFER_G] += bs_fixed(T);
+            /* F4: the personalized offer's propensity, rho D T (1 + kappa) with
+             * T = (conf + benev) / 2, as the exact integer D (conf + benev) in
+             * stored units; the brand's factor is applied in the reduction. The
+             * generic offer's, T, is formed there from the sums of conf and benev. */
+            a[ACC_SUM_OFFER_P] += (int64_t)st->D[s] * (st->conf[s] + st->benev[s]);
         } else {
             a[ACC_FORMER]++;
             a[ACC_SUM_SHAME] += st->shame[s];
