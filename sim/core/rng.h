@@ -51,6 +51,18 @@ static inline uint32_t bs_rng_u32(bs_rng *r)
     return r->out.v[--r->left];
 }
 
+/* Generate the stream's first block now (the draws are the same): a caller
+ * that will draw anyway lets the processor compute it while other work runs,
+ * so that a branch on the first draw is decided sooner. */
+static inline void bs_rng_prime(bs_rng *r)
+{
+    if (r->left == 0) {
+        r->out = philox4x32(r->ctr, r->key);
+        r->ctr.v[3]++;
+        r->left = 4;
+    }
+}
+
 /* Uniform on the open interval (0, 1). */
 static inline double bs_rng_uniform(bs_rng *r)
 {

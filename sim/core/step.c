@@ -151,6 +151,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     double distrust = GET(distrust, i);
     bs_rng r;
     bs_rng_init(&r, sc->seed, BS_RNG_STEP, (uint64_t)i, (uint32_t)t);
+    bs_rng_prime(&r); /* every consumer draws: at least the purchase, or the choice */
     double betrayal_in[BS_MAX_SLOTS]; /* new betrayal felt this step, per slot */
     for (int k = 0; k < K; k++) betrayal_in[k] = 0; /* K of them: cheaper than = {0} */
     int helped = 0; /* F10: a clean break this step points the consumer to a competitor */
