@@ -25,6 +25,7 @@ static const char *check_py =
     "  assert abs(r['relationship_updates_per_s']-4*r['consumer_steps_per_s'])<1e-6*r['relationship_updates_per_s']\n"
     "  assert abs(r['efficiency']-r['speedup']/r['threads'])<1e-3\n"
     "  assert 0<r['hdf5_share']<1\n"
+    "  assert r['repeats']==1 and r['consumer_steps_per_s_min']==r['consumer_steps_per_s']==r['consumer_steps_per_s_max']\n"
     "assert x['runs'][0]['speedup']==1\n";
 
 Test(bench, quick_run_writes_consistent_json)
@@ -54,7 +55,7 @@ Test(bench, bad_flags_exit_2)
 {
     char cmd[512];
     const char *bad[] = {"--threads 0", "--threads 1,x", "--steps 0", "--workload nope",
-                         "--bogus", "extra"};
+                         "--repeat 0", "--repeat 2x", "--bogus", "extra"};
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         snprintf(cmd, sizeof cmd, "'%s' bench %s >/dev/null 2>&1", BS_BINARY, bad[k]);
         int rc = system(cmd);
@@ -74,6 +75,28 @@ Test(bench, no_speedup_without_a_one_thread_run)
              "and r['efficiency'] is None, r\"",
              dir, BS_BINARY, dir);
     cr_expect_eq(system(cmd), 0, "speed-up reported without a 1-thread baseline (see %s)", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+/* --repeat N: each thread count runs N times; the figures are the median run's,
+ * with the slowest and fastest beside them. */
+Test(bench, repeat_reports_the_median_run_and_the_range)
+{
+    char dir[] = "/tmp/bs_bench_XXXXXX", cmd[1024];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && '%s' bench --quick --steps 2 --threads 1,2 --repeat 3 --json b.json "
+             "--dir '%s' >out.txt 2>err.txt && grep -q 'median of 3 runs' out.txt && " PY
+             " -c \"import json; rs=json.load(open('b.json'))['workloads'][0]['runs']; "
+             "assert [r['threads'] for r in rs]==[1,2], rs; "
+             "assert all(r['repeats']==3 and 0<r['consumer_steps_per_s_min']<="
+             "r['consumer_steps_per_s']<=r['consumer_steps_per_s_max'] for r in rs), rs; "
+             "assert abs(rs[1]['speedup']-rs[1]['consumer_steps_per_s']/rs[0]['consumer_steps_per_s'])<1e-3\"",
+             dir, BS_BINARY, dir);
+    cr_expect_eq(system(cmd), 0, "--repeat 3: see %s", dir);
+    snprintf(cmd, sizeof cmd, "test $(grep -c again '%s/err.txt') -eq 4", dir);
+    cr_expect_eq(system(cmd), 0, "--repeat 3 with two thread counts should run 6 times");
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_expect_eq(system(cmd), 0);
 }

@@ -9,7 +9,10 @@
  * writing HDF5, speed-up and parallel efficiency, and the step's state
  * traffic as a fraction of the machine's memory bandwidth, measured in the
  * same process with a STREAM-triad kernel. Prints a table; --json writes the
- * same figures for scripts. Timings are reported, never asserted.
+ * same figures for scripts. Timings are reported, never asserted. On a shared
+ * machine one run can be slowed at random: --repeat N runs each thread count N
+ * times, in rounds over the thread counts, and reports the median run with the
+ * range of the N.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,13 +30,15 @@
 #include "io/output.h"
 #include "io/scenario_io.h"
 
-enum { MAX_THREAD_COUNTS = 32, MAX_WORKLOADS = 8 };
+enum { MAX_THREAD_COUNTS = 32, MAX_WORKLOADS = 8, MAX_REPEAT = 99 };
 
 typedef struct {
     int threads;
     double init_s, step_s, write_s;
     double consumer_steps_per_s, updates_per_s, ns_per_update_per_thread, hdf5_share;
     double speedup, efficiency, traffic_gbs, bandwidth_fraction;
+    int repeats;                     /* runs behind these figures: the median one is shown */
+    double cs_min, cs_max;           /* consumer-steps/s, slowest and fastest of the runs */
 } bench_result;
 
 typedef struct {
@@ -55,7 +60,7 @@ static double now_seconds(void)
 static void bench_usage(FILE *out)
 {
     fputs("usage: brandsim bench [--quick] [--workload NAME|FILE]... [--threads 1,2,...]\n"
-          "                      [--steps N] [--json FILE] [--dir DIR]\n"
+          "                      [--steps N] [--repeat N] [--json FILE] [--dir DIR]\n"
           "\n"
           "Measure simulation speed, memory and thread scaling (docs/PERFORMANCE.md).\n"
           "\n"
@@ -66,6 +71,8 @@ static void bench_usage(FILE *out)
           "  --threads LIST      thread counts to run, e.g. 1,2,4 (default: 1 and all cores)\n"
           "  --steps N           run N steps of each workload instead of its own count\n"
           "                      (its shocks move proportionally)\n"
+          "  --repeat N          run each thread count N times (rounds over the counts)\n"
+          "                      and report the median run and the range (default 1)\n"
           "  --json FILE         also write the figures as JSON\n"
           "  --dir DIR           where the temporary HDF5 output goes (default /tmp)\n"
           "  -h, --help          this help\n"
@@ -217,6 +224,32 @@ static void print_workload(const bench_workload *w, double triad)
         if (triad > 0) printf(" (%.0f %% of triad)", 100 * r->bandwidth_fraction);
         putchar('\n');
     }
+    if (w->n && w->r[0].repeats > 1) {
+        printf("  median of %d runs each; consumer-steps/s from slowest to fastest:",
+               w->r[0].repeats);
+        for (int k = 0; k < w->n; k++)
+            printf("%s %d thread%s %.3e-%.3e", k ? ";" : "", w->r[k].threads,
+                   w->r[k].threads > 1 ? "s" : "", w->r[k].cs_min, w->r[k].cs_max);
+        putchar('\n');
+    }
+}
+
+static int by_step_s(const void *a, const void *b)
+{
+    const double x = ((const bench_result *)a)->step_s, y = ((const bench_result *)b)->step_s;
+    return (x > y) - (x < y);
+}
+
+/* The median of n runs of one thread count (by step time; the lower middle
+ * one for even n), with the range of their speeds. Sorts `runs`. */
+static bench_result median_run(bench_result *runs, int n)
+{
+    qsort(runs, (size_t)n, sizeof *runs, by_step_s);
+    bench_result m = runs[(n - 1) / 2];
+    m.repeats = n;
+    m.cs_min = runs[n - 1].consumer_steps_per_s;
+    m.cs_max = runs[0].consumer_steps_per_s;
+    return m;
 }
 
 /* x with 4 decimals, or null if it was not measured (NaN), in buf. */
@@ -257,11 +290,14 @@ static int write_json(const char *path, const bench_workload *w, int n, double t
                     "\"write_s\": %.4f, \"consumer_steps_per_s\": %.6e, "
                     "\"relationship_updates_per_s\": %.6e, \"ns_per_update_per_thread\": %.4f, "
                     "\"hdf5_share\": %.6f, \"speedup\": %s, \"efficiency\": %s, "
-                    "\"state_traffic_gbs\": %.4f, \"bandwidth_fraction\": %.4f}%s\n",
+                    "\"state_traffic_gbs\": %.4f, \"bandwidth_fraction\": %.4f, "
+                    "\"repeats\": %d, \"consumer_steps_per_s_min\": %.6e, "
+                    "\"consumer_steps_per_s_max\": %.6e}%s\n",
                     r->threads, r->init_s, r->step_s, r->write_s, r->consumer_steps_per_s,
                     r->updates_per_s, r->ns_per_update_per_thread, r->hdf5_share,
                     json_number(speedup, r->speedup), json_number(efficiency, r->efficiency),
-                    r->traffic_gbs, r->bandwidth_fraction, k + 1 < w[i].n ? "," : "");
+                    r->traffic_gbs, r->bandwidth_fraction, r->repeats, r->cs_min, r->cs_max,
+                    k + 1 < w[i].n ? "," : "");
         }
         fprintf(f, "     ]}%s\n", i + 1 < n ? "," : "");
     }
@@ -279,8 +315,9 @@ int cli_bench(int argc, char **argv)
         {"quick", no_argument, NULL, 'Q'},       {"workload", required_argument, NULL, 'w'},
         {"threads", required_argument, NULL, 't'}, {"steps", required_argument, NULL, 's'},
         {"json", required_argument, NULL, 'j'},  {"dir", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
-    int quick = 0, steps = 0, threads[MAX_THREAD_COUNTS], n_threads = 0, n_work = 0;
+        {"repeat", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int quick = 0, steps = 0, threads[MAX_THREAD_COUNTS], n_threads = 0, n_work = 0, repeat = 1;
     const char *work[MAX_WORKLOADS], *json = NULL, *dir = "/tmp";
     int c;
     optind = 1;
@@ -306,6 +343,17 @@ int cli_bench(int argc, char **argv)
                 return BS_EXIT_INPUT;
             }
             steps = (int)v;
+            break;
+        }
+        case 'r': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < 1 || v > MAX_REPEAT) {
+                fprintf(stderr, "brandsim: bench: --repeat: '%s' is not valid, expected an "
+                                "integer in [1, %d]\n", optarg, MAX_REPEAT);
+                return BS_EXIT_INPUT;
+            }
+            repeat = (int)v;
             break;
         }
         case 'j': json = optarg; break;
@@ -369,12 +417,17 @@ int cli_bench(int argc, char **argv)
         b->slots = sc.slots;
         b->brands = sc.n_brands;
         snprintf(out, sizeof out, "%s/%s.h5", tmp, sc.name);
-        for (int k = 0; k < n_threads && !rc; k++) {
-            fprintf(stderr, "  %s: %d thread%s...\n", sc.name, threads[k], threads[k] > 1 ? "s" : "");
-            rc = bench_once(&sc, threads[k], out, &b->r[b->n], &b->bytes_per_consumer);
-            if (!rc) b->n++;
-        }
+        /* rounds over the thread counts, so that a slow spell of the machine
+         * falls on every count rather than on one */
+        static bench_result runs[MAX_THREAD_COUNTS][MAX_REPEAT];
+        for (int rep = 0; rep < repeat && !rc; rep++)
+            for (int k = 0; k < n_threads && !rc; k++) {
+                fprintf(stderr, "  %s: %d thread%s%s...\n", sc.name, threads[k],
+                        threads[k] > 1 ? "s" : "", rep ? ", again" : "");
+                rc = bench_once(&sc, threads[k], out, &runs[k][rep], &b->bytes_per_consumer);
+            }
         if (rc) break;
+        for (int k = 0; k < n_threads; k++) b->r[b->n++] = median_run(runs[k], repeat);
         /* speed-up against 1 thread; without a 1-thread run there is none to
          * report (NaN: printed "-", null in JSON), never an assumed one */
         const bench_result *base = NULL;
