@@ -40,7 +40,8 @@ variant() {
                 print line
             }
             print "shocks:"
-            print "  - {kind: breach, step: 100, brands: [" nm[1] ", " nm[2] ", " nm[3] "], breach_kind: sold_data, size: 0.5, reach: 0.6}"
+            printf "  - {kind: breach, step: 100, brands: [%s, %s, %s], ", nm[1], nm[2], nm[3]
+            print "breach_kind: sold_data, size: 0.5, reach: 0.6}"
             print "  - {kind: betrayal, step: 300, brands: [" nm[4] "], act: reposition, size: 0.6}"
         }' "$SRC" >"$out" # brands: is the last key before shocks, so END appends its list
     echo "$out"

@@ -40,10 +40,9 @@
 
 #include "analysis/outcomes.h"
 #include "analysis/results.h"
+#include "test_dir.h"
 
 #define SRC BS_SOURCE_DIR
-
-static char dir[128];
 
 static void setup(void)
 {
@@ -63,15 +62,6 @@ TestSuite(analysis, .init = setup, .fini = teardown, .timeout = 120);
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static const char *in_dir(const char *name)
-{
-    static char buf[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
-}
-
 /* Run `sh -c` in the test's directory: stdout to out.txt, stderr to err.txt.
    Returns the exit code. */
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -85,24 +75,6 @@ static int sh(const char *fmt, ...)
     snprintf(cmd, sizeof cmd, "cd '%s' && %s >out.txt 2>err.txt", dir, args);
     int st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert_not_null(buf);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    fclose(f);
-    buf[got] = '\0';
-    if (len)
-        *len = got;
-    return buf;
 }
 
 static char *out_txt(void) { return slurp(in_dir("out.txt"), NULL); }

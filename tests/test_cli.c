@@ -36,54 +36,23 @@
 
 #include "brandsim/brandsim.h"
 #include "io/scenario_io.h"
+#include "test_dir.h"
 
 #define TINY BS_SOURCE_DIR "/tests/data/good/tiny.yaml"
 #define BAD BS_SOURCE_DIR "/tests/data/bad"
 
-static char dir[128]; /* this test's working directory */
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-/* Everything in a file, NUL terminated (caller frees); NULL if it cannot be read. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap + 1);
-    cr_assert_not_null(buf);
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            cr_assert_not_null(buf);
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
-}
-
 static void copy_file(const char *from, const char *to)
 {
-    char *text = slurp(from);
+    char *text = slurp(from, NULL);
     cr_assert_not_null(text, "cannot read %s", from);
     FILE *f = fopen(to, "wb");
     cr_assert_not_null(f, "cannot write %s", to);
     cr_assert_eq(fputs(text, f) >= 0, 1);
     cr_assert_eq(fclose(f), 0);
     free(text);
-}
-
-/* A path inside the test's directory. */
-static const char *in_dir(const char *name)
-{
-    static char buf[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
 }
 
 static int exists(const char *name)
@@ -169,7 +138,7 @@ static int shell(char **out, const char *fmt, ...)
 /* What the last command wrote on stderr (caller frees). */
 static char *last_stderr(void)
 {
-    char *s = slurp(in_dir("stderr.txt"));
+    char *s = slurp(in_dir("stderr.txt"), NULL);
     cr_assert_not_null(s, "no stderr.txt");
     return s;
 }
@@ -575,7 +544,7 @@ Test(cli, check_print_is_a_valid_scenario_with_the_overrides)
     free(got);
 
     /* printing it again gives the same text */
-    char *again, *first = slurp(in_dir("printed.yaml"));
+    char *again, *first = slurp(in_dir("printed.yaml"), NULL);
     cr_assert_eq(brandsim(&again, "check printed.yaml --print"), 0);
     cr_expect_str_eq(again, first);
     free(again);

@@ -292,7 +292,8 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             SET(avoid, s, bs_avoid_next(m, GET(avoid, s), R0, bet > irr ? bet : irr));
         }
         else {
-            double new_R = best_active_R + ((st->flags[s] & FLAG_MOVED_ON) ? m->clean_break_boost : 0);
+            double new_R =
+                best_active_R + ((st->flags[s] & FLAG_MOVED_ON) ? m->clean_break_boost : 0);
             FADE(shame, s, bs_shame_next(m, GET(shame, s), new_R));
         }
 
@@ -320,7 +321,8 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         if (st->status[s] == SLOT_EXITED && st->shame[s] > 0 &&
             bs_rng_bernoulli(&r, m->p_antibrand_exit * GET(shame, s))) /* F9: shame drives it */
             add(&sk, seg_strength, ACC_ANTIBRAND, b, 1);
-        if (st->status[s] == SLOT_ACTIVE && st->avoid[s] >= run->first.exit) { /* > exit_threshold */
+        if (st->status[s] == SLOT_ACTIVE &&
+            st->avoid[s] >= run->first.exit) { /* avoid > exit_threshold */
             exit_slot(run, s, b);
             helped |= sc->brands[b].exit_policy == BS_EXIT_CLEAN_BREAK;
             add(&sk, seg_strength, ACC_EXITS, b, 1);
