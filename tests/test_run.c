@@ -121,6 +121,27 @@ Test(run, invariants_hold_every_step)
             if (buys > 0) cr_assert_float_eq(share, 1.0, 1e-9, "step %d seg %d: shares sum to %.12g", t, g, share);
             if (g == BS_SEG_ALL) cr_assert_eq(out, in, "step %d: defections out %g, in %g", t, out, in);
         }
+        /* F4's offer propensities: the generic one is T = (conf + benev) / 2 of
+         * the active relationships; the personalized one, rho D T (1 + kappa), is
+         * at most rho (1 + kappa) times the smaller of mean D and mean T (D and
+         * T lie in [0, 1]); rho and kappa are the scenario's until the first
+         * shock (a response or a policy may change them later: then 2) */
+        for (int g = 0; g < BS_SEG_COUNT; g++)
+            for (int b = 0; b < B; b++) {
+                if (series_at(s, t, g, BS_M_ACTIVE_CUSTOMERS, b) == 0) continue;
+                const double T = series_at(s, t, g, BS_M_OFFER_ACCEPT_GENERIC, b);
+                const double conf = series_at(s, t, g, BS_M_MEAN_CONFIDENCE, b);
+                const double benev = series_at(s, t, g, BS_M_MEAN_BENEVOLENCE, b);
+                const double D = series_at(s, t, g, BS_M_MEAN_DISCLOSURE, b);
+                const double P = series_at(s, t, g, BS_M_OFFER_ACCEPT_PERSONALIZED, b);
+                const bs_brand *br = &sc->brands[b];
+                const double factor = t < 4 ? br->relevance * (1 + br->control) : 2;
+                cr_assert_float_eq(T, 0.5 * (conf + benev), 1e-12, "step %d seg %d brand %d", t, g, b);
+                cr_assert(P >= 0 && P <= factor * (D < T ? D : T) * (1 + 1e-12),
+                          "step %d seg %d brand %d: personalized %g, factor %g, D %g, T %g", t, g, b,
+                          P, factor, D, T);
+                if (D > 0 && T > 0) cr_assert_gt(P, 0, "step %d seg %d brand %d", t, g, b);
+            }
         /* the segmentations partition the market */
         for (int b = 0; b < B; b++) {
             double all = series_at(s, t, BS_SEG_ALL, BS_M_PURCHASES, b);
