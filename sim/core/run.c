@@ -371,6 +371,7 @@ static void reduce_stats(bs_run *run)
 #define MEAN16(a, n) (CNT(n) > 0 ? SUM16(a) / CNT(n) : 0.0)
             const bs_brand *br = &run->sc.brands[b];
             const double ever = CNT(ACC_ACTIVE) + CNT(ACC_FORMER); /* relationships ever held */
+#define PER_EVER(a) (ever > 0 ? (a) / ever : 0.0)
             double buys = CNT(ACC_PURCHASES);
             V[BS_M_MARKET_SHARE * B + b] = total > 0 ? buys / total : 0;
             V[BS_M_PURCHASES * B + b] = buys;
@@ -389,22 +390,23 @@ static void reduce_stats(bs_run *run)
             V[BS_M_MEAN_CONFIDENCE * B + b] = MEAN16(ACC_SUM_CONF, ACC_ACTIVE);
             V[BS_M_MEAN_BENEVOLENCE * B + b] = MEAN16(ACC_SUM_BENEV, ACC_ACTIVE);
             V[BS_M_MEAN_DISCLOSURE * B + b] = MEAN16(ACC_SUM_D, ACC_ACTIVE);
-            V[BS_M_MEAN_REVENGE * B + b] = (ever > 0 ? SUM16(ACC_SUM_REVENGE) / ever : 0);
-            V[BS_M_MEAN_AVOIDANCE * B + b] = (ever > 0 ? SUM16(ACC_SUM_AVOID) / ever : 0);
+            V[BS_M_MEAN_REVENGE * B + b] = PER_EVER(SUM16(ACC_SUM_REVENGE));
+            V[BS_M_MEAN_AVOIDANCE * B + b] = PER_EVER(SUM16(ACC_SUM_AVOID));
             V[BS_M_MEAN_SHAME * B + b] = MEAN16(ACC_SUM_SHAME, ACC_FORMER);
             V[BS_M_FORMER_CUSTOMERS * B + b] = CNT(ACC_FORMER);
-            V[BS_M_MEAN_BETRAYAL * B + b] = (ever > 0 ? SUM16(ACC_SUM_BETRAYAL) / ever : 0);
+            V[BS_M_MEAN_BETRAYAL * B + b] = PER_EVER(SUM16(ACC_SUM_BETRAYAL));
             /* F4: rho D T (1 + kappa), summed as D (conf + benev) in 1/65535^2 */
             V[BS_M_OFFER_ACCEPT_PERSONALIZED * B + b] =
                 MEAN16(ACC_SUM_OFFER_P, ACC_ACTIVE) / BS_U16_ONE * 0.5 * br->relevance *
                 (1.0 + br->control);
             V[BS_M_OFFER_ACCEPT_GENERIC * B + b] = /* T = (conf + benev) / 2 */
                 0.5 * (MEAN16(ACC_SUM_CONF, ACC_ACTIVE) + MEAN16(ACC_SUM_BENEV, ACC_ACTIVE));
-            V[BS_M_SHARE_STOPPED_VISITING * B + b] = ever > 0 ? CNT(ACC_STOP_VISIT) / ever : 0;
-            V[BS_M_SHARE_STOPPED_BUYING * B + b] = ever > 0 ? CNT(ACC_STOP_BUY) / ever : 0;
+            V[BS_M_SHARE_STOPPED_VISITING * B + b] = PER_EVER(CNT(ACC_STOP_VISIT));
+            V[BS_M_SHARE_STOPPED_BUYING * B + b] = PER_EVER(CNT(ACC_STOP_BUY));
 #undef CNT
 #undef SUM16
 #undef MEAN16
+#undef PER_EVER
         }
     }
     double N = (double)run->N;
