@@ -95,18 +95,7 @@ static int vshell(char **out, const char *prefix, const char *fmt, va_list ap)
     fflush(NULL);
     FILE *p = popen(cmd, "r");
     cr_assert_not_null(p, "popen: %s", strerror(errno));
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap + 1);
-    cr_assert_not_null(buf);
-    while ((got = fread(buf + n, 1, cap - n, p)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            cr_assert_not_null(buf);
-        }
-    }
-    buf[n] = '\0';
+    char *buf = slurp_stream(p, NULL);
     int status = pclose(p);
     cr_assert_neq(status, -1, "pclose: %s", strerror(errno));
     if (out) *out = buf;

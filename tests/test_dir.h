@@ -23,12 +23,10 @@ static const char *in_dir(const char *name)
     return buf[k];
 }
 
-/* Everything in a file, NUL terminated (caller frees), its length in *len if
- * len is not NULL; NULL if it cannot be read. */
-static char *slurp(const char *path, size_t *len)
+/* Everything read from f, NUL terminated (caller frees), its length in *len
+ * if len is not NULL. */
+static char *slurp_stream(FILE *f, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
     size_t cap = 4096, n = 0, got;
     char *buf = malloc(cap + 1);
     cr_assert_not_null(buf);
@@ -40,9 +38,18 @@ static char *slurp(const char *path, size_t *len)
             cr_assert_not_null(buf);
         }
     }
-    fclose(f);
     buf[n] = '\0';
     if (len) *len = n;
+    return buf;
+}
+
+/* Everything in a file, as slurp_stream; NULL if it cannot be read. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *buf = slurp_stream(f, len);
+    fclose(f);
     return buf;
 }
 
