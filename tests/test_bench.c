@@ -2,7 +2,8 @@
  * test_bench.c: `brandsim bench --quick` as a correctness check (issue #5):
  * it completes, its JSON parses, and every figure is positive and consistent
  * (relationship updates = consumer-steps x slots; efficiency = speed-up /
- * threads). No timing thresholds: speed is reported, never asserted.
+ * threads; the share of the compute floor = updates / floor). No timing
+ * thresholds: speed is reported, never asserted.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -20,10 +21,12 @@ static const char *check_py =
     "assert [r['threads'] for r in x['runs']]==[1,2]\n"
     "for r in x['runs']:\n"
     "  for k in ('step_s','write_s','consumer_steps_per_s','relationship_updates_per_s',"
-    "'ns_per_update_per_thread','speedup','efficiency','state_traffic_gbs'):\n"
+    "'ns_per_update_per_thread','speedup','efficiency','state_traffic_gbs',"
+    "'floor_updates_per_s','floor_fraction'):\n"
     "    assert r[k]>0,(k,r[k])\n"
     "  assert abs(r['relationship_updates_per_s']-4*r['consumer_steps_per_s'])<1e-6*r['relationship_updates_per_s']\n"
     "  assert abs(r['efficiency']-r['speedup']/r['threads'])<1e-3\n"
+    "  assert abs(r['floor_fraction']-r['relationship_updates_per_s']/r['floor_updates_per_s'])<1e-3\n"
     "  assert 0<r['hdf5_share']<1\n"
     "  assert r['repeats']==1 and r['consumer_steps_per_s_min']==r['consumer_steps_per_s']==r['consumer_steps_per_s_max']\n"
     "assert x['runs'][0]['speedup']==1\n";
@@ -43,7 +46,10 @@ Test(bench, quick_run_writes_consistent_json)
     fclose(f);
     snprintf(cmd, sizeof cmd, PY " /tmp/bs_bench_check.py '%s/b.json'", dir);
     cr_expect_eq(system(cmd), 0, "JSON does not hold the expected figures");
-    snprintf(cmd, sizeof cmd, "grep -q 'consumer-steps/s' '%s/out.txt' && grep -q triad '%s/out.txt'", dir, dir);
+    snprintf(cmd, sizeof cmd,
+             "grep -q 'consumer-steps/s' '%s/out.txt' && grep -q triad '%s/out.txt' && "
+             "grep -q 'of floor' '%s/out.txt'",
+             dir, dir, dir);
     cr_expect_eq(system(cmd), 0, "the table is missing from stdout");
     snprintf(cmd, sizeof cmd, "test -z \"$(ls '%s' | grep brandsim-bench)\"", dir);
     cr_expect_eq(system(cmd), 0, "bench left its temporary output behind");

@@ -8,7 +8,9 @@
  * of state per consumer, peak resident memory, the share of time spent
  * writing HDF5, speed-up and parallel efficiency, and the step's state
  * traffic as a fraction of the machine's memory bandwidth, measured in the
- * same process with a STREAM-triad kernel. Prints a table; --json writes the
+ * same process with a STREAM-triad kernel, and the speed as a fraction of the
+ * compute floor (one Philox block and one exp per relationship), measured just
+ * before each run (bench_kernels.h). Prints a table; --json writes the
  * same figures for scripts. Timings are reported, never asserted. On a shared
  * machine one run can be slowed at random: --repeat N runs each thread count N
  * times, in rounds over the thread counts, and reports the median run with the
@@ -23,9 +25,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "cli/bench_kernels.h"
 #include "cli/cli.h"
 #include "io/output.h"
 #include "io/scenario_io.h"
@@ -37,6 +39,8 @@ typedef struct {
     double init_s, step_s, write_s;
     double consumer_steps_per_s, updates_per_s, ns_per_update_per_thread, hdf5_share;
     double speedup, efficiency, traffic_gbs, bandwidth_fraction;
+    double floor_updates_per_s;      /* the compute floor, measured just before the run */
+    double floor_fraction;           /* updates_per_s / floor_updates_per_s */
     int repeats;                     /* runs behind these figures: the median one is shown */
     double cs_min, cs_max;           /* consumer-steps/s, slowest and fastest of the runs */
 } bench_result;
@@ -49,13 +53,6 @@ typedef struct {
     int n;
     bench_result r[MAX_THREAD_COUNTS];
 } bench_workload;
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void bench_usage(FILE *out)
 {
@@ -120,30 +117,6 @@ static int parse_threads(const char *s, int *list, int *n)
     return *n ? 0 : BS_EXIT_INPUT;
 }
 
-/* STREAM triad a = b + s c over n doubles with `threads` threads: best of
- * five, in GB/s counting 24 bytes per element (STREAM's convention). */
-static double stream_triad_gbs(size_t n, int threads)
-{
-    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *c = malloc(n * sizeof *c);
-    double best = 0;
-    if (a && b && c) {
-#pragma omp parallel for schedule(static) num_threads(threads)
-        for (size_t i = 0; i < n; i++) a[i] = 0, b[i] = 1, c[i] = 2;
-        for (int rep = 0; rep < 5; rep++) {
-            double t0 = now_seconds();
-#pragma omp parallel for schedule(static) num_threads(threads)
-            for (size_t i = 0; i < n; i++) a[i] = b[i] + 3.0 * c[i];
-            double gbs = 24.0 * (double)n / (now_seconds() - t0) / 1e9;
-            if (gbs > best) best = gbs;
-        }
-        if (a[n / 2] != 7.0) best = 0; /* the kernel must have run */
-    }
-    free(a);
-    free(b);
-    free(c);
-    return best;
-}
-
 static double peak_rss_mib(void)
 {
     struct rusage ru;
@@ -151,7 +124,12 @@ static double peak_rss_mib(void)
     return (double)ru.ru_maxrss / 1024.0; /* Linux: kilobytes */
 }
 
-/* One run of the scenario with the given threads, HDF5 output to `out`. */
+/* Consumers the compute floor is measured over: enough for a tenth of a
+ * second or so, whatever the workload's size. */
+enum { FLOOR_CONSUMERS = 1 << 20 };
+
+/* One run of the scenario with the given threads, HDF5 output to `out`,
+ * after a measurement of the compute floor with the same threads. */
 static int bench_once(const bs_scenario *sc, int threads, const char *out, bench_result *r,
                       double *bytes_per_consumer)
 {
@@ -161,9 +139,11 @@ static int bench_once(const bs_scenario *sc, int threads, const char *out, bench
         fputs("brandsim: out of memory\n", stderr);
         return BS_EXIT_RUNTIME;
     }
-    double t0 = now_seconds();
+    r->floor_updates_per_s = bench_floor_updates_per_s(
+        sc->consumers < FLOOR_CONSUMERS ? sc->consumers : FLOOR_CONSUMERS, sc->slots, threads);
+    double t0 = bench_now_seconds();
     bs_run *run = bs_run_alloc(sc, threads, &err);
-    r->init_s = now_seconds() - t0;
+    r->init_s = bench_now_seconds() - t0;
     bs_output *o = run ? bs_output_open(out, sc, yaml, "", &err) : NULL;
     free(yaml);
     if (!run || !o) {
@@ -173,12 +153,12 @@ static int bench_once(const bs_scenario *sc, int threads, const char *out, bench
     r->threads = threads;
     r->step_s = r->write_s = 0;
     for (int t = 0; t < sc->steps; t++) {
-        double a = now_seconds();
+        double a = bench_now_seconds();
         bs_status s = bs_run_step(run, &err);
-        double b = now_seconds();
+        double b = bench_now_seconds();
         if (!s) s = bs_output_write_step(o, bs_run_stats(run), &err);
         r->step_s += b - a;
-        r->write_s += now_seconds() - b;
+        r->write_s += bench_now_seconds() - b;
         if (s) {
             bs_output_abort(o);
             bs_run_free(run);
@@ -189,9 +169,9 @@ static int bench_once(const bs_scenario *sc, int threads, const char *out, bench
     const bs_event *ev = bs_run_events(run, &n_events);
     bs_provenance prov = {BS_VERSION, threads, r->step_s + r->write_s, "bench", "", "brandsim bench",
                           bs_run_bytes_per_consumer(run)};
-    double a = now_seconds();
+    double a = bench_now_seconds();
     bs_status s = bs_output_finish(o, ev, n_events, &prov, &err);
-    r->write_s += now_seconds() - a;
+    r->write_s += bench_now_seconds() - a;
     *bytes_per_consumer = bs_run_bytes_per_consumer(run);
     bs_run_free(run);
     unlink(out);
@@ -201,6 +181,7 @@ static int bench_once(const bs_scenario *sc, int threads, const char *out, bench
     r->updates_per_s = cs * sc->slots / r->step_s;
     r->ns_per_update_per_thread = 1e9 * r->step_s * threads / (cs * sc->slots);
     r->hdf5_share = r->write_s / (r->step_s + r->write_s);
+    r->floor_fraction = r->floor_updates_per_s > 0 ? r->updates_per_s / r->floor_updates_per_s : 0;
     return 0;
 }
 
@@ -211,7 +192,7 @@ static void print_workload(const bench_workload *w, double triad)
            w->name, (long long)w->consumers, w->steps, w->brands, w->slots, w->bytes_per_consumer,
            w->peak_rss_mib);
     printf("  threads  consumer-steps/s  rel-updates/s  ns/update/thread  speed-up  efficiency"
-           "  HDF5 share  state traffic\n");
+           "  of floor  HDF5 share  state traffic\n");
     for (int k = 0; k < w->n; k++) {
         const bench_result *r = &w->r[k];
         printf("  %7d  %16.3e  %13.3e  %16.2f", r->threads, r->consumer_steps_per_s,
@@ -220,7 +201,8 @@ static void print_workload(const bench_workload *w, double triad)
             printf("  %8s  %11s", "-", "-");
         else
             printf("  %8.2f  %9.0f %%", r->speedup, 100 * r->efficiency);
-        printf("  %8.2f %%  %5.2f GB/s", 100 * r->hdf5_share, r->traffic_gbs);
+        printf("  %6.0f %%  %8.2f %%  %5.2f GB/s", 100 * r->floor_fraction, 100 * r->hdf5_share,
+               r->traffic_gbs);
         if (triad > 0) printf(" (%.0f %% of triad)", 100 * r->bandwidth_fraction);
         putchar('\n');
     }
@@ -291,12 +273,14 @@ static int write_json(const char *path, const bench_workload *w, int n, double t
                     "\"relationship_updates_per_s\": %.6e, \"ns_per_update_per_thread\": %.4f, "
                     "\"hdf5_share\": %.6f, \"speedup\": %s, \"efficiency\": %s, "
                     "\"state_traffic_gbs\": %.4f, \"bandwidth_fraction\": %.4f, "
+                    "\"floor_updates_per_s\": %.6e, \"floor_fraction\": %.4f, "
                     "\"repeats\": %d, \"consumer_steps_per_s_min\": %.6e, "
                     "\"consumer_steps_per_s_max\": %.6e}%s\n",
                     r->threads, r->init_s, r->step_s, r->write_s, r->consumer_steps_per_s,
                     r->updates_per_s, r->ns_per_update_per_thread, r->hdf5_share,
                     json_number(speedup, r->speedup), json_number(efficiency, r->efficiency),
-                    r->traffic_gbs, r->bandwidth_fraction, r->repeats, r->cs_min, r->cs_max,
+                    r->traffic_gbs, r->bandwidth_fraction, r->floor_updates_per_s,
+                    r->floor_fraction, r->repeats, r->cs_min, r->cs_max,
                     k + 1 < w[i].n ? "," : "");
         }
         fprintf(f, "     ]}%s\n", i + 1 < n ? "," : "");
@@ -392,7 +376,7 @@ int cli_bench(int argc, char **argv)
 
     printf("brandsim %s bench on %d cores\n", BS_VERSION, omp_get_num_procs());
     size_t triad_n = quick ? (size_t)16 << 20 : (size_t)64 << 20; /* well beyond caches */
-    double triad = stream_triad_gbs(triad_n, max_threads);
+    double triad = bench_stream_triad_gbs(triad_n, max_threads);
     printf("memory bandwidth (STREAM triad, %d threads, %zu MiB arrays): %.2f GB/s\n",
            max_threads, triad_n * 8 >> 20, triad);
 
@@ -446,8 +430,10 @@ int cli_bench(int argc, char **argv)
     }
     rmdir(tmp);
     if (!rc) {
-        printf("\nrelationship updates = consumer-steps x slots; state traffic = bytes/consumer x 2"
-               " (read and write) x consumer-steps/s; peak RSS is the process's so far\n");
+        printf("\nrelationship updates = consumer-steps x slots; of floor = relationship updates/s"
+               " as a share of\none Philox4x32-10 block and one exp per relationship (same threads, measured"
+               " just before the run);\nstate traffic = bytes/consumer x 2 (read and write) x"
+               " consumer-steps/s; peak RSS is the process's so far\n");
         if (json) rc = write_json(json, w, n_done, triad, max_threads);
     }
     if (!rc) rc = cli_flush_stdout();
