@@ -348,6 +348,30 @@ Test(behaviour, clean_break_redirects_and_win_back_wins_some_back)
     free(sc);
 }
 
+/* F10 (MODEL.md S2.6): the redirect of a clean break always shows a brand the
+ * consumer does not hold. With two brands, no purchases but the redirected
+ * ones and an outside option nobody takes, every customer "a" lets go buys "b"
+ * in the exit step (drawing the shown brand from all brands, the brand just
+ * left among them, would miss about half of them). */
+Test(behaviour, clean_break_always_shows_a_brand_not_held)
+{
+    bs_scenario *sc = market_new(N, 8, 2);
+    sc->model.purchase_rate = 0;
+    sc->model.discovery_rate = 0;
+    sc->model.outside_utility = -100;
+    sc->brands[0].exit_policy = BS_EXIT_CLEAN_BREAK;
+    market_shock(sc, BS_SHOCK_FORCED_EXIT, 5, "a")->size = 1.0;
+    series *s = market_run(sc, 2);
+    const double exits = series_at(s, 5, BS_SEG_ALL, BS_M_EXITS, 0);
+    const double bought_b = series_at(s, 5, BS_SEG_ALL, BS_M_PURCHASES, 1);
+    cr_expect_gt(exits, N / 4, "exits of a: %g", exits);
+    cr_expect_leq(bought_b, exits);
+    cr_expect_geq(bought_b, 0.99 * exits, "bought b in the exit step: %g of %g let go", bought_b,
+                  exits);
+    series_free(s);
+    free(sc);
+}
+
 /* F9: self-relevance drives anti-brand action after an exit, even without
  * any incident. */
 Test(behaviour, self_relevance_drives_post_exit_antibrand_action)

@@ -498,6 +498,9 @@ static const bad_case bad[] = {
     {"policy_empty.yaml", 10, "shocks[0].policy", "empty, expected brand fields to change"},
     {"policy_rename.yaml", 12, "shocks[0].policy.name", "a policy cannot rename a brand"},
     {"policy_wrong_kind.yaml", 10, "shocks[0].policy", "only a shock of kind 'policy' has one, this one is 'breach'"},
+    {"shock_same_kind_same_step.yaml", 12, "shocks[2].step", "a second betrayal at brand 'acme' in step 5 (shocks[0] is the first), expected at most one betrayal per brand and step"},
+    {"shock_brand_twice.yaml", 9, "shocks[0].brands[2]", "'acme' is listed twice, expected each brand once"},
+    {"shock_recoveries_coincide.yaml", 10, "shocks[1].recovery_delay", "the recovery at brand 'acme' lands in step 8, as does that of shocks[0], expected at most one recovery per brand and step"},
     /* variants */
     {"variants_not_list.yaml", 6, "variants", "a mapping, expected a list of {name, set}"},
     {"variant_no_name.yaml", 7, "variants[1].name", "missing, expected a name for the variant"},

@@ -464,6 +464,55 @@ static bs_status validate_shock(bs_scenario *sc, int s, const char *file, bs_err
     return BS_OK;
 }
 
+/* A step applies one shock of a kind per brand (its context holds one breach,
+ * one betrayal, one failure, one forced exit and one recovery per brand), so
+ * two of a kind at one brand in one step would silently become one: refused,
+ * as is a brand listed twice in one shock and two failures whose recoveries
+ * land in the same step. Policy shocks may coincide: they apply in order.
+ * Expects the shocks' brand indices (validate_shock). */
+static bs_status validate_coincident_shocks(const bs_scenario *sc, const char *file,
+                                            bs_error *err)
+{
+    for (int s = 0; s < sc->n_shocks; s++) {
+        const bs_shock *a = &sc->shocks[s];
+        if (a->kind == BS_SHOCK_POLICY) continue;
+        const int a_recovers = a->kind == BS_SHOCK_SERVICE_FAILURE &&
+                               a->recovery != BS_RECOVERY_NONE &&
+                               a->step + a->recovery_delay < sc->steps;
+        for (int j = 0; j < a->n_brands; j++)
+            for (int i = 0; i < j; i++)
+                if (a->brands[i] == a->brands[j])
+                    return fail(err, file, "'shocks[%d].brands[%d]': '%s' is listed twice, "
+                                "expected each brand once", s, j, sc->brands[a->brands[j]].name);
+        for (int j = 0; j < a->n_brands; j++) {
+            const char *name = sc->brands[a->brands[j]].name;
+            for (int u = 0; u < s; u++) {
+                const bs_shock *e = &sc->shocks[u];
+                if (e->kind != a->kind) continue;
+                for (int i = 0; i < e->n_brands; i++) {
+                    if (e->brands[i] != a->brands[j]) continue;
+                    if (e->step == a->step)
+                        return fail(err, file,
+                                    "'shocks[%d].step': a second %s at brand '%s' in step %d "
+                                    "(shocks[%d] is the first), expected at most one %s per "
+                                    "brand and step: combine them into one shock or move one "
+                                    "to another step",
+                                    s, shock_names[a->kind], name, a->step, u,
+                                    shock_names[a->kind]);
+                    if (a_recovers && e->recovery != BS_RECOVERY_NONE &&
+                        e->step + e->recovery_delay == a->step + a->recovery_delay)
+                        return fail(err, file,
+                                    "'shocks[%d].recovery_delay': the recovery at brand '%s' "
+                                    "lands in step %d, as does that of shocks[%d], expected at "
+                                    "most one recovery per brand and step",
+                                    s, name, a->step + a->recovery_delay, u);
+                }
+            }
+        }
+    }
+    return BS_OK;
+}
+
 bs_status bs_scenario_validate(bs_scenario *sc, const char *file, bs_error *err)
 {
     if (check_section(BS_SECTION_TOP, sc, "", file, err) ||
@@ -484,5 +533,5 @@ bs_status bs_scenario_validate(bs_scenario *sc, const char *file, bs_error *err)
     if (validate_brands(sc, file, err)) return BS_ERR_INPUT;
     for (int s = 0; s < sc->n_shocks; s++)
         if (validate_shock(sc, s, file, err)) return BS_ERR_INPUT;
-    return BS_OK;
+    return validate_coincident_shocks(sc, file, err);
 }

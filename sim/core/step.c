@@ -77,6 +77,23 @@ static inline int slot_for_new(const bs_state *st, size_t base, int K)
     return best;
 }
 
+/* F10: the brand a clean break points the consumer to, drawn uniformly from
+ * the brands it holds no slot for (active or exited; a consumer holds at
+ * most one slot per brand); -1, with no draw, if it holds them all. */
+static inline int unheld_brand(const bs_state *st, size_t base, int K, int B, bs_rng *r)
+{
+    int n_held = 0;
+    for (int k = 0; k < K; k++) n_held += st->status[base + (size_t)k] != SLOT_EMPTY;
+    if (n_held >= B) return -1;
+    int j = (int)bs_rng_below(r, (uint32_t)(B - n_held));
+    for (int b = 0;; b++) {
+        int held = 0;
+        for (int k = 0; k < K; k++)
+            held |= st->status[base + (size_t)k] != SLOT_EMPTY && st->brand[base + (size_t)k] == b;
+        if (!held && j-- == 0) return b;
+    }
+}
+
 /* A complaint from source j is heard: every active relationship of the
  * listener with the brand complained about loses `hit` of confidence and of
  * benevolence. */
@@ -356,8 +373,11 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
             cand_brand[n++] = b;
         }
         if (helped || bs_rng_bernoulli(&r, m->discovery_rate)) {
-            int b = (int)bs_rng_below(&r, (uint32_t)run->B);
-            int held = slot_for_new(st, base, K) < 0; /* no room: nothing new */
+            /* discovery: a brand drawn from all B, nothing if already held; a clean
+             * break (F10) points to one the consumer does not hold */
+            const int b = helped ? unheld_brand(st, base, K, run->B, &r)
+                                 : (int)bs_rng_below(&r, (uint32_t)run->B);
+            int held = b < 0 || slot_for_new(st, base, K) < 0; /* no room: nothing new */
             for (int k = 0; k < K; k++)
                 held |= st->status[base + k] != SLOT_EMPTY && st->brand[base + k] == b;
             if (!held) {
