@@ -497,6 +497,51 @@ Test(cli, sigterm_at_the_start)
     cr_expect(!exists("big.h5.partial"));
 }
 
+/* Two runs with the same output: the second stops at once, touching neither the
+   first one's partial file nor its result, which completes intact. */
+Test(cli, a_second_run_to_the_same_output_leaves_the_first_intact)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        if (chdir(dir) != 0) _exit(99);
+        int out = open("first.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (out < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) _exit(99);
+        execl(BS_BINARY, "brandsim", "run", "tiny.yaml", "-o", "big.h5", "--consumers", "100000",
+              "--steps", "100", (char *)NULL);
+        _exit(98);
+    }
+    double t0 = now();
+    while (!exists("big.h5.partial") && now() - t0 < 30) sleep_s(0.01);
+    cr_assert(exists("big.h5.partial"), "the first run never created big.h5.partial");
+    int second = brandsim(NULL, "run tiny.yaml -o big.h5");
+    int status = 0;
+    waitpid(pid, &status, 0);
+    cr_expect_eq(second, 1, "the second run should fail (exit 1)");
+    char *err = last_stderr();
+    cr_expect_not_null(strstr(err, "another brandsim is writing it"), "stderr: %s", err);
+    free(err);
+    cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "the first run should complete (status 0x%x)", status);
+    cr_expect_eq(brandsim(NULL, "info big.h5 >/dev/null"), 0, "the first run's file is damaged");
+    cr_expect(!exists("big.h5.partial"));
+}
+
+/* An output path that exists and is not a regular file is refused, not replaced
+   (as root, a rename would replace even a device node). */
+Test(cli, output_that_is_not_a_regular_file)
+{
+    cr_assert_eq(mkfifo(in_dir("pipe"), 0644), 0, "mkfifo: %s", strerror(errno));
+    cr_expect_eq(brandsim(NULL, "run tiny.yaml -o pipe"), 1);
+    char *err = last_stderr();
+    cr_expect_not_null(strstr(err, "exists and is not a regular file"), "stderr: %s", err);
+    free(err);
+    struct stat st;
+    cr_expect(lstat(in_dir("pipe"), &st) == 0 && S_ISFIFO(st.st_mode), "the FIFO was replaced");
+    cr_expect(!exists("pipe.partial"));
+}
+
 /* ---- check --print ------------------------------------------------------------------ */
 
 Test(cli, check_print_is_a_valid_scenario_with_the_overrides)

@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum {
@@ -35,6 +37,7 @@ enum {
 struct bs_output {
     char *path, *partial;
     int created;  /* partial file was created by us */
+    int lock_fd;  /* the partial file, open and locked by us until renamed or removed; -1 none */
     hid_t file;
     hid_t series[BS_SEG_COUNT][BS_M_COUNT]; /* [BS_SEG_ALL]: /timeseries/brand */
     hid_t market[BS_MK_COUNT];
@@ -661,6 +664,8 @@ static herr_t flush_rows(bs_output *o)
 
 static void output_free(bs_output *o)
 {
+    if (o->lock_fd >= 0)
+        close(o->lock_fd); /* releases the lock */
     free(o->path);
     free(o->partial);
     free(o->buf);
@@ -675,6 +680,7 @@ static bs_output *output_new(const char *path, const bs_scenario *sc)
         return NULL;
     o->file = o->step_ds = o->day_ds = o->vgroup = H5I_INVALID_HID;
     o->variant = o->rep = -1;
+    o->lock_fd = -1;
     for (int s = 0; s < BS_SEG_COUNT; s++)
         for (int m = 0; m < BS_M_COUNT; m++)
             o->series[s][m] = H5I_INVALID_HID;
@@ -699,6 +705,28 @@ static bs_output *output_new(const char *path, const bs_scenario *sc)
     return o;
 }
 
+/* Open PATH.partial (creating it if need be) and lock it for this writer until
+ * it is renamed or removed: a second brandsim writing the same output finds it
+ * locked and stops without touching it (HDF5's own lock, taken after it has
+ * truncated the file, came too late for that). A partial nobody holds is the
+ * leftover of a killed run and is reused. The descriptor, or -1 with errno
+ * (EWOULDBLOCK: another writer holds it). */
+static int claim_partial(const char *partial)
+{
+    int fd = open(partial, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+/* HDF5 creates (truncates) the partial file this process has claimed and
+ * locked (claim_partial), so its own file lock is off. */
 static hid_t file_create(const char *name)
 {
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
@@ -706,7 +734,8 @@ static hid_t file_create(const char *name)
     hid_t f = H5I_INVALID_HID;
     if (fcpl >= 0 && fapl >= 0 && H5Pset_obj_track_times(fcpl, 0) >= 0
         && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0
-        && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110) >= 0)
+        && H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110) >= 0
+        && H5Pset_file_locking(fapl, 0, 1) >= 0)
         f = H5Fcreate(name, H5F_ACC_TRUNC, fcpl, fapl);
     if (fapl >= 0)
         H5Pclose(fapl);
@@ -803,9 +832,26 @@ static bs_output *open_file(const char *path, const bs_scenario *sc, const char 
     o->n_variants = n_variants;
     o->R = sc->replicates;
     o->seed = sc->seed;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) { /* rename would replace it */
+        fail(err, "cannot write '%s': it exists and is not a regular file, expected a file "
+             "name (a new one, or an earlier output to replace)", path);
+        output_free(o);
+        return NULL;
+    }
+    o->lock_fd = claim_partial(o->partial);
+    if (o->lock_fd < 0) {
+        if (errno == EWOULDBLOCK)
+            fail(err, "cannot create '%s': another brandsim is writing it (two runs with the "
+                 "same output?), expected one run per output file", o->partial);
+        else
+            fail(err, "cannot create '%s': %s", o->partial, strerror(errno));
+        output_free(o);
+        return NULL;
+    }
+    o->created = 1; /* ours, locked: removed on any failure */
     errors_to(o);
     o->file = file_create(o->partial);
-    o->created = o->file >= 0;
     if (o->file < 0 || create_layout(o, sc, scenario_yaml, overrides) < 0
         || (o->ensemble && write_ensemble_attrs(o->file, sc, n_variants, names) < 0)) {
         h5_fail(o, err, "cannot create '%s'", o->partial);
@@ -1061,18 +1107,12 @@ static void sync_dir(const char *path)
     free(dir);
 }
 
-/* Make the closed partial file durable, then give it its name. */
+/* Make the closed partial file durable, then give it its name; the lock is
+ * held until then (output_free releases it). */
 static bs_status publish(bs_output *o, bs_error *err)
 {
-    int fd = open(o->partial, O_RDONLY);
-    if (fd < 0 || fsync(fd) != 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        return fail(err, "cannot sync '%s': %s", o->partial, strerror(e));
-    }
-    if (close(fd) != 0)
-        return fail(err, "cannot close '%s': %s", o->partial, strerror(errno));
+    if (fsync(o->lock_fd) != 0)
+        return fail(err, "cannot sync '%s': %s", o->partial, strerror(errno));
     if (rename(o->partial, o->path) != 0)
         return fail(err, "cannot rename '%s' to '%s': %s", o->partial, o->path, strerror(errno));
     o->created = 0;
