@@ -22,6 +22,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "analysis/plot.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -263,6 +264,43 @@ static bs_status run_gnuplot(const bs_plot_env *env, const char *script, size_t 
         return fail(err, BS_ERR_RUNTIME, "gnuplot wrote no %s%s%s", output, *line ? ": " : "",
                     line);
     }
+    return BS_OK;
+}
+
+/* gnuplot exits 0 even when it could not write all of its output (a full disk):
+ * `file` counts as drawn only if it ends as its format must (PNG: the IEND
+ * chunk; SVG: </svg>; PDF: %%EOF). `output` names the figure in the message. */
+static bs_status check_complete(bs_plot_format format, const char *file, const char *output,
+                                bs_error *err)
+{
+    unsigned char tail[1024];
+    size_t n = 0;
+    FILE *f = fopen(file, "rb");
+    if (f) {
+        long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+        long from = size > (long)sizeof tail ? size - (long)sizeof tail : 0;
+        if (size > 0 && fseek(f, from, SEEK_SET) == 0)
+            n = fread(tail, 1, sizeof tail, f);
+        fclose(f);
+    }
+    static const unsigned char iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    int ok;
+    switch (format) {
+    case BS_PLOT_SVG:
+        while (n && isspace(tail[n - 1]))
+            n--;
+        ok = n >= 6 && memcmp(tail + n - 6, "</svg>", 6) == 0;
+        break;
+    case BS_PLOT_PDF:
+        ok = 0;
+        for (size_t i = 0; i + 5 <= n && !ok; i++)
+            ok = memcmp(tail + i, "%%EOF", 5) == 0;
+        break;
+    default: ok = n >= sizeof iend && memcmp(tail + n - sizeof iend, iend, sizeof iend) == 0;
+    }
+    if (!ok)
+        return fail(err, BS_ERR_RUNTIME, "gnuplot could not write all of %s (is the disk full?): "
+                    "the file stops before the end of a %s", output, bs_plot_format_name(format));
     return BS_OK;
 }
 
@@ -947,7 +985,10 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
         free(tpl);
         return fail(f->err, BS_ERR_RUNTIME, "out of memory");
     }
-    if (!prelude(f, fi, output, title))
+    /* gnuplot writes OUTPUT.partial; it becomes OUTPUT only when complete */
+    char partial[4096 + 16];
+    snprintf(partial, sizeof partial, "%s.partial", output);
+    if (!prelude(f, fi, partial, title))
         expand(f, tpl, panels, ctx);
     free(tpl);
     int bad = fclose(f->out) != 0;
@@ -956,7 +997,14 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
     if (!s && bad)
         s = fail(f->err, BS_ERR_RUNTIME, "out of memory");
     if (!s)
-        s = run_gnuplot(f->env, script, len, output, f->err);
+        s = run_gnuplot(f->env, script, len, partial, f->err);
+    if (!s)
+        s = check_complete(f->env->format, partial, output, f->err);
+    if (!s && rename(partial, output) != 0)
+        s = fail(f->err, BS_ERR_RUNTIME, "cannot rename %s to %s: %s", partial, output,
+                 strerror(errno));
+    if (s)
+        unlink(partial);
     free(script);
     return s;
 }

@@ -200,6 +200,28 @@ Test(analysis, plot_pdf_and_chosen_brands)
     cr_expect_eq(count_files(in_dir("p")), 5);
 }
 
+/* gnuplot exits 0 even when the disk fills under it: a figure it could not
+   finish is an error (exit 1), never left under its name, nor its .partial. */
+Test(analysis, plot_on_a_full_disk_fails_and_leaves_no_truncated_figure)
+{
+    if (geteuid() != 0)
+        cr_skip_test("needs root to mount a small tmpfs");
+    small_run("breach", "b");
+    cr_assert_eq(mkdir(in_dir("mnt"), 0700), 0);
+    if (sh("mount -t tmpfs -o size=200k tmpfs mnt") != 0)
+        cr_skip_test("cannot mount a tmpfs here");
+    const int rc = sh("'%s' plot b.h5 -o mnt/figs", BS_BINARY);
+    /* every PNG left ends with the IEND chunk; no .partial remains */
+    const int left_ok =
+        sh("for f in mnt/figs/*; do [ -e \"$f\" ] || continue; "
+           "case \"$f\" in *.partial) exit 1;; esac; "
+           "[ \"$(tail -c 8 \"$f\" | od -An -tx1 | tr -d ' \\n')\" = 49454e44ae426082 ] "
+           "|| exit 1; done");
+    cr_expect_eq(sh("umount mnt"), 0, "cannot unmount %s/mnt", dir);
+    cr_expect_eq(rc, 1, "plot on a full disk: exit %d", rc);
+    cr_expect_eq(left_ok, 0, "a truncated figure or a .partial was left");
+}
+
 Test(analysis, plot_without_gnuplot_says_what_to_install)
 {
     tiny_run("b");
