@@ -69,6 +69,28 @@ Test(bench, bad_flags_exit_2)
     }
 }
 
+/* --json: a path that cannot be written fails before anything is measured; a
+   bench that fails leaves an earlier JSON file as it was, and no .partial. */
+Test(bench, json_written_whole_or_not_at_all)
+{
+    char dir[] = "/tmp/bs_bench_XXXXXX", cmd[1024];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && '%s' bench --quick --steps 2 --threads 1 --json nodir/b.json "
+             ">out.txt 2>err.txt; test $? -eq 1 && grep -q \"cannot write 'nodir/b.json'\" "
+             "err.txt && ! grep -q 'thread\\.\\.\\.' err.txt",
+             dir, BS_BINARY);
+    cr_expect_eq(system(cmd), 0, "--json into a missing folder: see %s/err.txt", dir);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && echo '{\"old\": 1}' >b.json && '%s' bench --quick --steps 2 "
+             "--threads 1 --json b.json --dir nodir >out.txt 2>err.txt; test $? -eq 1 && "
+             "test \"$(cat b.json)\" = '{\"old\": 1}' && ! test -e b.json.partial",
+             dir, BS_BINARY);
+    cr_expect_eq(system(cmd), 0, "a failed bench replaced or damaged b.json: see %s", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
 /* Without a 1-thread run there is no speed-up to report: null, never assumed. */
 Test(bench, no_speedup_without_a_one_thread_run)
 {

@@ -242,14 +242,49 @@ static const char *json_number(char buf[32], double x)
     return buf;
 }
 
-static int write_json(const char *path, const bench_workload *w, int n, double triad,
-                      int triad_threads)
+/* --json FILE: opened before anything is measured, so that a path that cannot
+ * be written fails at once; written as FILE.partial and renamed when complete,
+ * so that an earlier FILE survives a failure. A FILE that exists and is not a
+ * regular file (/dev/stdout, a FIFO) is written directly. */
+typedef struct {
+    FILE *f;
+    const char *path;
+    char partial[4200];
+    int direct;
+} json_out;
+
+static int json_open(json_out *j, const char *path)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        perror(path);
+    struct stat st;
+    j->path = path;
+    j->direct = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+    snprintf(j->partial, sizeof j->partial, "%s%s", path, j->direct ? "" : ".partial");
+    j->f = fopen(j->partial, "w");
+    if (!j->f) {
+        fprintf(stderr, "brandsim: bench: --json: cannot write '%s': %s\n", path,
+                strerror(errno));
         return BS_EXIT_RUNTIME;
     }
+    return 0;
+}
+
+/* Close the JSON file; publish it if `keep` and everything was written. */
+static int json_close(json_out *j, int keep)
+{
+    if (!j->f) return 0;
+    int bad = ferror(j->f);
+    bad |= fclose(j->f) != 0;
+    j->f = NULL;
+    if (keep && !bad && (j->direct || rename(j->partial, j->path) == 0)) return 0;
+    int e = errno;
+    if (!j->direct) remove(j->partial);
+    if (!keep) return 0;
+    fprintf(stderr, "brandsim: bench: --json: cannot write '%s': %s\n", j->path, strerror(e));
+    return BS_EXIT_RUNTIME;
+}
+
+static void write_json(FILE *f, const bench_workload *w, int n, double triad, int triad_threads)
+{
     char host[256] = "unknown";
     gethostname(host, sizeof host - 1);
     fprintf(f, "{\n  \"brandsim_version\": \"%s\",\n  \"host\": \"%s\",\n  \"cores\": %d,\n",
@@ -286,11 +321,6 @@ static int write_json(const char *path, const bench_workload *w, int n, double t
         fprintf(f, "     ]}%s\n", i + 1 < n ? "," : "");
     }
     fputs("  ]\n}\n", f);
-    if (fclose(f) != 0) {
-        perror(path);
-        return BS_EXIT_RUNTIME;
-    }
-    return 0;
 }
 
 int cli_bench(int argc, char **argv)
@@ -366,9 +396,13 @@ int cli_bench(int argc, char **argv)
     for (int i = 0; i < n_work; i++)
         if (workload_path(work[i], paths[i], sizeof paths[i])) return BS_EXIT_INPUT;
 
+    json_out jo = {0};
+    if (json && json_open(&jo, json)) return BS_EXIT_RUNTIME;
+
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s/brandsim-bench-XXXXXX", dir);
     if (!mkdtemp(tmp)) {
+        json_close(&jo, 0);
         fprintf(stderr, "brandsim: bench: cannot create a directory in '%s': %s\n", dir,
                 strerror(errno));
         return BS_EXIT_RUNTIME;
@@ -434,8 +468,10 @@ int cli_bench(int argc, char **argv)
                " as a share of\none Philox4x32-10 block and one exp per relationship (same threads, measured"
                " just before the run);\nstate traffic = bytes/consumer x 2 (read and write) x"
                " consumer-steps/s; peak RSS is the process's so far\n");
-        if (json) rc = write_json(json, w, n_done, triad, max_threads);
+        if (json) write_json(jo.f, w, n_done, triad, max_threads);
     }
+    const int json_rc = json_close(&jo, !rc); /* published only after a complete bench */
+    if (!rc) rc = json_rc;
     if (!rc) rc = cli_flush_stdout();
     return rc;
 }
