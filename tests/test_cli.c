@@ -305,6 +305,9 @@ static const bad_args bad[] = {
     {"run tiny.yaml -o out.h5 --bogus", "unknown or incomplete option '--bogus'"},
     {"run tiny.yaml -o out.h5 -x", "unknown or incomplete option"},
     {"run tiny.yaml -o", "unknown or incomplete option"},
+    {"run tiny.yaml -o ''", "-o: empty path, expected a file name"},
+    {"run tiny.yaml -o tiny.yaml", "-o 'tiny.yaml': it is the scenario file"},
+    {"run tiny.yaml -o ./tiny.yaml", "it is the scenario file, expected another file name"},
     {"run tiny.yaml -o out.h5 --threads x", "--threads: 'x' is not valid, expected an integer"},
     {"run tiny.yaml -o out.h5 --threads 0", "--threads: '0' is not valid"},
     {"run tiny.yaml -o out.h5 --seed -1", "--seed: 'seed': -1 is out of range"},
@@ -400,7 +403,8 @@ Test(cli, default_results_is_a_file)
 Test(cli, stdout_full)
 {
     static const char *const forms[] = {"--version", "--help", "schema", "check tiny.yaml",
-                                        "check tiny.yaml --print"};
+                                        "check tiny.yaml --print", "run --help",
+                                        "run tiny.yaml -o full.h5"};
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
         cr_expect_eq(brandsim(NULL, "%s >/dev/full", forms[i]), 1, "brandsim %s >/dev/full",
                      forms[i]);
@@ -485,6 +489,12 @@ Test(cli, sigint_during_a_run)
 Test(cli, sigterm_during_a_run)
 {
     expect_interrupted(interrupted_run(SIGTERM, 1, 0.5), "SIGTERM");
+}
+
+/* A closed terminal or a dropped ssh session (SIGHUP) is an interruption too. */
+Test(cli, sighup_during_a_run)
+{
+    expect_interrupted(interrupted_run(SIGHUP, 1, 0.5), "SIGHUP");
 }
 
 /* A signal as soon as the run starts (while it loads and allocates): it still

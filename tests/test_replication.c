@@ -378,6 +378,9 @@ Test(command, only_selects_by_id_and_bad_flags_exit_2, .init = mk, .fini = rm, .
     cr_expect_null(strstr(out, "T3"), "--only T2 ran T3: %s", out);
     cr_expect_eq(replicate("--only F99 --scenarios " BS_SOURCE_DIR "/tests/data/replication", out,
                            sizeof out), 2);
+    /* an unknown id beside known ones is still an error, not quietly skipped */
+    cr_expect_eq(replicate("--only t2,Z9 --scenarios " BS_SOURCE_DIR "/tests/data/replication-bad "
+                           "-o out --no-controls", out, sizeof out), 2);
     cr_expect_eq(replicate("--replicates 1", out, sizeof out), 2);
     cr_expect_eq(replicate("--scenarios /nonexistent", out, sizeof out), 2);
 }

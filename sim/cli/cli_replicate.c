@@ -551,15 +551,32 @@ int cli_replicate(int argc, char **argv)
         return BS_EXIT_INPUT;
     }
     char *names[MAX_FILES];
-    int n = 0;
+    static char ids[MAX_FILES][32]; /* of every experiment, for --only's check */
+    int n = 0, n_ids = 0;
     for (struct dirent *e; (e = readdir(d)) && n < MAX_FILES;) {
         size_t len = strlen(e->d_name);
         char id[32];
         id_of(e->d_name, id, sizeof id);
-        if (len > 5 && !strcmp(e->d_name + len - 5, ".yaml") && wanted(id, only))
-            names[n++] = strdup(e->d_name);
+        if (len <= 5 || strcmp(e->d_name + len - 5, ".yaml")) continue;
+        snprintf(ids[n_ids++], sizeof ids[0], "%s", id);
+        if (wanted(id, only)) names[n++] = strdup(e->d_name);
     }
     closedir(d);
+    /* every id --only names must be an experiment: "F1,Z9" runs nothing of Z9 */
+    for (const char *p = only; p && *p;) {
+        size_t k = strcspn(p, ",");
+        int known = 0;
+        for (int i = 0; i < n_ids && !known; i++)
+            known = k == strlen(ids[i]) && !strncasecmp(p, ids[i], k);
+        if (!known) {
+            fprintf(stderr, "brandsim: replicate: --only: no experiment '%.*s' in '%s', expected "
+                            "finding ids such as F1, F12, C3, separated by commas\n",
+                    (int)k, p, sdir);
+            for (int i = 0; i < n; i++) free(names[i]);
+            return BS_EXIT_INPUT;
+        }
+        p += k + (p[k] == ',');
+    }
     qsort(names, (size_t)n, sizeof *names, cmp_str);
     if (n == 0) {
         fprintf(stderr, "brandsim: replicate: no experiment in '%s'%s%s\n", sdir, only ? " matches --only " : "",
@@ -576,6 +593,7 @@ int cli_replicate(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 
     finding *fs = calloc((size_t)n, sizeof *fs);
     bs_scenario *sc = malloc(sizeof *sc);

@@ -4,7 +4,7 @@
  * name, renamed on success), show progress on a terminal, print a summary.
  * A scenario with variants or replicates runs every variant x replicate
  * into one ensemble file, with the mean and 95 % CI across replicates.
- * SIGINT/SIGTERM stop the run between steps and leave no output file.
+ * SIGINT, SIGTERM and SIGHUP stop the run between steps and leave no output file.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,6 +28,11 @@ static volatile sig_atomic_t stop_signal = 0;
 static void on_signal(int sig)
 {
     stop_signal = sig;
+}
+
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
 }
 
 static void run_usage(FILE *out)
@@ -156,6 +161,17 @@ static int parse_args(int argc, char **argv, run_args *a)
         return BS_EXIT_INPUT;
     }
     a->scenario_path = argv[optind];
+    if (a->out_path && !*a->out_path) {
+        fputs("brandsim: run: -o: empty path, expected a file name\n", stderr);
+        return BS_EXIT_INPUT;
+    }
+    struct stat in, out;
+    if (a->out_path && stat(a->scenario_path, &in) == 0 && stat(a->out_path, &out) == 0 &&
+        in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+        fprintf(stderr, "brandsim: run: -o '%s': it is the scenario file, expected another file "
+                        "name for the output\n", a->out_path);
+        return BS_EXIT_INPUT;
+    }
     return BS_EXIT_OK;
 }
 
@@ -188,7 +204,7 @@ static int simulate(bs_run *run, bs_output *out, progress *pg, double *share0)
     for (int t = 0; t <= sc->steps; t++) {
         if (stop_signal) { /* checked once more after the last step: a signal wins */
             fprintf(stderr, "%sbrandsim: interrupted (%s) at %sstep %d of %d; no output written\n",
-                    pg->show ? "\n" : "", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+                    pg->show ? "\n" : "", signal_name(stop_signal),
                     pg->label, t, sc->steps);
             return BS_EXIT_RUNTIME;
         }
@@ -391,7 +407,7 @@ static int run_ensemble(const run_args *a, bs_scenario *sc, const bs_variants *v
     int rc = BS_EXIT_OK;
     if (s && stop_signal)
         fprintf(stderr, "brandsim: %s (%s); no output written\n", err.msg,
-                stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+                signal_name(stop_signal));
     if (s) rc = stop_signal ? BS_EXIT_RUNTIME : cli_fail(&err);
     else if (!a->quiet)
         print_ensemble_summary(sc, vars, w.fin, now_seconds() - w.pg.t0, a->out_path, threads);
@@ -403,7 +419,7 @@ int cli_run(int argc, char **argv)
 {
     run_args a = {0};
     int rc = parse_args(argc, argv, &a);
-    if (rc) return rc < 0 ? BS_EXIT_OK : rc;
+    if (rc) return rc < 0 ? cli_flush_stdout() : rc; /* --help */
     bs_scenario *sc = malloc(sizeof *sc);
     if (!sc) { fputs("brandsim: out of memory\n", stderr); return BS_EXIT_RUNTIME; }
     bs_variants vars;
@@ -437,6 +453,7 @@ int cli_run(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* a closed terminal or a dropped ssh session */
 
     if (vars.n == 0 && sc->replicates == 1)
         rc = run_single(&a, sc, overrides, argc, argv);
@@ -445,5 +462,6 @@ int cli_run(int argc, char **argv)
     bs_variants_free(&vars);
     free(overrides);
     free(sc);
+    if (!rc) rc = cli_flush_stdout(); /* the summary was not lost on the way */
     return rc;
 }
