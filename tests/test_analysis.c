@@ -838,6 +838,12 @@ Test(analysis, bad_flags_exit_2)
         {"compare b.h5 b.h5 --metric nope", "'nope' is not a brand metric"},
         {"info b.h5 extra", "expected one output file"},
         {"report", "expected one output file"},
+        /* an output that is an input, empty, or not a regular file is never written */
+        {"export b.h5 --csv b.h5", "--csv 'b.h5': it is an input file"},
+        {"export b.h5 --csv ''", "--csv: empty path"},
+        {"report b.h5 -o ./b.h5", "-o './b.h5': it is an input file"},
+        {"report b.h5 -o .", "'.': it exists and is not a regular file"},
+        {"compare b.h5 b.h5 -o b.h5", "-o 'b.h5': it is an input file"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         int rc = sh("'%s' %s", BS_BINARY, cases[k].args);
@@ -846,6 +852,7 @@ Test(analysis, bad_flags_exit_2)
         cr_expect_not_null(strstr(err, cases[k].why), "%s: '%s'", cases[k].args, err);
         free(err);
     }
+    cr_expect_eq(sh("'%s' info b.h5", BS_BINARY), 0, "b.h5 was damaged by a refused output");
     static const char *const helps[] = {"plot", "compare", "export", "info", "report"};
     for (size_t k = 0; k < sizeof helps / sizeof *helps; k++)
         cr_expect_eq(sh("'%s' %s --help", BS_BINARY, helps[k]), 0, "%s --help", helps[k]);

@@ -101,6 +101,29 @@ int cli_brand_flags(const bs_results *r, const char *cmd, const char *list, int 
     return rc;
 }
 
+int cli_check_output(const char *cmd, const char *flag, const char *out,
+                     const char *const *inputs, int n_inputs)
+{
+    struct stat o, in;
+    if (!*out) {
+        fprintf(stderr, "brandsim: %s: %s: empty path, expected a file name\n", cmd, flag);
+        return BS_EXIT_INPUT;
+    }
+    if (stat(out, &o) != 0) return BS_EXIT_OK; /* a new file */
+    for (int k = 0; k < n_inputs; k++)
+        if (stat(inputs[k], &in) == 0 && in.st_dev == o.st_dev && in.st_ino == o.st_ino) {
+            fprintf(stderr, "brandsim: %s: %s '%s': it is an input file, expected another "
+                            "file name\n", cmd, flag, out);
+            return BS_EXIT_INPUT;
+        }
+    if (!S_ISREG(o.st_mode)) {
+        fprintf(stderr, "brandsim: %s: %s '%s': it exists and is not a regular file, expected "
+                        "a file name\n", cmd, flag, out);
+        return BS_EXIT_INPUT;
+    }
+    return BS_EXIT_OK;
+}
+
 int cli_variant(const bs_results *r, const char *cmd, const char *name)
 {
     int v = bs_results_variant_index(r, name);

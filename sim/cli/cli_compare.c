@@ -215,6 +215,9 @@ static int parse(int argc, char **argv, compare_args *a)
                         "or exchange\n", a->segment);
         return BS_EXIT_INPUT;
     }
+    int rc;
+    if (a->output && (rc = cli_check_output("compare", "-o", a->output, a->files, a->n_files)))
+        return rc;
     if (a->output && a->format < 0) {
         const char *dot = strrchr(a->output, '.');
         a->format = dot ? bs_plot_format_by_name(dot + 1) : -1;

@@ -59,6 +59,9 @@ int cli_export(int argc, char **argv)
         return BS_EXIT_INPUT;
     }
     int rc = BS_EXIT_OK, v = -1;
+    if (strcmp(csv, "-") && (rc = cli_check_output("export", "--csv", csv,
+                                                   (const char *const *)&argv[optind], 1)))
+        return rc;
     bs_results *r = cli_open_results(argv[optind], &rc);
     if (!r)
         return rc;

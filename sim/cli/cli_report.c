@@ -65,7 +65,9 @@ int cli_report(int argc, char **argv)
         snprintf(page, sizeof page, "%.*s.html", (int)len, path);
     }
     snprintf(partial, sizeof partial, "%s.partial", page);
-    int rc = BS_EXIT_OK;
+    int rc = cli_check_output("report", "-o", page, &path, 1);
+    if (rc)
+        return rc;
     bs_results *r = cli_open_results(path, &rc);
     if (!r)
         return rc;
