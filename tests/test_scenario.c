@@ -665,6 +665,17 @@ Test(set, sections)
     cr_expect_eq(sc->population.grudge_mean, 0.75);
     cr_expect_eq(sc->network.kind, BS_NET_SCALE_FREE);
     cr_expect_eq(sc->network.degree, 3);
+    /* a sign, a bare fraction, an exponent; an underflow is 0, not an error */
+    set_ok(sc, "model.p_wom=+0.25");
+    cr_expect_eq(sc->model.p_wom, 0.25);
+    set_ok(sc, "model.p_withhold=.5");
+    cr_expect_eq(sc->model.p_withhold, 0.5);
+    set_ok(sc, "model.p_antibrand=5e-2");
+    cr_expect_eq(sc->model.p_antibrand, 0.05);
+    set_ok(sc, "model.relief=1e-400");
+    cr_expect_eq(sc->model.relief, 0);
+    set_ok(sc, "seed=+5");
+    cr_expect_eq(sc->seed, 5);
     /* nothing else moved */
     cr_expect_eq(sc->model.revenge_gain, def_of(BS_SECTION_MODEL, "revenge_gain"));
     validate_ok(sc);
@@ -734,6 +745,13 @@ static const set_case set_errors[] = {
     {"steps=abc", "steps", "'abc' is not an integer"},
     {"steps=1.5", "steps", "'1.5' is not an integer"},
     {"seed=-1", "seed", "-1 is out of range [0, 18446744073709551615]"},
+    /* numbers in one form for every field: plain decimals, no C extras */
+    {"model.p_wom=0x1p-1", "model.p_wom", "'0x1p-1' is not a number, expected a decimal number in [0, 1]"},
+    {"model.p_wom= 0.5", "model.p_wom", "' 0.5' is not a number"},
+    {"model.p_wom=inf", "model.p_wom", "'inf' is not a number"},
+    {"model.p_wom=1e400", "model.p_wom", "1e400 is out of range [0, 1]"},
+    {"seed=0x10", "seed", "'0x10' is not an integer, expected whole digits in [0, 18446744073709551615]"},
+    {"steps= 5", "steps", "' 5' is not an integer"},
     {"seed= -1", "seed", "is not an integer"},
     {"consumers=0", "consumers", "0 is out of range"},
     {"model.p_wom=1.5", "model.p_wom", "1.5 is out of range [0, 1]"},

@@ -100,6 +100,27 @@ static void range_message(const bs_param *p, const char *text, char *why, size_t
         snprintf(why, wn, "%s is out of range [%.0f, %.0f]", text, p->min, p->max);
 }
 
+/* Whether text is a plain decimal number, as YAML writes one: an optional sign,
+ * digits, and (if `real`) an optional fraction and exponent. No spaces, no hex
+ * or other C forms (strtod and strtoll accept " 5", "0x10", "inf"), so that
+ * every number field accepts the same forms. */
+static int is_decimal(const char *t, int real)
+{
+    if (*t == '-' || *t == '+') t++;
+    int digits = 0;
+    while (*t >= '0' && *t <= '9') t++, digits++;
+    if (real && *t == '.')
+        for (t++; *t >= '0' && *t <= '9'; t++) digits++;
+    if (!digits) return 0;
+    if (real && (*t == 'e' || *t == 'E')) {
+        t++;
+        if (*t == '-' || *t == '+') t++;
+        if (!(*t >= '0' && *t <= '9')) return 0;
+        while (*t >= '0' && *t <= '9') t++;
+    }
+    return *t == '\0';
+}
+
 /* Convert text to a parameter's value at base. On error writes a message
  * (without location) into why and returns -1. */
 static int set_scalar(const bs_param *p, void *base, const char *text, char *why, size_t wn)
@@ -109,12 +130,13 @@ static int set_scalar(const bs_param *p, void *base, const char *text, char *why
     errno = 0;
     switch (p->type) {
     case BS_P_REAL: {
+        if (!is_decimal(text, 1)) break;
         double v = strtod(text, &end);
-        if (end != text && !*end && errno == ERANGE) { /* 1e400, 1e-400 */
+        if (errno == ERANGE && fabs(v) > 1) { /* 1e400; 1e-400 underflows to 0, a value */
             snprintf(why, wn, "%s is out of range [%g, %g]", text, p->min, p->max);
             return -1;
         }
-        if (end == text || *end || errno || !isfinite(v)) break;
+        if (end == text || *end || !isfinite(v)) break;
         if (v < p->min || v > p->max) {
             snprintf(why, wn, "%s is out of range [%g, %g]", text, p->min, p->max);
             return -1;
@@ -125,8 +147,8 @@ static int set_scalar(const bs_param *p, void *base, const char *text, char *why
     case BS_P_INT:
     case BS_P_I64:
     case BS_P_U64: {
-        /* strtoull would take " -1" as 2^64 - 1: digits only, with an optional '-' */
-        if (!((text[0] >= '0' && text[0] <= '9') || text[0] == '-')) break;
+        /* strtoull would take " -1" as 2^64 - 1: digits only, with an optional sign */
+        if (!is_decimal(text, 0)) break;
         if (text[0] == '-' && p->min >= 0) {
             range_message(p, text, why, wn);
             return -1;
@@ -183,7 +205,17 @@ static int set_scalar(const bs_param *p, void *base, const char *text, char *why
         return 0;
     case BS_P_BRANDLIST: break;
     }
-    snprintf(why, wn, "'%s' is not %s", text, type_name(p));
+    if (p->type == BS_P_REAL)
+        snprintf(why, wn, "'%s' is not a number, expected a decimal number in [%g, %g]", text,
+                 p->min, p->max);
+    else if (p->type == BS_P_U64 && p->max >= 18446744073709551615.0)
+        snprintf(why, wn, "'%s' is not an integer, expected whole digits in [%.0f, %llu]", text,
+                 p->min, (unsigned long long)UINT64_MAX);
+    else if (p->type == BS_P_INT || p->type == BS_P_I64 || p->type == BS_P_U64)
+        snprintf(why, wn, "'%s' is not an integer, expected whole digits in [%.0f, %.0f]", text,
+                 p->min, p->max);
+    else
+        snprintf(why, wn, "'%s' is not %s", text, type_name(p));
     return -1;
 }
 
