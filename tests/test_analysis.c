@@ -844,6 +844,7 @@ Test(analysis, bad_flags_exit_2)
         {"report b.h5 -o ./b.h5", "-o './b.h5': it is an input file"},
         {"report b.h5 -o .", "'.': it exists and is not a regular file"},
         {"compare b.h5 b.h5 -o b.h5", "-o 'b.h5': it is an input file"},
+        {"compare b.h5 b.h5 -o c.jpg", "'jpg' is not a figure format, expected .png, .svg or .pdf"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         int rc = sh("'%s' %s", BS_BINARY, cases[k].args);

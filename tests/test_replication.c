@@ -383,4 +383,7 @@ Test(command, only_selects_by_id_and_bad_flags_exit_2, .init = mk, .fini = rm, .
                            "-o out --no-controls", out, sizeof out), 2);
     cr_expect_eq(replicate("--replicates 1", out, sizeof out), 2);
     cr_expect_eq(replicate("--scenarios /nonexistent", out, sizeof out), 2);
+    /* -o names a file, not a folder: refused before anything runs */
+    cr_expect_eq(replicate("--only t2 --scenarios " BS_SOURCE_DIR "/tests/data/replication-bad "
+                           "-o err.txt --no-controls", out, sizeof out), 2);
 }

@@ -220,9 +220,16 @@ static int parse(int argc, char **argv, compare_args *a)
         return rc;
     if (a->output && a->format < 0) {
         const char *dot = strrchr(a->output, '.');
-        a->format = dot ? bs_plot_format_by_name(dot + 1) : -1;
-        if (a->format < 0)
-            a->format = BS_PLOT_PNG;
+        const char *slash = strrchr(a->output, '/');
+        if (dot && (!slash || dot > slash)) { /* an extension: it must name a format */
+            if ((a->format = bs_plot_format_by_name(dot + 1)) < 0) {
+                fprintf(stderr, "brandsim: compare: -o '%s': '%s' is not a figure format, "
+                                "expected .png, .svg or .pdf (or --format)\n", a->output,
+                        dot + 1);
+                return BS_EXIT_INPUT;
+            }
+        } else
+            a->format = BS_PLOT_PNG; /* no extension */
     }
     return BS_EXIT_OK;
 }

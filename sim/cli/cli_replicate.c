@@ -583,6 +583,13 @@ int cli_replicate(int argc, char **argv)
                 only ? only : "");
         return BS_EXIT_INPUT;
     }
+    struct stat od;
+    if (stat(op.out_dir, &od) == 0 && !S_ISDIR(od.st_mode)) {
+        fprintf(stderr, "brandsim: replicate: -o '%s': it is a file, expected a folder for the "
+                        "results\n", op.out_dir);
+        for (int i = 0; i < n; i++) free(names[i]);
+        return BS_EXIT_INPUT;
+    }
     if (mkdir_p(op.out_dir)) {
         fprintf(stderr, "brandsim: cannot create '%s': %s\n", op.out_dir, strerror(errno));
         for (int i = 0; i < n; i++) free(names[i]);
