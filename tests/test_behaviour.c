@@ -372,6 +372,24 @@ Test(behaviour, clean_break_always_shows_a_brand_not_held)
     free(sc);
 }
 
+/* F6, F7: once betrayal has faded, avoidance fades to exactly 0 (stored in
+ * 16-bit units, rounded to nearest it used to stop 0.5 / rate units above 0,
+ * so "avoidance" never ended). No personalization: no C3 irritation. */
+Test(behaviour, avoidance_fades_to_zero_once_betrayal_is_gone)
+{
+    bs_scenario *sc = market_new(4000, 400, 2);
+    sc->model.betrayal_memory = 0.5;
+    for (int b = 0; b < 2; b++) sc->brands[b].personalization = 0;
+    market_shock(sc, BS_SHOCK_BETRAYAL, 2, "a")->size = 0.8;
+    series *s = market_run(sc, 2);
+    cr_expect_gt(AT(s, 6, BS_SEG_ALL, BS_M_MEAN_AVOIDANCE), 0.01, "avoidance after the betrayal");
+    cr_expect_eq(AT(s, 399, BS_SEG_ALL, BS_M_MEAN_BETRAYAL), 0);
+    cr_expect_eq(AT(s, 399, BS_SEG_ALL, BS_M_MEAN_AVOIDANCE), 0, "avoidance left: %g",
+                 AT(s, 399, BS_SEG_ALL, BS_M_MEAN_AVOIDANCE));
+    series_free(s);
+    free(sc);
+}
+
 /* F9: self-relevance drives anti-brand action after an exit, even without
  * any incident. */
 Test(behaviour, self_relevance_drives_post_exit_antibrand_action)

@@ -306,7 +306,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
         }
         if (st->status[s] == SLOT_ACTIVE) { /* C3: irritation, like betrayal, drives avoidance */
             const double irr = bs_irritation_avoidance(m, GET(irritation, s), irritability);
-            SET(avoid, s, bs_avoid_next(m, GET(avoid, s), R0, bet > irr ? bet : irr));
+            FADE(avoid, s, bs_avoid_next(m, GET(avoid, s), R0, bet > irr ? bet : irr));
         }
         else {
             double new_R =
