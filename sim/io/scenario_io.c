@@ -259,8 +259,9 @@ static bs_status load_brandlist(loader *L, yaml_node_t *v, bs_shock *sh, const c
             return input_error(L->err, L->file, node_line(e), "'%s[%d]': %s, expected a brand name",
                                path, sh->n_brands, node_kind(e));
         if (sh->n_brands == BS_SHOCK_MAX_BRANDS)
-            return input_error(L->err, L->file, node_line(e), "'%s': more than %d brands", path,
-                               BS_SHOCK_MAX_BRANDS);
+            return input_error(L->err, L->file, node_line(e),
+                               "'%s': more than %d brands, expected at most %d", path,
+                               BS_SHOCK_MAX_BRANDS, BS_SHOCK_MAX_BRANDS);
         char ep[128];
         snprintf(ep, sizeof ep, "%s[%d]", path, sh->n_brands);
         if (strlen((const char *)e->data.scalar.value) >= BS_NAME_MAX)
@@ -349,7 +350,8 @@ static bs_status load_section(loader *L, yaml_node_t *map, bs_section sec, void 
                 break;
             }
             if (seen[slot]) {
-                st = input_error(L->err, L->file, node_line(k), "'%s': duplicate key", path);
+                st = input_error(L->err, L->file, node_line(k),
+                                 "'%s': duplicate key, expected each key once", path);
                 break;
             }
             seen[slot] = 1;
@@ -372,7 +374,8 @@ static bs_status load_section(loader *L, yaml_node_t *map, bs_section sec, void 
             continue;
         }
         if (seen[idx]) {
-            st = input_error(L->err, L->file, node_line(k), "'%s': duplicate key", path);
+            st = input_error(L->err, L->file, node_line(k),
+                             "'%s': duplicate key, expected each key once", path);
             break;
         }
         seen[idx] = 1;
@@ -489,7 +492,8 @@ static bs_status load_variant_set(loader *L, yaml_node_t *map, bs_variant *var, 
         for (int q = 0; q < var->n_set; q++)
             if (!strncmp(var->set[q], key, strlen(key)) && var->set[q][strlen(key)] == '=')
                 return input_error(L->err, L->file, node_line(k),
-                                   "'variants[%d].set.%s': duplicate key", i, key);
+                                   "'variants[%d].set.%s': duplicate key, expected each key "
+                                   "once", i, key);
         size_t len = strlen(key) + v->data.scalar.length + 2;
         char *a = malloc(len);
         if (!a) return out_of_memory(L->err, L->file);
@@ -532,7 +536,8 @@ static bs_status load_variants(loader *L, yaml_node_t *seq)
                 const char *name = (const char *)v->data.scalar.value;
                 if (have_name++)
                     return input_error(L->err, L->file, node_line(k),
-                                       "'variants[%d].name': duplicate key", i);
+                                       "'variants[%d].name': duplicate key, expected each key "
+                                       "once", i);
                 if (v->type != YAML_SCALAR_NODE || !valid_name(name)
                     || strlen(name) >= BS_NAME_MAX)
                     return input_error(L->err, L->file, node_line(v),
@@ -551,7 +556,8 @@ static bs_status load_variants(loader *L, yaml_node_t *seq)
             } else if (!strcmp(key, "set")) {
                 if (have_set++)
                     return input_error(L->err, L->file, node_line(k),
-                                       "'variants[%d].set': duplicate key", i);
+                                       "'variants[%d].set': duplicate key, expected each key "
+                                       "once", i);
                 bs_status s = load_variant_set(L, v, var, i);
                 if (s) return s;
             } else
@@ -981,8 +987,9 @@ bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err
                                    "characters each) separated by commas",
                                    path, value, BS_NAME_MAX - 1);
             if (nb == BS_SHOCK_MAX_BRANDS)
-                return input_error(err, "--set", 0, "'%s': more than %d brands", path,
-                                   BS_SHOCK_MAX_BRANDS);
+                return input_error(err, "--set", 0,
+                                   "'%s': more than %d brands, expected at most %d", path,
+                                   BS_SHOCK_MAX_BRANDS, BS_SHOCK_MAX_BRANDS);
             memcpy(names[nb], s, len);
             if (!s[len]) break;
             s += len + 1;
