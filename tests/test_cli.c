@@ -306,8 +306,8 @@ static const bad_args bad[] = {
     {"run tiny.yaml -o out.h5 -x", "unknown or incomplete option"},
     {"run tiny.yaml -o", "unknown or incomplete option"},
     {"run tiny.yaml -o ''", "-o: empty path, expected a file name"},
-    {"run tiny.yaml -o tiny.yaml", "-o 'tiny.yaml': it is the scenario file"},
-    {"run tiny.yaml -o ./tiny.yaml", "it is the scenario file, expected another file name"},
+    {"run tiny.yaml -o tiny.yaml", "run: -o 'tiny.yaml': it is an input file"},
+    {"run tiny.yaml -o ./tiny.yaml", "it is an input file, expected another file name"},
     {"run tiny.yaml -o out.h5 --threads x", "--threads: 'x' is not valid, expected an integer"},
     {"run tiny.yaml -o out.h5 --threads 0", "--threads: '0' is not valid"},
     {"run tiny.yaml -o out.h5 --seed -1", "--seed: 'seed': -1 is out of range"},
@@ -379,10 +379,11 @@ Test(cli, output_directory_does_not_exist)
     cr_expect(!exists("nodir"), "-o must not create directories");
 }
 
+/* -o naming a directory is a bad argument (exit 2), as for every command */
 Test(cli, output_is_an_existing_directory)
 {
     cr_assert_eq(mkdir(in_dir("sub"), 0755), 0);
-    cr_expect_eq(brandsim(NULL, "run tiny.yaml -o sub"), 1);
+    cr_expect_eq(brandsim(NULL, "run tiny.yaml -o sub"), 2);
     cr_expect(is_dir("sub"), "the directory is still there");
     cr_expect(!exists("sub.partial"));
 }
@@ -543,7 +544,7 @@ Test(cli, a_second_run_to_the_same_output_leaves_the_first_intact)
 Test(cli, output_that_is_not_a_regular_file)
 {
     cr_assert_eq(mkfifo(in_dir("pipe"), 0644), 0, "mkfifo: %s", strerror(errno));
-    cr_expect_eq(brandsim(NULL, "run tiny.yaml -o pipe"), 1);
+    cr_expect_eq(brandsim(NULL, "run tiny.yaml -o pipe"), 2);
     char *err = last_stderr();
     cr_expect_not_null(strstr(err, "exists and is not a regular file"), "stderr: %s", err);
     free(err);

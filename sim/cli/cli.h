@@ -44,6 +44,13 @@ int cli_load_scenario(const char *path, const cli_overrides *ov, bs_scenario *sc
 int cli_load_variants(const char *path, const cli_overrides *ov, bs_scenario *sc,
                       bs_variants *vars);
 
+/* Check a file a command is about to write, given its inputs: an empty name,
+ * one of the inputs, or something that exists and is not a regular file (it
+ * would be replaced by the rename) is refused. An exit code (2, with a
+ * message naming the command and the flag). In cli_analysis.c. */
+int cli_check_output(const char *cmd, const char *flag, const char *out,
+                     const char *const *inputs, int n_inputs);
+
 /* ---- shared by the analysis commands (cli_analysis.c) ---- */
 
 struct bs_results;
@@ -61,13 +68,6 @@ int cli_template_dir(char *dir, size_t n);
 /* The brands named in "a,b,c" as flags[B] (1 = chosen). Returns an exit code
  * (2, with a message naming the unknown brand and the known ones). */
 int cli_brand_flags(const struct bs_results *r, const char *cmd, const char *list, int *flags);
-
-/* Check a file a command is about to write, given its inputs: an empty name,
- * one of the inputs, or something that exists and is not a regular file (it
- * would be replaced by the rename) is refused. An exit code (2, with a
- * message naming the command and the flag). */
-int cli_check_output(const char *cmd, const char *flag, const char *out,
-                     const char *const *inputs, int n_inputs);
 
 /* The variant named `name` of r, or -1 with a message (exit 2). */
 int cli_variant(const struct bs_results *r, const char *cmd, const char *name);

@@ -161,17 +161,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         return BS_EXIT_INPUT;
     }
     a->scenario_path = argv[optind];
-    if (a->out_path && !*a->out_path) {
-        fputs("brandsim: run: -o: empty path, expected a file name\n", stderr);
-        return BS_EXIT_INPUT;
-    }
-    struct stat in, out;
-    if (a->out_path && stat(a->scenario_path, &in) == 0 && stat(a->out_path, &out) == 0 &&
-        in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
-        fprintf(stderr, "brandsim: run: -o '%s': it is the scenario file, expected another file "
-                        "name for the output\n", a->out_path);
-        return BS_EXIT_INPUT;
-    }
+    if (a->out_path) return cli_check_output("run", "-o", a->out_path, &a->scenario_path, 1);
     return BS_EXIT_OK;
 }
 
