@@ -85,7 +85,9 @@ int cli_export(int argc, char **argv)
         if (!rc)
             rc = cli_flush_stdout();
     } else {
-        int e = ferror(out) ? EIO : 0;
+        /* a failed write leaves data in the buffer: flushing it again gives the
+         * reason (ENOSPC on a full disk) */
+        int e = fflush(out) != 0 ? errno : ferror(out) ? EIO : 0;
         if (fclose(out) != 0 && !e)
             e = errno;
         if (!rc && e) {

@@ -85,7 +85,9 @@ int cli_report(int argc, char **argv)
         bs_plot_env env = {tpl, gnuplot, BS_PLOT_SVG};
         if (bs_report_html(r, &env, out, &err))
             rc = cli_fail(&err);
-        int e = ferror(out) ? EIO : 0;
+        /* a failed write leaves data in the buffer: flushing it again gives the
+         * reason (ENOSPC on a full disk) */
+        int e = fflush(out) != 0 ? errno : ferror(out) ? EIO : 0;
         if (fclose(out) != 0 && !e)
             e = errno;
         if (!rc && e) {
