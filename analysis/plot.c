@@ -199,9 +199,10 @@ static void one_line(const char *msg, char *out, size_t n)
     out[w] = '\0';
 }
 
-/* Run `script` (len bytes) with gnuplot; it writes `output`. */
+/* Run `script` (len bytes) with gnuplot; it writes `output`, the figure
+ * `shown` in messages. */
 static bs_status run_gnuplot(const bs_plot_env *env, const char *script, size_t len,
-                             const char *output, bs_error *err)
+                             const char *output, const char *shown, bs_error *err)
 {
     const char *tmp = getenv("TMPDIR");
     char path[4096];
@@ -254,14 +255,19 @@ static bs_status run_gnuplot(const bs_plot_env *env, const char *script, size_t 
     if (status == -1)
         return fail(err, BS_ERR_RUNTIME, "cannot run gnuplot (%s): %s", env->gnuplot,
                     strerror(errno));
+    if (WIFSIGNALED(status)) {
+        unlink(output);
+        return fail(err, BS_ERR_RUNTIME, "gnuplot was stopped by signal %d (%s) drawing %s",
+                    WTERMSIG(status), strsignal(WTERMSIG(status)), shown);
+    }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         unlink(output);
-        return fail(err, BS_ERR_RUNTIME, "gnuplot failed drawing %s: %s", output,
-                    *line ? line : "no message");
+        return fail(err, BS_ERR_RUNTIME, "gnuplot failed drawing %s: %s", shown,
+                    *line ? line : "no message (was it interrupted?)");
     }
     if (stat(output, &st) != 0 || st.st_size == 0) {
         unlink(output);
-        return fail(err, BS_ERR_RUNTIME, "gnuplot wrote no %s%s%s", output, *line ? ": " : "",
+        return fail(err, BS_ERR_RUNTIME, "gnuplot wrote no %s%s%s", shown, *line ? ": " : "",
                     line);
     }
     return BS_OK;
@@ -997,7 +1003,7 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
     if (!s && bad)
         s = fail(f->err, BS_ERR_RUNTIME, "out of memory");
     if (!s)
-        s = run_gnuplot(f->env, script, len, partial, f->err);
+        s = run_gnuplot(f->env, script, len, partial, output, f->err);
     if (!s)
         s = check_complete(f->env->format, partial, output, f->err);
     if (!s && rename(partial, output) != 0)
