@@ -490,6 +490,7 @@ static const bad_case bad[] = {
     {"duplicate_section.yaml", 6, "brands", "duplicate key"},
     {"no_brands.yaml", 4, "brands", "no brands, expected at least one"},
     {"missing_name.yaml", 0, "name", "missing, expected a scenario name"},
+    {"empty_name.yaml", 2, "name", "empty, expected a scenario name"},
     {"bad_name.yaml", 2, "name", "'a/b' has a character other than letters, digits"},
     {"bad_brand_name.yaml", 5, "brands[1].name", "'big shop' has a character other than letters"},
     /* shocks */

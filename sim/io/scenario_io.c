@@ -794,10 +794,12 @@ bs_status bs_scenario_load_string_variants(const char *text, size_t len, const c
             yaml_document_delete(&next);
         }
     }
-    if (s == BS_OK && !sc->name[0])
-        s = input_error(err, name, 0,
-                        "'name': missing, expected a scenario name (letters, digits, '_', '-', "
-                        "'.'), required");
+    if (s == BS_OK && !sc->name[0]) { /* absent, or present with no value (its line) */
+        const int line = line_of(&L, "name");
+        s = input_error(err, name, line,
+                        "'name': %s, expected a scenario name (letters, digits, '_', '-', "
+                        "'.'), required", line ? "empty" : "missing");
+    }
     if (s == BS_OK && bs_scenario_validate(sc, NULL, err) != BS_OK) s = locate(&L, err);
     if (s == BS_OK) s = check_variants(sc, vars, err);
     free(L.lines);
