@@ -350,12 +350,6 @@ static int failed(fig *f, bs_status s, const char *fmt, ...)
     return 1;
 }
 
-static int is_shock(const char *kind)
-{
-    return strncmp(kind, "response:", 9) != 0 && strncmp(kind, "recovery:", 9) != 0
-           && strcmp(kind, "policy") != 0;
-}
-
 /* Flags of the brands that end relationships: forced_exit events, exit policies. */
 static int exit_brands(const bs_results *r, int v, int *flags)
 {
@@ -401,7 +395,7 @@ static int choose_brands(fig *f, const int *chosen)
     }
     const bs_event *ev = bs_results_events(f->r, f->v, &ne);
     for (int i = 0; i < ne; i++)
-        if (ev[i].brand >= 0 && is_shock(ev[i].kind))
+        if (ev[i].brand >= 0 && bs_results_event_is_shock(ev[i].kind))
             shocked[ev[i].brand] = 1;
     exit_brands(f->r, f->v, ends);
     if (chosen) {
@@ -701,7 +695,7 @@ static void describe_group(const bs_results *r, const bs_event *ev, int from, in
 static int group_is_shock(const bs_event *ev, int from, int to)
 {
     for (int i = from; i < to; i++)
-        if (is_shock(ev[i].kind))
+        if (bs_results_event_is_shock(ev[i].kind))
             return 1;
     return 0;
 }

@@ -645,11 +645,19 @@ const bs_event *bs_results_events(const bs_results *r, int v, int *n)
     return r->var[v].events;
 }
 
+int bs_results_event_is_shock(const char *kind)
+{
+    return strncmp(kind, "response:", 9) != 0 && strncmp(kind, "recovery:", 9) != 0
+           && strcmp(kind, "policy") != 0;
+}
+
 int bs_results_first_shock(const bs_results *r, int v)
 {
     int n = 0;
     const bs_event *ev = bs_results_events(r, v, &n);
-    return n > 0 ? ev[0].step : -1;
+    for (int i = 0; i < n; i++)
+        if (bs_results_event_is_shock(ev[i].kind)) return ev[i].step;
+    return -1;
 }
 
 /* ---- names -------------------------------------------------------------------- */

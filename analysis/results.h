@@ -81,7 +81,13 @@ const double *bs_results_days(const bs_results *r);
 /* Variant v's shocks and policy actions in step order (*n of them; the
  * array is owned by r). bs_event.brand is -1 for none. */
 const bs_event *bs_results_events(const bs_results *r, int v, int *n);
-/* Step of the first event of variant v (the first shock), -1 if none. */
+/* Whether an event kind ("breach:hack", "policy", "response:apology", ...) is
+ * a shock: not a policy change, and not a response or recovery (which only
+ * follow a shock). */
+int bs_results_event_is_shock(const char *kind);
+
+/* Step of variant v's first shock (bs_results_event_is_shock: a policy
+ * change before it does not count), -1 if none. */
 int bs_results_first_shock(const bs_results *r, int v);
 
 /* Brand metric `metric` within segment `seg` (BS_SEG_ALL: the whole market)

@@ -559,6 +559,28 @@ static void ci_formula(const double *x, int n, double *mean, double *lo, double 
     *hi = *mean + h;
 }
 
+/* A policy change is not a shock: personalization.yaml changes a policy at step
+   26 and has its breach at 39, from which the outcomes count, and compare's
+   default brands are the two the breach hit, not the policy's one. */
+Test(analysis, a_policy_change_is_not_the_first_shock)
+{
+    cr_assert_eq(sh("'%s' run '%s/scenarios/personalization.yaml' -o p.h5 --consumers 2000 -q",
+                    BS_BINARY, SRC), 0);
+    bs_error err = {0};
+    bs_results *r = bs_results_open(in_dir("p.h5"), &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_expect_eq(bs_results_first_shock(r, 0), 39);
+    cr_expect(!bs_results_event_is_shock("policy"));
+    cr_expect(!bs_results_event_is_shock("response:apology"));
+    cr_expect(bs_results_event_is_shock("breach:hack"));
+    bs_results_free(r);
+    cr_assert_eq(sh("'%s' compare p.h5 p.h5", BS_BINARY), 0);
+    char *out = out_txt();
+    cr_expect_not_null(strstr(out, "respectful"), "the breached brands: %s", out);
+    cr_expect_not_null(strstr(out, "opaque"), "%s", out);
+    free(out);
+}
+
 Test(analysis, paired_difference_between_variants_of_one_file)
 {
     static const char *const names[2] = {"base", "treat"};

@@ -126,13 +126,16 @@ static void print_table(const arm *arms, int n, int baseline, const char *brand)
                           (bs_kpi)o, k == 0);
 }
 
-/* The brands of the baseline's first shock; all brands (up to 6) if none. */
+/* The brands of the baseline's first shock (a policy change is not one); all
+ * brands (up to 6) if none. */
 static int default_brands(const bs_results *r, int v, const char **names, int max)
 {
     int n = 0, ne = 0;
     const bs_event *ev = bs_results_events(r, v, &ne);
-    for (int i = 0; i < ne && ev[i].step == ev[0].step && n < max; i++)
-        if (ev[i].brand >= 0 && strncmp(ev[i].kind, "response:", 9)) {
+    const int first = bs_results_first_shock(r, v);
+    for (int i = 0; i < ne && n < max; i++)
+        if (ev[i].step == first && ev[i].brand >= 0 &&
+            bs_results_event_is_shock(ev[i].kind)) {
             const char *name = bs_results_brand_name(r, ev[i].brand);
             int seen = 0;
             for (int k = 0; k < n; k++)
