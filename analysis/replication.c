@@ -736,15 +736,22 @@ bs_verdict bs_criterion_eval(const bs_criterion *c, const double *values, int V,
     }
     case BS_CRIT_ORDERING: { /* every adjacent pair in the stated direction; the weakest reported */
         v.pass = 1;
-        double worst = -INFINITY;
+        double worst = -INFINITY; /* of the pair reported */
+        int chosen = 0, chosen_fails = 0;
         for (int k = 0; k + 1 < c->n_list; k++) {
             /* increasing: list[k+1] - list[k] > 0 */
             bs_effect e = paired(values, c->list[k + 1], c->list[k], R);
             bs_verdict pv = verdict_of(e, c->increasing, "");
             v.pass &= pv.pass;
-            /* t in the stated direction: the smallest is the pair closest to failing */
-            double tdir = isnan(e.t) ? -INFINITY : (c->increasing ? -e.t : e.t);
-            if (tdir > worst) {
+            /* the pair reported: a failing one before any passing one, then the one
+             * closest to failing, by t against the stated direction (an undefined t,
+             * from an undefined outcome, is the worst; a t of +-inf, from differences
+             * identical in every replicate, is as strong or as weak as its sign says) */
+            const double tdir = isnan(e.t) ? INFINITY : (c->increasing ? -e.t : e.t);
+            const int fails = !pv.pass;
+            if (!chosen || fails > chosen_fails || (fails == chosen_fails && tdir > worst)) {
+                chosen = 1;
+                chosen_fails = fails;
                 worst = tdir;
                 v.pair[0] = c->list[k + 1];
                 v.pair[1] = c->list[k];

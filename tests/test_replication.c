@@ -179,6 +179,32 @@ Test(criteria, ordering_reports_the_weakest_step)
     cr_expect(!bs_criterion_eval(&c, val, 3, R).pass, "1 < 3: not decreasing");
 }
 
+/* Differences identical in every replicate (standard error 0, t infinite) still
+   pass in the stated direction; an undefined outcome fails the ordering and is
+   the pair reported, never a passing one beside a FAIL. */
+Test(criteria, ordering_with_constant_differences_and_undefined_outcomes)
+{
+    enum { N = 4 };
+    const double v0[N] = {1, 2, 3, 4}, v1[N] = {2, 3, 4, 5}, v2[N] = {3, 4, NAN, 6.5};
+    double val[3 * N];
+    for (int r = 0; r < N; r++) val[r] = v0[r], val[N + r] = v1[r], val[2 * N + r] = v2[r];
+    bs_criterion c = {.type = BS_CRIT_ORDERING, .n_list = 2, .list = {0, 1}, .increasing = 1};
+    bs_verdict v = bs_criterion_eval(&c, val, 3, N);
+    cr_expect(v.pass, "v1 - v0 = 1 in every replicate: increasing");
+    cr_expect_eq(v.effect, 1);
+    c.increasing = 0;
+    v = bs_criterion_eval(&c, val, 3, N);
+    cr_expect(!v.pass, "not decreasing");
+    cr_expect_eq(v.effect, 1);
+    c.increasing = 1;
+    c.n_list = 3;
+    c.list[2] = 2;
+    v = bs_criterion_eval(&c, val, 3, N);
+    cr_expect(!v.pass, "an undefined outcome fails the ordering");
+    cr_expect(v.pair[0] == 2 && v.pair[1] == 1, "the undefined pair is reported, not %d-%d",
+              v.pair[0], v.pair[1]);
+}
+
 Test(criteria, slope_over_variants)
 {
     double base[3] = {1, 2, 3}, val[3 * R];
