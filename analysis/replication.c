@@ -662,6 +662,7 @@ double bs_outcome_value(const bs_outcome *o, const double *x, int steps)
         int at = from;
         for (int t = from + 1; t < to; t++)
             if (x[t] > x[at]) at = t;
+        if (!(x[at] > 0)) return 0; /* nothing ever rose (no acts at all): nothing lasts */
         for (int t = at; t < to; t++)
             if (x[t] < o->fraction * x[at]) return t - at;
         return to - from; /* never within the window: censored, "at least the window" */

@@ -60,6 +60,9 @@ Test(outcome, time_below_a_fraction_of_the_peak)
     cr_expect_float_eq(bs_outcome_value(&o, x, 8), 3.0, 0);
     o.fraction = 0.05; /* never within the window: censored, the window's length */
     cr_expect_float_eq(bs_outcome_value(&o, x, 8), 8.0, 0);
+    /* never above 0 (no acts at all): nothing lasts, not "at least the window" */
+    double none[8] = {0};
+    cr_expect_float_eq(bs_outcome_value(&o, none, 8), 0.0, 0);
 }
 
 /* peak 9, baseline mean 1 (steps 0-1), last 3: (3 - 0.5) / (9 - 0.5) */
