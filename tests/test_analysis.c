@@ -766,6 +766,12 @@ Test(analysis, ensemble_file_read_described_exported_and_drawn)
     cr_assert_eq(sh("'%s' export e.h5 --csv - --variant apology | grep -c ',silent,'", BS_BINARY),
                  1, "--variant apology writes no row of silent");
 
+    /* two ensemble files without --variants: every variant of each, named file:variant */
+    cr_assert_eq(sh("cp e.h5 e2.h5 && '%s' compare e.h5 e2.h5", BS_BINARY), 0, "%s", err_txt());
+    out = out_txt();
+    cr_expect_not_null(strstr(out, "e2:apology"), "the second file's apology variant: %s", out);
+    free(out);
+
     cr_assert_eq(sh("'%s' plot e.h5 -o f", BS_BINARY), 0, "plot failed: %s", err_txt());
     cr_expect_eq(count_files(in_dir("f/silent")), 6, "exit policies: figure 6 too");
     cr_expect_eq(count_files(in_dir("f/apology")), 6);

@@ -31,8 +31,8 @@ static void compare_usage(FILE *out)
           "CI (paired t when both ran the same seeds, as variants of one file do; Welch t\n"
           "otherwise). With -o, also a figure overlaying one metric of every run or variant.\n"
           "\n"
-          "  --variants         compare the variants of each file (the default for a single\n"
-          "                     file with several variants)\n"
+          "  --variants         compare the variants of each file (the default when a file\n"
+          "                     has several variants)\n"
           "  --baseline NAME    the run or variant the others are compared with (default:\n"
           "                     the first)\n"
           "  --brands a,b       brands to report (default: those hit by the first shock)\n"
@@ -240,7 +240,11 @@ static int parse(int argc, char **argv, compare_args *a)
 /* The arms: each file, or each variant of each file. */
 static int make_arms(const compare_args *a, bs_results **res, arm *arms, int *n_arms)
 {
-    int per_variant = a->variants || (a->n_files == 1 && bs_results_variants(res[0]) > 1);
+    /* a file with several variants is compared variant by variant: comparing only its
+     * first variant under the file's name would hide the others */
+    int per_variant = a->variants;
+    for (int f = 0; f < a->n_files; f++)
+        per_variant |= bs_results_variants(res[f]) > 1;
     *n_arms = 0;
     for (int f = 0; f < a->n_files; f++) {
         char stem[200];
