@@ -58,7 +58,7 @@ static void run_usage(FILE *out)
           "                        Overrides are recorded in the output file.\n"
           "  -q, --quiet           print nothing but errors\n"
           "  --progress            show the progress line even when stderr is not a terminal\n"
-          "  -v, --verbose         also print memory per consumer and thread count\n"
+          "  -v, --verbose         also print the bytes of state per consumer\n"
           "  -h, --help            this help\n"
           "\n"
           "exit codes: 0 success, 2 bad input (scenario, flags), 1 anything else\n",
