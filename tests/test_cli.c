@@ -431,24 +431,33 @@ static void sleep_s(double s)
     nanosleep(&ts, NULL);
 }
 
-/* Start a long run (200 000 consumers, 1 000 steps: minutes) in the test's
-   directory, send `sig` `delay` seconds after the partial file appears (or,
-   when wait_partial is 0, `delay` seconds after the start), and return its
-   wait status. */
-static int interrupted_run(int sig, int wait_partial, double delay)
+/* Start `brandsim run tiny.yaml -o big.h5` of `consumers` x `steps` in the
+   background, in the test's directory, its standard output and error to the
+   files named. Returns its pid. */
+static pid_t start_big_run(const char *consumers, const char *steps, const char *out_file,
+                           const char *err_file)
 {
     fflush(NULL);
     pid_t pid = fork();
     cr_assert_neq(pid, -1, "fork: %s", strerror(errno));
     if (pid == 0) {
         if (chdir(dir) != 0) _exit(99);
-        int out = open("stdout.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int err = open("stderr.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int out = open(out_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int err = open(err_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(99);
-        execl(BS_BINARY, "brandsim", "run", "tiny.yaml", "-o", "big.h5", "--consumers", "200000",
-              "--steps", "1000", (char *)NULL);
+        execl(BS_BINARY, "brandsim", "run", "tiny.yaml", "-o", "big.h5", "--consumers", consumers,
+              "--steps", steps, (char *)NULL);
         _exit(98);
     }
+    return pid;
+}
+
+/* Start a long run (200 000 consumers, 1 000 steps: minutes), send `sig`
+   `delay` seconds after the partial file appears (or, when wait_partial is 0,
+   `delay` seconds after the start), and return its wait status. */
+static int interrupted_run(int sig, int wait_partial, double delay)
+{
+    pid_t pid = start_big_run("200000", "1000", "stdout.txt", "stderr.txt");
     double t0 = now();
     if (wait_partial)
         while (!exists("big.h5.partial") && now() - t0 < 30) sleep_s(0.01);
@@ -512,17 +521,7 @@ Test(cli, sigterm_at_the_start)
    first one's partial file nor its result, which completes intact. */
 Test(cli, a_second_run_to_the_same_output_leaves_the_first_intact)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1, "fork: %s", strerror(errno));
-    if (pid == 0) {
-        if (chdir(dir) != 0) _exit(99);
-        int out = open("first.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (out < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) _exit(99);
-        execl(BS_BINARY, "brandsim", "run", "tiny.yaml", "-o", "big.h5", "--consumers", "100000",
-              "--steps", "100", (char *)NULL);
-        _exit(98);
-    }
+    pid_t pid = start_big_run("100000", "100", "first.txt", "first-err.txt");
     double t0 = now();
     while (!exists("big.h5.partial") && now() - t0 < 30) sleep_s(0.01);
     cr_assert(exists("big.h5.partial"), "the first run never created big.h5.partial");
