@@ -272,11 +272,11 @@ static int json_open(json_out *j, const char *path)
 static int json_close(json_out *j, int keep)
 {
     if (!j->f) return 0;
-    int bad = ferror(j->f);
-    bad |= fclose(j->f) != 0;
+    int e = fflush(j->f) != 0 ? errno : ferror(j->f) ? EIO : 0; /* ENOSPC on a full disk */
+    if (fclose(j->f) != 0 && !e) e = errno;
     j->f = NULL;
-    if (keep && !bad && (j->direct || rename(j->partial, j->path) == 0)) return 0;
-    int e = errno;
+    if (keep && !e && (j->direct || rename(j->partial, j->path) == 0)) return 0;
+    if (!e) e = errno; /* the rename's */
     if (!j->direct) remove(j->partial);
     if (!keep) return 0;
     fprintf(stderr, "brandsim: bench: --json: cannot write '%s': %s\n", j->path, strerror(e));
@@ -402,9 +402,9 @@ int cli_bench(int argc, char **argv)
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s/brandsim-bench-XXXXXX", dir);
     if (!mkdtemp(tmp)) {
-        json_close(&jo, 0);
         fprintf(stderr, "brandsim: bench: cannot create a directory in '%s': %s\n", dir,
                 strerror(errno));
+        json_close(&jo, 0);
         return BS_EXIT_RUNTIME;
     }
 
