@@ -315,7 +315,7 @@ static const bad_args bad[] = {
     {"run tiny.yaml -o out.h5 --consumers 0", "--consumers: 'consumers': 0 is out of range"},
     {"run tiny.yaml -o out.h5 --consumers 1e3", "'1e3' is not an integer"},
     {"run tiny.yaml -o out.h5 --steps 1.5", "--steps: 'steps': '1.5' is not an integer"},
-    {"run tiny.yaml -o out.h5 --steps 3", "'shocks[0].step': 3 is after the last step, expected [0, 2]"},
+    {"run tiny.yaml -o out.h5 --steps 3", "tiny.yaml (after --steps 3): 'shocks[0].step': 3 is after the last step, expected [0, 2]"},
     {"run tiny.yaml -o out.h5 --set nosuch=1", "--set: 'nosuch': unknown key"},
     {"run tiny.yaml -o out.h5 --set model.nosuch=1", "'model.nosuch': unknown key"},
     {"run tiny.yaml -o out.h5 --set model.p_wom=2", "'model.p_wom': 2 is out of range [0, 1]"},

@@ -76,9 +76,19 @@ static int load_with_overrides(const char *path, const cli_overrides *ov, bs_sce
             }
             return cli_fail(&err);
         }
-    if (ov->n > 0) {
-        char where[512];
-        snprintf(where, sizeof where, "%s (with overrides)", path);
+    if (ov->n > 0) { /* the file alone was valid: name the overrides that made it invalid */
+        char where[768];
+        int n = snprintf(where, sizeof where, "%s (after ", path);
+        for (int k = 0; k < ov->n && n > 0 && (size_t)n < sizeof where; k++) {
+            const char *item = ov->items[k], *eq = strchr(item, '=');
+            n += ov->flags[k] && eq /* --seed 5, not --seed seed=5 */
+                     ? snprintf(where + n, sizeof where - (size_t)n, "%s%s %s", k ? ", " : "",
+                                ov->flags[k], eq + 1)
+                     : snprintf(where + n, sizeof where - (size_t)n, "%s--set %s", k ? ", " : "",
+                                item);
+        }
+        if (n > 0 && (size_t)n + 2 <= sizeof where) strcat(where, ")");
+        else snprintf(where, sizeof where, "%s (with overrides)", path); /* too many to list */
         if (bs_scenario_validate(sc, where, &err)) return cli_fail(&err);
     }
     return BS_EXIT_OK;
