@@ -558,7 +558,7 @@ int cli_replicate(int argc, char **argv)
         char id[32];
         id_of(e->d_name, id, sizeof id);
         if (len <= 5 || strcmp(e->d_name + len - 5, ".yaml")) continue;
-        snprintf(ids[n_ids++], sizeof ids[0], "%s", id);
+        if (n_ids < MAX_FILES) snprintf(ids[n_ids++], sizeof ids[0], "%s", id);
         if (wanted(id, only)) names[n++] = strdup(e->d_name);
     }
     closedir(d);
