@@ -50,6 +50,7 @@ static bs_status perr(parser *P, const yaml_node_t *n, const char *fmt, ...)
 {
     int k = snprintf(P->err->msg, sizeof P->err->msg, "%s:%d: ", P->file,
                      n ? (int)n->start_mark.line + 1 : 0);
+    if (k < 0 || (size_t)k >= sizeof P->err->msg) k = 0; /* a path too long: the reason alone */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(P->err->msg + k, sizeof P->err->msg - (size_t)k, fmt, ap);

@@ -204,7 +204,8 @@ bs_status bs_report_html(const bs_results *r, const bs_plot_env *env, FILE *out,
         fputs("a single run.", out);
     fputs(" Share lost: share before the first shock minus the lowest after it; regained: final "
           "minus that lowest; revenge days: from the first shock until mean desire for revenge "
-          "falls below 10&nbsp;% of its peak (falls below 10&nbsp;% of its peak (n/a: not within the run)ldquo;not reachedfalls below 10&nbsp;% of its peak (n/a: not within the run)rdquo;: not within the run). With replicates: mean "
+          "falls below 10&nbsp;% of its peak (&ldquo;not reached&rdquo;: not within the run). With "
+          "replicates: mean "
           "[95&nbsp;% CI].</p>\n", out);
     bs_status s = BS_OK;
     for (int v = 0; v < bs_results_variants(r) && !s; v++) {

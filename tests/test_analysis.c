@@ -812,6 +812,11 @@ Test(analysis, report_is_one_self_contained_page)
     cr_expect_not_null(strstr(html, "name: &quot;breach&quot;"), "the scenario as run");
     cr_expect_not_null(strstr(html, "breach:sold_data"), "the events");
     cr_expect_not_null(strstr(html, "</html>"));
+    cr_expect_not_null(strstr(html, "of its peak (&ldquo;not reached&rdquo;: not within the run)"),
+                       "the definitions, as written");
+    for (const char *p = html; (p = strstr(p, "dquo;")); p++) /* each quote entity has its & */
+        cr_expect(p - html >= 2 && p[-2] == '&', "an entity without its '&': ...%.30s",
+                  p - html >= 10 ? p - 10 : html);
     free(html);
     cr_expect_eq(count_files(in_dir("tmp")), 0, "temporary figures and scripts are removed");
     cr_expect(!exists(in_dir("r.html.partial")));

@@ -7,10 +7,12 @@
  * cannot fail exits 3, and REPORT.md says so.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -264,11 +266,10 @@ static const char *head =
     "name: p\nsteps: 20\nbrands:\n  - name: acme\nvariants:\n  - name: a\n  - name: b\n"
     "    set: {model.revenge_decay: 0.2}\n";
 
-/* Load a replication block (text after the common head); the status, message in err. */
-static bs_status load_block(const char *block, bs_error *err)
+/* Load a replication block (text after the common head) from the file `path`; the
+ * status, message in err. */
+static bs_status load_block_from(const char *path, const char *block, bs_error *err)
 {
-    char path[128];
-    snprintf(path, sizeof path, "%s/p.yaml", tmpdir);
     FILE *f = fopen(path, "w");
     cr_assert_not_null(f);
     fprintf(f, "%s%s", head, block);
@@ -282,6 +283,13 @@ static bs_status load_block(const char *block, bs_error *err)
     free(rep);
     free(sc);
     return s;
+}
+
+static bs_status load_block(const char *block, bs_error *err)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/p.yaml", tmpdir);
+    return load_block_from(path, block, err);
 }
 
 static void expect_error(const char *block, int line, const char *fragment)
@@ -334,6 +342,26 @@ Test(parser, errors_name_line_and_key, .init = mk, .fini = rm)
     snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
              "  typo: 1\n", good_test);
     expect_error(block, 17, "'replication.typo': unknown key");
+}
+
+Test(parser, a_path_longer_than_the_message_keeps_the_reason, .init = mk, .fini = rm)
+{
+    char path[1024];
+    int n = snprintf(path, sizeof path, "%s", tmpdir);
+    for (int d = 0; d < 3; d++) { /* three folders of 199 characters */
+        n += snprintf(path + n, sizeof path - (size_t)n, "/%c", 'a' + d);
+        for (int c = 1; c < 199; c++) path[n++] = (char)('a' + d);
+        path[n] = '\0';
+        cr_assert_eq(mkdir(path, 0700), 0, "%s", strerror(errno));
+    }
+    snprintf(path + n, sizeof path - (size_t)n, "/p.yaml");
+    char block[1024];
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "  typo: 1\n", good_test);
+    bs_error err = {0};
+    cr_assert_eq(load_block_from(path, block, &err), BS_ERR_INPUT);
+    cr_expect_lt(strlen(err.msg), sizeof err.msg);
+    cr_expect_not_null(strstr(err.msg, "'replication.typo': unknown key"), "%s", err.msg);
 }
 
 /* ---- the command ------------------------------------------------------------------------ */
