@@ -506,6 +506,7 @@ static const bad_case bad[] = {
     {"variants_not_list.yaml", 6, "variants", "a mapping, expected a list of {name, set}"},
     {"variant_no_name.yaml", 7, "variants[1].name", "missing, expected a name for the variant"},
     {"variant_duplicate_name.yaml", 7, "variants[1].name", "'base' is already variants[0]'s name, expected a unique name"},
+    {"variant_dots_name.yaml", 7, "variants[1].name", "'..', expected a name of letters, digits, '_', '-', '.', not dots only"},
     {"variant_out_of_range.yaml", 12, "variants[1].set.brands[acme].quality", "1.5 is out of range [0, 1]"},
     {"variant_frozen_key.yaml", 8, "variants[0].set.steps", "a variant cannot change this"},
     {"variant_unknown_brand.yaml", 8, "variants[0].set.brands[zed].quality", "no brand 'zed', expected an index below 1 or a brand name"},

@@ -446,7 +446,7 @@ static bs_status load_list(loader *L, yaml_node_t *seq, bs_scenario *sc, bs_sect
 
 static int valid_name(const char *s)
 {
-    if (!*s) return 0;
+    if (!s[strspn(s, ".")]) return 0; /* empty, or dots only: '.' and '..' are folders */
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')
               || *s == '_' || *s == '-' || *s == '.'))
@@ -542,7 +542,7 @@ static bs_status load_variants(loader *L, yaml_node_t *seq)
                     || strlen(name) >= BS_NAME_MAX)
                     return input_error(L->err, L->file, node_line(v),
                                        "'variants[%d].name': %s%s%s, expected a name of letters, "
-                                       "digits, '_', '-', '.' (at most %d characters)",
+                                       "digits, '_', '-', '.', not dots only (at most %d characters)",
                                        i, v->type == YAML_SCALAR_NODE ? "'" : node_kind(v),
                                        v->type == YAML_SCALAR_NODE ? name : "",
                                        v->type == YAML_SCALAR_NODE ? "'" : "", BS_NAME_MAX - 1);
