@@ -781,6 +781,28 @@ Test(analysis, ensemble_file_read_described_exported_and_drawn)
 
 /* ---- info and report ---------------------------------------------------------- */
 
+Test(analysis, info_variant_lists_its_events_when_they_equal_the_first_variants)
+{
+    FILE *f = fopen(in_dir("v.yaml"), "w");
+    cr_assert_not_null(f);
+    fputs("name: v\nconsumers: 500\nsteps: 8\nbrands:\n  - name: a\n  - name: b\n"
+          "shocks:\n  - {kind: breach, step: 3, brands: [a]}\n"
+          "variants:\n  - name: base\n  - name: cheap\n    set: {\"brands[a].price\": 0.5}\n", f);
+    fclose(f);
+    cr_assert_eq(sh("'%s' run v.yaml -o v.h5 -q", BS_BINARY), 0, "%s", err_txt());
+    cr_assert_eq(sh("'%s' info v.h5 --variant cheap", BS_BINARY), 0, "%s", err_txt());
+    char *out = out_txt();
+    cr_expect_not_null(strstr(out, "shocks and policy actions, variant cheap (1)"), "%s", out);
+    cr_expect_not_null(strstr(out, "breach"), "%s", out);
+    free(out);
+    /* all variants: the second, the same as the first, is not repeated */
+    cr_assert_eq(sh("'%s' info v.h5", BS_BINARY), 0, "%s", err_txt());
+    out = out_txt();
+    cr_expect_not_null(strstr(out, "shocks and policy actions, variant base (1)"), "%s", out);
+    cr_expect_null(strstr(out, "shocks and policy actions, variant cheap"), "%s", out);
+    free(out);
+}
+
 Test(analysis, info_lists_brands_shocks_and_key_numbers)
 {
     small_run("exit", "x");

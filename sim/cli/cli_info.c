@@ -91,12 +91,13 @@ static void print_summary(const bs_results *r)
     }
 }
 
-/* Events of variant v; with several variants, only those that differ from the first. */
-static void print_events(const bs_results *r, int v)
+/* Events of variant v. Listing every variant (all), a variant's events that are those of
+ * the first are not repeated. */
+static void print_events(const bs_results *r, int v, int all)
 {
     int n = 0, n0 = 0;
     const bs_event *ev = bs_results_events(r, v, &n), *ev0 = bs_results_events(r, 0, &n0);
-    if (v > 0 && n == n0 && (n == 0 || !memcmp(ev, ev0, (size_t)n * sizeof *ev)))
+    if (all && v > 0 && n == n0 && (n == 0 || !memcmp(ev, ev0, (size_t)n * sizeof *ev)))
         return;
     if (bs_results_variants(r) > 1)
         printf("\nshocks and policy actions, variant %s (%d):\n", bs_results_variant_name(r, v),
@@ -206,7 +207,7 @@ int cli_info(int argc, char **argv)
         print_summary(r);
         for (int v = 0; v < bs_results_variants(r); v++)
             if (only < 0 || v == only)
-                print_events(r, v);
+                print_events(r, v, only < 0);
         for (int v = 0; v < bs_results_variants(r) && !rc; v++)
             if (only < 0 || v == only)
                 rc = print_key_numbers(r, v);
