@@ -508,10 +508,20 @@ static int point_interval(int S)
 }
 
 /* A line style for brand b: its palette entry; past 8 brands, thinner. */
-static void brand_style(FILE *out, int b)
+/* Line i of a figure (a brand by its index, an arm of compare by its place): line style
+ * i % 8 + 1 (style.gp); past the eighth, the same colour and dashes with a thinner line
+ * and other points, so that no two lines of a legend look the same. */
+static void line_style(FILE *out, int i)
 {
-    fprintf(out, "ls %d%s", b % 8 + 1, b >= 8 ? " lw 1.2" : "");
+    static const int points[3][8] = {{1, 2, 3, 10, 12, 14, 15, 16},
+                                     {2, 3, 10, 12, 14, 15, 16, 1},
+                                     {3, 10, 12, 14, 15, 16, 1, 2}};
+    const int round = i / 8 % 4;
+    fprintf(out, "ls %d", i % 8 + 1);
+    if (round)
+        fprintf(out, " lw %.1f pt %d", 2.2 - 0.5 * round, points[round - 1][i % 8]);
 }
+
 
 static const char *exit_policy_label(const char *policy)
 {
@@ -548,10 +558,8 @@ static void plot_brands(fig *f, int metric, int seg, const int *set, int n, doub
     const char *sep = "plot ";
     for (int i = 0; f->band && i < n; i++) {
         int c = f->col[set[i]];
-        fprintf(f->out, "%s$s%dm%d using 1:($%d*%g):($%d*%g) with filledcurves ", sep, seg,
-                metric, c + 1, scale, c + 2, scale);
-        brand_style(f->out, set[i]);
-        fputs(" notitle", f->out);
+        fprintf(f->out, "%s$s%dm%d using 1:($%d*%g):($%d*%g) with filledcurves ls %d notitle",
+                sep, seg, metric, c + 1, scale, c + 2, scale, set[i] % 8 + 1);
         sep = ", \\\n  ";
     }
     for (int i = 0; i < n; i++) {
@@ -564,7 +572,7 @@ static void plot_brands(fig *f, int metric, int seg, const int *set, int n, doub
             snprintf(title, sizeof title, "%s", bs_results_brand_name(f->r, b));
         fprintf(f->out, "%s$s%dm%d using 1:($%d*%g) with linespoints ", sep, seg, metric, c,
                 scale);
-        brand_style(f->out, b);
+        line_style(f->out, b);
         fprintf(f->out, " pi %d title ", point_interval(f->S));
         gp_string(f->out, title);
         sep = ", \\\n  ";
@@ -1078,7 +1086,7 @@ typedef struct {
     const bs_plot_arm *arms;
     int n_arms, seg, metric;
     const char *const *brands;
-    int n_brands;
+    int n_brands, baseline; /* the arm whose events are marked */
 } compare_ctx;
 
 static void compare_panels(fig *f, void *data)
@@ -1130,9 +1138,10 @@ static void compare_panels(fig *f, void *data)
         fputs(" font \",14\"\nset ylabel ", f->out);
         gp_string(f->out, ylabel);
         fputc('\n', f->out);
-        events_of(f->out, c->arms[0].r, c->arms[0].v);
+        const bs_plot_arm *base = &c->arms[c->baseline];
+        events_of(f->out, base->r, base->v);
         if (j == 0)
-            event_note(f->out, c->arms[0].r, c->arms[0].v, f->height);
+            event_note(f->out, base->r, base->v, f->height);
         const char *sep = "plot ";
         int col = 2 + 3 * j, any_band = 0;
         for (int a = 0; a < c->n_arms; a++)
@@ -1143,8 +1152,9 @@ static void compare_panels(fig *f, void *data)
                 any_band = 1;
             }
         for (int a = 0; a < c->n_arms; a++) {
-            fprintf(f->out, "%s$a%d using 1:($%d*%g) with linespoints ls %d pi %d title ", sep, a,
-                    col, scale, a % 8 + 1, point_interval(bs_results_steps(c->arms[a].r)));
+            fprintf(f->out, "%s$a%d using 1:($%d*%g) with linespoints ", sep, a, col, scale);
+            line_style(f->out, a);
+            fprintf(f->out, " pi %d title ", point_interval(bs_results_steps(c->arms[a].r)));
             gp_string(f->out, c->arms[a].label);
             sep = ", \\\n  ";
         }
@@ -1156,15 +1166,19 @@ static void compare_panels(fig *f, void *data)
 }
 
 bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n_arms,
-                          bs_segment seg, bs_metric metric, const char *const *brands,
-                          int n_brands, const char *file, bs_error *err)
+                          int baseline, bs_segment seg, bs_metric metric,
+                          const char *const *brands, int n_brands, const char *file,
+                          bs_error *err)
 {
     if (n_arms < 1 || n_brands < 1)
         return fail(err, BS_ERR_INPUT, "nothing to compare");
+    if (baseline < 0 || baseline >= n_arms)
+        return fail(err, BS_ERR_INPUT, "baseline %d is not one of the %d arms", baseline, n_arms);
     if (n_brands > MAX_PANELS)
         n_brands = MAX_PANELS;
     fig f;
-    if (fig_init(&f, env, arms[0].r, arms[0].v, err)) {
+    const bs_plot_arm *base = &arms[baseline];
+    if (fig_init(&f, env, base->r, base->v, err)) {
         fig_free(&f);
         return f.status;
     }
@@ -1173,16 +1187,16 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
     char title[512], what[160];
     snprintf(what, sizeof what, "Comparison: %s%s%s", bs_metric_get(metric)->name,
              seg == BS_SEG_ALL ? "" : ", segment ", seg == BS_SEG_ALL ? "" : bs_segment_name(seg));
-    figure_title(arms[0].r, arms[0].v, 0, what, title, sizeof title);
-    /* the subtitle describes the first arm; say so when there are others */
+    figure_title(base->r, base->v, 0, what, title, sizeof title);
+    /* the subtitle describes the baseline; say so when there are others */
     char *nl = strchr(title, '\n');
     if (nl && n_arms > 1) {
         char rest[512];
         snprintf(rest, sizeof rest, "%s", nl + 1);
         snprintf(nl + 1, sizeof title - (size_t)(nl + 1 - title), "events of %s; %s",
-                 arms[0].label, rest);
+                 base->label, rest);
     }
-    compare_ctx c = {arms, n_arms, seg, metric, brands, n_brands};
+    compare_ctx c = {arms, n_arms, seg, metric, brands, n_brands, baseline};
     double xmax = 0; /* runs of other lengths: the longest sets the x axis */
     for (int a = 0; a < n_arms; a++)
         xmax = fmax(xmax, bs_results_days(arms[a].r)[bs_results_steps(arms[a].r) - 1]);

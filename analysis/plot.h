@@ -77,10 +77,11 @@ typedef struct {
 } bs_plot_arm;
 
 /* The overlay of `brandsim compare`: metric `metric` within segment `seg` of
- * the named brands (one panel each, at most 6), one line per arm, into
- * `file` (its format from env). */
+ * the named brands (one panel each, at most 6), one line per arm, with the
+ * events of arms[baseline] marked, into `file` (its format from env). */
 bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n_arms,
-                          bs_segment seg, bs_metric metric, const char *const *brands,
-                          int n_brands, const char *file, bs_error *err);
+                          int baseline, bs_segment seg, bs_metric metric,
+                          const char *const *brands, int n_brands, const char *file,
+                          bs_error *err);
 
 #endif

@@ -766,6 +766,21 @@ Test(analysis, ensemble_file_read_described_exported_and_drawn)
     cr_assert_eq(sh("'%s' export e.h5 --csv - --variant apology | grep -c ',silent,'", BS_BINARY),
                  1, "--variant apology writes no row of silent");
 
+    /* the figure marks the baseline's events and says whose they are */
+    cr_assert_eq(sh("'%s' compare e.h5 --baseline apology -o c.svg", BS_BINARY), 0, "%s",
+                 err_txt());
+    char *svg = slurp(in_dir("c.svg"), NULL);
+    cr_assert_not_null(svg);
+    cr_expect_not_null(strstr(svg, "events of apology;"), "the baseline's events");
+    cr_expect_not_null(strstr(svg, "response: apology"), "the baseline's response is marked");
+    free(svg);
+    cr_assert_eq(sh("'%s' compare e.h5 -o c.svg", BS_BINARY), 0, "%s", err_txt());
+    svg = slurp(in_dir("c.svg"), NULL);
+    cr_assert_not_null(svg);
+    cr_expect_not_null(strstr(svg, "events of silent;"), "the first arm is the default baseline");
+    cr_expect_null(strstr(svg, "response: apology"), "silent made no response");
+    free(svg);
+
     /* two ensemble files without --variants: every variant of each, named file:variant */
     cr_assert_eq(sh("cp e.h5 e2.h5 && '%s' compare e.h5 e2.h5", BS_BINARY), 0, "%s", err_txt());
     out = out_txt();
@@ -777,6 +792,26 @@ Test(analysis, ensemble_file_read_described_exported_and_drawn)
     cr_expect_eq(count_files(in_dir("f/apology")), 6);
     int w, h;
     check_png(in_dir("f/apology/fig6_post_exit.png"), &w, &h);
+}
+
+/* Nine arms: the ninth reuses the first's colour and dashes, but not its line width
+ * and points (gnuplot's SVG names point type N '#gpPt(N-1)'). */
+Test(analysis, compare_tells_apart_more_arms_than_colours)
+{
+    FILE *f = fopen(in_dir("nine.yaml"), "w");
+    cr_assert_not_null(f);
+    fputs("name: nine\nconsumers: 500\nsteps: 8\nbrands:\n  - name: a\n  - name: b\n"
+          "shocks:\n  - {kind: breach, step: 3, brands: [a]}\nvariants:\n", f);
+    for (int v = 0; v < 9; v++)
+        fprintf(f, "  - name: p%d\n    set: {\"brands[a].price\": %.2f}\n", v, 0.5 + 0.05 * v);
+    fclose(f);
+    cr_assert_eq(sh("'%s' run nine.yaml -o nine.h5 -q", BS_BINARY), 0, "%s", err_txt());
+    cr_assert_eq(sh("'%s' compare nine.h5 --brands a -o n.svg", BS_BINARY), 0, "%s", err_txt());
+    char *svg = slurp(in_dir("n.svg"), NULL);
+    cr_assert_not_null(svg);
+    cr_expect_not_null(strstr(svg, "stroke-width=\"1.70\""), "the ninth line is thinner");
+    cr_expect_not_null(strstr(svg, "#gpPt0'"), "the ninth line has its own points (pt 1)");
+    free(svg);
 }
 
 /* ---- info and report ---------------------------------------------------------- */

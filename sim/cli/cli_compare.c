@@ -315,7 +315,8 @@ static int choose(const compare_args *a, const arm *arms, int n_arms, int baseli
     return BS_EXIT_OK;
 }
 
-static int draw(const compare_args *a, const arm *arms, int n_arms, const char **names, int n)
+static int draw(const compare_args *a, const arm *arms, int n_arms, int baseline,
+                const char **names, int n)
 {
     char tpl[4096], gnuplot[4096];
     bs_error err = {0};
@@ -328,7 +329,7 @@ static int draw(const compare_args *a, const arm *arms, int n_arms, const char *
     for (int k = 0; k < n_arms; k++)
         pa[k] = (bs_plot_arm){arms[k].r, arms[k].v, arms[k].label};
     bs_plot_env env = {tpl, gnuplot, (bs_plot_format)a->format};
-    if (bs_plot_compare(&env, pa, n_arms, (bs_segment)bs_segment_by_name(a->segment),
+    if (bs_plot_compare(&env, pa, n_arms, baseline, (bs_segment)bs_segment_by_name(a->segment),
                         (bs_metric)bs_metric_by_name(a->metric), names, n, a->output, &err))
         return cli_fail(&err);
     printf("\nwrote %s\n", a->output);
@@ -380,7 +381,7 @@ int cli_compare(int argc, char **argv)
                "Definitions: docs/ANALYSIS.md\n");
     }
     if (!rc && a.output)
-        rc = draw(&a, arms, n_arms, names, n_names);
+        rc = draw(&a, arms, n_arms, baseline, names, n_names);
     if (!rc)
         rc = cli_flush_stdout();
     for (int k = 0; arms && k < n_arms; k++)
