@@ -350,13 +350,22 @@ static int failed(fig *f, bs_status s, const char *fmt, ...)
     return 1;
 }
 
+/* Whether the brand has an exit policy in variant v at any time: from the start, or set
+ * by a policy shock. */
+static int has_exit_policy(const bs_results *r, int v, int b)
+{
+    const char *then = "none";
+    bs_results_brand_exit_change(r, v, b, &then);
+    return strcmp(bs_results_brand_exit_policy(r, v, b), "none") || strcmp(then, "none");
+}
+
 /* Flags of the brands that end relationships: forced_exit events, exit policies. */
 static int exit_brands(const bs_results *r, int v, int *flags)
 {
     int n = 0, ne = 0, B = bs_results_brands(r);
     const bs_event *ev = bs_results_events(r, v, &ne);
     for (int b = 0; b < B; b++)
-        flags[b] = strcmp(bs_results_brand_exit_policy(r, b), "none") != 0;
+        flags[b] = has_exit_policy(r, v, b);
     for (int i = 0; i < ne; i++)
         if (!strcmp(ev[i].kind, "forced_exit") && ev[i].brand >= 0)
             flags[ev[i].brand] = 1;
@@ -401,11 +410,12 @@ static int choose_brands(fig *f, const int *chosen)
     if (chosen) {
         for (int b = 0; b < B; b++)
             take[b] = chosen[b] != 0;
-    } else { /* all, or up to MAX_DRAWN: shocked and exiting brands first */
+    } else { /* all, or up to MAX_DRAWN: those ending relationships first (figure 6 shows
+              * them all), then the shocked ones */
         int n = 0;
-        for (int pass = 0; pass < 2; pass++)
+        for (int pass = 0; pass < 3; pass++)
             for (int b = 0; b < B && n < MAX_DRAWN; b++)
-                if (!take[b] && (pass == 1 || shocked[b] || ends[b])) {
+                if (!take[b] && (pass == 2 || (pass == 1 && shocked[b]) || ends[b])) {
                     take[b] = 1;
                     n++;
                 }
@@ -422,10 +432,6 @@ static int choose_brands(fig *f, const int *chosen)
     if (f->n_focal == 0) { /* no shocked brand drawn: the figure shows all drawn */
         memcpy(f->focal, f->sel, (size_t)f->n_sel * sizeof *f->sel);
         f->n_focal = f->n_sel;
-    }
-    if (f->n_exit == 0) {
-        memcpy(f->exitb, f->sel, (size_t)f->n_sel * sizeof *f->sel);
-        f->n_exit = f->n_sel;
     }
     free(shocked);
     free(ends);
@@ -564,10 +570,17 @@ static void plot_brands(fig *f, int metric, int seg, const int *set, int n, doub
     }
     for (int i = 0; i < n; i++) {
         int b = set[i], c = f->col[b];
-        char title[BS_NAME_MAX + 40];
-        if (with_policy)
+        char title[BS_NAME_MAX + 80];
+        const char *then = NULL;
+        int change = with_policy ? bs_results_brand_exit_change(f->r, f->v, b, &then) : -1;
+        if (with_policy && change >= 0) /* a policy shock changed it: "(none, win-back from day 70)" */
+            snprintf(title, sizeof title, "%s (%s, %s from day %g)",
+                     bs_results_brand_name(f->r, b),
+                     exit_policy_label(bs_results_brand_exit_policy(f->r, f->v, b)),
+                     exit_policy_label(then), change > 0 ? bs_results_days(f->r)[change - 1] : 0);
+        else if (with_policy)
             snprintf(title, sizeof title, "%s (%s)", bs_results_brand_name(f->r, b),
-                     exit_policy_label(bs_results_brand_exit_policy(f->r, b)));
+                     exit_policy_label(bs_results_brand_exit_policy(f->r, f->v, b)));
         else
             snprintf(title, sizeof title, "%s", bs_results_brand_name(f->r, b));
         fprintf(f->out, "%s$s%dm%d using 1:($%d*%g) with linespoints ", sep, seg, metric, c,
@@ -1038,13 +1051,14 @@ static int fig_init(fig *f, const bs_plot_env *env, const bs_results *r, int v, 
 /* Figure 6 says "clean break vs win-back" when the scenario has both. */
 static const char *post_exit_title(const bs_results *r, int v, int k)
 {
-    (void)v;
     if (k != BS_FIG_POST_EXIT)
         return figures[k].title;
     int clean = 0, win = 0;
     for (int b = 0; b < bs_results_brands(r); b++) {
-        clean |= !strcmp(bs_results_brand_exit_policy(r, b), "clean_break");
-        win |= !strcmp(bs_results_brand_exit_policy(r, b), "win_back");
+        const char *start = bs_results_brand_exit_policy(r, v, b), *then = "none";
+        bs_results_brand_exit_change(r, v, b, &then);
+        clean |= !strcmp(start, "clean_break") || !strcmp(then, "clean_break");
+        win |= !strcmp(start, "win_back") || !strcmp(then, "win_back");
     }
     return clean && win ? "After the exit: clean break vs win-back" : figures[k].title;
 }
@@ -1063,6 +1077,7 @@ bs_status bs_plot_standard(const bs_plot_env *env, const bs_results *r, int v, c
     }
     int present[BS_FIG_COUNT];
     bs_plot_figures(r, v, present);
+    present[BS_FIG_POST_EXIT] &= f.n_exit > 0; /* chosen brands that end no relationship */
     bs_status s = BS_OK;
     for (int k = 0; k < BS_FIG_COUNT && !s; k++) {
         if (!present[k])

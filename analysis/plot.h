@@ -62,7 +62,9 @@ void bs_plot_figures(const bs_results *r, int v, int present[BS_FIG_COUNT]);
 
 /* Draw variant v's standard figures into the existing folder `dir` as
  * dir/<name>.<format>. brands: which brands to draw (B flags), or NULL for
- * all of them up to 12 (the shocked ones first). The paths written are put
+ * all of them up to 12 (those that end relationships first, then the shocked
+ * ones). Figure 6 shows the drawn brands that end relationships, and is not
+ * drawn when the chosen brands end none. The paths written are put
  * in files[k] (k < *n_files; each at most `file_len` bytes). On failure
  * the figure being drawn is removed and err says why. */
 bs_status bs_plot_standard(const bs_plot_env *env, const bs_results *r, int v, const int *brands,

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "analysis/stats.h"
+#include "io/scenario_io.h"
 
 enum { WHY_MAX = 200, PATH_LEN = 512 };
 
@@ -34,6 +35,10 @@ typedef struct {
     bs_event *events;
     int n_events;
     int has_ensemble;           /* /variants/<v>/ensemble exists */
+    /* exit policy of each brand (B) as this variant ran: at the start, and the first
+     * one a policy shock set (change_step -1: none) */
+    char (*exit_start)[BS_NAME_MAX], (*exit_then)[BS_NAME_MAX];
+    int *exit_change_step;
 } variant;
 
 struct bs_results {
@@ -47,7 +52,7 @@ struct bs_results {
     int V, R, S, B;
     variant *var;
     char (*brand)[BS_NAME_MAX];
-    char (*exit_policy)[BS_NAME_MAX];
+    char (*exit_policy)[BS_NAME_MAX]; /* /brands/exit_policy: the base scenario's */
     double *day;
 };
 
@@ -506,6 +511,59 @@ static bs_status read_days(bs_results *r, bs_error *err)
     return BS_OK;
 }
 
+/* Each variant's exit policies, from its scenario as run (the `scenario` attribute): the
+ * policy of each brand at the start and the first change a policy shock makes. A file
+ * whose scenario cannot be read back (none stored) keeps /brands/exit_policy, unchanged. */
+static bs_status read_exit_policies(bs_results *r, bs_error *err)
+{
+    int n_params = 0, k_exit = -1;
+    const bs_param *p = bs_params(BS_SECTION_BRAND, &n_params);
+    for (int k = 0; k < n_params; k++)
+        if (!strcmp(p[k].key, "exit_policy"))
+            k_exit = k;
+    size_t cap = (size_t)(r->B ? r->B : 1);
+    bs_scenario *sc = malloc(sizeof *sc);
+    if (!sc)
+        return fail(err, BS_ERR_RUNTIME, r->path, "out of memory");
+    for (int v = 0; v < r->V; v++) {
+        variant *x = &r->var[v];
+        x->exit_start = calloc(cap, sizeof *x->exit_start);
+        x->exit_then = calloc(cap, sizeof *x->exit_then);
+        x->exit_change_step = malloc(cap * sizeof *x->exit_change_step);
+        if (!x->exit_start || !x->exit_then || !x->exit_change_step) {
+            free(sc);
+            return fail(err, BS_ERR_RUNTIME, r->path, "out of memory");
+        }
+        for (int b = 0; b < r->B; b++) {
+            snprintf(x->exit_start[b], BS_NAME_MAX, "%s", r->exit_policy[b]);
+            x->exit_change_step[b] = -1;
+        }
+        bs_error ignored = {0};
+        if (k_exit < 0 || !*x->scenario ||
+            bs_scenario_load_string(x->scenario, strlen(x->scenario), r->path, sc, &ignored) ||
+            sc->n_brands != r->B)
+            continue;
+        const char *const *names = p[k_exit].names;
+        for (int b = 0; b < r->B; b++)
+            snprintf(x->exit_start[b], BS_NAME_MAX, "%s", names[sc->brands[b].exit_policy]);
+        for (int i = 0; i < sc->n_shocks; i++) { /* in any order: keep the earliest */
+            const bs_shock *sh = &sc->shocks[i];
+            if (sh->kind != BS_SHOCK_POLICY || !(sh->policy_set & ((uint64_t)1 << k_exit)))
+                continue;
+            for (int j = 0; j < sh->n_brands; j++) {
+                int b = sh->brands[j];
+                if (b < 0 || b >= r->B ||
+                    (x->exit_change_step[b] >= 0 && x->exit_change_step[b] <= sh->step))
+                    continue;
+                x->exit_change_step[b] = sh->step;
+                snprintf(x->exit_then[b], BS_NAME_MAX, "%s", names[sh->policy.exit_policy]);
+            }
+        }
+    }
+    free(sc);
+    return BS_OK;
+}
+
 bs_results *bs_results_open(const char *path, bs_error *err)
 {
     struct stat st;
@@ -541,6 +599,8 @@ bs_results *bs_results_open(const char *path, bs_error *err)
         s = read_layout(r, err);
     if (!s)
         s = read_days(r, err);
+    if (!s)
+        s = read_exit_policies(r, err);
     quiet_end(q);
     if (s) {
         bs_results_free(r);
@@ -563,6 +623,9 @@ void bs_results_free(bs_results *r)
         free(r->var[v].overrides);
         free(r->var[v].seeds);
         free(r->var[v].events);
+        free(r->var[v].exit_start);
+        free(r->var[v].exit_then);
+        free(r->var[v].exit_change_step);
     }
     free(r->var);
     free(r->brand);
@@ -630,9 +693,20 @@ int bs_results_brand_index(const bs_results *r, const char *name)
     return -1;
 }
 
-const char *bs_results_brand_exit_policy(const bs_results *r, int b)
+const char *bs_results_brand_exit_policy(const bs_results *r, int v, int b)
 {
-    return b >= 0 && b < r->B ? r->exit_policy[b] : "none";
+    if (b < 0 || b >= r->B)
+        return "none";
+    return v >= 0 && v < r->V ? r->var[v].exit_start[b] : r->exit_policy[b];
+}
+
+int bs_results_brand_exit_change(const bs_results *r, int v, int b, const char **then)
+{
+    if (v < 0 || v >= r->V || b < 0 || b >= r->B || r->var[v].exit_change_step[b] < 0)
+        return -1;
+    if (then)
+        *then = r->var[v].exit_then[b];
+    return r->var[v].exit_change_step[b];
 }
 
 const bs_event *bs_results_events(const bs_results *r, int v, int *n)

@@ -72,8 +72,12 @@ const uint64_t *bs_results_seeds(const bs_results *r, int v);
 
 const char *bs_results_brand_name(const bs_results *r, int b);
 int bs_results_brand_index(const bs_results *r, const char *name);
-/* The brand's exit_policy as configured ("none", "win_back", "clean_break"). */
-const char *bs_results_brand_exit_policy(const bs_results *r, int b);
+/* The brand's exit_policy ("none", "win_back", "clean_break") at the start of variant v,
+ * as it ran (its overrides applied); v = -1: the base scenario's (/brands/exit_policy). */
+const char *bs_results_brand_exit_policy(const bs_results *r, int v, int b);
+/* The step at which a policy shock of variant v first changes the brand's exit policy,
+ * with the new policy in *then (if then is not NULL); -1 if none does. */
+int bs_results_brand_exit_change(const bs_results *r, int v, int b, const char **then);
 
 /* Simulated day at the end of each step (S values). */
 const double *bs_results_days(const bs_results *r);

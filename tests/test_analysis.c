@@ -729,7 +729,8 @@ Test(analysis, ensemble_file_read_described_exported_and_drawn)
     cr_expect_eq(bs_results_variants(e), 2);
     cr_expect_eq(bs_results_replicates(e), 3);
     cr_expect_eq(bs_results_variant_index(e, "apology"), 1);
-    cr_expect_str_eq(bs_results_brand_exit_policy(e, 2), "win_back");
+    cr_expect_str_eq(bs_results_brand_exit_policy(e, -1, 2), "win_back");
+    cr_expect_str_eq(bs_results_brand_exit_policy(e, 1, 2), "win_back");
     int n = 0;
     bs_results_events(e, 1, &n);
     cr_expect_eq(n, 4, "apology: 2 breaches and 2 responses");
@@ -792,6 +793,48 @@ Test(analysis, ensemble_file_read_described_exported_and_drawn)
     cr_expect_eq(count_files(in_dir("f/apology")), 6);
     int w, h;
     check_png(in_dir("f/apology/fig6_post_exit.png"), &w, &h);
+}
+
+/* Exit policies as each variant ran them (an override, a policy shock), and figure 6's
+ * brands: every brand that ends relationships, though 13 shocked brands fill the 12 drawn. */
+Test(analysis, figure_6_shows_each_variants_exit_policies)
+{
+    cr_assert_eq(sh("'%s' run '%s/tests/data/analysis/exit_variants.yaml' -o ev.h5 -q", BS_BINARY,
+                    SRC), 0, "%s", err_txt());
+    bs_error err = {0};
+    bs_results *r = bs_results_open(in_dir("ev.h5"), &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    int b13 = bs_results_brand_index(r, "b13"), b01 = bs_results_brand_index(r, "b01");
+    cr_expect_str_eq(bs_results_brand_exit_policy(r, -1, b13), "clean_break", "the base");
+    cr_expect_str_eq(bs_results_brand_exit_policy(r, 0, b13), "clean_break");
+    cr_expect_str_eq(bs_results_brand_exit_policy(r, 1, b13), "win_back", "the override");
+    const char *then = NULL;
+    cr_expect_eq(bs_results_brand_exit_change(r, 1, b01, &then), 8, "the policy shock's step");
+    cr_expect_str_eq(then ? then : "", "win_back");
+    cr_expect_eq(bs_results_brand_exit_change(r, 1, b13, NULL), -1);
+    bs_results_free(r);
+
+    cr_assert_eq(sh("'%s' plot ev.h5 -o f --format svg", BS_BINARY), 0, "%s", err_txt());
+    char *svg = slurp(in_dir("f/winback/fig6_post_exit.svg"), NULL);
+    cr_assert_not_null(svg, "figure 6 of winback");
+    cr_expect_not_null(strstr(svg, ">b13 (win-back)<"), "the variant's policy, not the base's");
+    cr_expect_null(strstr(svg, "b13 (clean break)"));
+    cr_expect_not_null(strstr(svg, ">b01 (no exit policy, win-back from day 56)<"),
+                       "the policy shock's change, at the start of step 8");
+    free(svg);
+    svg = slurp(in_dir("f/base/fig6_post_exit.svg"), NULL);
+    cr_assert_not_null(svg, "figure 6 of base");
+    cr_expect_not_null(strstr(svg, ">b13 (clean break)<"));
+    cr_expect_not_null(strstr(svg, "clean break vs win-back"), "both policies: the title says so");
+    free(svg);
+
+    /* chosen brands that end no relationship: no figure 6, and a line says why */
+    cr_assert_eq(sh("'%s' plot ev.h5 -o g --brands b00,b02 --variant base --format svg",
+                    BS_BINARY), 0, "%s", err_txt());
+    cr_expect(!exists(in_dir("g/fig6_post_exit.svg")), "no figure of brands that end nothing");
+    char *out = out_txt();
+    cr_expect_not_null(strstr(out, "figure 6 (after the exit) not drawn"), "%s", out);
+    free(out);
 }
 
 /* Nine arms: the ninth reuses the first's colour and dashes, but not its line width

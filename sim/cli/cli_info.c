@@ -76,7 +76,7 @@ static void print_summary(const bs_results *r)
     }
     printf("  brands     %d:", B);
     for (int b = 0; b < B; b++) {
-        const char *policy = bs_results_brand_exit_policy(r, b);
+        const char *policy = bs_results_brand_exit_policy(r, -1, b); /* the base scenario */
         printf("%s %s", b ? "," : "", bs_results_brand_name(r, b));
         if (strcmp(policy, "none"))
             printf(" (exit policy %s)", policy);

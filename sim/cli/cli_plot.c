@@ -68,6 +68,13 @@ static int plot_variant(const bs_plot_env *env, const bs_results *r, int v, cons
     bs_status s = bs_plot_standard(env, r, v, brands, dir, files[0], LEN, &n, &err);
     for (int k = 0; k < n; k++)
         printf("wrote %s\n", files[k]);
+    int present[BS_FIG_COUNT], drawn6 = 0;
+    bs_plot_figures(r, v, present);
+    for (int k = 0; k < n; k++)
+        drawn6 |= strstr(files[k], "fig6_post_exit.") != NULL;
+    if (!s && present[BS_FIG_POST_EXIT] && !drawn6)
+        printf("figure 6 (after the exit) not drawn: none of the brands chosen ends "
+               "relationships\n");
     free(files);
     return s ? cli_fail(&err) : BS_EXIT_OK;
 }
