@@ -13,14 +13,18 @@
 #ifndef BS_ANALYSIS_EXPORT_H
 #define BS_ANALYSIS_EXPORT_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "analysis/results.h"
 
 /* Write every series of variant v (or of every variant, v = -1) to out,
  * header first. Returns BS_OK, or an error (a read failure; a write failure
- * of out is the caller's to detect with ferror). */
-bs_status bs_export_csv(const bs_results *r, int v, FILE *out, bs_error *err);
+ * of out is the caller's to detect with ferror). When *stop is set (a caught
+ * signal) it stops before the next series with BS_ERR_RUNTIME; stop NULL:
+ * never. */
+bs_status bs_export_csv(const bs_results *r, int v, FILE *out, const volatile sig_atomic_t *stop,
+                        bs_error *err);
 
 /* x as the shortest of %.15g, %.16g, %.17g that reads back as x; "NaN",
  * "Inf", "-Inf" otherwise. buf: at least 32 bytes. */

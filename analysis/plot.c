@@ -988,6 +988,8 @@ static void fig_free(fig *f)
 static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const char *output,
                       const char *title, void (*panels)(fig *, void *), void *ctx)
 {
+    if (f->env->stop && *f->env->stop) /* a caught signal: no new figure */
+        return fail(f->err, BS_ERR_RUNTIME, "stopped before drawing %s", output);
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", f->env->template_dir, tpl_file);
     char *tpl = slurp(path);

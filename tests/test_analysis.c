@@ -38,7 +38,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "analysis/export.h"
 #include "analysis/outcomes.h"
+#include "analysis/plot.h"
 #include "analysis/results.h"
 #include "test_dir.h"
 
@@ -920,6 +922,59 @@ Test(analysis, report_is_one_self_contained_page)
     free(html);
     cr_expect_eq(count_files(in_dir("tmp")), 0, "temporary figures and scripts are removed");
     cr_expect(!exists(in_dir("r.html.partial")));
+}
+
+/* ---- signals ---------------------------------------------------------------------- */
+
+/* A caught signal sets the flag the library is given: export stops before the next
+ * series, having written the header only. */
+Test(analysis, export_stops_at_the_flag_of_a_caught_signal)
+{
+    tiny_run("b");
+    bs_error err = {0};
+    bs_results *r = bs_results_open(in_dir("b.h5"), &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    volatile sig_atomic_t stop = SIGTERM;
+    cr_expect_eq(bs_export_csv(r, -1, f, &stop, &err), BS_ERR_RUNTIME);
+    fclose(f);
+    cr_expect_str_eq(text, "step,variant,replicate,brand,segment,metric,value\n");
+    free(text);
+    bs_results_free(r);
+}
+
+/* SIGTERM while report draws (gnuplot made slow): exit 1, no page, no partial page,
+ * nothing left in TMPDIR, and an older page of that name kept as it was. */
+Test(analysis, report_interrupted_writes_nothing_and_leaves_no_temporary_files, .timeout = 120)
+{
+    tiny_run("b");
+    char gnuplot[4096];
+    bs_error err = {0};
+    cr_assert_eq(bs_gnuplot_find(gnuplot, sizeof gnuplot, &err), BS_OK, "%s", err.msg);
+    cr_assert_eq(mkdir(in_dir("slow"), 0700), 0);
+    FILE *f = fopen(in_dir("slow/gnuplot"), "w");
+    cr_assert_not_null(f);
+    fprintf(f, "#!/bin/sh\nsleep 0.8\nexec '%s' \"$@\"\n", gnuplot);
+    fclose(f);
+    cr_assert_eq(chmod(in_dir("slow/gnuplot"), 0700), 0);
+    f = fopen(in_dir("r.html"), "w");
+    cr_assert_not_null(f);
+    fputs("older page\n", f);
+    fclose(f);
+    int rc = sh("mkdir tmp && (PATH=\"$PWD/slow:$PATH\" TMPDIR=\"$PWD/tmp\" '%s' report b.h5 -o r.html "
+                "& p=$!; sleep 1.2; kill -TERM $p; wait $p)", BS_BINARY);
+    cr_expect_eq(rc, 1, "exit %d: %s", rc, err_txt());
+    char *e = err_txt();
+    cr_expect_not_null(strstr(e, "report: interrupted (SIGTERM); nothing written"), "%s", e);
+    free(e);
+    char *page = slurp(in_dir("r.html"), NULL);
+    cr_expect_str_eq(page ? page : "", "older page\n", "the older page is kept");
+    free(page);
+    cr_expect(!exists(in_dir("r.html.partial")));
+    cr_expect_eq(count_files(in_dir("tmp")), 0, "no temporary folder or figure left");
 }
 
 /* ---- bad input ------------------------------------------------------------------- */

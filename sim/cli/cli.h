@@ -5,6 +5,8 @@
 #ifndef BS_CLI_H
 #define BS_CLI_H
 
+#include <signal.h>
+
 #include "brandsim/brandsim.h"
 #include "io/scenario_io.h"
 
@@ -20,6 +22,13 @@ int cli_export(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_replicate(int argc, char **argv);
+
+/* SIGINT, SIGTERM, SIGHUP: once cli_catch_stop_signals() has run, a signal sets
+ * cli_stop_signal (to its number) instead of ending the process; the command stops at
+ * its next checkpoint and cleans up (cli_signals.c). */
+extern volatile sig_atomic_t cli_stop_signal;
+void cli_catch_stop_signals(void);
+const char *cli_signal_name(int sig); /* "SIGINT", "SIGTERM", "SIGHUP" */
 
 /* Print "brandsim: MESSAGE" to stderr and return the exit code for status. */
 int cli_fail(const bs_error *err);

@@ -70,6 +70,7 @@ int cli_export(int argc, char **argv)
         return BS_EXIT_INPUT;
     }
     int to_stdout = !strcmp(csv, "-");
+    cli_catch_stop_signals(); /* before the partial file exists */
     char partial[4096];
     snprintf(partial, sizeof partial, "%s.partial", csv);
     FILE *out = to_stdout ? stdout : fopen(partial, "w");
@@ -79,8 +80,10 @@ int cli_export(int argc, char **argv)
         return BS_EXIT_RUNTIME;
     }
     bs_error err = {0};
-    if (bs_export_csv(r, v, out, &err))
-        rc = cli_fail(&err);
+    if (bs_export_csv(r, v, out, &cli_stop_signal, &err))
+        rc = cli_stop_signal ? BS_EXIT_RUNTIME : cli_fail(&err);
+    if (cli_stop_signal) /* also one during the last series */
+        rc = BS_EXIT_RUNTIME;
     if (to_stdout) {
         if (!rc)
             rc = cli_flush_stdout();
@@ -102,6 +105,9 @@ int cli_export(int argc, char **argv)
         if (rc)
             remove(partial);
     }
+    if (cli_stop_signal)
+        fprintf(stderr, "brandsim: export: interrupted (%s); %s\n", cli_signal_name(cli_stop_signal),
+                to_stdout ? "the table is incomplete" : "nothing written");
     bs_results_free(r);
     return rc;
 }

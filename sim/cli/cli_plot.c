@@ -76,7 +76,7 @@ static int plot_variant(const bs_plot_env *env, const bs_results *r, int v, cons
         printf("figure 6 (after the exit) not drawn: none of the brands chosen ends "
                "relationships\n");
     free(files);
-    return s ? cli_fail(&err) : BS_EXIT_OK;
+    return !s ? BS_EXIT_OK : cli_stop_signal ? BS_EXIT_RUNTIME : cli_fail(&err);
 }
 
 int cli_plot(int argc, char **argv)
@@ -122,7 +122,7 @@ int cli_plot(int argc, char **argv)
     int B = bs_results_brands(r), v = -1;
     int *flags = calloc((size_t)(B ? B : 1), sizeof *flags);
     char tpl[4096], gnuplot[4096], out_dir[4096];
-    bs_plot_env env = {tpl, gnuplot, (bs_plot_format)format};
+    bs_plot_env env = {tpl, gnuplot, (bs_plot_format)format, &cli_stop_signal};
     bs_error err = {0};
     if (!flags) {
         fputs("brandsim: out of memory\n", stderr);
@@ -147,6 +147,7 @@ int cli_plot(int argc, char **argv)
         }
     }
     const int *chosen = brand_list ? flags : NULL;
+    cli_catch_stop_signals(); /* a figure being drawn is finished or removed, never left half */
     if (!rc && (v >= 0 || bs_results_variants(r) == 1))
         rc = plot_variant(&env, r, v >= 0 ? v : 0, chosen, out_dir);
     else if (!rc && (rc = make_dir(out_dir)) == BS_EXIT_OK)
@@ -155,6 +156,11 @@ int cli_plot(int argc, char **argv)
             snprintf(sub, sizeof sub, "%s/%s", out_dir, bs_results_variant_name(r, k));
             rc = plot_variant(&env, r, k, chosen, sub);
         }
+    if (cli_stop_signal) {
+        fprintf(stderr, "brandsim: plot: interrupted (%s); the figures listed as written are "
+                        "complete, the others not drawn\n", cli_signal_name(cli_stop_signal));
+        rc = BS_EXIT_RUNTIME;
+    }
     if (!rc)
         rc = cli_flush_stdout();
     free(flags);

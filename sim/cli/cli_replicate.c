@@ -12,7 +12,6 @@
 #include <getopt.h>
 #include <math.h>
 #include <omp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +24,6 @@
 
 enum { MAX_FILES = 64, QUICK_REPLICATES = 8 };
 
-static volatile sig_atomic_t stop_signal = 0;
-static void on_signal(int sig) { stop_signal = sig; }
 
 static void usage(FILE *out)
 {
@@ -81,7 +78,7 @@ static void watch_step(void *ctx, int v, int r, const bs_run *run)
 static int watch_stop(void *ctx)
 {
     (void)ctx;
-    return stop_signal != 0;
+    return cli_stop_signal != 0;
 }
 
 typedef struct {
@@ -137,7 +134,7 @@ static int run_experiment(const char *path, const options *op, const char *const
         free(w.series);
         free(w.values);
         bs_variants_free(vars);
-        if (stop_signal) {
+        if (cli_stop_signal) {
             fprintf(stderr, "brandsim: %s; stopped\n", err.msg);
             return BS_EXIT_RUNTIME;
         }
@@ -595,12 +592,7 @@ int cli_replicate(int argc, char **argv)
         for (int i = 0; i < n; i++) free(names[i]);
         return BS_EXIT_RUNTIME;
     }
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    cli_catch_stop_signals();
 
     finding *fs = calloc((size_t)n, sizeof *fs);
     bs_scenario *sc = malloc(sizeof *sc);

@@ -77,14 +77,17 @@ int cli_report(int argc, char **argv)
     if (!rc)
         rc = cli_template_dir(tpl, sizeof tpl);
     FILE *out = NULL;
+    cli_catch_stop_signals(); /* before the partial file and the figures' folder exist */
     if (!rc && !(out = fopen(partial, "w"))) {
         fprintf(stderr, "brandsim: %s: cannot write: %s\n", page, strerror(errno));
         rc = BS_EXIT_RUNTIME;
     }
     if (!rc) {
-        bs_plot_env env = {tpl, gnuplot, BS_PLOT_SVG};
+        bs_plot_env env = {tpl, gnuplot, BS_PLOT_SVG, &cli_stop_signal};
         if (bs_report_html(r, &env, out, &err))
-            rc = cli_fail(&err);
+            rc = cli_stop_signal ? BS_EXIT_RUNTIME : cli_fail(&err);
+        if (cli_stop_signal) /* also one after the last figure */
+            rc = BS_EXIT_RUNTIME;
         /* a failed write leaves data in the buffer: flushing it again gives the
          * reason (ENOSPC on a full disk) */
         int e = fflush(out) != 0 ? errno : ferror(out) ? EIO : 0;
@@ -104,6 +107,9 @@ int cli_report(int argc, char **argv)
         else
             printf("wrote %s\n", page);
     }
+    if (cli_stop_signal)
+        fprintf(stderr, "brandsim: report: interrupted (%s); nothing written\n",
+                cli_signal_name(cli_stop_signal));
     if (!rc)
         rc = cli_flush_stdout();
     bs_results_free(r);

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <omp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,17 +22,6 @@
 #include "io/output.h"
 #include "io/scenario_io.h"
 
-static volatile sig_atomic_t stop_signal = 0;
-
-static void on_signal(int sig)
-{
-    stop_signal = sig;
-}
-
-static const char *signal_name(int sig)
-{
-    return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
-}
 
 static void run_usage(FILE *out)
 {
@@ -192,9 +180,9 @@ static int simulate(bs_run *run, bs_output *out, progress *pg, double *share0)
     const bs_scenario *sc = bs_run_scenario(run);
     bs_error err = {0};
     for (int t = 0; t <= sc->steps; t++) {
-        if (stop_signal) { /* checked once more after the last step: a signal wins */
+        if (cli_stop_signal) { /* checked once more after the last step: a signal wins */
             fprintf(stderr, "%sbrandsim: interrupted (%s) at %sstep %d of %d; no output written\n",
-                    pg->show ? "\n" : "", signal_name(stop_signal),
+                    pg->show ? "\n" : "", cli_signal_name(cli_stop_signal),
                     pg->label, t, sc->steps);
             return BS_EXIT_RUNTIME;
         }
@@ -369,7 +357,7 @@ static void watch_step(void *ctx, int v, int r, const bs_run *run)
 static int watch_stop(void *ctx)
 {
     (void)ctx;
-    return stop_signal != 0;
+    return cli_stop_signal != 0;
 }
 
 /* Every variant x replicate into one ensemble file (sim/experiment/ensemble.c). */
@@ -395,10 +383,10 @@ static int run_ensemble(const run_args *a, bs_scenario *sc, const bs_variants *v
     bs_status s = bs_ensemble_run(sc, vars, a->out_path, &opt, &err);
     if (w.pg.show) fputc('\n', stderr);
     int rc = BS_EXIT_OK;
-    if (s && stop_signal)
+    if (s && cli_stop_signal)
         fprintf(stderr, "brandsim: %s (%s); no output written\n", err.msg,
-                signal_name(stop_signal));
-    if (s) rc = stop_signal ? BS_EXIT_RUNTIME : cli_fail(&err);
+                cli_signal_name(cli_stop_signal));
+    if (s) rc = cli_stop_signal ? BS_EXIT_RUNTIME : cli_fail(&err);
     else if (!a->quiet)
         print_ensemble_summary(sc, vars, w.fin, now_seconds() - w.pg.t0, a->out_path, threads);
     free(w.fin);
@@ -438,12 +426,7 @@ int cli_run(int argc, char **argv)
     /* From here a signal stops the run between steps and removes the partial
        file (bs_output_abort); installed before the output exists, so there is
        no moment when the default action could leave one behind. */
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL); /* a closed terminal or a dropped ssh session */
+    cli_catch_stop_signals();
 
     if (vars.n == 0 && sc->replicates == 1)
         rc = run_single(&a, sc, overrides, argc, argv);
