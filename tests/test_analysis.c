@@ -235,6 +235,11 @@ Test(analysis, plot_without_gnuplot_says_what_to_install)
     free(err);
     cr_expect_eq(sh("PATH=/nonexistent '%s' report b.h5", BS_BINARY), 1);
     cr_expect(!exists(in_dir("b.html")) && !exists(in_dir("b.html.partial")));
+    /* compare -o: stops before its table, not after it */
+    cr_expect_eq(sh("PATH=/nonexistent '%s' compare b.h5 b.h5 -o c.png", BS_BINARY), 1);
+    char *out = out_txt();
+    cr_expect_str_eq(out ? out : "?", "", "no table for a figure that cannot be drawn");
+    free(out);
 }
 
 /* ---- export ------------------------------------------------------------------ */

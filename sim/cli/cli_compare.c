@@ -315,17 +315,20 @@ static int choose(const compare_args *a, const arm *arms, int n_arms, int baseli
     return BS_EXIT_OK;
 }
 
-static int draw(const compare_args *a, const arm *arms, int n_arms, int baseline,
-                const char **names, int n)
+/* gnuplot and the templates, looked for before anything is computed or printed. */
+static int find_drawing_tools(char *gnuplot, char *tpl, size_t n)
 {
-    char tpl[4096], gnuplot[4096];
+    bs_error err = {0};
+    if (bs_gnuplot_find(gnuplot, n, &err))
+        return cli_fail(&err);
+    return cli_template_dir(tpl, n);
+}
+
+static int draw(const compare_args *a, const arm *arms, int n_arms, int baseline,
+                const char **names, int n, const char *gnuplot, const char *tpl)
+{
     bs_error err = {0};
     bs_plot_arm pa[MAX_ARMS];
-    if (bs_gnuplot_find(gnuplot, sizeof gnuplot, &err))
-        return cli_fail(&err);
-    int rc = cli_template_dir(tpl, sizeof tpl);
-    if (rc)
-        return rc;
     for (int k = 0; k < n_arms; k++)
         pa[k] = (bs_plot_arm){arms[k].r, arms[k].v, arms[k].label};
     bs_plot_env env = {tpl, gnuplot, (bs_plot_format)a->format, &cli_stop_signal};
@@ -366,6 +369,9 @@ int cli_compare(int argc, char **argv)
         rc = BS_EXIT_INPUT;
     if (!rc)
         rc = choose(&a, arms, n_arms, baseline, buf, names, &n_names);
+    char gnuplot[4096], tpl[4096];
+    if (!rc && a.output) /* no table printed for a figure that cannot be drawn */
+        rc = find_drawing_tools(gnuplot, tpl, sizeof gnuplot);
     for (int k = 0; k < n_arms && !rc; k++) {
         const bs_results *r = arms[k].r;
         size_t len = (size_t)bs_results_replicates(r) * (size_t)(bs_results_brands(r) ? bs_results_brands(r) : 1);
@@ -387,7 +393,7 @@ int cli_compare(int argc, char **argv)
                "Definitions: docs/ANALYSIS.md\n");
     }
     if (!rc && a.output)
-        rc = draw(&a, arms, n_arms, baseline, names, n_names);
+        rc = draw(&a, arms, n_arms, baseline, names, n_names, gnuplot, tpl);
     if (!rc)
         rc = cli_flush_stdout();
     for (int k = 0; arms && k < n_arms; k++)
