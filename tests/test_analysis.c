@@ -844,6 +844,46 @@ Test(analysis, figure_6_shows_each_variants_exit_policies)
     free(out);
 }
 
+/* Long names: a subtitle wider than the canvas is broken after a comma, a long event
+ * line is cut with "...", and the legend moves left so that its longest entry ends
+ * inside the canvas (47-character names; x of the legend text + its width). */
+Test(analysis, long_names_stay_inside_the_figure)
+{
+    FILE *f = fopen(in_dir("long.yaml"), "w");
+    cr_assert_not_null(f);
+    fputs("name: a_market_with_a_rather_long_scenario_name_xx\nconsumers: 400\n"
+          "steps: 8\nbrands:\n", f);
+    for (int b = 0; b < 6; b++)
+        fprintf(f, "  - name: brand%d_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n", b);
+    fputs("shocks:\n  - kind: breach\n    step: 3\n    brands: [brand0_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx, "
+          "brand1_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx, brand2_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx, "
+          "brand3_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx]\n"
+          "variants:\n  - name: the_only_variant_with_a_long_name\n", f);
+    fclose(f);
+    cr_assert_eq(sh("'%s' run long.yaml -o long.h5 -q && '%s' plot long.h5 -o f --format svg",
+                    BS_BINARY, BS_BINARY), 0, "%s", err_txt());
+    char *svg = slurp(in_dir("f/fig1_market_share.svg"), NULL);
+    cr_assert_not_null(svg);
+    cr_expect_not_null(strstr(svg, "<text>variant the_only_variant_with_a_long_name, one run"),
+                       "the subtitle's second line");
+    cr_expect_not_null(strstr(svg, " ...</text>"), "the event line is cut");
+    int width = 0;
+    const char *w = strstr(svg, " width=\"");
+    cr_assert(w && sscanf(w, " width=\"%d", &width) == 1);
+    const char *label = strstr(svg, "<text>brand0_xxx");
+    cr_assert_not_null(label, "the legend entry");
+    const char *tr = NULL;
+    for (const char *p = svg; (p = strstr(p, "translate(")) && p < label; p++)
+        tr = p;
+    double x = 0;
+    cr_assert(tr && sscanf(tr, "translate(%lf", &x) == 1);
+    /* 47 characters of DejaVu Sans at the SVG's 14 pixels: 'x' is 1212/2048 em */
+    double text = 7 * 1303.0 / 2048 * 14 + 40 * 1212.0 / 2048 * 14;
+    cr_expect_leq(x + text, width, "the legend entry ends at %.0f, past the canvas' %d",
+                  x + text, width);
+    free(svg);
+}
+
 /* Nine arms: the ninth reuses the first's colour and dashes, but not its line width
  * and points (gnuplot's SVG names point type N '#gpPt(N-1)'). */
 Test(analysis, compare_tells_apart_more_arms_than_colours)

@@ -1,8 +1,8 @@
 # fig2_loyalty.gp: figure 2, loyalty: the repeat-purchase rate, the active
 # customers, and the consumers defecting out of and into each brand.
 # Filled in by analysis/plot.c (see fig1_market_share.gp).
-set multiplot layout 2,2 margins 0.075, 0.78, evbottom + 0.08, 0.87 spacing 0.085, 0.11 title fig_title font ",17"
-set key at screen 0.795, screen keytop left top Left reverse
+set multiplot layout 2,2 margins 0.075, 0.78 - keyshrink, evbottom + 0.08, 0.87 - titleshift spacing 0.085, 0.11 title fig_title font ",17"
+set key at screen 0.795 - keyshrink, screen keytop left top Left reverse
 unset xlabel
 set title "repeat-purchase rate (loyalty)" font ",14"
 set ylabel "% of the brand's purchases"

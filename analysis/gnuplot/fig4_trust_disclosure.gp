@@ -2,8 +2,8 @@
 # ability, belief in its benevolence), the share of personal data disclosed
 # to it, and the market's willingness to share location and browsing data.
 # Filled in by analysis/plot.c (see fig1_market_share.gp).
-set multiplot layout 2,2 margins 0.075, 0.78, evbottom + 0.08, 0.87 spacing 0.085, 0.11 title fig_title font ",17"
-set key at screen 0.795, screen keytop left top Left reverse
+set multiplot layout 2,2 margins 0.075, 0.78 - keyshrink, evbottom + 0.08, 0.87 - titleshift spacing 0.085, 0.11 title fig_title font ",17"
+set key at screen 0.795 - keyshrink, screen keytop left top Left reverse
 set yrange [0:1]
 unset xlabel
 set title "confidence (trust in ability)" font ",14"

@@ -4,8 +4,8 @@
 # avoidance), columns are segments; a row shares one y range so that the
 # segments compare at a glance. Filled in by analysis/plot.c (see
 # fig1_market_share.gp).
-set multiplot layout 3,2 margins 0.085, 0.80, evbottom + 0.07, 0.88 spacing 0.07, 0.075 title fig_title font ",17"
-set key at screen 0.815, screen keytop left top Left reverse
+set multiplot layout 3,2 margins 0.085, 0.80 - keyshrink, evbottom + 0.07, 0.88 - titleshift spacing 0.07, 0.075 title fig_title font ",17"
+set key at screen 0.815 - keyshrink, screen keytop left top Left reverse
 unset xlabel
 q = @MAX mean_quality strong,weak brands=focal@
 set yrange [0:(q > 0 ? q * 1.12 : 1)]

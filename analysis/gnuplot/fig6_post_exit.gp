@@ -4,8 +4,8 @@
 # that follow; the legend names each brand's exit policy (clean break,
 # win-back campaigns, none). Filled in by analysis/plot.c (see
 # fig1_market_share.gp).
-set multiplot layout 2,2 margins 0.075, 0.76, evbottom + 0.08, 0.87 spacing 0.085, 0.11 title fig_title font ",17"
-set key at screen 0.775, screen keytop left top Left reverse
+set multiplot layout 2,2 margins 0.075, 0.76 - keyshrink, evbottom + 0.08, 0.87 - titleshift spacing 0.085, 0.11 title fig_title font ",17"
+set key at screen 0.775 - keyshrink, screen keytop left top Left reverse
 set yrange [0:*]
 unset xlabel
 set title "former customers" font ",14"
