@@ -518,15 +518,21 @@ Test(cli, sigterm_at_the_start)
 }
 
 /* Two runs with the same output: the second stops at once, touching neither the
-   first one's partial file nor its result, which completes intact. */
-Test(cli, a_second_run_to_the_same_output_leaves_the_first_intact)
+   first one's partial file nor its result, which completes intact. The first is held
+   (SIGSTOP, its lock kept) while the second tries, so that neither the machine's speed
+   nor the sanitizers decide whether they overlap. */
+Test(cli, a_second_run_to_the_same_output_leaves_the_first_intact, .timeout = 120)
 {
-    pid_t pid = start_big_run("100000", "100", "first.txt", "first-err.txt");
+    pid_t pid = start_big_run("30000", "100", "first.txt", "first-err.txt");
     double t0 = now();
-    while (!exists("big.h5.partial") && now() - t0 < 30) sleep_s(0.01);
+    while (!exists("big.h5.partial") && now() - t0 < 30) sleep_s(0.002);
+    kill(pid, SIGSTOP);
+    int status = 0;
+    if (waitpid(pid, &status, WUNTRACED) == pid && !WIFSTOPPED(status))
+        cr_assert_fail("the first run ended before it could be held (status 0x%x)", status);
     cr_assert(exists("big.h5.partial"), "the first run never created big.h5.partial");
     int second = brandsim(NULL, "run tiny.yaml -o big.h5");
-    int status = 0;
+    kill(pid, SIGCONT);
     waitpid(pid, &status, 0);
     cr_expect_eq(second, 1, "the second run should fail (exit 1)");
     char *err = last_stderr();
