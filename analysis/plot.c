@@ -83,6 +83,18 @@ const char *bs_figure_title(bs_figure f)
     return f >= 0 && f < BS_FIG_COUNT ? figures[f].title : NULL;
 }
 
+int bs_figure_of_file(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    for (int k = 0; k < BS_FIG_COUNT; k++) {
+        size_t n = strlen(figures[k].name);
+        if (!strncmp(base, figures[k].name, n) && base[n] == '.')
+            return k;
+    }
+    return -1;
+}
+
 /* ---- errors ------------------------------------------------------------------ */
 
 static bs_status fail(bs_error *err, bs_status status, const char *fmt, ...)

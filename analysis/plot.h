@@ -46,6 +46,9 @@ typedef enum {
  * template's name) and its title. */
 const char *bs_figure_name(bs_figure f);
 const char *bs_figure_title(bs_figure f);
+/* The standard figure a path written by bs_plot_standard holds (DIR/<name>.<format>),
+ * -1 if none. */
+int bs_figure_of_file(const char *path);
 
 /* How to draw: where the templates are, which gnuplot, which format. */
 typedef struct {

@@ -159,16 +159,12 @@ static bs_status figures(FILE *out, const bs_results *r, int v, const bs_plot_en
     bs_plot_env svg = *env;
     svg.format = BS_PLOT_SVG;
     bs_status s = bs_plot_standard(&svg, r, v, NULL, dir, files[0], LEN, &n, err);
-    int present[BS_FIG_COUNT], k = 0;
-    bs_plot_figures(r, v, present);
     for (int i = 0; i < n; i++) {
-        while (k < BS_FIG_COUNT && !present[k])
-            k++;
+        int k = bs_figure_of_file(files[i]);
         if (!s)
-            s = embed(out, files[i], bs_figure_title((bs_figure)(k < BS_FIG_COUNT ? k : 0)), err);
+            s = embed(out, files[i], bs_figure_title((bs_figure)(k >= 0 ? k : 0)), err);
         else
             remove(files[i]);
-        k++;
     }
     free(files);
     return s;

@@ -106,6 +106,8 @@ static inline double series_at(const series *s, int t, int seg, int metric, int 
 {
     return s->v[(size_t)t * s->per_step + ((size_t)seg * BS_M_COUNT + metric) * s->B + b];
 }
+#define AT(s, t, seg, m) series_at((s), (t), (seg), (m), 0) /* of brand "a" */
+#define ATB(s, t, seg, m, b) series_at((s), (t), (seg), (m), (b))
 
 /* Sum of (segment, metric, brand) over steps [t0, t1]. */
 static inline double series_sum(const series *s, int t0, int t1, int seg, int metric, int b)

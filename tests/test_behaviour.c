@@ -10,7 +10,6 @@
 
 enum { N = 20000 };
 
-#define AT(s, t, seg, m) series_at((s), (t), (seg), (m), 0) /* brand "a" */
 
 /* F1, F5: the same breach costs strong relationships more confidence and
  * brings them more revenge than weak ones; before it, the strong disclose more. */

@@ -36,8 +36,6 @@
 #include "market_fixture.h"
 
 enum { N = 20000 };
-#define AT(s, t, seg, m) series_at((s), (t), (seg), (m), 0)
-#define ATB(s, t, seg, m, b) series_at((s), (t), (seg), (m), (b))
 
 /* white-box: a validated run to poke at */
 static bs_run *wb_alloc(bs_scenario *sc)

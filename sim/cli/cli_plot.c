@@ -71,7 +71,7 @@ static int plot_variant(const bs_plot_env *env, const bs_results *r, int v, cons
     int present[BS_FIG_COUNT], drawn6 = 0;
     bs_plot_figures(r, v, present);
     for (int k = 0; k < n; k++)
-        drawn6 |= strstr(files[k], "fig6_post_exit.") != NULL;
+        drawn6 |= bs_figure_of_file(files[k]) == BS_FIG_POST_EXIT;
     if (!s && present[BS_FIG_POST_EXIT] && !drawn6)
         printf("figure 6 (after the exit) not drawn: none of the brands chosen ends "
                "relationships\n");
