@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #include "analysis/results.h"
-#include "analysis/stats.h"
+#include "experiment/stats.h"
 
 typedef enum {
     BS_KPI_SHARE_LOST,

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "analysis/stats.h"
+#include "experiment/stats.h"
 
 /* ---- names ---------------------------------------------------------------------- */
 

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "analysis/stats.h"
+#include "experiment/stats.h"
 #include "io/scenario_io.h"
 
 enum { WHY_MAX = 200, PATH_LEN = 512 };
@@ -45,7 +45,7 @@ struct bs_results {
     char *path;
     hid_t file;
     int ensemble;
-    char *scenario, *overrides, *scenario_name;
+    char *scenario, *overrides, *scenario_name, *description;
     uint64_t seed;
     int64_t consumers;
     double step_days;
@@ -356,7 +356,8 @@ static bs_status read_root(bs_results *r, bs_error *err)
     r->scenario = attr_str_or_empty(f, "scenario");
     r->overrides = attr_str_or_empty(f, "overrides");
     r->scenario_name = attr_str_or_empty(f, "scenario_name");
-    if (!r->scenario || !r->overrides || !r->scenario_name)
+    r->description = attr_str_or_empty(f, "description");
+    if (!r->scenario || !r->overrides || !r->scenario_name || !r->description)
         return fail(err, BS_ERR_INPUT, r->path, "cannot read the root attributes: %s",
                     h5_why(why));
     return BS_OK;
@@ -511,57 +512,84 @@ static bs_status read_days(bs_results *r, bs_error *err)
     return BS_OK;
 }
 
-/* Each variant's exit policies, from its scenario as run (the `scenario` attribute): the
- * policy of each brand at the start and the first change a policy shock makes. A file
- * whose scenario cannot be read back (none stored) keeps /brands/exit_policy, unchanged. */
+/* One variant's exit-policy timeline (rows step, brand, exit_policy; the writer's
+ * write_exit_policy_timeline): a brand's first row is its policy at the start, its next
+ * row the first change a policy shock makes. */
+static bs_status read_timeline(bs_results *r, variant *x, const char *where, bs_error *err)
+{
+    char why[WHY_MAX], shown[PATH_LEN + 16];
+    hsize_t dims[3] = {0};
+    snprintf(shown, sizeof shown, "%s/step", where);
+    hid_t g = H5Gopen2(r->file, where, H5P_DEFAULT);
+    if (g < 0)
+        return fail(err, BS_ERR_INPUT, r->path, "cannot open %s: %s", where, h5_why(why));
+    bs_status s = ds_shape(g, "step", dims) == 1
+                      ? BS_OK
+                      : fail(err, BS_ERR_INPUT, r->path, "%s: not a 1-D dataset", shown);
+    hsize_t n = dims[0];
+    int *step = malloc((n + 1) * sizeof *step), *brand = malloc((n + 1) * sizeof *brand);
+    char (*policy)[BS_NAME_MAX] = calloc(n + 1, sizeof *policy);
+    int *seen = calloc((size_t)r->B + 1, sizeof *seen);
+    if (!s && (!step || !brand || !policy || !seen))
+        s = fail(err, BS_ERR_RUNTIME, r->path, "out of memory");
+    static const char *const cols[2] = {"brand", "exit_policy"};
+    for (int c = 0; !s && c < 2; c++) {
+        snprintf(shown, sizeof shown, "%s/%s", where, cols[c]);
+        s = check_shape(r, g, cols[c], 1, &n, shown, err);
+    }
+    if (!s && n > 0
+        && (ds_read(g, "step", H5T_NATIVE_INT, step) < 0
+            || ds_read(g, "brand", H5T_NATIVE_INT, brand) < 0
+            || ds_read_strings(g, "exit_policy", n, policy[0], BS_NAME_MAX) < 0))
+        s = fail(err, BS_ERR_INPUT, r->path, "cannot read %s: %s", where, h5_why(why));
+    for (hsize_t i = 0; !s && i < n; i++) {
+        int b = brand[i];
+        if (b < 0 || b >= r->B) {
+            s = fail(err, BS_ERR_INPUT, r->path, "%s/brand[%llu] is %d, expected a brand index in "
+                     "[0, %d)", where, (unsigned long long)i, b, r->B);
+        } else if (!seen[b]++) {
+            snprintf(x->exit_start[b], BS_NAME_MAX, "%s", policy[i]);
+        } else if (x->exit_change_step[b] < 0) {
+            x->exit_change_step[b] = step[i];
+            snprintf(x->exit_then[b], BS_NAME_MAX, "%s", policy[i]);
+        }
+    }
+    free(step);
+    free(brand);
+    free(policy);
+    free(seen);
+    H5Gclose(g);
+    return s;
+}
+
+/* Each variant's exit policies from its exit-policy timeline (/exit_policy_timeline, or
+ * /variants/<v>/exit_policy_timeline in an ensemble): each brand's policy at the start and
+ * the first change a policy shock makes. A file without a timeline (written before it
+ * existed) keeps /brands/exit_policy, unchanged. */
 static bs_status read_exit_policies(bs_results *r, bs_error *err)
 {
-    int n_params = 0, k_exit = -1;
-    const bs_param *p = bs_params(BS_SECTION_BRAND, &n_params);
-    for (int k = 0; k < n_params; k++)
-        if (!strcmp(p[k].key, "exit_policy"))
-            k_exit = k;
     size_t cap = (size_t)(r->B ? r->B : 1);
-    bs_scenario *sc = malloc(sizeof *sc);
-    if (!sc)
-        return fail(err, BS_ERR_RUNTIME, r->path, "out of memory");
-    for (int v = 0; v < r->V; v++) {
+    bs_status s = BS_OK;
+    for (int v = 0; v < r->V && !s; v++) {
         variant *x = &r->var[v];
         x->exit_start = calloc(cap, sizeof *x->exit_start);
         x->exit_then = calloc(cap, sizeof *x->exit_then);
         x->exit_change_step = malloc(cap * sizeof *x->exit_change_step);
-        if (!x->exit_start || !x->exit_then || !x->exit_change_step) {
-            free(sc);
+        if (!x->exit_start || !x->exit_then || !x->exit_change_step)
             return fail(err, BS_ERR_RUNTIME, r->path, "out of memory");
-        }
         for (int b = 0; b < r->B; b++) {
             snprintf(x->exit_start[b], BS_NAME_MAX, "%s", r->exit_policy[b]);
             x->exit_change_step[b] = -1;
         }
-        bs_error ignored = {0};
-        if (k_exit < 0 || !*x->scenario ||
-            bs_scenario_load_string(x->scenario, strlen(x->scenario), r->path, sc, &ignored) ||
-            sc->n_brands != r->B)
-            continue;
-        const char *const *names = p[k_exit].names;
-        for (int b = 0; b < r->B; b++)
-            snprintf(x->exit_start[b], BS_NAME_MAX, "%s", names[sc->brands[b].exit_policy]);
-        for (int i = 0; i < sc->n_shocks; i++) { /* in any order: keep the earliest */
-            const bs_shock *sh = &sc->shocks[i];
-            if (sh->kind != BS_SHOCK_POLICY || !(sh->policy_set & ((uint64_t)1 << k_exit)))
-                continue;
-            for (int j = 0; j < sh->n_brands; j++) {
-                int b = sh->brands[j];
-                if (b < 0 || b >= r->B ||
-                    (x->exit_change_step[b] >= 0 && x->exit_change_step[b] <= sh->step))
-                    continue;
-                x->exit_change_step[b] = sh->step;
-                snprintf(x->exit_then[b], BS_NAME_MAX, "%s", names[sh->policy.exit_policy]);
-            }
-        }
+        char where[PATH_LEN];
+        if (r->ensemble)
+            snprintf(where, sizeof where, "/variants/%s/exit_policy_timeline", x->name);
+        else
+            snprintf(where, sizeof where, "/exit_policy_timeline");
+        if (link_exists(r->file, where))
+            s = read_timeline(r, x, where, err);
     }
-    free(sc);
-    return BS_OK;
+    return s;
 }
 
 bs_results *bs_results_open(const char *path, bs_error *err)
@@ -634,6 +662,7 @@ void bs_results_free(bs_results *r)
     free(r->scenario);
     free(r->overrides);
     free(r->scenario_name);
+    free(r->description);
     free(r->path);
     free(r);
 }
@@ -643,6 +672,7 @@ void bs_results_free(bs_results *r)
 const char *bs_results_path(const bs_results *r) { return r->path; }
 int bs_results_is_ensemble(const bs_results *r) { return r->ensemble; }
 const char *bs_results_scenario_name(const bs_results *r) { return r->scenario_name; }
+const char *bs_results_description(const bs_results *r) { return r->description; }
 uint64_t bs_results_seed(const bs_results *r) { return r->seed; }
 int64_t bs_results_consumers(const bs_results *r) { return r->consumers; }
 double bs_results_step_days(const bs_results *r) { return r->step_days; }

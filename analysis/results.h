@@ -47,6 +47,8 @@ void bs_results_free(bs_results *r);
 const char *bs_results_path(const bs_results *r);
 int bs_results_is_ensemble(const bs_results *r);
 const char *bs_results_scenario_name(const bs_results *r);
+/* The scenario's description (root attribute `description`; "" in files written before it). */
+const char *bs_results_description(const bs_results *r);
 uint64_t bs_results_seed(const bs_results *r);      /* base seed */
 int64_t bs_results_consumers(const bs_results *r);
 double bs_results_step_days(const bs_results *r);

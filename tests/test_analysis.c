@@ -802,6 +802,28 @@ Test(analysis, ensemble_file_read_described_exported_and_drawn)
     check_png(in_dir("f/apology/fig6_post_exit.png"), &w, &h);
 }
 
+/* A file written before the exit-policy timeline and the description existed is still read:
+ * the policies of /brands for the whole run, an empty description. */
+Test(analysis, file_without_timeline_reads_brands_exit_policy)
+{
+    cr_assert_eq(sh("'%s' run '%s/tests/data/analysis/exit_variants.yaml' -o old.h5 -q", BS_BINARY,
+                    SRC), 0, "%s", err_txt());
+    hid_t f = H5Fopen(in_dir("old.h5"), H5F_ACC_RDWR, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    cr_assert_geq(H5Adelete(f, "description"), 0);
+    cr_assert_geq(H5Ldelete(f, "exit_policy_timeline", H5P_DEFAULT), 0);
+    cr_assert_geq(H5Ldelete(f, "variants/winback/exit_policy_timeline", H5P_DEFAULT), 0);
+    cr_assert_geq(H5Fclose(f), 0);
+    bs_error err = {0};
+    bs_results *r = bs_results_open(in_dir("old.h5"), &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    int b13 = bs_results_brand_index(r, "b13"), b01 = bs_results_brand_index(r, "b01");
+    cr_expect_str_eq(bs_results_description(r), "");
+    cr_expect_str_eq(bs_results_brand_exit_policy(r, 1, b13), "clean_break", "/brands, not the variant's");
+    cr_expect_eq(bs_results_brand_exit_change(r, 1, b01, NULL), -1, "no timeline: no change known");
+    bs_results_free(r);
+}
+
 /* Exit policies as each variant ran them (an override, a policy shock), and figure 6's
  * brands: every brand that ends relationships, though 13 shocked brands fill the 12 drawn. */
 Test(analysis, figure_6_shows_each_variants_exit_policies)
@@ -935,7 +957,8 @@ Test(analysis, info_lists_brands_shocks_and_key_numbers)
     char *out = out_txt();
     static const char *const want[] = {"single run", "severance", "clingco", "harbour",
                                        "forced_exit", "exit policy clean_break", "key numbers",
-                                       "share lost", "exit losses", "5000 consumers"};
+                                       "share lost", "exit losses", "5000 consumers",
+                                       "exit: three brands drop customers; clean break vs nothing"};
     for (size_t k = 0; k < sizeof want / sizeof *want; k++)
         cr_expect_not_null(strstr(out, want[k]), "'%s' missing in:\n%s", want[k], out);
     free(out);

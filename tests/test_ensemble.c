@@ -387,6 +387,6 @@ Test(ensemble, interrupted_ensemble_leaves_nothing)
     size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
     buf[n] = '\0';
     if (f) fclose(f);
-    cr_expect_not_null(strstr(buf, "interrupted at variant 'base', replicate"), "%s", buf);
+    cr_expect_not_null(strstr(buf, "interrupted (SIGTERM) at variant 'base', replicate"), "%s", buf);
     cr_expect_not_null(strstr(buf, "SIGTERM"), "%s", buf);
 }

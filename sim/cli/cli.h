@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include "brandsim/brandsim.h"
+#include "experiment/experiment.h"
 #include "io/scenario_io.h"
 
 enum { BS_EXIT_OK = 0, BS_EXIT_RUNTIME = 1, BS_EXIT_INPUT = 2 };
@@ -29,6 +30,12 @@ int cli_replicate(int argc, char **argv);
 extern volatile sig_atomic_t cli_stop_signal;
 void cli_catch_stop_signals(void);
 const char *cli_signal_name(int sig); /* "SIGINT", "SIGTERM", "SIGHUP" */
+/* The library's cancellation request that a caught signal sets. */
+bs_cancel cli_cancel(void);
+/* Report a failed library call that may have been stopped by a signal: "brandsim:
+ * interrupted (SIGTERM) at step 3 of 10; WHAT" when a signal stopped it (exit 1), else
+ * as cli_fail(). */
+int cli_fail_stopped(const bs_error *err, const char *what);
 
 /* Print "brandsim: MESSAGE" to stderr and return the exit code for status. */
 int cli_fail(const bs_error *err);

@@ -29,8 +29,6 @@
 
 #include "cli/bench_kernels.h"
 #include "cli/cli.h"
-#include "io/output.h"
-#include "io/scenario_io.h"
 
 enum { MAX_THREAD_COUNTS = 32, MAX_WORKLOADS = 8, MAX_REPEAT = 99 };
 
@@ -134,48 +132,19 @@ static int bench_once(const bs_scenario *sc, int threads, const char *out, bench
                       double *bytes_per_consumer)
 {
     bs_error err = {0};
-    char *yaml = bs_scenario_yaml_string(sc);
-    if (!yaml) {
-        fputs("brandsim: out of memory\n", stderr);
-        return BS_EXIT_RUNTIME;
-    }
     r->floor_updates_per_s = bench_floor_updates_per_s(
         sc->consumers < FLOOR_CONSUMERS ? sc->consumers : FLOOR_CONSUMERS, sc->slots, threads);
-    double t0 = bench_now_seconds();
-    bs_run *run = bs_run_alloc(sc, threads, &err);
-    r->init_s = bench_now_seconds() - t0;
-    bs_output *o = run ? bs_output_open(out, sc, yaml, "", &err) : NULL;
-    free(yaml);
-    if (!run || !o) {
-        bs_run_free(run);
-        return cli_fail(&err);
-    }
-    r->threads = threads;
-    r->step_s = r->write_s = 0;
-    for (int t = 0; t < sc->steps; t++) {
-        double a = bench_now_seconds();
-        bs_status s = bs_run_step(run, &err);
-        double b = bench_now_seconds();
-        if (!s) s = bs_output_write_step(o, bs_run_stats(run), &err);
-        r->step_s += b - a;
-        r->write_s += bench_now_seconds() - b;
-        if (s) {
-            bs_output_abort(o);
-            bs_run_free(run);
-            return cli_fail(&err);
-        }
-    }
-    int n_events;
-    const bs_event *ev = bs_run_events(run, &n_events);
-    bs_provenance prov = {BS_VERSION, threads, r->step_s + r->write_s, "bench", "", "brandsim bench",
-                          bs_run_bytes_per_consumer(run)};
-    double a = bench_now_seconds();
-    bs_status s = bs_output_finish(o, ev, n_events, &prov, &err);
-    r->write_s += bench_now_seconds() - a;
-    *bytes_per_consumer = bs_run_bytes_per_consumer(run);
-    bs_run_free(run);
+    bs_experiment_timing tm = {0};
+    bs_experiment_opts opt = {.threads = threads, .timing = &tm};
+    opt.prov = (bs_provenance){BS_VERSION, threads, 0, "bench", "", "brandsim bench", 0};
+    bs_status s = bs_experiment_run(sc, NULL, out, &opt, &err);
     unlink(out);
     if (s) return cli_fail(&err);
+    r->threads = threads;
+    r->init_s = tm.init_seconds;
+    r->step_s = tm.step_seconds;
+    r->write_s = tm.write_seconds;
+    *bytes_per_consumer = tm.bytes_per_consumer;
     double cs = (double)sc->consumers * sc->steps;
     r->consumer_steps_per_s = cs / r->step_s;
     r->updates_per_s = cs * sc->slots / r->step_s;

@@ -12,15 +12,13 @@
 #include "analysis/replication.h"
 #include "cli/cli.h"
 #include "io/scenario_io.h"
+#include "io/scenario_overrides.h"
 
 int cli_fail(const bs_error *err)
 {
     fprintf(stderr, "brandsim: %s\n", err->msg);
     return err->status == BS_ERR_INPUT ? BS_EXIT_INPUT : BS_EXIT_RUNTIME;
 }
-
-static int load_with_overrides(const char *path, const cli_overrides *ov, bs_scenario *sc,
-                               bs_variants *vars);
 
 int cli_flush_stdout(void)
 {
@@ -42,55 +40,9 @@ int cli_load_scenario(const char *path, const cli_overrides *ov, bs_scenario *sc
 int cli_load_variants(const char *path, const cli_overrides *ov, bs_scenario *sc,
                       bs_variants *vars)
 {
-    int rc = load_with_overrides(path, ov, sc, vars);
-    if (rc) {
-        bs_variants_free(vars);
-        return rc;
-    }
-    /* the variants apply on top of the overrides: check them again */
-    bs_scenario *tmp = ov->n > 0 && vars->n > 0 ? malloc(sizeof *tmp) : NULL;
+    bs_overrides o = {ov->items, ov->flags, ov->n};
     bs_error err = {0};
-    for (int v = 0; tmp && v < vars->n && rc == BS_EXIT_OK; v++)
-        if (bs_variant_apply(sc, vars, v, tmp, &err)) rc = cli_fail(&err);
-    if (ov->n > 0 && vars->n > 0 && !tmp) {
-        fputs("brandsim: out of memory\n", stderr);
-        rc = BS_EXIT_RUNTIME;
-    }
-    free(tmp);
-    if (rc) bs_variants_free(vars);
-    return rc;
-}
-
-static int load_with_overrides(const char *path, const cli_overrides *ov, bs_scenario *sc,
-                               bs_variants *vars)
-{
-    bs_error err = {0};
-    if (bs_scenario_load_variants(path, sc, vars, &err)) return cli_fail(&err);
-    for (int k = 0; k < ov->n; k++)
-        if (bs_scenario_set(sc, ov->items[k], &err)) {
-            /* "--set: 'seed': ..." came from --seed: say so */
-            if (ov->flags[k] && !strncmp(err.msg, "--set: ", 7)) {
-                char msg[sizeof err.msg];
-                snprintf(msg, sizeof msg, "%s: %s", ov->flags[k], err.msg + 7);
-                memcpy(err.msg, msg, sizeof msg);
-            }
-            return cli_fail(&err);
-        }
-    if (ov->n > 0) { /* the file alone was valid: name the overrides that made it invalid */
-        char where[768];
-        int n = snprintf(where, sizeof where, "%s (after ", path);
-        for (int k = 0; k < ov->n && n > 0 && (size_t)n < sizeof where; k++) {
-            const char *item = ov->items[k], *eq = strchr(item, '=');
-            n += ov->flags[k] && eq /* --seed 5, not --seed seed=5 */
-                     ? snprintf(where + n, sizeof where - (size_t)n, "%s%s %s", k ? ", " : "",
-                                ov->flags[k], eq + 1)
-                     : snprintf(where + n, sizeof where - (size_t)n, "%s--set %s", k ? ", " : "",
-                                item);
-        }
-        if (n > 0 && (size_t)n + 2 <= sizeof where) strcat(where, ")");
-        else snprintf(where, sizeof where, "%s (with overrides)", path); /* too many to list */
-        if (bs_scenario_validate(sc, where, &err)) return cli_fail(&err);
-    }
+    if (bs_scenario_load_overridden(path, &o, sc, vars, &err)) return cli_fail(&err);
     return BS_EXIT_OK;
 }
 

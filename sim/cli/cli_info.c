@@ -30,32 +30,9 @@ static void info_usage(FILE *out)
           out);
 }
 
-/* The value of a top-level `key:` of the scenario YAML (first line), unquoted. */
-static void yaml_field(const char *yaml, const char *key, char *buf, size_t n)
-{
-    size_t klen = strlen(key);
-    buf[0] = '\0';
-    for (const char *p = yaml; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-        if (strncmp(p, key, klen) || p[klen] != ':')
-            continue;
-        const char *v = p + klen + 1, *end = strchr(v, '\n');
-        while (*v == ' ')
-            v++;
-        size_t len = end ? (size_t)(end - v) : strlen(v);
-        if (len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0]) {
-            v++;
-            len -= 2;
-        }
-        snprintf(buf, n, "%.*s", (int)len, v);
-        return;
-    }
-}
-
 static void print_summary(const bs_results *r)
 {
-    char desc[512];
-    const char *yaml = bs_results_scenario_yaml(r, -1);
-    yaml_field(yaml, "description", desc, sizeof desc);
+    const char *desc = bs_results_description(r);
     int S = bs_results_steps(r), B = bs_results_brands(r);
     if (bs_results_is_ensemble(r))
         printf("%s: ensemble of %d variant%s x %d replicate%s\n", bs_results_path(r),

@@ -16,11 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analysis/stats.h"
 #include "cli/cli.h"
-#include "experiment/ensemble.h"
-#include "io/output.h"
-#include "io/scenario_io.h"
+#include "experiment/experiment.h"
+#include "experiment/stats.h"
 
 
 static void run_usage(FILE *out)
@@ -174,125 +172,73 @@ static void progress_line(progress *pg, int step, int steps, int64_t consumers)
     fflush(stderr);
 }
 
-/* Every step of `run`, streamed to `out`. An exit code; a signal stops it between steps. */
-static int simulate(bs_run *run, bs_output *out, progress *pg, double *share0)
+/* Final values kept for the summary table: per variant, replicate, brand. */
+enum { FIN_SHARE0, FIN_SHARE, FIN_FORMER, FIN_REVENGE, FIN_COUNT };
+
+/* What `brandsim run` watches while the experiment runs: progress and the values it prints. */
+typedef struct {
+    progress pg;
+    int R, B, steps;
+    double bytes;   /* of state per consumer */
+    double *fin;    /* [V][R][B][FIN_COUNT] */
+} watch;
+
+static void watch_step(void *ctx, const bs_run_info *in, const bs_run *run)
 {
-    const bs_scenario *sc = bs_run_scenario(run);
-    bs_error err = {0};
-    for (int t = 0; t <= sc->steps; t++) {
-        if (cli_stop_signal) { /* checked once more after the last step: a signal wins */
-            fprintf(stderr, "%sbrandsim: interrupted (%s) at %sstep %d of %d; no output written\n",
-                    pg->show ? "\n" : "", cli_signal_name(cli_stop_signal),
-                    pg->label, t, sc->steps);
-            return BS_EXIT_RUNTIME;
-        }
-        if (t == sc->steps) break;
-        if (bs_run_step(run, &err) || bs_output_write_step(out, bs_run_stats(run), &err))
-            return cli_fail(&err);
-        if (t == 0 && share0)
-            for (int b = 0; b < sc->n_brands; b++)
-                share0[b] = bs_run_stats(run)->v[BS_M_MARKET_SHARE * sc->n_brands + b];
-        progress_line(pg, t + 1, sc->steps, sc->consumers);
+    watch *w = ctx;
+    int t = bs_run_steps_done(run);
+    const double *v = bs_run_stats(run)->v;
+    double *f = w->fin + (size_t)in->run * w->B * FIN_COUNT;
+    if (t == 1) {
+        w->pg.runs_done = in->run;
+        const int V = in->runs / w->R;
+        if (in->runs > 1)
+            snprintf(w->pg.label, sizeof w->pg.label, "%s%.40s%s replicate %d/%d  ",
+                     V > 1 ? "variant " : "", V > 1 ? in->variant_name : "", V > 1 ? "," : "",
+                     in->replicate + 1, w->R);
+        for (int b = 0; b < w->B; b++)
+            f[b * FIN_COUNT + FIN_SHARE0] = v[BS_M_MARKET_SHARE * w->B + b];
     }
-    return BS_EXIT_OK;
+    progress_line(&w->pg, t, w->steps, bs_run_scenario(run)->consumers);
 }
 
-static void print_summary(const bs_run *run, const double *share0, double wall, const char *path,
+static void watch_run_end(void *ctx, const bs_run_info *in, const bs_run *run)
+{
+    watch *w = ctx;
+    const double *v = bs_run_stats(run)->v;
+    double *f = w->fin + (size_t)in->run * w->B * FIN_COUNT;
+    for (int b = 0; b < w->B; b++) {
+        f[b * FIN_COUNT + FIN_SHARE] = v[BS_M_MARKET_SHARE * w->B + b];
+        f[b * FIN_COUNT + FIN_FORMER] = v[BS_M_FORMER_CUSTOMERS * w->B + b];
+        f[b * FIN_COUNT + FIN_REVENGE] = v[BS_M_MEAN_REVENGE * w->B + b];
+    }
+    w->bytes = bs_run_bytes_per_consumer(run);
+}
+
+static void print_summary(const bs_scenario *sc, const watch *w, double wall, const char *path,
                           int threads, int verbose)
 {
-    const bs_scenario *sc = bs_run_scenario(run);
-    const bs_stats *st = bs_run_stats(run);
     const int B = sc->n_brands;
     printf("brandsim %s: scenario '%s', %lld consumers x %d steps, seed %llu\n", BS_VERSION,
            sc->name, (long long)sc->consumers, sc->steps, (unsigned long long)sc->seed);
     printf("  %.2f s, %.3g consumer-steps/s on %d threads\n", wall,
            (double)sc->consumers * sc->steps / wall, threads);
     if (verbose)
-        printf("  state: %.1f bytes per consumer (%d relationship slots)\n",
-               bs_run_bytes_per_consumer(run), sc->slots);
+        printf("  state: %.1f bytes per consumer (%d relationship slots)\n", w->bytes, sc->slots);
     printf("  %-16s %9s %9s %12s %10s\n", "brand", "share@0", "share@end", "former cust.",
            "revenge");
     for (int b = 0; b < B; b++) {
-        const double *v = st->v;
-        double former = v[BS_M_FORMER_CUSTOMERS * B + b];
-        double revenge = v[BS_M_MEAN_REVENGE * B + b];
-        printf("  %-16s %9.3f %9.3f %12.0f %10.3f\n", sc->brands[b].name, share0[b],
-               v[BS_M_MARKET_SHARE * B + b], former, revenge);
+        const double *f = w->fin + (size_t)b * FIN_COUNT;
+        printf("  %-16s %9.3f %9.3f %12.0f %10.3f\n", sc->brands[b].name, f[FIN_SHARE0],
+               f[FIN_SHARE], f[FIN_FORMER], f[FIN_REVENGE]);
     }
     printf("wrote %s\n", path);
 }
 
-/* What the run leaves in the file besides the series. */
-static void make_provenance(bs_provenance *prov, char *host, size_t hn, char *cmdline, size_t cn,
-                            int argc, char **argv, const char *started, int threads, double wall,
-                            double bytes)
-{
-    snprintf(host, hn, "unknown");
-    gethostname(host, hn - 1);
-    snprintf(cmdline, cn, "brandsim");
-    for (int k = 0, n = 8; k < argc && n < (int)cn; k++)
-        n += snprintf(cmdline + n, cn - (size_t)n, " %s", argv[k]);
-    *prov = (bs_provenance){BS_VERSION, threads, wall, host, started, cmdline, bytes};
-}
-
-static void utc_now(char *buf, size_t n)
-{
-    time_t now = time(NULL);
-    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-}
-
-/* One run, one file: the single-run layout. */
-static int run_single(const run_args *a, bs_scenario *sc, const char *overrides, int argc,
-                      char **argv)
-{
-    int rc;
-    bs_error err = {0};
-    bs_run *run = NULL;
-    bs_output *out = NULL;
-    char *yaml = bs_scenario_yaml_string(sc);
-    double *share0 = calloc((size_t)sc->n_brands + 1, sizeof *share0);
-    if (!yaml || !share0) {
-        fputs("brandsim: out of memory\n", stderr);
-        rc = BS_EXIT_RUNTIME;
-        goto done;
-    }
-    run = bs_run_alloc(sc, a->threads, &err);
-    if (!run) { rc = cli_fail(&err); goto done; }
-    out = bs_output_open(a->out_path, sc, yaml, overrides, &err);
-    if (!out) { rc = cli_fail(&err); goto done; }
-    char started[64] = "";
-    utc_now(started, sizeof started);
-    progress pg = {!a->quiet && (a->progress || isatty(STDERR_FILENO)), now_seconds(), 0, 1, 0, ""};
-    if ((rc = simulate(run, out, &pg, share0))) goto done;
-    if (pg.show) fputc('\n', stderr);
-    double wall = now_seconds() - pg.t0;
-    int threads = a->threads > 0 ? a->threads : omp_get_max_threads();
-    char host[256], cmdline[4096];
-    bs_provenance prov;
-    make_provenance(&prov, host, sizeof host, cmdline, sizeof cmdline, argc, argv, started,
-                    threads, wall, bs_run_bytes_per_consumer(run));
-    int n_events;
-    const bs_event *ev = bs_run_events(run, &n_events);
-    bs_status s = bs_output_finish(out, ev, n_events, &prov, &err);
-    out = NULL; /* finish closes it, on success or failure */
-    if (s) { rc = cli_fail(&err); goto done; }
-    if (!a->quiet) print_summary(run, share0, wall, a->out_path, threads, a->verbose);
-    rc = BS_EXIT_OK;
-done:
-    bs_output_abort(out);
-    bs_run_free(run);
-    free(share0);
-    free(yaml);
-    return rc;
-}
-
-/* Final values kept for the summary table of an ensemble: per variant, replicate, brand. */
-enum { FIN_SHARE, FIN_FORMER, FIN_REVENGE, FIN_COUNT };
-
 static void print_ensemble_summary(const bs_scenario *sc, const bs_variants *vars,
                                    const double *fin, double wall, const char *path, int threads)
 {
-    const int B = sc->n_brands, R = sc->replicates, V = vars->n ? vars->n : 1;
+    const int B = sc->n_brands, R = sc->replicates, V = bs_experiment_variant_count(vars);
     printf("brandsim %s: scenario '%s', %d variant%s x %d replicates (seeds %llu..%llu), "
            "%lld consumers x %d steps\n",
            BS_VERSION, sc->name, V, V == 1 ? "" : "s", R, (unsigned long long)sc->seed,
@@ -318,56 +264,40 @@ static void print_ensemble_summary(const bs_scenario *sc, const bs_variants *var
                          ci[FIN_SHARE].lo, ci[FIN_SHARE].hi);
             else
                 snprintf(share, sizeof share, "%.3f", ci[FIN_SHARE].mean);
-            printf("  %-16s %-16s %24s %14.0f %10.3f\n", vars->n ? vars->v[v].name : "base",
+            printf("  %-16s %-16s %24s %14.0f %10.3f\n", bs_experiment_variant_name(vars, v),
                    sc->brands[b].name, share, ci[FIN_FORMER].mean, ci[FIN_REVENGE].mean);
         }
     free(col);
     printf("wrote %s\n", path);
 }
 
-/* What `brandsim run` watches while an ensemble runs: progress and the last values. */
-typedef struct {
-    progress pg;
-    int V, R, B, steps;
-    const bs_variants *vars;
-    double *fin; /* [V][R][B][FIN_COUNT] */
-} ensemble_watch;
-
-static void watch_step(void *ctx, int v, int r, const bs_run *run)
+/* What the run leaves in the file besides the series. */
+static void make_provenance(bs_provenance *prov, char *host, size_t hn, char *cmdline, size_t cn,
+                            int argc, char **argv, const char *started)
 {
-    ensemble_watch *w = ctx;
-    int t = bs_run_steps_done(run);
-    if (t == 1) {
-        w->pg.runs_done = (long long)v * w->R + r;
-        snprintf(w->pg.label, sizeof w->pg.label, "%s%.40s%s replicate %d/%d  ",
-                 w->V > 1 ? "variant " : "", w->V > 1 ? bs_ensemble_variant_name(w->vars, v) : "",
-                 w->V > 1 ? "," : "", r + 1, w->R);
-    }
-    progress_line(&w->pg, t, w->steps, bs_run_scenario(run)->consumers);
-    if (t < w->steps) return;
-    const double *last = bs_run_stats(run)->v;
-    for (int b = 0; b < w->B; b++) {
-        double *f = w->fin + (((size_t)v * w->R + r) * w->B + b) * FIN_COUNT;
-        f[FIN_SHARE] = last[BS_M_MARKET_SHARE * w->B + b];
-        f[FIN_FORMER] = last[BS_M_FORMER_CUSTOMERS * w->B + b];
-        f[FIN_REVENGE] = last[BS_M_MEAN_REVENGE * w->B + b];
-    }
+    snprintf(host, hn, "unknown");
+    gethostname(host, hn - 1);
+    snprintf(cmdline, cn, "brandsim");
+    for (int k = 0, n = 8; k < argc && n < (int)cn; k++)
+        n += snprintf(cmdline + n, cn - (size_t)n, " %s", argv[k]);
+    *prov = (bs_provenance){BS_VERSION, 0, 0, host, started, cmdline, 0};
 }
 
-static int watch_stop(void *ctx)
+static void utc_now(char *buf, size_t n)
 {
-    (void)ctx;
-    return cli_stop_signal != 0;
+    time_t now = time(NULL);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 }
 
-/* Every variant x replicate into one ensemble file (sim/experiment/ensemble.c). */
-static int run_ensemble(const run_args *a, bs_scenario *sc, const bs_variants *vars,
-                        const char *overrides, int argc, char **argv)
+/* Every variant x replicate of the scenario into one file (sim/experiment/experiment.c):
+   the single-run layout for one run, the ensemble layout otherwise. */
+static int simulate(const run_args *a, bs_scenario *sc, const bs_variants *vars,
+                    const char *overrides, int argc, char **argv)
 {
-    const int V = bs_ensemble_variant_count(vars), R = sc->replicates, B = sc->n_brands;
-    ensemble_watch w = {{!a->quiet && (a->progress || isatty(STDERR_FILENO)), now_seconds(), 0,
-                         (long long)V * R, 0, ""},
-                        V, R, B, sc->steps, vars, NULL};
+    const int V = bs_experiment_variant_count(vars), R = sc->replicates, B = sc->n_brands;
+    watch w = {{!a->quiet && (a->progress || isatty(STDERR_FILENO)), now_seconds(), 0,
+                (long long)V * R, 0, ""},
+               R, B, sc->steps, 0, NULL};
     w.fin = calloc((size_t)V * R * (B ? B : 1) * FIN_COUNT, sizeof *w.fin);
     if (!w.fin) {
         fputs("brandsim: out of memory\n", stderr);
@@ -376,19 +306,23 @@ static int run_ensemble(const run_args *a, bs_scenario *sc, const bs_variants *v
     char started[64] = "", host[256], cmdline[4096];
     utc_now(started, sizeof started);
     int threads = a->threads > 0 ? a->threads : omp_get_max_threads();
-    bs_ensemble_opts opt = {a->threads, overrides, {0}, &w, watch_step, watch_stop};
-    make_provenance(&opt.prov, host, sizeof host, cmdline, sizeof cmdline, argc, argv, started,
-                    threads, 0, 0);
+    bs_experiment_timing timing = {0};
+    bs_experiment_opts opt = {.threads = a->threads, .overrides = overrides,
+                              .cancel = cli_cancel(), .ctx = &w, .on_step = watch_step,
+                              .on_run_end = watch_run_end, .timing = &timing};
+    make_provenance(&opt.prov, host, sizeof host, cmdline, sizeof cmdline, argc, argv, started);
     bs_error err = {0};
-    bs_status s = bs_ensemble_run(sc, vars, a->out_path, &opt, &err);
+    bs_status s = bs_experiment_run(sc, vars, a->out_path, &opt, &err);
     if (w.pg.show) fputc('\n', stderr);
     int rc = BS_EXIT_OK;
-    if (s && cli_stop_signal)
-        fprintf(stderr, "brandsim: %s (%s); no output written\n", err.msg,
-                cli_signal_name(cli_stop_signal));
-    if (s) rc = cli_stop_signal ? BS_EXIT_RUNTIME : cli_fail(&err);
-    else if (!a->quiet)
-        print_ensemble_summary(sc, vars, w.fin, now_seconds() - w.pg.t0, a->out_path, threads);
+    if (s)
+        rc = cli_fail_stopped(&err, "no output written");
+    else if (a->quiet)
+        ;
+    else if (bs_experiment_is_single(sc, vars, BS_LAYOUT_AUTO))
+        print_summary(sc, &w, timing.wall_seconds, a->out_path, threads, a->verbose);
+    else
+        print_ensemble_summary(sc, vars, w.fin, timing.wall_seconds, a->out_path, threads);
     free(w.fin);
     return rc;
 }
@@ -428,10 +362,7 @@ int cli_run(int argc, char **argv)
        no moment when the default action could leave one behind. */
     cli_catch_stop_signals();
 
-    if (vars.n == 0 && sc->replicates == 1)
-        rc = run_single(&a, sc, overrides, argc, argv);
-    else
-        rc = run_ensemble(&a, sc, &vars, overrides, argc, argv);
+    rc = simulate(&a, sc, &vars, overrides, argc, argv);
     bs_variants_free(&vars);
     free(overrides);
     free(sc);

@@ -6,6 +6,8 @@
  * .partial file or temporary folder is left behind.
  */
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
 
@@ -29,4 +31,21 @@ void cli_catch_stop_signals(void)
 const char *cli_signal_name(int sig)
 {
     return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
+}
+
+bs_cancel cli_cancel(void)
+{
+    return (bs_cancel){&cli_stop_signal};
+}
+
+int cli_fail_stopped(const bs_error *err, const char *what)
+{
+    if (!cli_stop_signal)
+        return cli_fail(err);
+    const char *sig = cli_signal_name(cli_stop_signal), *m = err->msg;
+    if (!strncmp(m, "interrupted", 11))
+        fprintf(stderr, "brandsim: interrupted (%s)%s; %s\n", sig, m + 11, what);
+    else
+        fprintf(stderr, "brandsim: %s (%s); %s\n", m, sig, what);
+    return BS_EXIT_RUNTIME;
 }

@@ -13,7 +13,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "io/output.h"
 
-#include "analysis/stats.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +48,11 @@ struct bs_output {
     int variants_done;  /* variants completed, in order */
     uint64_t seed;      /* base seed: replicate r has seed + r */
     hid_t vgroup;       /* /variants/<name> of the variant being written */
+    int replicates_ended; /* every replicate of the variant is written: statistics may follow */
+    hid_t ens;          /* its /ensemble group, once statistics are written (else invalid) */
+    hid_t sum_brand[BS_SUMMARY_STATS], sum_segs[BS_SUMMARY_STATS], sum_market[BS_SUMMARY_STATS];
+    hid_t sum_at[BS_SUMMARY_STATS]; /* the group of segment sum_seg under each statistic */
+    int sum_seg;        /* segment whose statistics are being written (-1: none) */
     double step_days;
     int done, buffered; /* steps received; of those, rows still in buf */
     size_t row_len;     /* BS_SEG_COUNT * BS_M_COUNT * n_brands + BS_MK_COUNT */
@@ -290,9 +294,11 @@ static herr_t write_root_attrs(hid_t f, const bs_scenario *sc, const char *yaml,
 {
     uint64_t seed = sc->seed;
     int64_t consumers = sc->consumers;
-    char name[BS_NAME_MAX + 1] = "";
+    char name[BS_NAME_MAX + 1] = "", desc[sizeof sc->description + 1] = "";
     memcpy(name, sc->name, strnlen(sc->name, BS_NAME_MAX));
+    memcpy(desc, sc->description, strnlen(sc->description, sizeof sc->description));
     if (attr_int(f, "format_version", BS_OUTPUT_FORMAT_VERSION) < 0
+        || attr_str(f, "description", desc) < 0
         || attr_str(f, "scenario", yaml) < 0 || attr_str(f, "overrides", overrides) < 0
         || attr_write(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &seed) < 0
         || attr_str(f, "scenario_name", name) < 0
@@ -565,6 +571,66 @@ static herr_t write_events(bs_output *o, hid_t loc, const bs_event *ev, int n)
     return rc;
 }
 
+/* ---- the exit-policy timeline --------------------------------------------------- */
+
+/* Each brand's exit policy at the start, then every change a policy shock makes, in step
+   order (ties in the order of the shocks): what readers need to label the exit figures
+   without reading the scenario back. Rows (step, brand, exit_policy). */
+static herr_t write_exit_policy_timeline(bs_output *o, hid_t loc, const bs_scenario *sc)
+{
+    int n_params = 0, k_exit = bs_param_index(BS_SECTION_BRAND, "exit_policy");
+    const bs_param *p = bs_params(BS_SECTION_BRAND, &n_params);
+    if (k_exit < 0)
+        return -1;
+    const char *const *names = p[k_exit].names;
+    size_t cap = (size_t)sc->n_brands + 1;
+    for (int i = 0; i < sc->n_shocks; i++)
+        cap += (size_t)sc->shocks[i].n_brands;
+    int *step = malloc(cap * sizeof *step), *brand = malloc(cap * sizeof *brand);
+    const char **policy = malloc(cap * sizeof *policy);
+    herr_t rc = step && brand && policy ? 0 : -1;
+    size_t n = 0;
+    for (int b = 0; rc >= 0 && b < sc->n_brands; b++, n++) {
+        step[n] = 0;
+        brand[n] = b;
+        policy[n] = names[sc->brands[b].exit_policy];
+    }
+    /* changes, by step then shock order: an insertion pass keeps it stable */
+    for (int i = 0; rc >= 0 && i < sc->n_shocks; i++) {
+        const bs_shock *sh = &sc->shocks[i];
+        if (sh->kind != BS_SHOCK_POLICY || !(sh->policy_set & ((uint64_t)1 << k_exit)))
+            continue;
+        for (int j = 0; j < sh->n_brands; j++) {
+            size_t at = n;
+            while (at > (size_t)sc->n_brands && step[at - 1] > sh->step) {
+                step[at] = step[at - 1];
+                brand[at] = brand[at - 1];
+                policy[at] = policy[at - 1];
+                at--;
+            }
+            step[at] = sh->step;
+            brand[at] = sh->brands[j];
+            policy[at] = names[sh->policy.exit_policy];
+            n++;
+        }
+    }
+    hid_t g = rc < 0 ? H5I_INVALID_HID : group_create(loc, "exit_policy_timeline");
+    if (g < 0
+        || write_column(g, "step", H5T_STD_I32LE, H5T_NATIVE_INT, n, step, "step",
+                        "first step under this exit policy (0: the brand's policy at the start)") < 0
+        || write_column(g, "brand", H5T_STD_I32LE, H5T_NATIVE_INT, n, brand, "",
+                        "brand index (row of /brands)") < 0
+        || write_strings(o, g, "exit_policy", policy, n, BS_NAME_MAX, "",
+                         "exit policy from that step on: none, win_back or clean_break") < 0)
+        rc = -1;
+    if (g >= 0 && H5Gclose(g) < 0)
+        rc = -1;
+    free(step);
+    free(brand);
+    free(policy);
+    return rc;
+}
+
 static herr_t write_provenance(hid_t file, const bs_provenance *p)
 {
     static const bs_provenance none = {0};
@@ -678,7 +744,10 @@ static bs_output *output_new(const char *path, const bs_scenario *sc)
     bs_output *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
-    o->file = o->step_ds = o->day_ds = o->vgroup = H5I_INVALID_HID;
+    o->file = o->step_ds = o->day_ds = o->vgroup = o->ens = H5I_INVALID_HID;
+    for (int k = 0; k < BS_SUMMARY_STATS; k++)
+        o->sum_brand[k] = o->sum_segs[k] = o->sum_market[k] = o->sum_at[k] = H5I_INVALID_HID;
+    o->sum_seg = -1;
     o->variant = o->rep = -1;
     o->lock_fd = -1;
     for (int s = 0; s < BS_SEG_COUNT; s++)
@@ -751,9 +820,23 @@ static herr_t close_id(hid_t *id, herr_t (*closer)(hid_t))
     return rc < 0 ? -1 : 0;
 }
 
-static herr_t close_datasets(bs_output *o)
+static herr_t summary_groups_close(bs_output *o)
 {
     herr_t rc = 0;
+    for (int k = 0; k < BS_SUMMARY_STATS; k++) {
+        rc |= close_id(&o->sum_at[k], H5Gclose);
+        rc |= close_id(&o->sum_market[k], H5Gclose);
+        rc |= close_id(&o->sum_segs[k], H5Gclose);
+        rc |= close_id(&o->sum_brand[k], H5Gclose);
+    }
+    rc |= close_id(&o->ens, H5Gclose);
+    o->sum_seg = -1;
+    return rc;
+}
+
+static herr_t close_datasets(bs_output *o)
+{
+    herr_t rc = summary_groups_close(o);
     for (int s = 0; s < BS_SEG_COUNT; s++)
         for (int m = 0; m < BS_M_COUNT; m++)
             rc |= close_id(&o->series[s][m], H5Dclose);
@@ -800,7 +883,8 @@ static herr_t group_create_closed(hid_t loc, const char *name)
 static herr_t create_layout(bs_output *o, const bs_scenario *sc, const char *yaml,
                             const char *overrides)
 {
-    if (write_root_attrs(o->file, sc, yaml, overrides) < 0 || write_brands(o, sc) < 0)
+    if (write_root_attrs(o->file, sc, yaml, overrides) < 0 || write_brands(o, sc) < 0
+        || write_exit_policy_timeline(o, o->file, sc) < 0)
         return -1;
     if (o->ensemble) /* the series are laid out variant by variant */
         return group_create_closed(o->file, "variants");
@@ -913,7 +997,8 @@ bs_status bs_output_begin_variant(bs_output *o, int v, const bs_scenario *sc, co
             || write_column(o->vgroup, "seeds", H5T_STD_U64LE, H5T_NATIVE_UINT64, (size_t)o->R,
                             seeds, "", "seed of each replicate: the scenario's seed + replicate "
                                        "index, the same in every variant") < 0
-            || create_series(o, o->vgroup) < 0 || write_events(o, o->vgroup, ev, n_events) < 0))
+            || create_series(o, o->vgroup) < 0 || write_events(o, o->vgroup, ev, n_events) < 0
+            || write_exit_policy_timeline(o, o->vgroup, sc) < 0))
         rc = -1;
     free(seeds);
     if (rc < 0)
@@ -939,92 +1024,116 @@ bs_status bs_output_begin_replicate(bs_output *o, int r, bs_error *err)
     return BS_OK;
 }
 
-/* The 95 % CI statistics across replicates of one dataset (R, rest...) into four
-   datasets of shape rest under out[0..3] (mean, sd, ci_low, ci_high). */
-static herr_t summarize(bs_output *o, hid_t ds, const hid_t out[4], const char *name,
-                        const bs_metric_info *mi, int rank)
+/* ---- statistics across replicates: computed by the caller, written here ---------- */
+
+static const char *const stat_group[BS_SUMMARY_STATS] = {"mean", "sd", "ci_low", "ci_high"};
+
+/* /variants/<v>/ensemble/<stat>/{brand,segment,market}, created at the first summary. */
+static herr_t summary_groups(bs_output *o)
 {
-    size_t width = rank == 3 ? (size_t)o->n_brands : 1, cells = (size_t)o->steps * width;
-    size_t R = (size_t)o->R;
-    double *x = malloc(R * cells * sizeof *x), *y = malloc(4 * cells * sizeof *y);
-    herr_t rc = x && y ? 0 : -1;
-    if (rc < 0)
-        snprintf(o->why, sizeof o->why, "out of memory");
-    if (rc >= 0 && cells > 0)
-        rc = H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x);
-    for (size_t c = 0; rc >= 0 && c < cells; c++) {
-        bs_ci ci = bs_ci_mean(x + c, cells, R, 0.95);
-        y[c] = ci.mean;
-        y[cells + c] = ci.sd;
-        y[2 * cells + c] = ci.lo;
-        y[3 * cells + c] = ci.hi;
+    if (o->ens >= 0)
+        return 0;
+    o->ens = group_create(o->vgroup, "ensemble");
+    herr_t rc = o->ens < 0 ? -1 : 0;
+    for (int k = 0; rc >= 0 && k < BS_SUMMARY_STATS; k++) {
+        hid_t top = group_create(o->ens, stat_group[k]);
+        o->sum_brand[k] = top < 0 ? H5I_INVALID_HID : group_create(top, "brand");
+        o->sum_segs[k] = top < 0 ? H5I_INVALID_HID : group_create(top, "segment");
+        o->sum_market[k] = top < 0 ? H5I_INVALID_HID : group_create(top, "market");
+        if (top < 0 || H5Gclose(top) < 0 || o->sum_brand[k] < 0 || o->sum_segs[k] < 0
+            || o->sum_market[k] < 0)
+            rc = -1;
     }
-    static const char *const what[4] = {
+    return rc;
+}
+
+/* The dataset of one series of the variant being written, and its width (brands or 1). */
+static hid_t series_of(const bs_output *o, int seg, int metric, size_t *width)
+{
+    if (seg == BS_SERIES_MARKET && metric >= 0 && metric < BS_MK_COUNT) {
+        *width = 1;
+        return o->market[metric];
+    }
+    if (seg >= 0 && seg < BS_SEG_COUNT && metric >= 0 && metric < BS_M_COUNT) {
+        *width = (size_t)o->n_brands;
+        return o->series[seg][metric];
+    }
+    return H5I_INVALID_HID;
+}
+
+bs_status bs_output_end_replicates(bs_output *o, bs_error *err)
+{
+    if (!o || !o->ensemble || o->variant < 0)
+        return fail(err, "cannot end the replicates: no variant begun");
+    errors_to(o);
+    if (o->rep != o->R - 1 || o->done != o->steps)
+        return fail(err, "cannot end variant %d of '%s': %d of %d replicates written", o->variant,
+                    o->partial, o->rep + (o->done == o->steps), o->R);
+    if (flush_rows(o) < 0)
+        return h5_fail(o, err, "cannot write '%s'", o->partial);
+    o->replicates_ended = 1;
+    return BS_OK;
+}
+
+bs_status bs_output_read_replicates(bs_output *o, int seg, int metric, double *x, bs_error *err)
+{
+    size_t width;
+    hid_t ds = o && o->replicates_ended ? series_of(o, seg, metric, &width) : H5I_INVALID_HID;
+    if (ds < 0)
+        return fail(err, "cannot read series (%d, %d): no such series, or the replicates are not "
+                         "all written", seg, metric);
+    errors_to(o);
+    if (o->steps > 0 && width > 0
+        && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x) < 0)
+        return h5_fail(o, err, "cannot read back '%s'", o->partial);
+    return BS_OK;
+}
+
+bs_status bs_output_write_summary(bs_output *o, int seg, int metric, const double *stat,
+                                  bs_error *err)
+{
+    size_t width;
+    if (!o || !o->replicates_ended || series_of(o, seg, metric, &width) < 0)
+        return fail(err, "cannot write statistics of series (%d, %d): no such series, or the "
+                         "replicates are not all written", seg, metric);
+    errors_to(o);
+    const int market = seg == BS_SERIES_MARKET;
+    const bs_metric_info *mi = market ? bs_market_metric_get((bs_market_metric)metric)
+                                      : bs_metric_get((bs_metric)metric);
+    herr_t rc = summary_groups(o);
+    if (rc >= 0 && !market && seg != o->sum_seg) { /* segments come in order: one group each */
+        for (int k = 0; k < BS_SUMMARY_STATS; k++)
+            rc |= close_id(&o->sum_at[k], H5Gclose);
+        for (int k = 0; rc >= 0 && k < BS_SUMMARY_STATS; k++) {
+            o->sum_at[k] = seg == BS_SEG_ALL
+                               ? H5Gopen2(o->sum_brand[k], ".", H5P_DEFAULT)
+                               : group_create(o->sum_segs[k], bs_segment_name((bs_segment)seg));
+            if (o->sum_at[k] < 0)
+                rc = -1;
+        }
+        o->sum_seg = seg;
+    }
+    static const char *const what[BS_SUMMARY_STATS] = {
         "mean across replicates of", "standard deviation across replicates of",
         "lower end of the 95 % confidence interval of the mean (t, R - 1 df) of",
         "upper end of the 95 % confidence interval of the mean (t, R - 1 df) of"};
+    const size_t cells = (size_t)o->steps * width;
     hsize_t dims[2] = {(hsize_t)o->steps, (hsize_t)width};
-    for (int k = 0; rc >= 0 && k < 4; k++) {
+    for (int k = 0; rc >= 0 && k < BS_SUMMARY_STATS; k++) {
         char desc[600];
         snprintf(desc, sizeof desc, "%s: %s", what[k], mi->description);
-        hid_t e = dataset_create(out[k], name, H5T_IEEE_F64LE, rank - 1, dims, o->chunk_rows);
-        if (e < 0 || describe(e, mi->units, desc, rank == 3 ? "step,brand" : NULL) < 0
+        hid_t e = dataset_create(market ? o->sum_market[k] : o->sum_at[k], mi->name,
+                                 H5T_IEEE_F64LE, market ? 1 : 2, dims, o->chunk_rows);
+        if (e < 0 || describe(e, mi->units, desc, market ? NULL : "step,brand") < 0
             || (cells > 0 && H5Dwrite(e, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                      y + (size_t)k * cells) < 0))
+                                      stat + (size_t)k * cells) < 0))
             rc = -1;
         if (e >= 0 && H5Dclose(e) < 0)
             rc = -1;
     }
-    free(x);
-    free(y);
-    return rc;
-}
-
-/* /variants/<v>/ensemble/<stat>/{brand,segment/<seg>,market}/<metric>. */
-static herr_t write_ensemble(bs_output *o)
-{
-    static const char *const stat[4] = {"mean", "sd", "ci_low", "ci_high"};
-    hid_t ens = group_create(o->vgroup, "ensemble");
-    hid_t top[4], brand[4], segs[4], market[4];
-    herr_t rc = ens < 0 ? -1 : 0;
-    for (int k = 0; k < 4; k++)
-        top[k] = brand[k] = segs[k] = market[k] = H5I_INVALID_HID;
-    for (int k = 0; rc >= 0 && k < 4; k++) {
-        top[k] = group_create(ens, stat[k]);
-        brand[k] = top[k] < 0 ? H5I_INVALID_HID : group_create(top[k], "brand");
-        segs[k] = top[k] < 0 ? H5I_INVALID_HID : group_create(top[k], "segment");
-        market[k] = top[k] < 0 ? H5I_INVALID_HID : group_create(top[k], "market");
-        if (brand[k] < 0 || segs[k] < 0 || market[k] < 0)
-            rc = -1;
-    }
-    for (int s = 0; rc >= 0 && s < BS_SEG_COUNT; s++) {
-        hid_t at[4] = {H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID};
-        for (int k = 0; rc >= 0 && k < 4; k++) {
-            at[k] = s == BS_SEG_ALL ? brand[k] : group_create(segs[k], bs_segment_name((bs_segment)s));
-            if (at[k] < 0)
-                rc = -1;
-        }
-        for (int m = 0; rc >= 0 && m < BS_M_COUNT; m++) {
-            const bs_metric_info *mi = bs_metric_get((bs_metric)m);
-            rc = summarize(o, o->series[s][m], at, mi->name, mi, 3);
-        }
-        for (int k = 0; k < 4; k++)
-            if (s != BS_SEG_ALL && at[k] >= 0 && H5Gclose(at[k]) < 0)
-                rc = -1;
-    }
-    for (int q = 0; rc >= 0 && q < BS_MK_COUNT; q++) {
-        const bs_metric_info *mi = bs_market_metric_get((bs_market_metric)q);
-        rc = summarize(o, o->market[q], market, mi->name, mi, 2);
-    }
-    for (int k = 0; k < 4; k++) {
-        hid_t ids[4] = {market[k], segs[k], brand[k], top[k]};
-        for (int i = 0; i < 4; i++)
-            if (ids[i] >= 0 && H5Gclose(ids[i]) < 0)
-                rc = -1;
-    }
-    if (ens >= 0 && H5Gclose(ens) < 0)
-        rc = -1;
-    return rc;
+    if (rc < 0)
+        return h5_fail(o, err, "cannot write '%s'", o->partial);
+    return BS_OK;
 }
 
 bs_status bs_output_end_variant(bs_output *o, bs_error *err)
@@ -1032,13 +1141,16 @@ bs_status bs_output_end_variant(bs_output *o, bs_error *err)
     if (!o || !o->ensemble || o->variant < 0)
         return fail(err, "cannot end a variant: none begun");
     errors_to(o);
-    if (o->rep != o->R - 1 || o->done != o->steps)
-        return fail(err, "cannot end variant %d of '%s': %d of %d replicates written", o->variant,
-                    o->partial, o->rep + (o->done == o->steps), o->R);
-    if (flush_rows(o) < 0 || (o->R >= 2 && write_ensemble(o) < 0) || close_datasets(o) < 0)
+    if (!o->replicates_ended) {
+        bs_status s = bs_output_end_replicates(o, err);
+        if (s)
+            return s;
+    }
+    if (summary_groups_close(o) < 0 || close_datasets(o) < 0)
         return h5_fail(o, err, "cannot write '%s'", o->partial);
     o->variants_done++;
     o->variant = o->rep = -1;
+    o->replicates_ended = 0;
     return BS_OK;
 }
 

@@ -45,10 +45,12 @@ bs_status bs_output_finish(bs_output *out, const bs_event *ev, int n_events,
 /* ---- ensembles: variants x replicates in one file ------------------------------------
    Use: bs_output_open_ensemble(); then for each variant v in order:
    bs_output_begin_variant(), and for each replicate r = 0 .. R-1 bs_output_begin_replicate()
-   followed by sc->steps calls of bs_output_write_step(); then bs_output_end_variant(), which
-   writes the mean, sd and 95 % CI across replicates (R >= 2). Finally bs_output_finish() with
-   no events (each variant carries its own). R is sc->replicates; replicate r's seed is
-   sc->seed + r in every variant. Layout: docs/OUTPUT.md, "Ensemble files". */
+   followed by sc->steps calls of bs_output_write_step(); then bs_output_end_replicates(); with
+   R >= 2, the statistics across replicates of every series, which the caller computes from
+   bs_output_read_replicates() and hands to bs_output_write_summary() (sim/experiment/summary.c);
+   then bs_output_end_variant(). Finally bs_output_finish() with no events (each variant carries
+   its own). R is sc->replicates; replicate r's seed is sc->seed + r in every variant. Layout:
+   docs/OUTPUT.md, "Ensemble files". The writer only writes (and reads back what it wrote). */
 bs_output *bs_output_open_ensemble(const char *path, const bs_scenario *sc,
                                    const char *scenario_yaml, const char *overrides,
                                    int n_variants, const char *const *names, bs_error *err);
@@ -60,6 +62,28 @@ bs_status bs_output_begin_variant(bs_output *out, int v, const bs_scenario *sc, 
                                   const char *scenario_yaml, const char *overrides,
                                   const bs_event *ev, int n_events, bs_error *err);
 bs_status bs_output_begin_replicate(bs_output *out, int r, bs_error *err);
+
+/* Every replicate of the variant is written (all steps of the last one): flush them. */
+bs_status bs_output_end_replicates(bs_output *out, bs_error *err);
+
+/* A series of a file: a brand metric (bs_metric) in a segment (bs_segment), or a market
+   metric (bs_market_metric) with seg = BS_SERIES_MARKET. Width: n_brands, or 1 (market). */
+enum { BS_SERIES_MARKET = -1 };
+/* The statistics across replicates of a series, in this order (datasets under
+   /variants/<v>/ensemble/<stat>/). */
+enum { BS_SUMMARY_MEAN, BS_SUMMARY_SD, BS_SUMMARY_CI_LOW, BS_SUMMARY_CI_HIGH, BS_SUMMARY_STATS };
+
+/* After bs_output_end_replicates(): every replicate of one series of the variant, read back
+   into x[r][t][w] (R x steps x width doubles). */
+bs_status bs_output_read_replicates(bs_output *out, int seg, int metric, double *x, bs_error *err);
+
+/* After bs_output_end_replicates(): the statistics of one series, stat[k][t][w] for k in
+   BS_SUMMARY_MEAN .. BS_SUMMARY_CI_HIGH (4 x steps x width doubles). Brand series come
+   segment by segment (all metrics of one segment together, each segment once). */
+bs_status bs_output_write_summary(bs_output *out, int seg, int metric, const double *stat,
+                                  bs_error *err);
+
+/* Close the variant (its replicates must all be written). */
 bs_status bs_output_end_variant(bs_output *out, bs_error *err);
 
 /* Close and delete the partial file (interrupt, error). Safe on NULL. */

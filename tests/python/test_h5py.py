@@ -51,6 +51,8 @@ def check_dataset(name, ds, S, B, R, ensemble):
         want = (R,)
     elif "events" in parts:
         want = data.shape  # E, checked below across the five columns
+    elif "exit_policy_timeline" in parts:
+        want = data.shape  # B + changes, checked below across the three columns
     else:
         raise AssertionError(f"unexpected dataset {name}")
     assert data.shape == want, f"{name}: shape {data.shape}, expected {want}"
@@ -77,6 +79,15 @@ def check_file(path, ensemble):
         for g in groups:
             lengths = {f[g][c].shape for c in ("step", "brand", "brand_name", "kind", "size")}
             assert len(lengths) == 1, f"{g}: columns of different lengths {lengths}"
+        timelines = [f"variants/{v}/exit_policy_timeline" for v in a["variants"].split("\n")] \
+            if ensemble else []
+        for g in ["exit_policy_timeline"] + timelines:
+            tl = f[g]
+            lengths = {tl[c].shape for c in ("step", "brand", "exit_policy")}
+            assert len(lengths) == 1, f"{g}: columns of different lengths {lengths}"
+            assert list(tl["brand"][:B]) == list(range(B)), f"{g}: the first B rows are the brands"
+            assert set(tl["exit_policy"].asstr()[()]) <= {"none", "win_back", "clean_break"}
+        assert isinstance(a["description"], str), "description is a string attribute"
         if ensemble:
             v = a["variants"].split("\n")
             assert len(v) == int(a["n_variants"])

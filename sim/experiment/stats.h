@@ -6,8 +6,8 @@
  * replicates share seeds), a 2 x 2 interaction contrast, and an OLS slope.
  * Pure functions of their arguments: no I/O, no allocation, no global state.
  */
-#ifndef BS_ANALYSIS_STATS_H
-#define BS_ANALYSIS_STATS_H
+#ifndef BS_EXPERIMENT_STATS_H
+#define BS_EXPERIMENT_STATS_H
 
 #include <stddef.h>
 

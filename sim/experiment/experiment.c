@@ -1,0 +1,247 @@
+/*
+ * experiment.c: the one driver of simulations (experiment.h). Runs every
+ * variant x replicate of a scenario one after another, each on every thread,
+ * streams each step to the output file, and at the end of each variant has
+ * the statistics across its replicates computed (summary.c) and written.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "experiment/experiment.h"
+
+#include <omp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "experiment/summary.h"
+
+/* Fill err and return status. */
+static bs_status setf(bs_error *err, bs_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bs_status setf(bs_error *err, bs_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err->status = status;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+const char *bs_experiment_variant_name(const bs_variants *vars, int v)
+{
+    return vars && vars->n ? vars->v[v].name : "base";
+}
+
+int bs_experiment_variant_count(const bs_variants *vars)
+{
+    return vars && vars->n ? vars->n : 1;
+}
+
+int bs_experiment_is_single(const bs_scenario *base, const bs_variants *vars, bs_layout layout)
+{
+    return layout == BS_LAYOUT_AUTO && !(vars && vars->n) && base->replicates == 1;
+}
+
+/* Everything one call shares: the options, the file, the clock. */
+typedef struct {
+    const bs_experiment_opts *opt;
+    bs_experiment_timing time;
+    bs_output *out;
+    int single;
+    int runs; /* variants x replicates */
+} driver;
+
+static bs_status interrupted(const bs_run_info *in, int single, int t, int steps, bs_error *err)
+{
+    if (single)
+        return setf(err, BS_ERR_RUNTIME, "interrupted at step %d of %d", t, steps);
+    return setf(err, BS_ERR_RUNTIME, "interrupted at variant '%s', replicate %d, step %d of %d",
+                         in->variant_name, in->replicate + 1, t, steps);
+}
+
+/* All steps of one run into the output; the cancellation flag is polled before each. */
+static bs_status run_steps(driver *d, bs_run *run, const bs_run_info *in, bs_error *err)
+{
+    const bs_experiment_opts *opt = d->opt;
+    const int steps = bs_run_scenario(run)->steps;
+    for (int t = 0; t < steps; t++) {
+        if (bs_cancel_requested(opt->cancel))
+            return interrupted(in, d->single, t, steps, err);
+        double a = now_seconds();
+        bs_status s = bs_run_step(run, err);
+        double b = now_seconds();
+        d->time.step_seconds += b - a;
+        if (s)
+            return s;
+        if (d->out) {
+            s = bs_output_write_step(d->out, bs_run_stats(run), err);
+            d->time.write_seconds += now_seconds() - b;
+            if (s)
+                return s;
+        }
+        if (opt->on_step)
+            opt->on_step(opt->ctx, in, run);
+    }
+    return BS_OK;
+}
+
+/* One run of scenario sc: allocate, (begin its place in the file), step, report, free. */
+static bs_status one_run(driver *d, const bs_scenario *sc, bs_run_info *in, const char *vyaml,
+                         const char *vset, bs_error *err)
+{
+    const bs_experiment_opts *opt = d->opt;
+    double a = now_seconds();
+    bs_run *run = bs_run_alloc(sc, opt->threads, err);
+    d->time.init_seconds += now_seconds() - a;
+    if (!run)
+        return err->status ? err->status : BS_ERR_RUNTIME;
+    d->time.bytes_per_consumer = bs_run_bytes_per_consumer(run);
+    bs_status s = BS_OK;
+    if (d->out && !d->single) {
+        a = now_seconds();
+        if (in->replicate == 0) { /* the schedule of events is the same in every replicate */
+            int n_events;
+            const bs_event *ev = bs_run_events(run, &n_events);
+            s = bs_output_begin_variant(d->out, in->variant, sc, in->variant_name, vyaml, vset, ev,
+                                        n_events, err);
+        }
+        if (s == BS_OK)
+            s = bs_output_begin_replicate(d->out, in->replicate, err);
+        d->time.write_seconds += now_seconds() - a;
+    }
+    if (s == BS_OK)
+        s = run_steps(d, run, in, err);
+    if (s == BS_OK && d->single && bs_cancel_requested(opt->cancel)) /* a stop after the last step wins */
+        s = interrupted(in, 1, sc->steps, sc->steps, err);
+    if (s == BS_OK && d->single && d->out) { /* the events belong to the file itself */
+        int n_events;
+        const bs_event *ev = bs_run_events(run, &n_events);
+        bs_provenance prov = opt->prov;
+        prov.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+        prov.bytes_per_consumer = d->time.bytes_per_consumer;
+        prov.wall_seconds = d->time.init_seconds + d->time.step_seconds + d->time.write_seconds;
+        a = now_seconds();
+        s = bs_output_finish(d->out, ev, n_events, &prov, err);
+        d->out = NULL; /* finish closes it, on success or failure */
+        d->time.write_seconds += now_seconds() - a;
+    }
+    if (s == BS_OK) {
+        d->time.runs_done++;
+        if (opt->on_run_end)
+            opt->on_run_end(opt->ctx, in, run);
+    }
+    bs_run_free(run);
+    return s;
+}
+
+/* Every replicate of variant v (scenario scv, whose YAML and overrides are given). */
+static bs_status one_variant(driver *d, const bs_scenario *base, const bs_scenario *scv,
+                             bs_scenario *scr, int v, const char *vname, const char *vyaml,
+                             const char *vset, bs_error *err)
+{
+    const int R = base->replicates;
+    bs_status s = BS_OK;
+    for (int r = 0; r < R && s == BS_OK; r++) {
+        memcpy(scr, scv, sizeof *scr);
+        scr->seed = base->seed + (uint64_t)r;
+        bs_run_info in = {v, r, vname, v * R + r, d->runs, scr->seed};
+        s = one_run(d, scr, &in, vyaml, vset, err);
+    }
+    if (s == BS_OK && d->out && !d->single) {
+        double a = now_seconds();
+        s = bs_output_end_replicates(d->out, err);
+        if (s == BS_OK && R >= 2)
+            s = bs_summary_write(d->out, base, err);
+        if (s == BS_OK)
+            s = bs_output_end_variant(d->out, err);
+        d->time.write_seconds += now_seconds() - a;
+    }
+    return s;
+}
+
+bs_status bs_experiment_run(const bs_scenario *base, const bs_variants *vars, const char *path,
+                            const bs_experiment_opts *opt, bs_error *err)
+{
+    static const bs_experiment_opts none = {0};
+    if (!opt)
+        opt = &none;
+    const int V = bs_experiment_variant_count(vars);
+    const double t0 = now_seconds();
+    driver d = {opt, {0}, NULL, bs_experiment_is_single(base, vars, opt->layout),
+                V * base->replicates};
+    bs_status s = BS_OK;
+    char *yaml = bs_scenario_yaml_string(base), *vyaml = NULL, *vset = NULL;
+    bs_scenario *scv = malloc(sizeof *scv), *scr = malloc(sizeof *scr);
+    const char **names = calloc((size_t)V, sizeof *names);
+    if (!yaml || !scv || !scr || !names) {
+        s = setf(err, BS_ERR_RUNTIME, "out of memory");
+        goto done;
+    }
+    for (int v = 0; v < V; v++)
+        names[v] = bs_experiment_variant_name(vars, v);
+    const char *overrides = opt->overrides ? opt->overrides : "";
+    if (path) {
+        double a = now_seconds();
+        d.out = d.single ? bs_output_open(path, base, yaml, overrides, err)
+                         : bs_output_open_ensemble(path, base, yaml, overrides, V, names, err);
+        d.time.write_seconds += now_seconds() - a;
+        if (!d.out) {
+            s = err->status ? err->status : BS_ERR_RUNTIME;
+            goto done;
+        }
+    }
+    for (int v = 0; v < V && s == BS_OK; v++) {
+        if (vars && vars->n)
+            s = bs_variant_apply(base, vars, v, scv, err);
+        else
+            memcpy(scv, base, sizeof *scv);
+        if (s)
+            break;
+        free(vyaml);
+        free(vset);
+        vyaml = NULL;
+        vset = NULL;
+        if (d.out && !d.single) {
+            vyaml = bs_scenario_yaml_string(scv);
+            vset = vars && vars->n ? bs_variant_overrides(vars, v) : strdup("");
+            if (!vyaml || !vset) {
+                s = setf(err, BS_ERR_RUNTIME, "out of memory");
+                break;
+            }
+        }
+        s = one_variant(&d, base, scv, scr, v, names[v], vyaml, vset, err);
+    }
+    if (s == BS_OK && d.out && !d.single && bs_cancel_requested(opt->cancel))
+        s = setf(err, BS_ERR_RUNTIME, "interrupted at the end, before the file was complete");
+    if (s == BS_OK && d.out && !d.single) {
+        bs_provenance prov = opt->prov;
+        prov.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+        prov.wall_seconds = now_seconds() - t0;
+        prov.bytes_per_consumer = d.time.bytes_per_consumer;
+        double a = now_seconds();
+        s = bs_output_finish(d.out, NULL, 0, &prov, err);
+        d.out = NULL; /* finish closes it, on success or failure */
+        d.time.write_seconds += now_seconds() - a;
+    }
+done:
+    bs_output_abort(d.out);
+    free(yaml);
+    free(vyaml);
+    free(vset);
+    free(scv);
+    free(scr);
+    free(names);
+    d.time.wall_seconds = now_seconds() - t0;
+    if (opt->timing)
+        *opt->timing = d.time;
+    return s;
+}
