@@ -1,0 +1,173 @@
+/*
+ * test_faults.c: every allocation the library makes can fail, and each
+ * failure is a clean error. The test binary is linked with
+ * -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup (see
+ * tests/CMakeLists.txt), so every such call the library's own code makes goes
+ * through the wrappers below; the N-th fails. For N = 1, 2, ... until the run
+ * succeeds, a small scenario is loaded and run into a file (the single-run
+ * layout, then an ensemble of variants x replicates): each failing N must
+ * return an error with a message, leave no output file and no partial file,
+ * and, in the sanitizer build, leak nothing (LeakSanitizer is asked after
+ * every N). Allocations by HDF5, GSL, libyaml and libc themselves are not
+ * counted: they are not ours to check.
+ */
+#include <criterion/criterion.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "brandsim/brandsim.h"
+#include "experiment/experiment.h"
+#include "io/scenario_overrides.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define LEAK_CHECK() __lsan_do_recoverable_leak_check()
+#else
+#define LEAK_CHECK() 0
+#endif
+
+#ifndef BS_SOURCE_DIR
+#define BS_SOURCE_DIR "."
+#endif
+
+/* ---- the allocator that fails on cue ------------------------------------------ */
+
+static atomic_long calls;   /* allocations seen since arm() */
+static atomic_long fail_at; /* 0: none fails */
+static atomic_long failed;  /* how many were refused */
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t k, size_t n);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+
+static int refuse(void)
+{
+    long k = atomic_fetch_add(&calls, 1) + 1;
+    if (k == atomic_load(&fail_at)) {
+        atomic_fetch_add(&failed, 1);
+        return 1;
+    }
+    return 0;
+}
+
+void *__wrap_malloc(size_t n) { return refuse() ? NULL : __real_malloc(n); }
+void *__wrap_calloc(size_t k, size_t n) { return refuse() ? NULL : __real_calloc(k, n); }
+void *__wrap_realloc(void *p, size_t n) { return refuse() ? NULL : __real_realloc(p, n); }
+char *__wrap_strdup(const char *s) { return refuse() ? NULL : __real_strdup(s); }
+
+static void arm(long n)
+{
+    atomic_store(&calls, 0);
+    atomic_store(&failed, 0);
+    atomic_store(&fail_at, n);
+}
+
+/* ---- one run ------------------------------------------------------------------- */
+
+static char dir[64];
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/bs_faults_XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+/* Load `file` (relative to the source tree) with overrides and run it into dir/out.h5. */
+static bs_status load_and_run(const char *file, const char *const *sets, int n_sets,
+                              const char *out, bs_error *err)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", BS_SOURCE_DIR, file);
+    bs_scenario *sc = __real_malloc(sizeof *sc); /* the test's own: not counted */
+    if (!sc) {
+        err->status = BS_ERR_RUNTIME;
+        snprintf(err->msg, sizeof err->msg, "out of memory (the test's own scenario)");
+        return BS_ERR_RUNTIME;
+    }
+    bs_variants vars;
+    bs_overrides ov = {sets, NULL, n_sets};
+    bs_status s = bs_scenario_load_overridden(path, &ov, sc, &vars, err);
+    if (s == BS_OK) {
+        bs_experiment_opts opt = {.threads = 1, .overrides = "consumers=300"};
+        opt.prov = (bs_provenance){BS_VERSION, 1, 0, "test", "", "test_faults", 0};
+        s = bs_experiment_run(sc, &vars, out, &opt, err);
+        bs_variants_free(&vars);
+    }
+    free(sc);
+    return s;
+}
+
+static int exists(const char *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+/* Fail every allocation in turn; returns how many there were in a successful run, and in
+   *tolerated how many refusals the library survived on purpose (a refused line map only
+   costs a line number in a later message): those runs must be complete and correct. */
+static long fail_each(const char *file, const char *const *sets, int n_sets, long *tolerated)
+{
+    *tolerated = 0;
+    char out[128], partial[160];
+    snprintf(out, sizeof out, "%s/out.h5", dir);
+    snprintf(partial, sizeof partial, "%s.partial", out);
+    for (long n = 1; n < 100000; n++) {
+        bs_error err = {0};
+        arm(n);
+        bs_status s = load_and_run(file, sets, n_sets, out, &err);
+        long refused = atomic_load(&failed);
+        arm(0);
+        if (refused == 0) { /* fewer than n allocations: the whole run */
+            cr_assert_eq(s, BS_OK, "with no allocation refused: %s", err.msg);
+            cr_assert(exists(out), "the complete run wrote no file");
+            return n - 1;
+        }
+        if (s == BS_OK) { /* survived on purpose: the file must be whole */
+            cr_assert(exists(out), "allocation %ld: success without a file", n);
+            cr_assert(!exists(partial), "allocation %ld: success and a partial file", n);
+            cr_assert_eq(unlink(out), 0);
+            cr_assert_eq(LEAK_CHECK(), 0, "allocation %ld (tolerated): memory leaked", n);
+            ++*tolerated;
+            continue;
+        }
+        cr_assert_neq(err.msg[0], '\0', "allocation %ld: an error without a message", n);
+        cr_assert(!exists(out), "allocation %ld (%s): an output file was left", n, err.msg);
+        cr_assert(!exists(partial), "allocation %ld (%s): a partial file was left", n, err.msg);
+        cr_assert_eq(LEAK_CHECK(), 0, "allocation %ld (%s): memory leaked", n, err.msg);
+    }
+    cr_assert_fail("the run never succeeded");
+    return 0;
+}
+
+TestSuite(faults, .init = setup, .fini = teardown, .timeout = 600);
+
+Test(faults, every_allocation_of_a_single_run_can_fail_cleanly)
+{
+    const char *sets[] = {"consumers=300", "steps=6"};
+    long tolerated, n = fail_each("tests/data/good/tiny.yaml", sets, 2, &tolerated);
+    cr_expect_gt(n, 10, "only %ld allocations counted: is the wrapper linked?", n);
+    cr_expect_lt(tolerated, n / 4, "%ld of %ld refusals were survived: the test sees little", tolerated, n);
+    cr_log_info("single run: %ld allocations, each refused in turn (%ld survived on purpose)", n,
+                tolerated);
+}
+
+Test(faults, every_allocation_of_an_ensemble_can_fail_cleanly)
+{
+    const char *sets[] = {"consumers=300", "steps=10", "replicates=2"};
+    long tolerated, n = fail_each("tests/data/replication/T1-apology.yaml", sets, 3, &tolerated);
+    cr_expect_gt(n, 10, "only %ld allocations counted: is the wrapper linked?", n);
+    cr_expect_lt(tolerated, n / 4, "%ld of %ld refusals were survived: the test sees little", tolerated, n);
+    cr_log_info("ensemble: %ld allocations, each refused in turn (%ld survived on purpose)", n,
+                tolerated);
+}
