@@ -1,5 +1,6 @@
 /*
- * main.c: the `brandsim` command: subcommand dispatch, --help and --version.
+ * main.c: the `brandsim` command: one table of subcommands, from which come
+ * the dispatch, --help and the message for an unknown command; --version.
  * Subcommands live in their own files (cli_run.c, cli_check.c, cli_bench.c,
  * cli_replicate.c; the analysis commands cli_plot.c, cli_compare.c, cli_export.c,
  * cli_info.c, cli_report.c). Exit codes: 0 success, 2 bad input (scenario, flags),
@@ -10,22 +11,37 @@
 
 #include "cli/cli.h"
 
+typedef struct {
+    const char *name;
+    const char *synopsis; /* the command with its main argument, for --help */
+    const char *summary;
+    int (*fn)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"run", "run SCENARIO.yaml", "simulate the scenario and write an HDF5 file", cli_run},
+    {"check", "check SCENARIO.yaml", "validate a scenario without running it", cli_check},
+    {"schema", "schema", "print the reference of every scenario field (Markdown)", cli_schema},
+    {"bench", "bench", "measure speed, memory and thread scaling", cli_bench},
+    {"replicate", "replicate", "reproduce the published findings (scenarios/replication/)",
+     cli_replicate},
+    {"plot", "plot OUT.h5", "draw the standard figures (gnuplot)", cli_plot},
+    {"compare", "compare A.h5 B.h5...", "compare runs or variants: outcomes table, overlay figure",
+     cli_compare},
+    {"export", "export OUT.h5 --csv F", "write every time series as one tidy CSV table",
+     cli_export},
+    {"info", "info OUT.h5", "scenario, shocks and key numbers of an output file", cli_info},
+    {"report", "report OUT.h5", "one self-contained HTML page with figures and numbers",
+     cli_report},
+};
+enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
+
 static void usage(FILE *out)
 {
-    fputs("usage: brandsim <command> [options]\n"
-          "\n"
-          "commands:\n"
-          "  run SCENARIO.yaml     simulate the scenario and write an HDF5 file\n"
-          "  check SCENARIO.yaml   validate a scenario without running it\n"
-          "  schema                print the reference of every scenario field (Markdown)\n"
-          "  bench                 measure speed, memory and thread scaling\n"
-          "  replicate             reproduce the published findings (scenarios/replication/)\n"
-          "  plot OUT.h5           draw the standard figures (gnuplot)\n"
-          "  compare A.h5 B.h5...  compare runs or variants: outcomes table, overlay figure\n"
-          "  export OUT.h5 --csv F write every time series as one tidy CSV table\n"
-          "  info OUT.h5           scenario, shocks and key numbers of an output file\n"
-          "  report OUT.h5         one self-contained HTML page with figures and numbers\n"
-          "\n"
+    fputs("usage: brandsim <command> [options]\n\ncommands:\n", out);
+    for (int k = 0; k < N_COMMANDS; k++)
+        fprintf(out, "  %-21s %s\n", commands[k].synopsis, commands[k].summary);
+    fputs("\n"
           "options:\n"
           "  -h, --help            this help; `brandsim COMMAND --help` for a command's\n"
           "  -V, --version         print the version\n"
@@ -49,18 +65,12 @@ int main(int argc, char **argv)
         printf("brandsim %s (output format %d)\n", BS_VERSION, BS_OUTPUT_FORMAT_VERSION);
         return cli_flush_stdout();
     }
-    if (!strcmp(cmd, "run")) return cli_run(argc - 1, argv + 1);
-    if (!strcmp(cmd, "check")) return cli_check(argc - 1, argv + 1);
-    if (!strcmp(cmd, "schema")) return cli_schema(argc - 1, argv + 1);
-    if (!strcmp(cmd, "bench")) return cli_bench(argc - 1, argv + 1);
-    if (!strcmp(cmd, "plot")) return cli_plot(argc - 1, argv + 1);
-    if (!strcmp(cmd, "compare")) return cli_compare(argc - 1, argv + 1);
-    if (!strcmp(cmd, "export")) return cli_export(argc - 1, argv + 1);
-    if (!strcmp(cmd, "info")) return cli_info(argc - 1, argv + 1);
-    if (!strcmp(cmd, "report")) return cli_report(argc - 1, argv + 1);
-    if (!strcmp(cmd, "replicate")) return cli_replicate(argc - 1, argv + 1);
-    fprintf(stderr, "brandsim: '%s' is not a command, expected run, check, schema, bench, "
-                    "replicate, plot, compare, export, info or report (see brandsim --help)\n",
-            cmd);
+    for (int k = 0; k < N_COMMANDS; k++)
+        if (!strcmp(cmd, commands[k].name)) return commands[k].fn(argc - 1, argv + 1);
+    fprintf(stderr, "brandsim: '%s' is not a command, expected ", cmd);
+    for (int k = 0; k < N_COMMANDS; k++)
+        fprintf(stderr, "%s%s", commands[k].name,
+                k == N_COMMANDS - 1 ? "" : k == N_COMMANDS - 2 ? " or " : ", ");
+    fputs(" (see brandsim --help)\n", stderr);
     return BS_EXIT_INPUT;
 }
