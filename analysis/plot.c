@@ -14,30 +14,25 @@
  *   @PANELS@       (compare.gp) one panel per brand, one line per arm
  *
  * Data go inline as datablocks ($name << EOD) just before the plot that uses
- * them. The script is written to a temporary file and gnuplot runs it, its
- * messages coming back through a pipe (popen): unlike feeding the script
- * into gnuplot's standard input, a gnuplot that stops at an error cannot
- * kill us with SIGPIPE, and its message becomes the error we return.
+ * them. gnuplot.c runs the script and checks the file it wrote.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "analysis/plot.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "analysis/gnuplot.h"
 
 enum {
     MAX_DRAWN = 12,      /* brands drawn when the caller does not choose */
     MAX_NOTE_LINES = 6,  /* event groups listed under a figure */
     NOTE_LEN = 240,      /* characters of one line of that list */
-    MSG_LEN = 2048,      /* gnuplot's messages kept */
     MAX_PANELS = 6,      /* brands in a comparison */
 };
 
@@ -109,53 +104,6 @@ static bs_status fail(bs_error *err, bs_status status, const char *fmt, ...)
     return status;
 }
 
-/* ---- gnuplot ----------------------------------------------------------------- */
-
-bs_status bs_gnuplot_find(char *path, size_t n, bs_error *err)
-{
-    const char *dirs = getenv("PATH");
-    for (const char *p = dirs ? dirs : ""; *p;) {
-        const char *end = strchr(p, ':');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        struct stat st;
-        snprintf(path, n, "%.*s/gnuplot", (int)len, len ? p : ".");
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0)
-            return BS_OK;
-        p += len + (end != NULL);
-    }
-    path[0] = '\0';
-    return fail(err, BS_ERR_RUNTIME,
-                "gnuplot not found on PATH: it draws the figures; install the Debian package "
-                "gnuplot-nox (apt-get install gnuplot-nox)");
-}
-
-/* s in single quotes for sh. */
-static void sh_quote(FILE *out, const char *s)
-{
-    fputc('\'', out);
-    for (; *s; s++)
-        if (*s == '\'')
-            fputs("'\\''", out);
-        else
-            fputc(*s, out);
-    fputc('\'', out);
-}
-
-/* s as a gnuplot double-quoted string. */
-static void gp_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', out);
-        if (*s == '\n')
-            fputs("\\n", out);
-        else
-            fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 /* Everything in a file, NUL terminated (caller frees); NULL with errno set. */
 static char *slurp(const char *path)
 {
@@ -188,138 +136,6 @@ static char *slurp(const char *path)
     if (buf)
         buf[n] = '\0';
     return buf;
-}
-
-/* gnuplot's message on one line into out[n]: its lines joined by " | ", blank ones
-   dropped. */
-static void one_line(const char *msg, char *out, size_t n)
-{
-    size_t w = 0;
-    int pending = 0;
-    for (const char *p = msg; *p && w + 4 < n; p++) {
-        if (*p == '\n' || *p == '\r') {
-            pending = w > 0;
-            continue;
-        }
-        if (pending) {
-            memcpy(out + w, " | ", 3);
-            w += 3;
-            pending = 0;
-        }
-        out[w++] = *p;
-    }
-    out[w] = '\0';
-}
-
-/* Run `script` (len bytes) with gnuplot; it writes `output`, the figure
- * `shown` in messages. */
-static bs_status run_gnuplot(const bs_plot_env *env, const char *script, size_t len,
-                             const char *output, const char *shown, bs_error *err)
-{
-    const char *tmp = getenv("TMPDIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/brandsim-plot-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return fail(err, BS_ERR_RUNTIME, "cannot create a temporary file %s: %s", path,
-                    strerror(errno));
-    FILE *f = fdopen(fd, "w");
-    int bad = !f || fwrite(script, 1, len, f) != len;
-    if (f ? fclose(f) != 0 : close(fd) != 0)
-        bad = 1;
-    if (bad) {
-        int e = errno;
-        unlink(path);
-        return fail(err, BS_ERR_RUNTIME, "cannot write %s: %s", path, strerror(e));
-    }
-    char *cmd = NULL;
-    size_t cmd_len = 0;
-    FILE *c = open_memstream(&cmd, &cmd_len);
-    if (!c) {
-        unlink(path);
-        return fail(err, BS_ERR_RUNTIME, "out of memory");
-    }
-    fputs("exec ", c);
-    sh_quote(c, env->gnuplot);
-    fputc(' ', c);
-    sh_quote(c, path);
-    fputs(" 2>&1 </dev/null", c);
-    fclose(c);
-    fflush(NULL);
-    FILE *p = popen(cmd, "r");
-    char msg[MSG_LEN] = "";
-    size_t n = 0, got;
-    char sink[512];
-    int status = -1;
-    if (p) {
-        while ((got = fread(n < sizeof msg - 1 ? msg + n : sink, 1,
-                            n < sizeof msg - 1 ? sizeof msg - 1 - n : sizeof sink, p)) > 0)
-            if (n < sizeof msg - 1)
-                n += got;
-        msg[n] = '\0';
-        status = pclose(p);
-    }
-    free(cmd);
-    unlink(path);
-    char line[MSG_LEN];
-    one_line(msg, line, sizeof line);
-    struct stat st;
-    if (status == -1)
-        return fail(err, BS_ERR_RUNTIME, "cannot run gnuplot (%s): %s", env->gnuplot,
-                    strerror(errno));
-    if (WIFSIGNALED(status)) {
-        unlink(output);
-        return fail(err, BS_ERR_RUNTIME, "gnuplot was stopped by signal %d (%s) drawing %s",
-                    WTERMSIG(status), strsignal(WTERMSIG(status)), shown);
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        unlink(output);
-        return fail(err, BS_ERR_RUNTIME, "gnuplot failed drawing %s: %s", shown,
-                    *line ? line : "no message (was it interrupted?)");
-    }
-    if (stat(output, &st) != 0 || st.st_size == 0) {
-        unlink(output);
-        return fail(err, BS_ERR_RUNTIME, "gnuplot wrote no %s%s%s", shown, *line ? ": " : "",
-                    line);
-    }
-    return BS_OK;
-}
-
-/* gnuplot exits 0 even when it could not write all of its output (a full disk):
- * `file` counts as drawn only if it ends as its format must (PNG: the IEND
- * chunk; SVG: </svg>; PDF: %%EOF). `output` names the figure in the message. */
-static bs_status check_complete(bs_plot_format format, const char *file, const char *output,
-                                bs_error *err)
-{
-    unsigned char tail[1024];
-    size_t n = 0;
-    FILE *f = fopen(file, "rb");
-    if (f) {
-        long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-        long from = size > (long)sizeof tail ? size - (long)sizeof tail : 0;
-        if (size > 0 && fseek(f, from, SEEK_SET) == 0)
-            n = fread(tail, 1, sizeof tail, f);
-        fclose(f);
-    }
-    static const unsigned char iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
-    int ok;
-    switch (format) {
-    case BS_PLOT_SVG:
-        while (n && isspace(tail[n - 1]))
-            n--;
-        ok = n >= 6 && memcmp(tail + n - 6, "</svg>", 6) == 0;
-        break;
-    case BS_PLOT_PDF:
-        ok = 0;
-        for (size_t i = 0; i + 5 <= n && !ok; i++)
-            ok = memcmp(tail + i, "%%EOF", 5) == 0;
-        break;
-    default: ok = n >= sizeof iend && memcmp(tail + n - sizeof iend, iend, sizeof iend) == 0;
-    }
-    if (!ok)
-        return fail(err, BS_ERR_RUNTIME, "gnuplot could not write all of %s (is the disk full?): "
-                    "the file stops before the end of a %s", output, bs_plot_format_name(format));
-    return BS_OK;
 }
 
 /* ---- one figure being written ----------------------------------------------- */
@@ -634,7 +450,7 @@ static void band_key(fig *f)
     char text[96];
     snprintf(text, sizeof text, "95 %% CI (%d runs)", f->R);
     fputs(", \\\n  keyentry with filledcurves fc rgb \"#a0a0a0\" title ", f->out);
-    gp_string(f->out, text);
+    bs_gnuplot_string(f->out, text);
 }
 
 /* @PLOT metric [seg=S] [brands=sel|focal|exit] [scale=X]@ */
@@ -663,7 +479,7 @@ static void plot_brands(fig *f, int metric, int seg, const int *set, int n, doub
                 scale);
         line_style(f->out, b);
         fprintf(f->out, " pi %d title ", point_interval(f->S));
-        gp_string(f->out, title);
+        bs_gnuplot_string(f->out, title);
         sep = ", \\\n  ";
     }
     band_key(f);
@@ -708,7 +524,7 @@ static void plot_market(fig *f, const int *ms, int n, double scale)
     for (int i = 0; i < n; i++) {
         fprintf(f->out, "%s$mk%d using 1:($2*%g) with linespoints ls %d pi %d title ", sep, ms[i],
                 scale, 9 + i % 2, point_interval(f->S));
-        gp_string(f->out, market_label(ms[i]));
+        bs_gnuplot_string(f->out, market_label(ms[i]));
         sep = ", \\\n  ";
     }
     fputc('\n', f->out);
@@ -860,7 +676,7 @@ static void event_note(FILE *out, const bs_results *r, int v, int width, int hei
                 snprintf(text + fit - 4, sizeof text - (fit - 4), " ...");
         }
         fputs("set label ", out);
-        gp_string(out, text);
+        bs_gnuplot_string(out, text);
         fprintf(out, " at screen 0.02, screen %.4f left font \",11\" textcolor rgb \"#303030\"\n",
                 line * (groups > MAX_NOTE_LINES ? MAX_NOTE_LINES + 1 : groups) - line * g
                     - 0.6 * line);
@@ -1014,7 +830,7 @@ static int prelude(fig *f, const figure_info *fi, const char *output, const char
                         "background rgb \"white\"\n", fi->width, fi->height);
     }
     fputs("set output ", f->out);
-    gp_string(f->out, output);
+    bs_gnuplot_string(f->out, output);
     fprintf(f->out, "\n%s\n", style);
     free(style);
     int lines = note_lines(f->r, f->v);
@@ -1032,7 +848,7 @@ static int prelude(fig *f, const figure_info *fi, const char *output, const char
                     "keytop = 0.86 - titleshift\nset xrange [0:%.7g]\nfig_title = ",
             lines ? (lines + 0.8) * 19.0 / fi->height : 0.0, keyshrink, titleshift,
             day[f->S - 1]);
-    gp_string(f->out, wrapped);
+    bs_gnuplot_string(f->out, wrapped);
     fprintf(f->out, "\n%s", f->vars);
     return 0;
 }
@@ -1133,9 +949,9 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
     if (!s && bad)
         s = fail(f->err, BS_ERR_RUNTIME, "out of memory");
     if (!s)
-        s = run_gnuplot(f->env, script, len, partial, output, f->err);
+        s = bs_gnuplot_run(f->env->gnuplot, script, len, partial, output, f->err);
     if (!s)
-        s = check_complete(f->env->format, partial, output, f->err);
+        s = bs_gnuplot_check_complete(f->env->format, partial, output, f->err);
     if (!s && rename(partial, output) != 0)
         s = fail(f->err, BS_ERR_RUNTIME, "cannot rename %s to %s: %s", partial, output,
                  strerror(errno));
@@ -1265,9 +1081,9 @@ static void compare_panels(fig *f, void *data)
         fputs(j / cols == rows - 1 || j + cols >= c->n_brands ? "set xlabel \"time (days)\"\n"
                                                              : "unset xlabel\n", f->out);
         fputs("set title ", f->out);
-        gp_string(f->out, c->brands[j]);
+        bs_gnuplot_string(f->out, c->brands[j]);
         fputs(" font \",14\"\nset ylabel ", f->out);
-        gp_string(f->out, ylabel);
+        bs_gnuplot_string(f->out, ylabel);
         fputc('\n', f->out);
         const bs_plot_arm *base = &c->arms[c->baseline];
         events_of(f->out, base->r, base->v);
@@ -1288,7 +1104,7 @@ static void compare_panels(fig *f, void *data)
             fprintf(f->out, " pi %d title ", point_interval(bs_results_steps(c->arms[a].r)));
             char label[LABEL_MAX + 1];
             shorten_label(c->arms[a].label, label);
-            gp_string(f->out, label);
+            bs_gnuplot_string(f->out, label);
             sep = ", \\\n  ";
         }
         if (any_band)
