@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "analysis/gnuplot.h"
+#include "analysis/plot_layout.h"
 
 enum {
     MAX_DRAWN = 12,      /* brands drawn when the caller does not choose */
@@ -357,92 +358,6 @@ static void line_style(FILE *out, int i)
         fprintf(out, " lw %.1f pt %d", 2.2 - 0.5 * round, points[round - 1][i % 8]);
 }
 
-
-static const char *exit_policy_label(const char *policy)
-{
-    if (!strcmp(policy, "clean_break"))
-        return "clean break";
-    if (!strcmp(policy, "win_back"))
-        return "win-back";
-    if (!strcmp(policy, "none"))
-        return "no exit policy";
-    return policy;
-}
-
-/* Legend entries are cut to LABEL_MAX characters, in the middle ("long_na...me_07"), so
- * that names differing only at the end stay apart; the legend column widens to fit
- * (legend_shift). */
-enum { LABEL_MAX = 50 };
-
-static void shorten_label(const char *in, char *out)
-{
-    size_t n = strlen(in);
-    if (n <= LABEL_MAX) {
-        memcpy(out, in, n + 1);
-        return;
-    }
-    const size_t head = (LABEL_MAX - 3) / 2, tail = LABEL_MAX - 3 - head;
-    snprintf(out, LABEL_MAX + 1, "%.*s...%s", (int)head, in, in + n - tail);
-}
-
-/* Brand b's legend entry, with its exit policy (figure 6): "acme (win-back)", or with
- * the change a policy shock made: "acme (no exit policy, win-back from day 70)". */
-static void brand_label(const fig *f, int b, int with_policy, char out[LABEL_MAX + 1])
-{
-    char full[BS_NAME_MAX + 80];
-    const char *then = NULL;
-    int change = with_policy ? bs_results_brand_exit_change(f->r, f->v, b, &then) : -1;
-    if (with_policy && change >= 0)
-        snprintf(full, sizeof full, "%s (%s, %s from day %g)", bs_results_brand_name(f->r, b),
-                 exit_policy_label(bs_results_brand_exit_policy(f->r, f->v, b)),
-                 exit_policy_label(then), change > 0 ? bs_results_days(f->r)[change - 1] : 0);
-    else if (with_policy)
-        snprintf(full, sizeof full, "%s (%s)", bs_results_brand_name(f->r, b),
-                 exit_policy_label(bs_results_brand_exit_policy(f->r, f->v, b)));
-    else
-        snprintf(full, sizeof full, "%s", bs_results_brand_name(f->r, b));
-    shorten_label(full, out);
-}
-
-/* The width of a legend entry in pixels of the PNG's legend font (DejaVu Sans at 13
- * points, 17.3 pixels to the em), from the font's advance widths (units of 1/2048 em).
- * Names are ASCII (letters, digits, '_', '-', '.'); anything else counts as wide. */
-static double label_px(const char *s)
-{
-    double units = 0;
-    for (; *s; s++) {
-        int c = (unsigned char)*s, w;
-        if (c == 'i' || c == 'l' || c == 'j' || c == ' ' || c == '.' || c == ',' || c == ':')
-            w = 620;
-        else if (c == 't' || c == 'f' || c == 'r' || c == '(' || c == ')' || c == '-')
-            w = 800;
-        else if (c == 'm' || c == 'w')
-            w = 1850;
-        else if (c >= 'a' && c <= 'z')
-            w = 1260;
-        else if (c >= '0' && c <= '9')
-            w = 1303;
-        else if (c == 'M' || c == 'W')
-            w = 2025;
-        else
-            w = 1500; /* capitals, '_' and the rest */
-        units += w;
-    }
-    return units / 2048.0 * 17.3;
-}
-
-/* The widest legend entry of a standard figure's brands, in pixels. */
-static double widest_brand_label(const fig *f, int with_policy)
-{
-    double px = 0;
-    char label[LABEL_MAX + 1];
-    for (int i = 0; i < f->n_sel; i++) {
-        brand_label(f, f->sel[i], with_policy, label);
-        px = fmax(px, label_px(label));
-    }
-    return px;
-}
-
 static void band_key(fig *f)
 {
     if (!f->band)
@@ -474,7 +389,7 @@ static void plot_brands(fig *f, int metric, int seg, const int *set, int n, doub
     for (int i = 0; i < n; i++) {
         int b = set[i], c = f->col[b];
         char title[LABEL_MAX + 1];
-        brand_label(f, b, with_policy, title);
+        bs_layout_brand_label(f->r, f->v, b, with_policy, title);
         fprintf(f->out, "%s$s%dm%d using 1:($%d*%g) with linespoints ", sep, seg, metric, c,
                 scale);
         line_style(f->out, b);
@@ -784,26 +699,6 @@ static void expand(fig *f, const char *tpl, void (*panels)(fig *, void *), void 
 }
 
 /* The terminal, the style, and the variables every template uses. */
-/* The title ("title\nsubtitle") into out, its subtitle broken after the last ", " or "; "
- * that keeps the first line within the canvas' width (about 12.5 pixels a character at
- * the title's font); the number of lines. */
-static int wrap_subtitle(const char *title, int width, char *out, size_t n)
-{
-    snprintf(out, n, "%s", title);
-    char *sub = strchr(out, '\n');
-    const size_t fit = (size_t)(width / 12.5);
-    if (!sub || strlen(sub + 1) <= fit)
-        return sub ? 2 : 1;
-    char *cut = NULL;
-    for (char *p = sub + 1; (p = strpbrk(p, ",;")) && (size_t)(p - sub) <= fit; p++)
-        if (p[1] == ' ')
-            cut = p;
-    if (!cut)
-        return 2;
-    cut[1] = '\n'; /* ", " -> ",\n" */
-    return 3;
-}
-
 static int prelude(fig *f, const figure_info *fi, const char *output, const char *title)
 {
     char path[4096];
@@ -837,12 +732,10 @@ static int prelude(fig *f, const figure_info *fi, const char *output, const char
     const double *day = bs_results_days(f->r);
     /* a subtitle too long for the canvas is broken after a comma into two lines, and the
      * plots move down by a line (titleshift); a wide legend entry moves the plots' right
-     * edge and the legend left (keyshrink): the legend's column, from 0.815 of the width,
-     * holds a line sample of about 75 pixels and the entry */
+     * edge and the legend left (keyshrink) */
     char wrapped[1024];
-    int title_lines = wrap_subtitle(title, fi->width, wrapped, sizeof wrapped);
-    double keyshrink = (f->key_px + 75 - 0.185 * fi->width) / fi->width;
-    keyshrink = keyshrink < 0 ? 0 : keyshrink > 0.27 ? 0.27 : keyshrink;
+    int title_lines = bs_layout_wrap_subtitle(title, fi->width, wrapped, sizeof wrapped);
+    double keyshrink = bs_layout_keyshrink(f->key_px, fi->width);
     double titleshift = (title_lines - 2) * 26.0 / fi->height;
     fprintf(f->out, "evbottom = %.4f\nkeyshrink = %.4f\ntitleshift = %.4f\n"
                     "keytop = 0.86 - titleshift\nset xrange [0:%.7g]\nfig_title = ",
@@ -1018,7 +911,7 @@ bs_status bs_plot_standard(const bs_plot_env *env, const bs_results *r, int v, c
                  format_names[env->format]);
         snprintf(tpl, sizeof tpl, "%s.gp", figures[k].name);
         figure_title(r, v, k + 1, post_exit_title(r, v, k), title, sizeof title);
-        f.key_px = widest_brand_label(&f, k == BS_FIG_POST_EXIT);
+        f.key_px = bs_layout_widest_brand_label(r, v, f.sel, f.n_sel, k == BS_FIG_POST_EXIT);
         s = draw(&f, &figures[k], tpl, output, title, NULL, NULL);
         if (!s)
             snprintf(files + (size_t)(*n_files)++ * file_len, file_len, "%s", output);
@@ -1103,7 +996,7 @@ static void compare_panels(fig *f, void *data)
             line_style(f->out, a);
             fprintf(f->out, " pi %d title ", point_interval(bs_results_steps(c->arms[a].r)));
             char label[LABEL_MAX + 1];
-            shorten_label(c->arms[a].label, label);
+            bs_layout_shorten(c->arms[a].label, label);
             bs_gnuplot_string(f->out, label);
             sep = ", \\\n  ";
         }
@@ -1154,8 +1047,8 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
     f.key_px = 0;
     for (int a = 0; a < n_arms; a++) {
         char label[LABEL_MAX + 1];
-        shorten_label(arms[a].label, label);
-        f.key_px = fmax(f.key_px, label_px(label));
+        bs_layout_shorten(arms[a].label, label);
+        f.key_px = fmax(f.key_px, bs_layout_label_px(label));
     }
     bs_status s = draw(&f, &fi, "compare.gp", file, title, compare_panels, &c);
     fig_free(&f);
