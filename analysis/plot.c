@@ -1,20 +1,16 @@
 /*
- * plot.c: brandsim's figures (see plot.h). For each figure this builds one
- * gnuplot script in memory: the terminal, analysis/gnuplot/style.gp, a few
- * variables (title, room for the event list), then the figure's template
- * with its @directives@ replaced:
+ * plot.c: brandsim's figures (see plot.h): which figures a variant has,
+ * which brands they draw, their titles, and drawing each one. For each
+ * figure this builds one gnuplot script in memory: the terminal,
+ * analysis/gnuplot/style.gp, a few variables (title, room for the event
+ * list and the legend), then the figure's template with its @directives@
+ * replaced, and has gnuplot draw it into OUTPUT.partial, renamed OUTPUT when
+ * complete.
  *
- *   @EVENTS@       vertical lines at the shocks (solid) and responses (dashed),
- *                  numbered; unsets the previous panel's lines and labels
- *   @EVENTNOTE@    the numbered list of events under the plot
- *   @PLOT metric [seg=S] [brands=sel|focal|exit] [scale=X]@
- *                  one line per brand (mean; shaded 95 % CI with replicates)
- *   @PLOTMARKET m1,m2 [scale=X]@   market-wide series
- *   @MAX metric seg1,seg2 [brands=..] [scale=X]@   the largest value drawn
- *   @PANELS@       (compare.gp) one panel per brand, one line per arm
- *
- * Data go inline as datablocks ($name << EOD) just before the plot that uses
- * them. gnuplot.c runs the script and checks the file it wrote.
+ * The pieces: plot_template.c (the templates' @directives@, listed at its
+ * top), plot_series.c (the figure being written: data and plot commands),
+ * plot_events.c (shocks and responses, numbered), plot_layout.c (legend and
+ * title sizes from font metrics), gnuplot.c (the gnuplot process).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "analysis/plot.h"
@@ -29,6 +25,7 @@
 
 #include "analysis/gnuplot.h"
 #include "analysis/plot_events.h"
+#include "analysis/plot_internal.h"
 #include "analysis/plot_layout.h"
 
 enum {
@@ -104,80 +101,7 @@ static bs_status fail(bs_error *err, bs_status status, const char *fmt, ...)
     return status;
 }
 
-/* Everything in a file, NUL terminated (caller frees); NULL with errno set. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 8192, n = 0, got;
-    char *buf = malloc(cap + 1);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = realloc(buf, 2 * cap + 1);
-            if (!bigger) {
-                free(buf);
-                buf = NULL;
-                errno = ENOMEM;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        errno = EIO;
-        return NULL;
-    }
-    if (buf)
-        buf[n] = '\0';
-    return buf;
-}
-
-/* ---- one figure being written ----------------------------------------------- */
-
-typedef struct {
-    double *v[3]; /* mean, lo, hi: S*B */
-} cached;
-
-typedef struct {
-    const bs_plot_env *env;
-    const bs_results *r;
-    int v, R, S, B;
-    int band;                  /* R >= 2: shaded CI */
-    int *sel, n_sel;           /* brands drawn */
-    int *focal, n_focal;       /* shocked brands drawn */
-    int *exitb, n_exit;        /* brands that end relationships, drawn */
-    int *col;                  /* brand b's mean column in a datablock (0: not drawn) */
-    cached *cache;             /* [BS_SEG_COUNT * BS_M_COUNT] */
-    cached market[BS_MK_COUNT];
-    unsigned char *block;      /* datablock written: [seg * BS_M_COUNT + metric] */
-    unsigned char market_block[BS_MK_COUNT];
-    int width, height;         /* pixels: the canvas' size */
-    double key_px;             /* pixels of the figure's widest legend entry */
-    char vars[128];            /* more gnuplot variables for the template ("" if none) */
-    const char *tpl_name;      /* for messages */
-    FILE *out;
-    bs_error *err;
-    bs_status status;
-} fig;
-
-static int failed(fig *f, bs_status s, const char *fmt, ...)
-{
-    if (f->status)
-        return 1;
-    f->status = s;
-    f->err->status = s;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(f->err->msg, sizeof f->err->msg, fmt, ap);
-    va_end(ap);
-    return 1;
-}
+/* ---- which figures, which brands ---------------------------------------------- */
 
 /* Whether the brand has an exit policy in variant v at any time: from the start, or set
  * by a policy shock. */
@@ -229,7 +153,7 @@ static int choose_brands(fig *f, const int *chosen)
         free(shocked);
         free(ends);
         free(take);
-        return failed(f, BS_ERR_RUNTIME, "out of memory");
+        return bs_plot_fig_fail(f, BS_ERR_RUNTIME, "out of memory");
     }
     const bs_event *ev = bs_results_events(f->r, f->v, &ne);
     for (int i = 0; i < ne; i++)
@@ -268,309 +192,17 @@ static int choose_brands(fig *f, const int *chosen)
     return 0;
 }
 
-/* mean, lo, hi of (seg, metric), read once. */
-static cached *stats_of(fig *f, int seg, int metric)
-{
-    cached *c = &f->cache[seg * BS_M_COUNT + metric];
-    if (c->v[0])
-        return c;
-    size_t n = (size_t)f->S * (size_t)(f->B ? f->B : 1);
-    for (int k = 0; k < 3; k++) {
-        if (!(c->v[k] = malloc(n * sizeof *c->v[k]))) {
-            failed(f, BS_ERR_RUNTIME, "out of memory");
-            return NULL;
-        }
-        bs_rstat st = k == 0 ? BS_RSTAT_MEAN : k == 1 ? BS_RSTAT_LO : BS_RSTAT_HI;
-        if (f->B > 0 && bs_results_stat(f->r, f->v, (bs_segment)seg, (bs_metric)metric, st,
-                                        c->v[k], f->err)) {
-            f->status = f->err->status;
-            return NULL;
-        }
-    }
-    return c;
-}
-
-static cached *market_of(fig *f, int m)
-{
-    cached *c = &f->market[m];
-    if (c->v[0])
-        return c;
-    for (int k = 0; k < 3; k++) {
-        if (!(c->v[k] = malloc((size_t)f->S * sizeof *c->v[k]))) {
-            failed(f, BS_ERR_RUNTIME, "out of memory");
-            return NULL;
-        }
-        bs_rstat st = k == 0 ? BS_RSTAT_MEAN : k == 1 ? BS_RSTAT_LO : BS_RSTAT_HI;
-        if (bs_results_market_stat(f->r, f->v, (bs_market_metric)m, st, c->v[k], f->err)) {
-            f->status = f->err->status;
-            return NULL;
-        }
-    }
-    return c;
-}
-
-static void number(FILE *out, double x)
-{
-    if (isfinite(x))
-        fprintf(out, " %.7g", x);
-    else
-        fputs(" NaN", out);
-}
-
-/* $s<seg>m<metric>: day, then mean lo hi of each drawn brand. */
-static void datablock(fig *f, int seg, int metric)
-{
-    unsigned char *done = &f->block[seg * BS_M_COUNT + metric];
-    cached *c = stats_of(f, seg, metric);
-    if (*done || !c)
-        return;
-    const double *day = bs_results_days(f->r);
-    fprintf(f->out, "$s%dm%d << EOD\n", seg, metric);
-    for (int t = 0; t < f->S; t++) {
-        number(f->out, day[t]);
-        for (int i = 0; i < f->n_sel; i++)
-            for (int k = 0; k < 3; k++)
-                number(f->out, c->v[k][(size_t)t * f->B + f->sel[i]]);
-        fputc('\n', f->out);
-    }
-    fputs("EOD\n", f->out);
-    *done = 1;
-}
-
-static int point_interval(int S)
-{
-    return S >= 20 ? S / 10 : 2;
-}
-
-/* A line style for brand b: its palette entry; past 8 brands, thinner. */
-/* Line i of a figure (a brand by its index, an arm of compare by its place): line style
- * i % 8 + 1 (style.gp); past the eighth, the same colour and dashes with a thinner line
- * and other points, so that no two lines of a legend look the same. */
-static void line_style(FILE *out, int i)
-{
-    static const int points[3][8] = {{1, 2, 3, 10, 12, 14, 15, 16},
-                                     {2, 3, 10, 12, 14, 15, 16, 1},
-                                     {3, 10, 12, 14, 15, 16, 1, 2}};
-    const int round = i / 8 % 4;
-    fprintf(out, "ls %d", i % 8 + 1);
-    if (round)
-        fprintf(out, " lw %.1f pt %d", 2.2 - 0.5 * round, points[round - 1][i % 8]);
-}
-
-static void band_key(fig *f)
-{
-    if (!f->band)
-        return;
-    char text[96];
-    snprintf(text, sizeof text, "95 %% CI (%d runs)", f->R);
-    fputs(", \\\n  keyentry with filledcurves fc rgb \"#a0a0a0\" title ", f->out);
-    bs_gnuplot_string(f->out, text);
-}
-
-/* @PLOT metric [seg=S] [brands=sel|focal|exit] [scale=X]@ */
-static void plot_brands(fig *f, int metric, int seg, const int *set, int n, double scale,
-                        int with_policy)
-{
-    datablock(f, seg, metric);
-    if (f->status)
-        return;
-    if (n == 0) { /* nothing to draw: an empty frame, not an error */
-        fputs("plot NaN notitle\n", f->out);
-        return;
-    }
-    const char *sep = "plot ";
-    for (int i = 0; f->band && i < n; i++) {
-        int c = f->col[set[i]];
-        fprintf(f->out, "%s$s%dm%d using 1:($%d*%g):($%d*%g) with filledcurves ls %d notitle",
-                sep, seg, metric, c + 1, scale, c + 2, scale, set[i] % 8 + 1);
-        sep = ", \\\n  ";
-    }
-    for (int i = 0; i < n; i++) {
-        int b = set[i], c = f->col[b];
-        char title[LABEL_MAX + 1];
-        bs_layout_brand_label(f->r, f->v, b, with_policy, title);
-        fprintf(f->out, "%s$s%dm%d using 1:($%d*%g) with linespoints ", sep, seg, metric, c,
-                scale);
-        line_style(f->out, b);
-        fprintf(f->out, " pi %d title ", point_interval(f->S));
-        bs_gnuplot_string(f->out, title);
-        sep = ", \\\n  ";
-    }
-    band_key(f);
-    fputc('\n', f->out);
-}
-
-static const char *market_label(int m)
-{
-    switch (m) {
-    case BS_MK_WILLING_LOCATION: return "location data";
-    case BS_MK_WILLING_BROWSING: return "browsing history";
-    default: return bs_market_metric_get((bs_market_metric)m)->name;
-    }
-}
-
-/* @PLOTMARKET m1,m2 [scale=X]@ */
-static void plot_market(fig *f, const int *ms, int n, double scale)
-{
-    const double *day = bs_results_days(f->r);
-    for (int i = 0; i < n; i++) {
-        cached *c = market_of(f, ms[i]);
-        if (!c)
-            return;
-        if (f->market_block[ms[i]])
-            continue;
-        fprintf(f->out, "$mk%d << EOD\n", ms[i]);
-        for (int t = 0; t < f->S; t++) {
-            number(f->out, day[t]);
-            for (int k = 0; k < 3; k++)
-                number(f->out, c->v[k][t]);
-            fputc('\n', f->out);
-        }
-        fputs("EOD\n", f->out);
-        f->market_block[ms[i]] = 1;
-    }
-    const char *sep = "plot ";
-    for (int i = 0; f->band && i < n; i++) {
-        fprintf(f->out, "%s$mk%d using 1:($3*%g):($4*%g) with filledcurves ls %d notitle", sep,
-                ms[i], scale, scale, 9 + i % 2);
-        sep = ", \\\n  ";
-    }
-    for (int i = 0; i < n; i++) {
-        fprintf(f->out, "%s$mk%d using 1:($2*%g) with linespoints ls %d pi %d title ", sep, ms[i],
-                scale, 9 + i % 2, point_interval(f->S));
-        bs_gnuplot_string(f->out, market_label(ms[i]));
-        sep = ", \\\n  ";
-    }
-    fputc('\n', f->out);
-}
-
-/* The largest value drawn of metric in the segments given, over `set`. */
-static void plot_max(fig *f, int metric, const int *segs, int n_segs, const int *set, int n,
-                     double scale)
-{
-    double top = 0;
-    for (int s = 0; s < n_segs; s++) {
-        cached *c = stats_of(f, segs[s], metric);
-        if (!c)
-            return;
-        for (int i = 0; i < n; i++)
-            for (int t = 0; t < f->S; t++) {
-                double x = c->v[f->band ? 2 : 0][(size_t)t * f->B + set[i]];
-                if (isfinite(x) && x > top)
-                    top = x;
-            }
-    }
-    fprintf(f->out, "%.7g", top * scale);
-}
-
-/* ---- the template ------------------------------------------------------------- */
-
-/* Split "a,b,c" into names resolved by `lookup`; returns the count, -1 if unknown. */
-static int name_list(const char *text, int (*lookup)(const char *), int *out, int max)
-{
-    char buf[256];
-    int n = 0;
-    snprintf(buf, sizeof buf, "%s", text);
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && n < max;
-         tok = strtok_r(NULL, ",", &save)) {
-        int k = lookup(tok);
-        if (k < 0)
-            return -1;
-        out[n++] = k;
-    }
-    return n;
-}
-
-static void directive(fig *f, const char *text, size_t len)
-{
-    char buf[256], *argv[8];
-    int argc = 0;
-    snprintf(buf, sizeof buf, "%.*s", (int)len, text);
-    for (char *save = NULL, *tok = strtok_r(buf, " \t", &save); tok && argc < 8;
-         tok = strtok_r(NULL, " \t", &save))
-        argv[argc++] = tok;
-    if (argc == 0) {
-        failed(f, BS_ERR_RUNTIME, "%s: empty @@ directive", f->tpl_name);
-        return;
-    }
-    const char *name = argv[0];
-    if (!strcmp(name, "EVENTS")) {
-        bs_plot_events_lines(f->out, f->r, f->v);
-        return;
-    }
-    if (!strcmp(name, "EVENTNOTE")) {
-        bs_plot_events_note(f->out, f->r, f->v, f->width, f->height);
-        return;
-    }
-    int seg = BS_SEG_ALL, segs[BS_SEG_COUNT], n_segs = 0, kind = 0, ms[BS_MK_COUNT], n_ms = 0;
-    double scale = 1;
-    int metric = -1, positional = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strncmp(argv[i], "seg=", 4))
-            seg = bs_segment_by_name(argv[i] + 4);
-        else if (!strncmp(argv[i], "scale=", 6))
-            scale = atof(argv[i] + 6);
-        else if (!strncmp(argv[i], "brands=", 7))
-            kind = !strcmp(argv[i] + 7, "focal") ? 1 : !strcmp(argv[i] + 7, "exit") ? 2
-                   : !strcmp(argv[i] + 7, "sel") ? 0 : -1;
-        else if (positional == 0 && !strcmp(name, "PLOTMARKET"))
-            n_ms = name_list(argv[i], bs_market_metric_by_name, ms, BS_MK_COUNT), positional++;
-        else if (positional == 0)
-            metric = bs_metric_by_name(argv[i]), positional++;
-        else if (positional == 1 && !strcmp(name, "MAX"))
-            n_segs = name_list(argv[i], bs_segment_by_name, segs, BS_SEG_COUNT), positional++;
-        else
-            seg = -1; /* an argument too many */
-    }
-    const int *set = kind == 1 ? f->focal : kind == 2 ? f->exitb : f->sel;
-    int n = kind == 1 ? f->n_focal : kind == 2 ? f->n_exit : f->n_sel;
-    int ok = seg >= 0 && kind >= 0 && isfinite(scale);
-    if (!strcmp(name, "PLOT") && ok && metric >= 0)
-        plot_brands(f, metric, seg, set, n, scale, kind == 2);
-    else if (!strcmp(name, "PLOTMARKET") && ok && n_ms > 0)
-        plot_market(f, ms, n_ms, scale);
-    else if (!strcmp(name, "MAX") && ok && metric >= 0 && n_segs > 0)
-        plot_max(f, metric, segs, n_segs, set, n, scale);
-    else
-        failed(f, BS_ERR_RUNTIME, "%s: directive @%.*s@ is not valid", f->tpl_name, (int)len,
-               text);
-}
-
-/* Copy the template to f->out, replacing @directives@ (not in # comment lines). */
-static void expand(fig *f, const char *tpl, void (*panels)(fig *, void *), void *ctx)
-{
-    int comment = 0, line_start = 1;
-    for (const char *p = tpl; *p && !f->status;) {
-        if (line_start) {
-            const char *q = p;
-            while (*q == ' ' || *q == '\t')
-                q++;
-            comment = *q == '#';
-        }
-        line_start = *p == '\n';
-        const char *end = *p == '@' && !comment ? strchr(p + 1, '@') : NULL;
-        const char *nl = end ? strchr(p + 1, '\n') : NULL;
-        if (end && (!nl || end < nl)) {
-            if (panels && (size_t)(end - p - 1) == 6 && !strncmp(p + 1, "PANELS", 6))
-                panels(f, ctx);
-            else
-                directive(f, p + 1, (size_t)(end - p - 1));
-            p = end + 1;
-            continue;
-        }
-        fputc(*p++, f->out);
-    }
-}
+/* ---- one figure ------------------------------------------------------------------ */
 
 /* The terminal, the style, and the variables every template uses. */
 static int prelude(fig *f, const figure_info *fi, const char *output, const char *title)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/style.gp", f->env->template_dir);
-    char *style = slurp(path);
+    char *style = bs_plot_template_load(path);
     if (!style)
-        return failed(f, BS_ERR_RUNTIME, "cannot read the gnuplot style %s: %s", path,
-                      strerror(errno));
+        return bs_plot_fig_fail(f, BS_ERR_RUNTIME, "cannot read the gnuplot style %s: %s",
+                                path, strerror(errno));
     double pdf_dpi = 150;
     switch (f->env->format) {
     case BS_PLOT_SVG:
@@ -653,22 +285,6 @@ static void figure_title(const bs_results *r, int v, int number, const char *wha
                  (unsigned long long)bs_results_seeds(r, v)[0]);
 }
 
-static void fig_free(fig *f)
-{
-    for (int k = 0; f->cache && k < BS_SEG_COUNT * BS_M_COUNT; k++)
-        for (int j = 0; j < 3; j++)
-            free(f->cache[k].v[j]);
-    for (int m = 0; m < BS_MK_COUNT; m++)
-        for (int j = 0; j < 3; j++)
-            free(f->market[m].v[j]);
-    free(f->cache);
-    free(f->block);
-    free(f->sel);
-    free(f->focal);
-    free(f->exitb);
-    free(f->col);
-}
-
 /* Build and run one figure's script; fig holds the brand sets and cache. */
 static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const char *output,
                       const char *title, void (*panels)(fig *, void *), void *ctx)
@@ -677,7 +293,7 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
         return fail(f->err, BS_ERR_RUNTIME, "stopped before drawing %s", output);
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", f->env->template_dir, tpl_file);
-    char *tpl = slurp(path);
+    char *tpl = bs_plot_template_load(path);
     if (!tpl)
         return fail(f->err, BS_ERR_RUNTIME, "cannot read the gnuplot template %s: %s", path,
                     strerror(errno));
@@ -698,7 +314,7 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
     char partial[4096 + 16];
     snprintf(partial, sizeof partial, "%s.partial", output);
     if (!prelude(f, fi, partial, title))
-        expand(f, tpl, panels, ctx);
+        bs_plot_template_expand(f, tpl, panels, ctx);
     free(tpl);
     int bad = fclose(f->out) != 0;
     f->out = NULL;
@@ -716,24 +332,6 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
         unlink(partial);
     free(script);
     return s;
-}
-
-static int fig_init(fig *f, const bs_plot_env *env, const bs_results *r, int v, bs_error *err)
-{
-    memset(f, 0, sizeof *f);
-    f->env = env;
-    f->r = r;
-    f->v = v;
-    f->err = err;
-    f->R = bs_results_replicates(r);
-    f->S = bs_results_steps(r);
-    f->B = bs_results_brands(r);
-    f->band = f->R >= 2;
-    f->cache = calloc((size_t)BS_SEG_COUNT * BS_M_COUNT, sizeof *f->cache);
-    f->block = calloc((size_t)BS_SEG_COUNT * BS_M_COUNT, 1);
-    if (!f->cache || !f->block)
-        return failed(f, BS_ERR_RUNTIME, "out of memory");
-    return 0;
 }
 
 /* Figure 6 says "clean break vs win-back" when the scenario has both. */
@@ -759,8 +357,8 @@ bs_status bs_plot_standard(const bs_plot_env *env, const bs_results *r, int v, c
     if (v < 0 || v >= bs_results_variants(r))
         return fail(err, BS_ERR_INPUT, "%s: no variant %d", bs_results_path(r), v);
     fig f;
-    if (fig_init(&f, env, r, v, err) || choose_brands(&f, brands)) {
-        fig_free(&f);
+    if (bs_plot_fig_init(&f, env, r, v, err) || choose_brands(&f, brands)) {
+        bs_plot_fig_free(&f);
         return f.status;
     }
     int present[BS_FIG_COUNT];
@@ -780,7 +378,7 @@ bs_status bs_plot_standard(const bs_plot_env *env, const bs_results *r, int v, c
         if (!s)
             snprintf(files + (size_t)(*n_files)++ * file_len, file_len, "%s", output);
     }
-    fig_free(&f);
+    bs_plot_fig_free(&f);
     return s;
 }
 
@@ -807,7 +405,7 @@ static void compare_panels(fig *f, void *data)
         for (int k = 0; k < 3 && !f->status; k++) {
             st[k] = malloc((size_t)S * (B ? B : 1) * sizeof *st[k]);
             if (!st[k])
-                failed(f, BS_ERR_RUNTIME, "out of memory");
+                bs_plot_fig_fail(f, BS_ERR_RUNTIME, "out of memory");
             else if (B && bs_results_stat(r, c->arms[a].v, (bs_segment)c->seg,
                                           (bs_metric)c->metric,
                                           k == 0 ? BS_RSTAT_MEAN : k == 1 ? BS_RSTAT_LO : BS_RSTAT_HI,
@@ -817,11 +415,11 @@ static void compare_panels(fig *f, void *data)
         if (!f->status) {
             fprintf(f->out, "$a%d << EOD\n", a);
             for (int t = 0; t < S; t++) {
-                number(f->out, bs_results_days(r)[t]);
+                bs_plot_number(f->out, bs_results_days(r)[t]);
                 for (int j = 0; j < c->n_brands; j++) {
                     int b = bs_results_brand_index(r, c->brands[j]);
                     for (int k = 0; k < 3; k++)
-                        number(f->out, b >= 0 ? st[k][(size_t)t * B + b] : NAN);
+                        bs_plot_number(f->out, b >= 0 ? st[k][(size_t)t * B + b] : NAN);
                 }
                 fputc('\n', f->out);
             }
@@ -857,8 +455,9 @@ static void compare_panels(fig *f, void *data)
             }
         for (int a = 0; a < c->n_arms; a++) {
             fprintf(f->out, "%s$a%d using 1:($%d*%g) with linespoints ", sep, a, col, scale);
-            line_style(f->out, a);
-            fprintf(f->out, " pi %d title ", point_interval(bs_results_steps(c->arms[a].r)));
+            bs_plot_line_style(f->out, a);
+            fprintf(f->out, " pi %d title ",
+                    bs_plot_point_interval(bs_results_steps(c->arms[a].r)));
             char label[LABEL_MAX + 1];
             bs_layout_shorten(c->arms[a].label, label);
             bs_gnuplot_string(f->out, label);
@@ -884,8 +483,8 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
         n_brands = MAX_PANELS;
     fig f;
     const bs_plot_arm *base = &arms[baseline];
-    if (fig_init(&f, env, base->r, base->v, err)) {
-        fig_free(&f);
+    if (bs_plot_fig_init(&f, env, base->r, base->v, err)) {
+        bs_plot_fig_free(&f);
         return f.status;
     }
     int rows = n_brands <= 2 ? n_brands : (n_brands + 1) / 2, cols = n_brands <= 2 ? 1 : 2;
@@ -915,6 +514,6 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
         f.key_px = fmax(f.key_px, bs_layout_label_px(label));
     }
     bs_status s = draw(&f, &fi, "compare.gp", file, title, compare_panels, &c);
-    fig_free(&f);
+    bs_plot_fig_free(&f);
     return s;
 }

@@ -2,7 +2,7 @@
  * plot_events.h: the shocks and responses of a run as a figure shows them:
  * numbered vertical lines in each panel (@EVENTS@) and the numbered list under
  * the plot (@EVENTNOTE@). Events of one step form one group, one number.
- * Used by plot.c. Not a public header.
+ * Used by plot_template.c and plot.c. Not a public header.
  */
 #ifndef BS_ANALYSIS_PLOT_EVENTS_H
 #define BS_ANALYSIS_PLOT_EVENTS_H

@@ -2,7 +2,7 @@
  * plot_layout.h: how the figures' text fits the canvas: legend entries (brand
  * names with their exit policy, shortened when long), their width in pixels
  * from the legend font's metrics, the room the legend takes, and the title's
- * subtitle wrapped to the canvas' width. Used by plot.c.
+ * subtitle wrapped to the canvas' width. Used by plot.c and plot_series.c.
  * Not a public header.
  */
 #ifndef BS_ANALYSIS_PLOT_LAYOUT_H
