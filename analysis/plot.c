@@ -1,43 +1,35 @@
 /*
- * plot.c: brandsim's figures (see plot.h). For each figure this builds one
- * gnuplot script in memory: the terminal, analysis/gnuplot/style.gp, a few
- * variables (title, room for the event list), then the figure's template
- * with its @directives@ replaced:
+ * plot.c: brandsim's figures (see plot.h): which figures a variant has,
+ * which brands they draw, their titles, and drawing each one. For each
+ * figure this builds one gnuplot script in memory: the terminal,
+ * analysis/gnuplot/style.gp, a few variables (title, room for the event
+ * list and the legend), then the figure's template with its @directives@
+ * replaced, and has gnuplot draw it into OUTPUT.partial, renamed OUTPUT when
+ * complete.
  *
- *   @EVENTS@       vertical lines at the shocks (solid) and responses (dashed),
- *                  numbered; unsets the previous panel's lines and labels
- *   @EVENTNOTE@    the numbered list of events under the plot
- *   @PLOT metric [seg=S] [brands=sel|focal|exit] [scale=X]@
- *                  one line per brand (mean; shaded 95 % CI with replicates)
- *   @PLOTMARKET m1,m2 [scale=X]@   market-wide series
- *   @MAX metric seg1,seg2 [brands=..] [scale=X]@   the largest value drawn
- *   @PANELS@       (compare.gp) one panel per brand, one line per arm
- *
- * Data go inline as datablocks ($name << EOD) just before the plot that uses
- * them. The script is written to a temporary file and gnuplot runs it, its
- * messages coming back through a pipe (popen): unlike feeding the script
- * into gnuplot's standard input, a gnuplot that stops at an error cannot
- * kill us with SIGPIPE, and its message becomes the error we return.
+ * The pieces: plot_template.c (the templates' @directives@, listed at its
+ * top), plot_series.c (the figure being written: data and plot commands),
+ * plot_events.c (shocks and responses, numbered), plot_layout.c (legend and
+ * title sizes from font metrics), gnuplot.c (the gnuplot process).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "analysis/plot.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "analysis/gnuplot.h"
+#include "analysis/plot_events.h"
+#include "analysis/plot_internal.h"
+#include "analysis/plot_layout.h"
 
 enum {
     MAX_DRAWN = 12,      /* brands drawn when the caller does not choose */
-    MAX_NOTE_LINES = 6,  /* event groups listed under a figure */
-    NOTE_LEN = 240,      /* characters of one line of that list */
-    MSG_LEN = 2048,      /* gnuplot's messages kept */
     MAX_PANELS = 6,      /* brands in a comparison */
 };
 
@@ -109,259 +101,7 @@ static bs_status fail(bs_error *err, bs_status status, const char *fmt, ...)
     return status;
 }
 
-/* ---- gnuplot ----------------------------------------------------------------- */
-
-bs_status bs_gnuplot_find(char *path, size_t n, bs_error *err)
-{
-    const char *dirs = getenv("PATH");
-    for (const char *p = dirs ? dirs : ""; *p;) {
-        const char *end = strchr(p, ':');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        struct stat st;
-        snprintf(path, n, "%.*s/gnuplot", (int)len, len ? p : ".");
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0)
-            return BS_OK;
-        p += len + (end != NULL);
-    }
-    path[0] = '\0';
-    return fail(err, BS_ERR_RUNTIME,
-                "gnuplot not found on PATH: it draws the figures; install the Debian package "
-                "gnuplot-nox (apt-get install gnuplot-nox)");
-}
-
-/* s in single quotes for sh. */
-static void sh_quote(FILE *out, const char *s)
-{
-    fputc('\'', out);
-    for (; *s; s++)
-        if (*s == '\'')
-            fputs("'\\''", out);
-        else
-            fputc(*s, out);
-    fputc('\'', out);
-}
-
-/* s as a gnuplot double-quoted string. */
-static void gp_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', out);
-        if (*s == '\n')
-            fputs("\\n", out);
-        else
-            fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
-/* Everything in a file, NUL terminated (caller frees); NULL with errno set. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 8192, n = 0, got;
-    char *buf = malloc(cap + 1);
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *bigger = realloc(buf, 2 * cap + 1);
-            if (!bigger) {
-                free(buf);
-                buf = NULL;
-                errno = ENOMEM;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        errno = EIO;
-        return NULL;
-    }
-    if (buf)
-        buf[n] = '\0';
-    return buf;
-}
-
-/* gnuplot's message on one line into out[n]: its lines joined by " | ", blank ones
-   dropped. */
-static void one_line(const char *msg, char *out, size_t n)
-{
-    size_t w = 0;
-    int pending = 0;
-    for (const char *p = msg; *p && w + 4 < n; p++) {
-        if (*p == '\n' || *p == '\r') {
-            pending = w > 0;
-            continue;
-        }
-        if (pending) {
-            memcpy(out + w, " | ", 3);
-            w += 3;
-            pending = 0;
-        }
-        out[w++] = *p;
-    }
-    out[w] = '\0';
-}
-
-/* Run `script` (len bytes) with gnuplot; it writes `output`, the figure
- * `shown` in messages. */
-static bs_status run_gnuplot(const bs_plot_env *env, const char *script, size_t len,
-                             const char *output, const char *shown, bs_error *err)
-{
-    const char *tmp = getenv("TMPDIR");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/brandsim-plot-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return fail(err, BS_ERR_RUNTIME, "cannot create a temporary file %s: %s", path,
-                    strerror(errno));
-    FILE *f = fdopen(fd, "w");
-    int bad = !f || fwrite(script, 1, len, f) != len;
-    if (f ? fclose(f) != 0 : close(fd) != 0)
-        bad = 1;
-    if (bad) {
-        int e = errno;
-        unlink(path);
-        return fail(err, BS_ERR_RUNTIME, "cannot write %s: %s", path, strerror(e));
-    }
-    char *cmd = NULL;
-    size_t cmd_len = 0;
-    FILE *c = open_memstream(&cmd, &cmd_len);
-    if (!c) {
-        unlink(path);
-        return fail(err, BS_ERR_RUNTIME, "out of memory");
-    }
-    fputs("exec ", c);
-    sh_quote(c, env->gnuplot);
-    fputc(' ', c);
-    sh_quote(c, path);
-    fputs(" 2>&1 </dev/null", c);
-    fclose(c);
-    fflush(NULL);
-    FILE *p = popen(cmd, "r");
-    char msg[MSG_LEN] = "";
-    size_t n = 0, got;
-    char sink[512];
-    int status = -1;
-    if (p) {
-        while ((got = fread(n < sizeof msg - 1 ? msg + n : sink, 1,
-                            n < sizeof msg - 1 ? sizeof msg - 1 - n : sizeof sink, p)) > 0)
-            if (n < sizeof msg - 1)
-                n += got;
-        msg[n] = '\0';
-        status = pclose(p);
-    }
-    free(cmd);
-    unlink(path);
-    char line[MSG_LEN];
-    one_line(msg, line, sizeof line);
-    struct stat st;
-    if (status == -1)
-        return fail(err, BS_ERR_RUNTIME, "cannot run gnuplot (%s): %s", env->gnuplot,
-                    strerror(errno));
-    if (WIFSIGNALED(status)) {
-        unlink(output);
-        return fail(err, BS_ERR_RUNTIME, "gnuplot was stopped by signal %d (%s) drawing %s",
-                    WTERMSIG(status), strsignal(WTERMSIG(status)), shown);
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        unlink(output);
-        return fail(err, BS_ERR_RUNTIME, "gnuplot failed drawing %s: %s", shown,
-                    *line ? line : "no message (was it interrupted?)");
-    }
-    if (stat(output, &st) != 0 || st.st_size == 0) {
-        unlink(output);
-        return fail(err, BS_ERR_RUNTIME, "gnuplot wrote no %s%s%s", shown, *line ? ": " : "",
-                    line);
-    }
-    return BS_OK;
-}
-
-/* gnuplot exits 0 even when it could not write all of its output (a full disk):
- * `file` counts as drawn only if it ends as its format must (PNG: the IEND
- * chunk; SVG: </svg>; PDF: %%EOF). `output` names the figure in the message. */
-static bs_status check_complete(bs_plot_format format, const char *file, const char *output,
-                                bs_error *err)
-{
-    unsigned char tail[1024];
-    size_t n = 0;
-    FILE *f = fopen(file, "rb");
-    if (f) {
-        long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
-        long from = size > (long)sizeof tail ? size - (long)sizeof tail : 0;
-        if (size > 0 && fseek(f, from, SEEK_SET) == 0)
-            n = fread(tail, 1, sizeof tail, f);
-        fclose(f);
-    }
-    static const unsigned char iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
-    int ok;
-    switch (format) {
-    case BS_PLOT_SVG:
-        while (n && isspace(tail[n - 1]))
-            n--;
-        ok = n >= 6 && memcmp(tail + n - 6, "</svg>", 6) == 0;
-        break;
-    case BS_PLOT_PDF:
-        ok = 0;
-        for (size_t i = 0; i + 5 <= n && !ok; i++)
-            ok = memcmp(tail + i, "%%EOF", 5) == 0;
-        break;
-    default: ok = n >= sizeof iend && memcmp(tail + n - sizeof iend, iend, sizeof iend) == 0;
-    }
-    if (!ok)
-        return fail(err, BS_ERR_RUNTIME, "gnuplot could not write all of %s (is the disk full?): "
-                    "the file stops before the end of a %s", output, bs_plot_format_name(format));
-    return BS_OK;
-}
-
-/* ---- one figure being written ----------------------------------------------- */
-
-typedef struct {
-    double *v[3]; /* mean, lo, hi: S*B */
-} cached;
-
-typedef struct {
-    const bs_plot_env *env;
-    const bs_results *r;
-    int v, R, S, B;
-    int band;                  /* R >= 2: shaded CI */
-    int *sel, n_sel;           /* brands drawn */
-    int *focal, n_focal;       /* shocked brands drawn */
-    int *exitb, n_exit;        /* brands that end relationships, drawn */
-    int *col;                  /* brand b's mean column in a datablock (0: not drawn) */
-    cached *cache;             /* [BS_SEG_COUNT * BS_M_COUNT] */
-    cached market[BS_MK_COUNT];
-    unsigned char *block;      /* datablock written: [seg * BS_M_COUNT + metric] */
-    unsigned char market_block[BS_MK_COUNT];
-    int width, height;         /* pixels: the canvas' size */
-    double key_px;             /* pixels of the figure's widest legend entry */
-    char vars[128];            /* more gnuplot variables for the template ("" if none) */
-    const char *tpl_name;      /* for messages */
-    FILE *out;
-    bs_error *err;
-    bs_status status;
-} fig;
-
-static int failed(fig *f, bs_status s, const char *fmt, ...)
-{
-    if (f->status)
-        return 1;
-    f->status = s;
-    f->err->status = s;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(f->err->msg, sizeof f->err->msg, fmt, ap);
-    va_end(ap);
-    return 1;
-}
+/* ---- which figures, which brands ---------------------------------------------- */
 
 /* Whether the brand has an exit policy in variant v at any time: from the start, or set
  * by a policy shock. */
@@ -413,7 +153,7 @@ static int choose_brands(fig *f, const int *chosen)
         free(shocked);
         free(ends);
         free(take);
-        return failed(f, BS_ERR_RUNTIME, "out of memory");
+        return bs_plot_fig_fail(f, BS_ERR_RUNTIME, "out of memory");
     }
     const bs_event *ev = bs_results_events(f->r, f->v, &ne);
     for (int i = 0; i < ne; i++)
@@ -452,550 +192,17 @@ static int choose_brands(fig *f, const int *chosen)
     return 0;
 }
 
-/* mean, lo, hi of (seg, metric), read once. */
-static cached *stats_of(fig *f, int seg, int metric)
-{
-    cached *c = &f->cache[seg * BS_M_COUNT + metric];
-    if (c->v[0])
-        return c;
-    size_t n = (size_t)f->S * (size_t)(f->B ? f->B : 1);
-    for (int k = 0; k < 3; k++) {
-        if (!(c->v[k] = malloc(n * sizeof *c->v[k]))) {
-            failed(f, BS_ERR_RUNTIME, "out of memory");
-            return NULL;
-        }
-        bs_rstat st = k == 0 ? BS_RSTAT_MEAN : k == 1 ? BS_RSTAT_LO : BS_RSTAT_HI;
-        if (f->B > 0 && bs_results_stat(f->r, f->v, (bs_segment)seg, (bs_metric)metric, st,
-                                        c->v[k], f->err)) {
-            f->status = f->err->status;
-            return NULL;
-        }
-    }
-    return c;
-}
-
-static cached *market_of(fig *f, int m)
-{
-    cached *c = &f->market[m];
-    if (c->v[0])
-        return c;
-    for (int k = 0; k < 3; k++) {
-        if (!(c->v[k] = malloc((size_t)f->S * sizeof *c->v[k]))) {
-            failed(f, BS_ERR_RUNTIME, "out of memory");
-            return NULL;
-        }
-        bs_rstat st = k == 0 ? BS_RSTAT_MEAN : k == 1 ? BS_RSTAT_LO : BS_RSTAT_HI;
-        if (bs_results_market_stat(f->r, f->v, (bs_market_metric)m, st, c->v[k], f->err)) {
-            f->status = f->err->status;
-            return NULL;
-        }
-    }
-    return c;
-}
-
-static void number(FILE *out, double x)
-{
-    if (isfinite(x))
-        fprintf(out, " %.7g", x);
-    else
-        fputs(" NaN", out);
-}
-
-/* $s<seg>m<metric>: day, then mean lo hi of each drawn brand. */
-static void datablock(fig *f, int seg, int metric)
-{
-    unsigned char *done = &f->block[seg * BS_M_COUNT + metric];
-    cached *c = stats_of(f, seg, metric);
-    if (*done || !c)
-        return;
-    const double *day = bs_results_days(f->r);
-    fprintf(f->out, "$s%dm%d << EOD\n", seg, metric);
-    for (int t = 0; t < f->S; t++) {
-        number(f->out, day[t]);
-        for (int i = 0; i < f->n_sel; i++)
-            for (int k = 0; k < 3; k++)
-                number(f->out, c->v[k][(size_t)t * f->B + f->sel[i]]);
-        fputc('\n', f->out);
-    }
-    fputs("EOD\n", f->out);
-    *done = 1;
-}
-
-static int point_interval(int S)
-{
-    return S >= 20 ? S / 10 : 2;
-}
-
-/* A line style for brand b: its palette entry; past 8 brands, thinner. */
-/* Line i of a figure (a brand by its index, an arm of compare by its place): line style
- * i % 8 + 1 (style.gp); past the eighth, the same colour and dashes with a thinner line
- * and other points, so that no two lines of a legend look the same. */
-static void line_style(FILE *out, int i)
-{
-    static const int points[3][8] = {{1, 2, 3, 10, 12, 14, 15, 16},
-                                     {2, 3, 10, 12, 14, 15, 16, 1},
-                                     {3, 10, 12, 14, 15, 16, 1, 2}};
-    const int round = i / 8 % 4;
-    fprintf(out, "ls %d", i % 8 + 1);
-    if (round)
-        fprintf(out, " lw %.1f pt %d", 2.2 - 0.5 * round, points[round - 1][i % 8]);
-}
-
-
-static const char *exit_policy_label(const char *policy)
-{
-    if (!strcmp(policy, "clean_break"))
-        return "clean break";
-    if (!strcmp(policy, "win_back"))
-        return "win-back";
-    if (!strcmp(policy, "none"))
-        return "no exit policy";
-    return policy;
-}
-
-/* Legend entries are cut to LABEL_MAX characters, in the middle ("long_na...me_07"), so
- * that names differing only at the end stay apart; the legend column widens to fit
- * (legend_shift). */
-enum { LABEL_MAX = 50 };
-
-static void shorten_label(const char *in, char *out)
-{
-    size_t n = strlen(in);
-    if (n <= LABEL_MAX) {
-        memcpy(out, in, n + 1);
-        return;
-    }
-    const size_t head = (LABEL_MAX - 3) / 2, tail = LABEL_MAX - 3 - head;
-    snprintf(out, LABEL_MAX + 1, "%.*s...%s", (int)head, in, in + n - tail);
-}
-
-/* Brand b's legend entry, with its exit policy (figure 6): "acme (win-back)", or with
- * the change a policy shock made: "acme (no exit policy, win-back from day 70)". */
-static void brand_label(const fig *f, int b, int with_policy, char out[LABEL_MAX + 1])
-{
-    char full[BS_NAME_MAX + 80];
-    const char *then = NULL;
-    int change = with_policy ? bs_results_brand_exit_change(f->r, f->v, b, &then) : -1;
-    if (with_policy && change >= 0)
-        snprintf(full, sizeof full, "%s (%s, %s from day %g)", bs_results_brand_name(f->r, b),
-                 exit_policy_label(bs_results_brand_exit_policy(f->r, f->v, b)),
-                 exit_policy_label(then), change > 0 ? bs_results_days(f->r)[change - 1] : 0);
-    else if (with_policy)
-        snprintf(full, sizeof full, "%s (%s)", bs_results_brand_name(f->r, b),
-                 exit_policy_label(bs_results_brand_exit_policy(f->r, f->v, b)));
-    else
-        snprintf(full, sizeof full, "%s", bs_results_brand_name(f->r, b));
-    shorten_label(full, out);
-}
-
-/* The width of a legend entry in pixels of the PNG's legend font (DejaVu Sans at 13
- * points, 17.3 pixels to the em), from the font's advance widths (units of 1/2048 em).
- * Names are ASCII (letters, digits, '_', '-', '.'); anything else counts as wide. */
-static double label_px(const char *s)
-{
-    double units = 0;
-    for (; *s; s++) {
-        int c = (unsigned char)*s, w;
-        if (c == 'i' || c == 'l' || c == 'j' || c == ' ' || c == '.' || c == ',' || c == ':')
-            w = 620;
-        else if (c == 't' || c == 'f' || c == 'r' || c == '(' || c == ')' || c == '-')
-            w = 800;
-        else if (c == 'm' || c == 'w')
-            w = 1850;
-        else if (c >= 'a' && c <= 'z')
-            w = 1260;
-        else if (c >= '0' && c <= '9')
-            w = 1303;
-        else if (c == 'M' || c == 'W')
-            w = 2025;
-        else
-            w = 1500; /* capitals, '_' and the rest */
-        units += w;
-    }
-    return units / 2048.0 * 17.3;
-}
-
-/* The widest legend entry of a standard figure's brands, in pixels. */
-static double widest_brand_label(const fig *f, int with_policy)
-{
-    double px = 0;
-    char label[LABEL_MAX + 1];
-    for (int i = 0; i < f->n_sel; i++) {
-        brand_label(f, f->sel[i], with_policy, label);
-        px = fmax(px, label_px(label));
-    }
-    return px;
-}
-
-static void band_key(fig *f)
-{
-    if (!f->band)
-        return;
-    char text[96];
-    snprintf(text, sizeof text, "95 %% CI (%d runs)", f->R);
-    fputs(", \\\n  keyentry with filledcurves fc rgb \"#a0a0a0\" title ", f->out);
-    gp_string(f->out, text);
-}
-
-/* @PLOT metric [seg=S] [brands=sel|focal|exit] [scale=X]@ */
-static void plot_brands(fig *f, int metric, int seg, const int *set, int n, double scale,
-                        int with_policy)
-{
-    datablock(f, seg, metric);
-    if (f->status)
-        return;
-    if (n == 0) { /* nothing to draw: an empty frame, not an error */
-        fputs("plot NaN notitle\n", f->out);
-        return;
-    }
-    const char *sep = "plot ";
-    for (int i = 0; f->band && i < n; i++) {
-        int c = f->col[set[i]];
-        fprintf(f->out, "%s$s%dm%d using 1:($%d*%g):($%d*%g) with filledcurves ls %d notitle",
-                sep, seg, metric, c + 1, scale, c + 2, scale, set[i] % 8 + 1);
-        sep = ", \\\n  ";
-    }
-    for (int i = 0; i < n; i++) {
-        int b = set[i], c = f->col[b];
-        char title[LABEL_MAX + 1];
-        brand_label(f, b, with_policy, title);
-        fprintf(f->out, "%s$s%dm%d using 1:($%d*%g) with linespoints ", sep, seg, metric, c,
-                scale);
-        line_style(f->out, b);
-        fprintf(f->out, " pi %d title ", point_interval(f->S));
-        gp_string(f->out, title);
-        sep = ", \\\n  ";
-    }
-    band_key(f);
-    fputc('\n', f->out);
-}
-
-static const char *market_label(int m)
-{
-    switch (m) {
-    case BS_MK_WILLING_LOCATION: return "location data";
-    case BS_MK_WILLING_BROWSING: return "browsing history";
-    default: return bs_market_metric_get((bs_market_metric)m)->name;
-    }
-}
-
-/* @PLOTMARKET m1,m2 [scale=X]@ */
-static void plot_market(fig *f, const int *ms, int n, double scale)
-{
-    const double *day = bs_results_days(f->r);
-    for (int i = 0; i < n; i++) {
-        cached *c = market_of(f, ms[i]);
-        if (!c)
-            return;
-        if (f->market_block[ms[i]])
-            continue;
-        fprintf(f->out, "$mk%d << EOD\n", ms[i]);
-        for (int t = 0; t < f->S; t++) {
-            number(f->out, day[t]);
-            for (int k = 0; k < 3; k++)
-                number(f->out, c->v[k][t]);
-            fputc('\n', f->out);
-        }
-        fputs("EOD\n", f->out);
-        f->market_block[ms[i]] = 1;
-    }
-    const char *sep = "plot ";
-    for (int i = 0; f->band && i < n; i++) {
-        fprintf(f->out, "%s$mk%d using 1:($3*%g):($4*%g) with filledcurves ls %d notitle", sep,
-                ms[i], scale, scale, 9 + i % 2);
-        sep = ", \\\n  ";
-    }
-    for (int i = 0; i < n; i++) {
-        fprintf(f->out, "%s$mk%d using 1:($2*%g) with linespoints ls %d pi %d title ", sep, ms[i],
-                scale, 9 + i % 2, point_interval(f->S));
-        gp_string(f->out, market_label(ms[i]));
-        sep = ", \\\n  ";
-    }
-    fputc('\n', f->out);
-}
-
-/* The largest value drawn of metric in the segments given, over `set`. */
-static void plot_max(fig *f, int metric, const int *segs, int n_segs, const int *set, int n,
-                     double scale)
-{
-    double top = 0;
-    for (int s = 0; s < n_segs; s++) {
-        cached *c = stats_of(f, segs[s], metric);
-        if (!c)
-            return;
-        for (int i = 0; i < n; i++)
-            for (int t = 0; t < f->S; t++) {
-                double x = c->v[f->band ? 2 : 0][(size_t)t * f->B + set[i]];
-                if (isfinite(x) && x > top)
-                    top = x;
-            }
-    }
-    fprintf(f->out, "%.7g", top * scale);
-}
-
-/* ---- events --------------------------------------------------------------- */
-
-/* Start day of step t (the shock's line): the end of the step before. */
-static double step_start(const bs_results *r, int t)
-{
-    const double *day = bs_results_days(r);
-    return t > 0 && t <= bs_results_steps(r) ? day[t - 1] : 0;
-}
-
-/* Events grouped by step: group g spans events [first[g], first[g+1]). */
-static int event_groups(const bs_event *ev, int n, int *first)
-{
-    int g = 0;
-    for (int i = 0; i < n; i++)
-        if (i == 0 || ev[i].step != ev[i - 1].step)
-            first[g++] = i;
-    first[g] = n;
-    return g;
-}
-
-/* "breach: sold data (alder, cedar); response: apology (alder)" for one group. */
-static void describe_group(const bs_results *r, const bs_event *ev, int from, int to, char *buf,
-                           size_t n)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (int i = from; i < to; i++) {
-        int seen = 0;
-        for (int j = from; j < i; j++)
-            seen |= !strcmp(ev[j].kind, ev[i].kind);
-        if (seen)
-            continue;
-        char kind[40];
-        snprintf(kind, sizeof kind, "%s", ev[i].kind);
-        for (char *p = kind; *p; p++)
-            if (*p == '_')
-                *p = ' ';
-        char *colon = strchr(kind, ':');
-        if (colon && len < n)
-            *colon = '\0';
-        len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s%s%s (", len ? "; " : "",
-                                kind, colon ? ": " : "", colon ? colon + 1 : "");
-        const char *sep = "";
-        for (int j = i; j < to; j++)
-            if (!strcmp(ev[j].kind, ev[i].kind)) {
-                len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s", sep,
-                                        ev[j].brand >= 0 ? bs_results_brand_name(r, ev[j].brand)
-                                                         : "market");
-                sep = ", ";
-            }
-        len += (size_t)snprintf(buf + len, len < n ? n - len : 0, ")");
-    }
-    if (len >= n && n > 4)
-        memcpy(buf + n - 4, "...", 4);
-}
-
-static int group_is_shock(const bs_event *ev, int from, int to)
-{
-    for (int i = from; i < to; i++)
-        if (bs_results_event_is_shock(ev[i].kind))
-            return 1;
-    return 0;
-}
-
-/* @EVENTS@: lines and numbers in the current panel, for events of (r, v). */
-static void events_of(FILE *out, const bs_results *r, int v)
-{
-    int n = 0;
-    const bs_event *ev = bs_results_events(r, v, &n);
-    int *first = malloc((size_t)(n + 1) * sizeof *first);
-    fputs("unset arrow\nunset label\n", out);
-    if (!first)
-        return;
-    int groups = event_groups(ev, n, first);
-    const double *day = bs_results_days(r);
-    double span = day[bs_results_steps(r) - 1], last = -1e300;
-    int level = 0;
-    for (int g = 0; g < groups; g++) {
-        double x = step_start(r, ev[first[g]].step);
-        level = x - last < 0.035 * span ? (level + 1) % 3 : 0;
-        last = x;
-        fprintf(out, "set arrow from %.7g, graph 0 to %.7g, graph 1 nohead ls %d back\n", x, x,
-                group_is_shock(ev, first[g], first[g + 1]) ? 20 : 21);
-        fprintf(out, "set label \"%d\" at %.7g, graph 1 offset char 0.3, char %.1f left "
-                     "font \",11\" textcolor rgb \"#303030\" front\n",
-                g + 1, x, -0.9 - 1.1 * level);
-    }
-    free(first);
-}
-
-/* How many lines the event list takes (for the room under the plot). */
-static int note_lines(const bs_results *r, int v)
-{
-    int n = 0, steps = 0;
-    const bs_event *ev = bs_results_events(r, v, &n);
-    for (int i = 0; i < n; i++)
-        steps += i == 0 || ev[i].step != ev[i - 1].step;
-    return steps > MAX_NOTE_LINES ? MAX_NOTE_LINES + 1 : steps;
-}
-
-/* @EVENTNOTE@: the numbered list at the bottom of the canvas. */
-static void event_note(FILE *out, const bs_results *r, int v, int width, int height)
-{
-    /* a line longer than the canvas (up to 9 pixels a character) is cut: brandsim info
-     * lists every event in full */
-    const size_t fit = (size_t)(width / 9.0);
-    int n = 0;
-    const bs_event *ev = bs_results_events(r, v, &n);
-    int *first = malloc((size_t)(n + 1) * sizeof *first);
-    if (!first)
-        return;
-    int groups = event_groups(ev, n, first);
-    double line = 19.0 / height;
-    for (int g = 0; g < groups && g <= MAX_NOTE_LINES; g++) {
-        char what[NOTE_LEN], text[NOTE_LEN + 64];
-        int t = ev[first[g]].step;
-        if (g == MAX_NOTE_LINES)
-            snprintf(text, sizeof text, "... and %d more (brandsim info lists every event)",
-                     groups - g);
-        else {
-            describe_group(r, ev, first[g], first[g + 1], what, sizeof what);
-            snprintf(text, sizeof text, "%d   step %d (day %g): %s", g + 1, t, step_start(r, t),
-                     what);
-            if (strlen(text) > fit && fit > 8)
-                snprintf(text + fit - 4, sizeof text - (fit - 4), " ...");
-        }
-        fputs("set label ", out);
-        gp_string(out, text);
-        fprintf(out, " at screen 0.02, screen %.4f left font \",11\" textcolor rgb \"#303030\"\n",
-                line * (groups > MAX_NOTE_LINES ? MAX_NOTE_LINES + 1 : groups) - line * g
-                    - 0.6 * line);
-    }
-    free(first);
-}
-
-/* ---- the template ------------------------------------------------------------- */
-
-/* Split "a,b,c" into names resolved by `lookup`; returns the count, -1 if unknown. */
-static int name_list(const char *text, int (*lookup)(const char *), int *out, int max)
-{
-    char buf[256];
-    int n = 0;
-    snprintf(buf, sizeof buf, "%s", text);
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && n < max;
-         tok = strtok_r(NULL, ",", &save)) {
-        int k = lookup(tok);
-        if (k < 0)
-            return -1;
-        out[n++] = k;
-    }
-    return n;
-}
-
-static void directive(fig *f, const char *text, size_t len)
-{
-    char buf[256], *argv[8];
-    int argc = 0;
-    snprintf(buf, sizeof buf, "%.*s", (int)len, text);
-    for (char *save = NULL, *tok = strtok_r(buf, " \t", &save); tok && argc < 8;
-         tok = strtok_r(NULL, " \t", &save))
-        argv[argc++] = tok;
-    if (argc == 0) {
-        failed(f, BS_ERR_RUNTIME, "%s: empty @@ directive", f->tpl_name);
-        return;
-    }
-    const char *name = argv[0];
-    if (!strcmp(name, "EVENTS")) {
-        events_of(f->out, f->r, f->v);
-        return;
-    }
-    if (!strcmp(name, "EVENTNOTE")) {
-        event_note(f->out, f->r, f->v, f->width, f->height);
-        return;
-    }
-    int seg = BS_SEG_ALL, segs[BS_SEG_COUNT], n_segs = 0, kind = 0, ms[BS_MK_COUNT], n_ms = 0;
-    double scale = 1;
-    int metric = -1, positional = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strncmp(argv[i], "seg=", 4))
-            seg = bs_segment_by_name(argv[i] + 4);
-        else if (!strncmp(argv[i], "scale=", 6))
-            scale = atof(argv[i] + 6);
-        else if (!strncmp(argv[i], "brands=", 7))
-            kind = !strcmp(argv[i] + 7, "focal") ? 1 : !strcmp(argv[i] + 7, "exit") ? 2
-                   : !strcmp(argv[i] + 7, "sel") ? 0 : -1;
-        else if (positional == 0 && !strcmp(name, "PLOTMARKET"))
-            n_ms = name_list(argv[i], bs_market_metric_by_name, ms, BS_MK_COUNT), positional++;
-        else if (positional == 0)
-            metric = bs_metric_by_name(argv[i]), positional++;
-        else if (positional == 1 && !strcmp(name, "MAX"))
-            n_segs = name_list(argv[i], bs_segment_by_name, segs, BS_SEG_COUNT), positional++;
-        else
-            seg = -1; /* an argument too many */
-    }
-    const int *set = kind == 1 ? f->focal : kind == 2 ? f->exitb : f->sel;
-    int n = kind == 1 ? f->n_focal : kind == 2 ? f->n_exit : f->n_sel;
-    int ok = seg >= 0 && kind >= 0 && isfinite(scale);
-    if (!strcmp(name, "PLOT") && ok && metric >= 0)
-        plot_brands(f, metric, seg, set, n, scale, kind == 2);
-    else if (!strcmp(name, "PLOTMARKET") && ok && n_ms > 0)
-        plot_market(f, ms, n_ms, scale);
-    else if (!strcmp(name, "MAX") && ok && metric >= 0 && n_segs > 0)
-        plot_max(f, metric, segs, n_segs, set, n, scale);
-    else
-        failed(f, BS_ERR_RUNTIME, "%s: directive @%.*s@ is not valid", f->tpl_name, (int)len,
-               text);
-}
-
-/* Copy the template to f->out, replacing @directives@ (not in # comment lines). */
-static void expand(fig *f, const char *tpl, void (*panels)(fig *, void *), void *ctx)
-{
-    int comment = 0, line_start = 1;
-    for (const char *p = tpl; *p && !f->status;) {
-        if (line_start) {
-            const char *q = p;
-            while (*q == ' ' || *q == '\t')
-                q++;
-            comment = *q == '#';
-        }
-        line_start = *p == '\n';
-        const char *end = *p == '@' && !comment ? strchr(p + 1, '@') : NULL;
-        const char *nl = end ? strchr(p + 1, '\n') : NULL;
-        if (end && (!nl || end < nl)) {
-            if (panels && (size_t)(end - p - 1) == 6 && !strncmp(p + 1, "PANELS", 6))
-                panels(f, ctx);
-            else
-                directive(f, p + 1, (size_t)(end - p - 1));
-            p = end + 1;
-            continue;
-        }
-        fputc(*p++, f->out);
-    }
-}
+/* ---- one figure ------------------------------------------------------------------ */
 
 /* The terminal, the style, and the variables every template uses. */
-/* The title ("title\nsubtitle") into out, its subtitle broken after the last ", " or "; "
- * that keeps the first line within the canvas' width (about 12.5 pixels a character at
- * the title's font); the number of lines. */
-static int wrap_subtitle(const char *title, int width, char *out, size_t n)
-{
-    snprintf(out, n, "%s", title);
-    char *sub = strchr(out, '\n');
-    const size_t fit = (size_t)(width / 12.5);
-    if (!sub || strlen(sub + 1) <= fit)
-        return sub ? 2 : 1;
-    char *cut = NULL;
-    for (char *p = sub + 1; (p = strpbrk(p, ",;")) && (size_t)(p - sub) <= fit; p++)
-        if (p[1] == ' ')
-            cut = p;
-    if (!cut)
-        return 2;
-    cut[1] = '\n'; /* ", " -> ",\n" */
-    return 3;
-}
-
 static int prelude(fig *f, const figure_info *fi, const char *output, const char *title)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/style.gp", f->env->template_dir);
-    char *style = slurp(path);
+    char *style = bs_plot_template_load(path);
     if (!style)
-        return failed(f, BS_ERR_RUNTIME, "cannot read the gnuplot style %s: %s", path,
-                      strerror(errno));
+        return bs_plot_fig_fail(f, BS_ERR_RUNTIME, "cannot read the gnuplot style %s: %s",
+                                path, strerror(errno));
     double pdf_dpi = 150;
     switch (f->env->format) {
     case BS_PLOT_SVG:
@@ -1014,25 +221,23 @@ static int prelude(fig *f, const figure_info *fi, const char *output, const char
                         "background rgb \"white\"\n", fi->width, fi->height);
     }
     fputs("set output ", f->out);
-    gp_string(f->out, output);
+    bs_gnuplot_string(f->out, output);
     fprintf(f->out, "\n%s\n", style);
     free(style);
-    int lines = note_lines(f->r, f->v);
+    int lines = bs_plot_events_note_lines(f->r, f->v);
     const double *day = bs_results_days(f->r);
     /* a subtitle too long for the canvas is broken after a comma into two lines, and the
      * plots move down by a line (titleshift); a wide legend entry moves the plots' right
-     * edge and the legend left (keyshrink): the legend's column, from 0.815 of the width,
-     * holds a line sample of about 75 pixels and the entry */
+     * edge and the legend left (keyshrink) */
     char wrapped[1024];
-    int title_lines = wrap_subtitle(title, fi->width, wrapped, sizeof wrapped);
-    double keyshrink = (f->key_px + 75 - 0.185 * fi->width) / fi->width;
-    keyshrink = keyshrink < 0 ? 0 : keyshrink > 0.27 ? 0.27 : keyshrink;
+    int title_lines = bs_layout_wrap_subtitle(title, fi->width, wrapped, sizeof wrapped);
+    double keyshrink = bs_layout_keyshrink(f->key_px, fi->width);
     double titleshift = (title_lines - 2) * 26.0 / fi->height;
     fprintf(f->out, "evbottom = %.4f\nkeyshrink = %.4f\ntitleshift = %.4f\n"
                     "keytop = 0.86 - titleshift\nset xrange [0:%.7g]\nfig_title = ",
             lines ? (lines + 0.8) * 19.0 / fi->height : 0.0, keyshrink, titleshift,
             day[f->S - 1]);
-    gp_string(f->out, wrapped);
+    bs_gnuplot_string(f->out, wrapped);
     fprintf(f->out, "\n%s", f->vars);
     return 0;
 }
@@ -1080,22 +285,6 @@ static void figure_title(const bs_results *r, int v, int number, const char *wha
                  (unsigned long long)bs_results_seeds(r, v)[0]);
 }
 
-static void fig_free(fig *f)
-{
-    for (int k = 0; f->cache && k < BS_SEG_COUNT * BS_M_COUNT; k++)
-        for (int j = 0; j < 3; j++)
-            free(f->cache[k].v[j]);
-    for (int m = 0; m < BS_MK_COUNT; m++)
-        for (int j = 0; j < 3; j++)
-            free(f->market[m].v[j]);
-    free(f->cache);
-    free(f->block);
-    free(f->sel);
-    free(f->focal);
-    free(f->exitb);
-    free(f->col);
-}
-
 /* Build and run one figure's script; fig holds the brand sets and cache. */
 static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const char *output,
                       const char *title, void (*panels)(fig *, void *), void *ctx)
@@ -1104,7 +293,7 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
         return fail(f->err, BS_ERR_RUNTIME, "stopped before drawing %s", output);
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", f->env->template_dir, tpl_file);
-    char *tpl = slurp(path);
+    char *tpl = bs_plot_template_load(path);
     if (!tpl)
         return fail(f->err, BS_ERR_RUNTIME, "cannot read the gnuplot template %s: %s", path,
                     strerror(errno));
@@ -1125,7 +314,7 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
     char partial[4096 + 16];
     snprintf(partial, sizeof partial, "%s.partial", output);
     if (!prelude(f, fi, partial, title))
-        expand(f, tpl, panels, ctx);
+        bs_plot_template_expand(f, tpl, panels, ctx);
     free(tpl);
     int bad = fclose(f->out) != 0;
     f->out = NULL;
@@ -1133,9 +322,9 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
     if (!s && bad)
         s = fail(f->err, BS_ERR_RUNTIME, "out of memory");
     if (!s)
-        s = run_gnuplot(f->env, script, len, partial, output, f->err);
+        s = bs_gnuplot_run(f->env->gnuplot, script, len, partial, output, f->err);
     if (!s)
-        s = check_complete(f->env->format, partial, output, f->err);
+        s = bs_gnuplot_check_complete(f->env->format, partial, output, f->err);
     if (!s && rename(partial, output) != 0)
         s = fail(f->err, BS_ERR_RUNTIME, "cannot rename %s to %s: %s", partial, output,
                  strerror(errno));
@@ -1143,24 +332,6 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
         unlink(partial);
     free(script);
     return s;
-}
-
-static int fig_init(fig *f, const bs_plot_env *env, const bs_results *r, int v, bs_error *err)
-{
-    memset(f, 0, sizeof *f);
-    f->env = env;
-    f->r = r;
-    f->v = v;
-    f->err = err;
-    f->R = bs_results_replicates(r);
-    f->S = bs_results_steps(r);
-    f->B = bs_results_brands(r);
-    f->band = f->R >= 2;
-    f->cache = calloc((size_t)BS_SEG_COUNT * BS_M_COUNT, sizeof *f->cache);
-    f->block = calloc((size_t)BS_SEG_COUNT * BS_M_COUNT, 1);
-    if (!f->cache || !f->block)
-        return failed(f, BS_ERR_RUNTIME, "out of memory");
-    return 0;
 }
 
 /* Figure 6 says "clean break vs win-back" when the scenario has both. */
@@ -1186,8 +357,8 @@ bs_status bs_plot_standard(const bs_plot_env *env, const bs_results *r, int v, c
     if (v < 0 || v >= bs_results_variants(r))
         return fail(err, BS_ERR_INPUT, "%s: no variant %d", bs_results_path(r), v);
     fig f;
-    if (fig_init(&f, env, r, v, err) || choose_brands(&f, brands)) {
-        fig_free(&f);
+    if (bs_plot_fig_init(&f, env, r, v, err) || choose_brands(&f, brands)) {
+        bs_plot_fig_free(&f);
         return f.status;
     }
     int present[BS_FIG_COUNT];
@@ -1202,12 +373,12 @@ bs_status bs_plot_standard(const bs_plot_env *env, const bs_results *r, int v, c
                  format_names[env->format]);
         snprintf(tpl, sizeof tpl, "%s.gp", figures[k].name);
         figure_title(r, v, k + 1, post_exit_title(r, v, k), title, sizeof title);
-        f.key_px = widest_brand_label(&f, k == BS_FIG_POST_EXIT);
+        f.key_px = bs_layout_widest_brand_label(r, v, f.sel, f.n_sel, k == BS_FIG_POST_EXIT);
         s = draw(&f, &figures[k], tpl, output, title, NULL, NULL);
         if (!s)
             snprintf(files + (size_t)(*n_files)++ * file_len, file_len, "%s", output);
     }
-    fig_free(&f);
+    bs_plot_fig_free(&f);
     return s;
 }
 
@@ -1234,7 +405,7 @@ static void compare_panels(fig *f, void *data)
         for (int k = 0; k < 3 && !f->status; k++) {
             st[k] = malloc((size_t)S * (B ? B : 1) * sizeof *st[k]);
             if (!st[k])
-                failed(f, BS_ERR_RUNTIME, "out of memory");
+                bs_plot_fig_fail(f, BS_ERR_RUNTIME, "out of memory");
             else if (B && bs_results_stat(r, c->arms[a].v, (bs_segment)c->seg,
                                           (bs_metric)c->metric,
                                           k == 0 ? BS_RSTAT_MEAN : k == 1 ? BS_RSTAT_LO : BS_RSTAT_HI,
@@ -1244,11 +415,11 @@ static void compare_panels(fig *f, void *data)
         if (!f->status) {
             fprintf(f->out, "$a%d << EOD\n", a);
             for (int t = 0; t < S; t++) {
-                number(f->out, bs_results_days(r)[t]);
+                bs_plot_number(f->out, bs_results_days(r)[t]);
                 for (int j = 0; j < c->n_brands; j++) {
                     int b = bs_results_brand_index(r, c->brands[j]);
                     for (int k = 0; k < 3; k++)
-                        number(f->out, b >= 0 ? st[k][(size_t)t * B + b] : NAN);
+                        bs_plot_number(f->out, b >= 0 ? st[k][(size_t)t * B + b] : NAN);
                 }
                 fputc('\n', f->out);
             }
@@ -1265,14 +436,14 @@ static void compare_panels(fig *f, void *data)
         fputs(j / cols == rows - 1 || j + cols >= c->n_brands ? "set xlabel \"time (days)\"\n"
                                                              : "unset xlabel\n", f->out);
         fputs("set title ", f->out);
-        gp_string(f->out, c->brands[j]);
+        bs_gnuplot_string(f->out, c->brands[j]);
         fputs(" font \",14\"\nset ylabel ", f->out);
-        gp_string(f->out, ylabel);
+        bs_gnuplot_string(f->out, ylabel);
         fputc('\n', f->out);
         const bs_plot_arm *base = &c->arms[c->baseline];
-        events_of(f->out, base->r, base->v);
+        bs_plot_events_lines(f->out, base->r, base->v);
         if (j == 0)
-            event_note(f->out, base->r, base->v, f->width, f->height);
+            bs_plot_events_note(f->out, base->r, base->v, f->width, f->height);
         const char *sep = "plot ";
         int col = 2 + 3 * j, any_band = 0;
         for (int a = 0; a < c->n_arms; a++)
@@ -1284,11 +455,12 @@ static void compare_panels(fig *f, void *data)
             }
         for (int a = 0; a < c->n_arms; a++) {
             fprintf(f->out, "%s$a%d using 1:($%d*%g) with linespoints ", sep, a, col, scale);
-            line_style(f->out, a);
-            fprintf(f->out, " pi %d title ", point_interval(bs_results_steps(c->arms[a].r)));
+            bs_plot_line_style(f->out, a);
+            fprintf(f->out, " pi %d title ",
+                    bs_plot_point_interval(bs_results_steps(c->arms[a].r)));
             char label[LABEL_MAX + 1];
-            shorten_label(c->arms[a].label, label);
-            gp_string(f->out, label);
+            bs_layout_shorten(c->arms[a].label, label);
+            bs_gnuplot_string(f->out, label);
             sep = ", \\\n  ";
         }
         if (any_band)
@@ -1311,8 +483,8 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
         n_brands = MAX_PANELS;
     fig f;
     const bs_plot_arm *base = &arms[baseline];
-    if (fig_init(&f, env, base->r, base->v, err)) {
-        fig_free(&f);
+    if (bs_plot_fig_init(&f, env, base->r, base->v, err)) {
+        bs_plot_fig_free(&f);
         return f.status;
     }
     int rows = n_brands <= 2 ? n_brands : (n_brands + 1) / 2, cols = n_brands <= 2 ? 1 : 2;
@@ -1338,10 +510,10 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
     f.key_px = 0;
     for (int a = 0; a < n_arms; a++) {
         char label[LABEL_MAX + 1];
-        shorten_label(arms[a].label, label);
-        f.key_px = fmax(f.key_px, label_px(label));
+        bs_layout_shorten(arms[a].label, label);
+        f.key_px = fmax(f.key_px, bs_layout_label_px(label));
     }
     bs_status s = draw(&f, &fi, "compare.gp", file, title, compare_panels, &c);
-    fig_free(&f);
+    bs_plot_fig_free(&f);
     return s;
 }
