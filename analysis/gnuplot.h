@@ -10,7 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "analysis/plot.h"
+#include "analysis/plot_format.h"
+#include "brandsim/brandsim.h"
 
 /* Write s to out as a gnuplot double-quoted string ('"' and '\' escaped, a
  * newline as \n). */

@@ -35,21 +35,6 @@ enum {
 
 /* ---- names and sizes ------------------------------------------------------- */
 
-static const char *const format_names[BS_PLOT_FORMAT_COUNT] = {"png", "svg", "pdf"};
-
-const char *bs_plot_format_name(bs_plot_format f)
-{
-    return f >= 0 && f < BS_PLOT_FORMAT_COUNT ? format_names[f] : NULL;
-}
-
-int bs_plot_format_by_name(const char *name)
-{
-    for (int f = 0; f < BS_PLOT_FORMAT_COUNT; f++)
-        if (!strcmp(format_names[f], name))
-            return f;
-    return -1;
-}
-
 typedef struct {
     const char *name, *title;
     int width, height; /* pixels of PNG and SVG; PDF: the same at 150 per inch */
@@ -370,7 +355,7 @@ bs_status bs_plot_standard(const bs_plot_env *env, const bs_results *r, int v, c
             continue;
         char output[4096], tpl[256], title[512];
         snprintf(output, sizeof output, "%s/%s.%s", dir, figures[k].name,
-                 format_names[env->format]);
+                 bs_plot_format_name(env->format));
         snprintf(tpl, sizeof tpl, "%s.gp", figures[k].name);
         figure_title(r, v, k + 1, post_exit_title(r, v, k), title, sizeof title);
         f.key_px = bs_layout_widest_brand_label(r, v, f.sel, f.n_sel, k == BS_FIG_POST_EXIT);

@@ -24,13 +24,8 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "analysis/plot_format.h"
 #include "analysis/results.h"
-
-typedef enum { BS_PLOT_PNG, BS_PLOT_SVG, BS_PLOT_PDF, BS_PLOT_FORMAT_COUNT } bs_plot_format;
-
-/* "png", "svg", "pdf"; and back (-1 if unknown). */
-const char *bs_plot_format_name(bs_plot_format f);
-int bs_plot_format_by_name(const char *name);
 
 typedef enum {
     BS_FIG_MARKET_SHARE,
