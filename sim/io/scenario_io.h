@@ -3,12 +3,11 @@
  * overrides, variants and the YAML and reference writers are public API,
  * declared with their contracts in include/brandsim/scenario.h; this private
  * header only includes it, so that the library's own files and the command
- * keep including "io/scenario_io.h". What the files of this module share and
- * the public API does not is declared here.
+ * keep including "io/scenario_io.h". What the files of this module come to
+ * share that the public API should not show (none yet) is declared here.
  */
 #ifndef BS_SCENARIO_IO_H
 #define BS_SCENARIO_IO_H
-
 
 #include "brandsim/brandsim.h"
 #include "brandsim/scenario.h"
