@@ -14,7 +14,8 @@ packages=(
   python3               # tests that check JSON output (/usr/bin/python3)
   gnuplot-nox           # brandsim plot / compare -o / report draw their figures with it
   fonts-dejavu-core     # the figures' font
-  python3-h5py python3-numpy  # tests/python/test_h5py.py reads every dataset with h5py
+  python3-h5py python3-numpy  # tests/python/test_h5py.py reads every dataset with h5py;
+                        # the brandsim module (test_module.py) gives NumPy arrays
   python3-pandas        # ... and the CSV export with pandas
 )
 

@@ -81,8 +81,10 @@ static inline uint32_t bs_rng_below(bs_rng *r, uint32_t n)
     return (uint32_t)(((uint64_t)bs_rng_u32(r) * n) >> 32);
 }
 
-/* The gsl_rng type whose state is a bs_rng. */
-extern const gsl_rng_type *bs_gsl_philox;
+/* The gsl_rng type whose state is a bs_rng. Hidden: the library is compiled
+ * position-independent, and a hidden symbol is read directly, not through the
+ * GOT, in the step's draws (as before the library was also a shared one). */
+extern const gsl_rng_type *bs_gsl_philox __attribute__((visibility("hidden")));
 
 /* A gsl_rng drawing from `r`, valid while r lives; no allocation. */
 static inline gsl_rng bs_rng_gsl(bs_rng *r)

@@ -1,0 +1,39 @@
+/*
+ * error.h: errors as values. Every fallible function of the library returns a
+ * bs_status and, on failure, fills the bs_error its caller passed with the
+ * whole message; the library never prints.
+ */
+#ifndef BRANDSIM_ERROR_H
+#define BRANDSIM_ERROR_H
+
+#include "brandsim/visibility.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+BS_API_BEGIN
+
+typedef enum {
+    BS_OK = 0,
+    BS_ERR_INPUT = 2,   /* the user's scenario or arguments are wrong */
+    BS_ERR_RUNTIME = 1, /* memory, I/O, or anything else */
+} bs_status;
+
+/* An error as a value: `msg` is complete, git style, e.g.
+ * "scenarios/x.yaml:14: 'brands[2].quality': 1.5 is out of range [0, 1]". */
+typedef struct {
+    bs_status status;
+    char msg[512];
+} bs_error;
+
+/* Set err->status to `status` and err->msg to the printf-style message
+ * (truncated to fit). Does nothing to a NULL err. Returns `status`, so that a
+ * failing function can end with `return bs_error_setf(err, BS_ERR_INPUT, ...)`. */
+bs_status bs_error_setf(bs_error *err, bs_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+BS_API_END
+#ifdef __cplusplus
+}
+#endif
+#endif

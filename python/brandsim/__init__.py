@@ -1,0 +1,334 @@
+"""brandsim: the brandsim simulator from Python, over libbrandsim.so (ctypes only).
+
+A run is a pure function of (scenario, seed), as in the C library: load a
+scenario file, apply overrides written as on the command line, run it step by
+step and read each step's aggregates, or run it to the end and keep the whole
+series.
+
+    import brandsim
+    sc = brandsim.Scenario.load("scenarios/breach.yaml", ["consumers=2000"])
+    sc.set("model.revenge_decay=0.1")
+    run = brandsim.Run(sc)
+    run.step()
+    run.metric("market_share")            # one value per brand, this step
+    series = run.run_to_end()
+    series.brand("revenge_wom", "strong")  # steps x brands
+    series.market("mean_distrust")         # one value per step
+
+Values come as NumPy arrays when numpy imports, as lists otherwise (or when a
+Run is made with arrays=False). Whatever the library refuses raises
+brandsim.Error with the library's message (file, line and key path) and status
+(ERR_INPUT for a bad scenario or override, ERR_RUNTIME for anything else).
+How the library is found: brandsim/_native.py (BRANDSIM_LIBRARY, the build
+tree, the system's library path).
+"""
+import ctypes
+import os
+
+from . import _native
+from ._native import lib as _lib
+
+try:
+    import numpy as _np
+except ImportError:  # lists instead
+    _np = None
+
+__all__ = ["Error", "Scenario", "Run", "Series", "Event", "simulate", "METRICS", "SEGMENTS",
+           "MARKET_METRICS", "metric_info", "ERR_INPUT", "ERR_RUNTIME", "HAVE_NUMPY",
+           "LIBRARY"]
+
+ERR_RUNTIME = 1  # BS_ERR_RUNTIME: memory, I/O, a finished run, anything else
+ERR_INPUT = 2    # BS_ERR_INPUT: the scenario or an override is wrong
+HAVE_NUMPY = _np is not None
+LIBRARY = _native.path  # the libbrandsim.so loaded
+
+METRICS = tuple(m[0] for m in _native.METRICS)                # brand metrics
+MARKET_METRICS = tuple(m[0] for m in _native.MARKET_METRICS)  # market-wide metrics
+SEGMENTS = tuple(_native.SEGMENTS)                            # groups of relationships
+
+
+def metric_info(name):
+    """(units, description) of a brand or market metric, as the library documents it."""
+    for table in (_native.METRICS, _native.MARKET_METRICS):
+        for m in table:
+            if m[0] == name:
+                return m[1], m[2]
+    raise KeyError(f"no metric {name!r}")
+
+
+class Error(Exception):
+    """What the library refused: .message is its message, .status its bs_status
+    (ERR_INPUT or ERR_RUNTIME)."""
+
+    def __init__(self, message, status):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _call(fn, *args):
+    """Call a library function that takes a trailing bs_error *; raise on failure."""
+    err = _native._Error()
+    status = fn(*args, ctypes.byref(err))
+    if status != 0:
+        raise Error(err.msg.decode("utf-8", "replace"), err.status or status)
+
+
+def _index(names, name, what):
+    try:
+        return names.index(name)
+    except ValueError:
+        raise KeyError(f"no {what} {name!r}; expected one of {', '.join(names)}") from None
+
+
+class Scenario:
+    """A scenario (bs_scenario), held by the library. Load it from a file or
+    text, change it with set(), read any numeric field with get(). A Run takes a
+    copy, so a scenario may be changed and run again."""
+
+    def __init__(self):
+        """The defaults of every field, no brands: load() or from_string() is the
+        usual start."""
+        self._ptr = _lib.bs_scenario_alloc()
+        if not self._ptr:
+            raise MemoryError("brandsim: out of memory")
+        self.file = None  # named in validation messages
+
+    def __del__(self):
+        if getattr(self, "_ptr", None):
+            _lib.bs_scenario_free(self._ptr)
+            self._ptr = None
+
+    @classmethod
+    def load(cls, path, overrides=()):
+        """Load and validate a scenario file, then apply the overrides
+        ("key.path=value", as `brandsim run --set`) and validate again."""
+        sc = cls()
+        sc.file = os.fspath(path)
+        _call(_lib.bs_scenario_load, os.fsencode(path), sc._ptr)
+        sc._apply(overrides)
+        return sc
+
+    @classmethod
+    def from_string(cls, text, name="<string>", overrides=()):
+        """The same from YAML text; `name` stands for the file in messages."""
+        sc = cls()
+        sc.file = name
+        data = text.encode()
+        _call(_lib.bs_scenario_load_string, data, len(data), name.encode(), sc._ptr)
+        sc._apply(overrides)
+        return sc
+
+    def _apply(self, overrides):
+        if isinstance(overrides, str):
+            overrides = [overrides]
+        for o in overrides:
+            self.set(o)
+        if overrides:
+            self.validate()
+
+    def set(self, assignment, value=None):
+        """Apply one override: set("model.revenge_decay=0.1") or
+        set("model.revenge_decay", 0.1) (True/False as true/false). Not
+        validated until validate() or a Run."""
+        if value is not None:
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            assignment = f"{assignment}={value}"
+        _call(_lib.bs_scenario_set, self._ptr, assignment.encode())
+        return self
+
+    def validate(self):
+        """Check ranges and cross references (raises Error) and resolve brand names."""
+        _call(_lib.bs_scenario_validate, self._ptr,
+              self.file.encode() if self.file is not None else None)
+        return self
+
+    def get(self, key):
+        """The numeric value at a key path ("consumers", "model.revenge_decay",
+        "brands[alder].quality"; enumerations and flags as integers)."""
+        v = ctypes.c_double()
+        _call(_lib.bs_scenario_get, self._ptr, key.encode(), ctypes.byref(v), None)
+        return v.value
+
+    def copy(self):
+        sc = Scenario()
+        _lib.bs_scenario_copy(sc._ptr, self._ptr)
+        sc.file = self.file
+        return sc
+
+    def to_yaml(self):
+        """The scenario with every field resolved, as YAML that loads back to it."""
+        p = _lib.bs_scenario_yaml_string(self._ptr)
+        if not p:
+            raise MemoryError("brandsim: out of memory")
+        try:
+            return ctypes.string_at(p).decode()
+        finally:
+            _native.free(p)
+
+    @property
+    def name(self):
+        return _lib.bs_scenario_name(self._ptr).decode()
+
+    @property
+    def steps(self):
+        return _lib.bs_scenario_steps(self._ptr)
+
+    @property
+    def brands(self):
+        """Brand names, in the scenario's order (the order of every per-brand value)."""
+        return [_lib.bs_scenario_brand_name(self._ptr, b).decode()
+                for b in range(_lib.bs_scenario_n_brands(self._ptr))]
+
+
+class Event:
+    """A shock or policy action of a run: step, brand (name), kind
+    ("breach:sold_data", "response:apology", ...), size."""
+
+    __slots__ = ("step", "brand", "kind", "size")
+
+    def __init__(self, step, brand, kind, size):
+        self.step, self.brand, self.kind, self.size = step, brand, kind, size
+
+    def __repr__(self):
+        return f"Event(step={self.step}, brand={self.brand!r}, kind={self.kind!r}, size={self.size})"
+
+
+class Series:
+    """Every aggregate of a run's steps: brand(metric, segment) is steps x
+    brands, market(metric) one value per step; `steps` the step numbers."""
+
+    def __init__(self, brands, steps, values, market, arrays):
+        self.brands = brands
+        self.steps = steps
+        self._v = values      # per step: segment x metric x brand (flat list, or array)
+        self._market = market  # per step: market metrics
+        self._arrays = arrays
+
+    def brand(self, metric, segment="all"):
+        s = _index(SEGMENTS, segment, "segment")
+        m = _index(METRICS, metric, "metric")
+        if self._arrays:
+            return self._v[:, s, m, :].copy()
+        B = len(self.brands)
+        off = (s * len(METRICS) + m) * B
+        return [row[off:off + B] for row in self._v]
+
+    def market(self, metric):
+        k = _index(MARKET_METRICS, metric, "market metric")
+        if self._arrays:
+            return self._market[:, k].copy()
+        return [row[k] for row in self._market]
+
+
+class Run:
+    """One run (bs_run) of a copy of a scenario, validated first. step() advances
+    one step; metric() and market() read that step's aggregates; run_to_end()
+    steps to the last step and returns the Series of the steps it ran."""
+
+    def __init__(self, scenario, threads=0, arrays=None):
+        """threads: OpenMP threads (0: the default; the numbers are the same for
+        any count). arrays: NumPy arrays (default when numpy imports) or lists."""
+        if arrays and not HAVE_NUMPY:
+            raise ValueError("brandsim: arrays=True needs numpy, which does not import")
+        self._arrays = HAVE_NUMPY if arrays is None else bool(arrays)
+        sc = scenario.copy()  # validation resolves brand names: do it on our copy
+        sc.validate()
+        err = _native._Error()
+        self._ptr = _lib.bs_run_alloc(sc._ptr, threads, ctypes.byref(err))
+        if not self._ptr:
+            raise Error(err.msg.decode("utf-8", "replace"), err.status or ERR_RUNTIME)
+        self.brands = sc.brands
+        self.steps = sc.steps
+        self.name = sc.name
+
+    def __del__(self):
+        self.close()
+
+    def close(self):
+        """Free the run now (also done when the object goes)."""
+        if getattr(self, "_ptr", None):
+            _lib.bs_run_free(self._ptr)
+            self._ptr = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _live(self):
+        if not self._ptr:
+            raise ValueError("brandsim: the run is closed")
+        return self._ptr
+
+    @property
+    def steps_done(self):
+        return _lib.bs_run_steps_done(self._live())
+
+    @property
+    def finished(self):
+        return self.steps_done >= self.steps
+
+    def step(self):
+        """Advance one step; returns its number. Error (ERR_RUNTIME) once finished."""
+        _call(_lib.bs_run_step, self._live())
+        return self.steps_done - 1
+
+    def _stats(self):
+        if self.steps_done == 0:
+            raise ValueError("brandsim: no step done yet")
+        return _lib.bs_run_stats(self._live()).contents
+
+    def _out(self, values):
+        return _np.array(values) if self._arrays else list(values)
+
+    def metric(self, metric, segment="all"):
+        """The last step's value of a brand metric within a segment, per brand."""
+        st = self._stats()
+        B = st.n_brands
+        off = (_index(SEGMENTS, segment, "segment") * len(METRICS)
+               + _index(METRICS, metric, "metric")) * B
+        return self._out(st.v[off:off + B])
+
+    def market(self, metric=None):
+        """The last step's value of a market metric, or all of them as a dict."""
+        st = self._stats()
+        if metric is None:
+            return dict(zip(MARKET_METRICS, st.market))
+        return st.market[_index(MARKET_METRICS, metric, "market metric")]
+
+    @property
+    def events(self):
+        """The run's shocks and policy actions (the whole schedule), in step order."""
+        n = ctypes.c_int()
+        ev = _lib.bs_run_events(self._live(), ctypes.byref(n))
+        return [Event(ev[k].step, self.brands[ev[k].brand], ev[k].kind.decode(), ev[k].size)
+                for k in range(n.value)]
+
+    def run_to_end(self):
+        """Step to the last step; every aggregate of those steps as a Series."""
+        n = len(SEGMENTS) * len(METRICS) * len(self.brands)
+        steps, values, market = [], [], []
+        while not self.finished:
+            steps.append(self.step())
+            st = _lib.bs_run_stats(self._ptr).contents
+            if self._arrays:
+                values.append(_np.ctypeslib.as_array(st.v, shape=(n,)).copy())
+                market.append(_np.ctypeslib.as_array(st.market).copy())
+            else:
+                values.append(st.v[:n])
+                market.append(list(st.market))
+        if self._arrays:
+            shape = (len(steps), len(SEGMENTS), len(METRICS), len(self.brands))
+            values = _np.array(values).reshape(shape)
+            market = _np.array(market).reshape(len(steps), len(MARKET_METRICS))
+            steps = _np.array(steps)
+        return Series(list(self.brands), steps, values, market, self._arrays)
+
+
+def simulate(path, overrides=(), threads=0, arrays=None):
+    """Load a scenario file, apply the overrides, run it to the end: its Series."""
+    with Run(Scenario.load(path, overrides), threads=threads, arrays=arrays) as run:
+        return run.run_to_end()
