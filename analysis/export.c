@@ -3,7 +3,7 @@
  * time (R x S x B values) and written in the order variant, segment,
  * metric, replicate, step, brand; market-wide series last in each variant.
  */
-#include "analysis/export.h"
+#include "brandsim/export.h"
 
 #include <math.h>
 #include <stdlib.h>

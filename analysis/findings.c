@@ -5,7 +5,8 @@
  * of criteria and verdicts that the report and the command share.
  */
 #define _GNU_SOURCE /* strcasecmp, strncasecmp, strdup */
-#include "analysis/findings.h"
+#include "brandsim/brandsim.h"
+#include "brandsim/findings.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,7 +18,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "io/scenario_overrides.h"
+#include "brandsim/scenario.h"
 
 enum { MAX_FILES = 64 };
 

@@ -10,7 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis/findings.h"
+#include "brandsim/brandsim.h"
+#include "brandsim/findings.h"
 
 static bs_status setf(bs_error *err, bs_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

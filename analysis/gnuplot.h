@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "analysis/plot_format.h"
+#include "brandsim/plot_format.h"
 #include "brandsim/brandsim.h"
 
 /* Write s to out as a gnuplot double-quoted string ('"' and '\' escaped, a

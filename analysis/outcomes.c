@@ -2,7 +2,7 @@
  * outcomes.c: the strategist's outcomes of each brand and replicate, and
  * their differences between variants (definitions in outcomes.h).
  */
-#include "analysis/outcomes.h"
+#include "brandsim/outcomes.h"
 
 #include <math.h>
 #include <stdio.h>

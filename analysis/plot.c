@@ -13,7 +13,7 @@
  * title sizes from font metrics), gnuplot.c (the gnuplot process).
  */
 #define _POSIX_C_SOURCE 200809L
-#include "analysis/plot.h"
+#include "brandsim/plot.h"
 
 #include <errno.h>
 #include <math.h>

@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "analysis/results.h"
+#include "brandsim/results.h"
 
 /* @EVENTS@: gnuplot commands that unset the previous panel's lines and labels, then
  * draw a line at the start of each event group of variant v of r (solid for a group

@@ -1,7 +1,7 @@
 /*
  * plot_format.c: the names of the figure formats (plot_format.h).
  */
-#include "analysis/plot_format.h"
+#include "brandsim/plot_format.h"
 
 #include <string.h>
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "analysis/plot.h"
+#include "brandsim/plot.h"
 
 typedef struct {
     double *v[3]; /* mean, lo, hi: S*B */

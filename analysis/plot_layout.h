@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "analysis/results.h"
+#include "brandsim/results.h"
 
 /* Legend entries are cut to LABEL_MAX characters, in the middle ("long_na...me_07"), so
  * that names differing only at the end stay apart; the legend column widens to fit

@@ -3,7 +3,7 @@
  * every error with file, line and key path), the outcome of a run, and the
  * verdict of a criterion over replicates (see replication.h).
  */
-#include "analysis/replication.h"
+#include "brandsim/replication.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "experiment/stats.h"
+#include "brandsim/stats.h"
 
 /* ---- names ---------------------------------------------------------------------- */
 

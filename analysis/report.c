@@ -4,7 +4,8 @@
  * the ids inside gnuplot's SVGs cannot clash on one page) and deleted.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "analysis/report.h"
+#include "brandsim/brandsim.h"
+#include "brandsim/report.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analysis/outcomes.h"
+#include "brandsim/outcomes.h"
 
 static void html(FILE *out, const char *s)
 {

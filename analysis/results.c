@@ -12,7 +12,8 @@
  * of a failure is taken from the innermost entry of the stack instead.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "analysis/results.h"
+#include "brandsim/brandsim.h"
+#include "brandsim/results.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -23,7 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "experiment/stats.h"
+#include "brandsim/stats.h"
 #include "io/scenario_io.h"
 
 enum { WHY_MAX = 200, PATH_LEN = 512 };

@@ -38,10 +38,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "analysis/export.h"
-#include "analysis/outcomes.h"
-#include "analysis/plot.h"
-#include "analysis/results.h"
+#include "brandsim/export.h"
+#include "brandsim/outcomes.h"
+#include "brandsim/plot.h"
+#include "brandsim/results.h"
 #include "test_dir.h"
 
 #define SRC BS_SOURCE_DIR

@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "brandsim/brandsim.h"
-#include "experiment/experiment.h"
-#include "io/scenario_overrides.h"
+#include "brandsim/experiment.h"
+#include "brandsim/scenario.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "analysis/replication.h"
+#include "brandsim/replication.h"
 
 /* ---- outcomes ---------------------------------------------------------------------- */
 

@@ -6,7 +6,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "experiment/stats.h"
+#include "brandsim/stats.h"
 
 #define NEAR(x, want, tol) cr_expect(fabs((x) - (want)) <= (tol), "%s = %.8g, expected %.8g", #x, (double)(x), (double)(want))
 

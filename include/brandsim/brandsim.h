@@ -14,6 +14,9 @@
  *   brandsim/scenario.h  the scenario, its parameter table, scenario files
  *   brandsim/metrics.h   metrics, segments, market metrics, bs_stats
  *   brandsim/run.h       bs_run: allocate, step, read aggregates and events
+ *   brandsim/experiment.h  bs_experiment_run: the one driver of runs and ensembles
+ *   brandsim/stats.h     confidence intervals and tests of effects across replicates
+ *   brandsim/analysis.h  reading output files, outcomes, findings, figures, exports
  * Link with libbrandsim (pkg-config brandsim); docs/DESIGN.md says how it is
  * built and installed.
  */
@@ -27,6 +30,8 @@
 #include "brandsim/scenario.h"
 #include "brandsim/metrics.h"
 #include "brandsim/run.h"
-/* experiment.h, results.h and analysis.h will join here. */
+#include "brandsim/experiment.h"
+#include "brandsim/stats.h"
+#include "brandsim/analysis.h"
 
 #endif

@@ -336,6 +336,24 @@ int bs_scenario_n_brands(const bs_scenario *sc);
 /* The name of brand i (owned by the scenario), or NULL if i is out of range. */
 const char *bs_scenario_brand_name(const bs_scenario *sc, int i);
 
+/* ---- a scenario file with overrides on top (sim/io/scenario_overrides.c) ---- */
+
+/* Overrides in order: items[k] is "key.path=value"; flags[k] (may be NULL, or NULL
+ * entries) names the option it came from ("--seed") for messages. */
+typedef struct {
+    const char *const *items;
+    const char *const *flags;
+    int n;
+} bs_overrides;
+
+/* Load `path` with its variants, apply the overrides in order, validate, and check every
+ * variant on top of the overrides. Messages: an override's own error names it (its flag
+ * when given: "--seed: ..."); a file made invalid by the overrides is named
+ * "FILE (after --seed 3, --set k=v)". On success free vars with bs_variants_free(); on
+ * failure vars is empty. */
+bs_status bs_scenario_load_overridden(const char *path, const bs_overrides *ov, bs_scenario *sc,
+                                      bs_variants *vars, bs_error *err);
+
 BS_API_END
 #ifdef __cplusplus
 }

@@ -8,7 +8,7 @@
 #include <signal.h>
 
 #include "brandsim/brandsim.h"
-#include "experiment/experiment.h"
+#include "brandsim/experiment.h"
 #include "io/scenario_io.h"
 
 enum { BS_EXIT_OK = 0, BS_EXIT_RUNTIME = 1, BS_EXIT_INPUT = 2 };

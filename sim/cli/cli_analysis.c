@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analysis/results.h"
+#include "brandsim/results.h"
 #include "cli/cli.h"
 
 bs_results *cli_open_results(const char *path, int *rc)

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/replication.h"
+#include "brandsim/replication.h"
 #include "cli/cli.h"
 #include "io/scenario_io.h"
-#include "io/scenario_overrides.h"
+#include "brandsim/scenario.h"
 
 int cli_fail(const bs_error *err)
 {

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/outcomes.h"
-#include "analysis/plot.h"
-#include "analysis/results.h"
+#include "brandsim/outcomes.h"
+#include "brandsim/plot.h"
+#include "brandsim/results.h"
 #include "cli/cli.h"
 
 enum { MAX_FILES = 64, MAX_ARMS = 256, MAX_CHOSEN = 64 };

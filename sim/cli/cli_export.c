@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/export.h"
+#include "brandsim/export.h"
 #include "cli/cli.h"
 
 static void export_usage(FILE *out)

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/outcomes.h"
-#include "analysis/results.h"
+#include "brandsim/outcomes.h"
+#include "brandsim/results.h"
 #include "cli/cli.h"
 
 static void info_usage(FILE *out)

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "analysis/plot.h"
-#include "analysis/results.h"
+#include "brandsim/plot.h"
+#include "brandsim/results.h"
 #include "cli/cli.h"
 
 static void plot_usage(FILE *out)

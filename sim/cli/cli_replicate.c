@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "analysis/findings.h"
+#include "brandsim/findings.h"
 #include "cli/cli.h"
 
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/report.h"
+#include "brandsim/report.h"
 #include "cli/cli.h"
 
 static void report_usage(FILE *out)

@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "experiment/experiment.h"
-#include "experiment/stats.h"
+#include "brandsim/experiment.h"
+#include "brandsim/stats.h"
 
 
 static void run_usage(FILE *out)

@@ -5,7 +5,7 @@
  * the statistics across its replicates computed (summary.c) and written.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "experiment/experiment.h"
+#include "brandsim/experiment.h"
 
 #include <omp.h>
 #include <stdarg.h>

@@ -3,7 +3,7 @@
  * (see stats.h). Every quantile and p-value comes from GSL's t distribution,
  * every mean and variance from gsl_statistics, the regression from gsl_fit.
  */
-#include "experiment/stats.h"
+#include "brandsim/stats.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "experiment/stats.h"
+#include "brandsim/stats.h"
 
 /* One series: x[r][cell] -> y[k][cell]. */
 static void summarize(const double *x, size_t R, size_t cells, double *y)

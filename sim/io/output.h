@@ -10,19 +10,10 @@
 #ifndef BRANDSIM_IO_OUTPUT_H
 #define BRANDSIM_IO_OUTPUT_H
 
-#include "brandsim/brandsim.h"
+#include "brandsim/brandsim.h" /* bs_provenance: brandsim/experiment.h */
 
 typedef struct bs_output bs_output;
 
-typedef struct {              /* things that differ between two identical runs */
-    const char *version;      /* BS_VERSION */
-    int threads;
-    double wall_seconds;
-    const char *host;
-    const char *started_utc;  /* ISO 8601 */
-    const char *command_line;
-    double bytes_per_consumer;
-} bs_provenance;
 
 /* Create PATH.partial beside PATH (PATH + ".partial"), with every dataset laid out for sc->steps
    steps. scenario_yaml: the scenario as run (resolved, after overrides) stored as a root string

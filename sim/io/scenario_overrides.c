@@ -1,8 +1,8 @@
 /*
  * scenario_overrides.c: load a scenario file with overrides on top
- * (scenario_overrides.h).
+ * (declared in include/brandsim/scenario.h).
  */
-#include "io/scenario_overrides.h"
+#include "brandsim/scenario.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -24,7 +24,13 @@
 
 #include <stdint.h>
 
-#include "brandsim/brandsim.h"
+#include "brandsim/error.h"
+#include "brandsim/metrics.h"
+#include "brandsim/run.h"
+#include "brandsim/scenario.h"
+#include "brandsim/visibility.h"
+
+BS_API_BEGIN
 
 typedef struct bs_results bs_results;
 
@@ -117,5 +123,7 @@ bs_status bs_results_market_stat(const bs_results *r, int v, bs_market_metric me
 int bs_metric_by_name(const char *name);
 int bs_market_metric_by_name(const char *name);
 int bs_segment_by_name(const char *name); /* "all" or "brand": BS_SEG_ALL */
+
+BS_API_END
 
 #endif

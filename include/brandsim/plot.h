@@ -24,8 +24,11 @@
 #include <signal.h>
 #include <stddef.h>
 
-#include "analysis/plot_format.h"
-#include "analysis/results.h"
+#include "brandsim/plot_format.h"
+#include "brandsim/results.h"
+#include "brandsim/visibility.h"
+
+BS_API_BEGIN
 
 typedef enum {
     BS_FIG_MARKET_SHARE,
@@ -87,5 +90,7 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
                           int baseline, bs_segment seg, bs_metric metric,
                           const char *const *brands, int n_brands, const char *file,
                           bs_error *err);
+
+BS_API_END
 
 #endif

@@ -10,6 +10,9 @@
 #define BS_EXPERIMENT_STATS_H
 
 #include <stddef.h>
+#include "brandsim/visibility.h"
+
+BS_API_BEGIN
 
 /* A mean with its confidence interval: mean +/- t(level, n-1) * sd / sqrt(n).
  * n < 2: sd, lo and hi are NaN (mean is the value for n = 1, NaN for 0). */
@@ -45,5 +48,7 @@ bs_effect bs_effect_interaction(const double *a11, size_t n11, const double *a10
 
 /* OLS slope of y on x (gsl_fit_linear), t test of slope = 0 with n - 2 df. */
 bs_effect bs_effect_slope(const double *x, const double *y, size_t n, double level);
+
+BS_API_END
 
 #endif

@@ -12,8 +12,11 @@
 #ifndef BS_ANALYSIS_FINDINGS_H
 #define BS_ANALYSIS_FINDINGS_H
 
-#include "analysis/replication.h"
-#include "experiment/experiment.h"
+#include "brandsim/replication.h"
+#include "brandsim/experiment.h"
+#include "brandsim/visibility.h"
+
+BS_API_BEGIN
 
 enum { BS_FINDINGS_QUICK_REPLICATES = 8 };
 
@@ -79,5 +82,7 @@ bs_status bs_findings_write_report(const char *dir, const bs_finding *fs, int n,
 
 /* Create `dir` and its parents (like mkdir -p). 0, or -1 with errno. */
 int bs_mkdir_p(const char *dir);
+
+BS_API_END
 
 #endif

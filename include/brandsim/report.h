@@ -10,13 +10,18 @@
 
 #include <stdio.h>
 
-#include "analysis/plot.h"
-#include "analysis/results.h"
+#include "brandsim/plot.h"
+#include "brandsim/results.h"
+#include "brandsim/visibility.h"
+
+BS_API_BEGIN
 
 /* Write the page for every variant of r to out. env->format is ignored
  * (figures are SVG); they are drawn in a temporary folder that is removed
  * afterwards. Returns BS_OK or an error (gnuplot, reading the file); write
  * errors of out are the caller's to detect with ferror. */
 bs_status bs_report_html(const bs_results *r, const bs_plot_env *env, FILE *out, bs_error *err);
+
+BS_API_END
 
 #endif

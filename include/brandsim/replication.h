@@ -10,8 +10,14 @@
 #ifndef BS_ANALYSIS_REPLICATION_H
 #define BS_ANALYSIS_REPLICATION_H
 
-#include "brandsim/brandsim.h"
-#include "io/scenario_io.h"
+#include "brandsim/error.h"
+#include "brandsim/metrics.h"
+#include "brandsim/run.h"
+#include "brandsim/scenario.h"
+#include "brandsim/scenario.h"
+#include "brandsim/visibility.h"
+
+BS_API_BEGIN
 
 enum { BS_REP_MAX_TESTS = 16, BS_REP_MAX_LIST = 16, BS_REP_MAX_PARAMS = 8, BS_REP_MAX_CONTROLS = 6 };
 
@@ -123,5 +129,7 @@ bs_verdict bs_criterion_eval(const bs_criterion *c, const double *values, int V,
 /* Names for reports. */
 const char *bs_criterion_name(int type);
 const char *bs_outcome_stat_name(int stat);
+
+BS_API_END
 
 #endif

@@ -27,8 +27,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "analysis/results.h"
-#include "experiment/stats.h"
+#include "brandsim/results.h"
+#include "brandsim/stats.h"
+#include "brandsim/visibility.h"
+
+BS_API_BEGIN
 
 typedef enum {
     BS_KPI_SHARE_LOST,
@@ -87,5 +90,7 @@ bs_test bs_test_for(const uint64_t *seeds_a, int na, const uint64_t *seeds_b, in
  * na == nb). With too few replicates for the test (one on a side) the
  * estimate is still the difference of the means; the rest is NaN. */
 bs_effect bs_kpi_difference(const double *a, int na, const double *base, int nb, bs_test t);
+
+BS_API_END
 
 #endif

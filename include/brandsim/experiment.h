@@ -18,9 +18,24 @@
 
 #include <signal.h>
 
-#include "brandsim/brandsim.h"
-#include "io/output.h"
-#include "io/scenario_io.h"
+#include "brandsim/error.h"
+#include "brandsim/run.h"
+#include "brandsim/scenario.h"
+#include "brandsim/visibility.h"
+
+BS_API_BEGIN
+
+/* What a file records of how it was made (/provenance): what differs between two identical
+   runs. */
+typedef struct {
+    const char *version;      /* BS_VERSION */
+    int threads;
+    double wall_seconds;
+    const char *host;
+    const char *started_utc;  /* ISO 8601 */
+    const char *command_line;
+    double bytes_per_consumer;
+} bs_provenance;
 
 /* A request to stop a long call: a flag the caller owns (a signal handler may
  * set it); the library polls it between steps, runs, series and figures and
@@ -88,5 +103,7 @@ int bs_experiment_is_single(const bs_scenario *base, const bs_variants *vars, bs
  * of T". `base` must be validated; it is not changed. */
 bs_status bs_experiment_run(const bs_scenario *base, const bs_variants *vars, const char *path,
                             const bs_experiment_opts *opt, bs_error *err);
+
+BS_API_END
 
 #endif

@@ -16,7 +16,10 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include "analysis/results.h"
+#include "brandsim/results.h"
+#include "brandsim/visibility.h"
+
+BS_API_BEGIN
 
 /* Write every series of variant v (or of every variant, v = -1) to out,
  * header first. Returns BS_OK, or an error (a read failure; a write failure
@@ -29,5 +32,7 @@ bs_status bs_export_csv(const bs_results *r, int v, FILE *out, const volatile si
 /* x as the shortest of %.15g, %.16g, %.17g that reads back as x; "NaN",
  * "Inf", "-Inf" otherwise. buf: at least 32 bytes. */
 const char *bs_export_number(double x, char *buf);
+
+BS_API_END
 
 #endif
