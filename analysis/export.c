@@ -54,10 +54,10 @@ static void row(FILE *out, int step, const char *variant, int rep, const char *b
     fprintf(out, ",%s\n", bs_export_number(value, num));
 }
 
-/* Stopped by a caught signal (*stop set): BS_ERR_RUNTIME. */
-static bs_status stopped(const volatile sig_atomic_t *stop, bs_error *err)
+/* Stopped by a caught signal (cancel set): BS_ERR_RUNTIME. */
+static bs_status stopped(bs_cancel cancel, bs_error *err)
 {
-    if (!stop || !*stop)
+    if (!bs_cancel_requested(cancel))
         return BS_OK;
     err->status = BS_ERR_RUNTIME;
     snprintf(err->msg, sizeof err->msg, "stopped");
@@ -65,13 +65,13 @@ static bs_status stopped(const volatile sig_atomic_t *stop, bs_error *err)
 }
 
 static bs_status export_variant(const bs_results *r, int v, double *x, FILE *out,
-                                const volatile sig_atomic_t *stop, bs_error *err)
+                                bs_cancel cancel, bs_error *err)
 {
     int R = bs_results_replicates(r), S = bs_results_steps(r), B = bs_results_brands(r);
     const char *vname = bs_results_variant_name(r, v);
     for (int seg = 0; seg < BS_SEG_COUNT && B > 0; seg++)
         for (int m = 0; m < BS_M_COUNT; m++) {
-            bs_status s = stopped(stop, err);
+            bs_status s = stopped(cancel, err);
             if (!s)
                 s = bs_results_series(r, v, (bs_segment)seg, (bs_metric)m, x, err);
             if (s)
@@ -84,7 +84,7 @@ static bs_status export_variant(const bs_results *r, int v, double *x, FILE *out
                             x[((size_t)rep * S + t) * B + b]);
         }
     for (int m = 0; m < BS_MK_COUNT; m++) {
-        bs_status s = stopped(stop, err);
+        bs_status s = stopped(cancel, err);
         if (!s)
             s = bs_results_market(r, v, (bs_market_metric)m, x, err);
         if (s)
@@ -97,7 +97,7 @@ static bs_status export_variant(const bs_results *r, int v, double *x, FILE *out
     return BS_OK;
 }
 
-bs_status bs_export_csv(const bs_results *r, int v, FILE *out, const volatile sig_atomic_t *stop,
+bs_status bs_export_csv(const bs_results *r, int v, FILE *out, bs_cancel cancel,
                         bs_error *err)
 {
     int R = bs_results_replicates(r), S = bs_results_steps(r), B = bs_results_brands(r);
@@ -112,7 +112,7 @@ bs_status bs_export_csv(const bs_results *r, int v, FILE *out, const volatile si
     bs_status s = BS_OK;
     for (int k = 0; k < bs_results_variants(r) && !s; k++)
         if (v < 0 || k == v)
-            s = export_variant(r, k, x, out, stop, err);
+            s = export_variant(r, k, x, out, cancel, err);
     free(x);
     return s;
 }

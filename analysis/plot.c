@@ -274,7 +274,7 @@ static void figure_title(const bs_results *r, int v, int number, const char *wha
 static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const char *output,
                       const char *title, void (*panels)(fig *, void *), void *ctx)
 {
-    if (f->env->stop && *f->env->stop) /* a caught signal: no new figure */
+    if (bs_cancel_requested(f->env->cancel)) /* a caught signal: no new figure */
         return fail(f->err, BS_ERR_RUNTIME, "stopped before drawing %s", output);
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", f->env->template_dir, tpl_file);

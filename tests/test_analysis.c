@@ -1007,7 +1007,7 @@ Test(analysis, export_stops_at_the_flag_of_a_caught_signal)
     FILE *f = open_memstream(&text, &len);
     cr_assert_not_null(f);
     volatile sig_atomic_t stop = SIGTERM;
-    cr_expect_eq(bs_export_csv(r, -1, f, &stop, &err), BS_ERR_RUNTIME);
+    cr_expect_eq(bs_export_csv(r, -1, f, (bs_cancel){&stop}, &err), BS_ERR_RUNTIME);
     fclose(f);
     cr_expect_str_eq(text, "step,variant,replicate,brand,segment,metric,value\n");
     free(text);

@@ -1,10 +1,13 @@
 /*
- * error.h: errors as values. Every fallible function of the library returns a
- * bs_status and, on failure, fills the bs_error its caller passed with the
- * whole message; the library never prints.
+ * error.h: errors as values, and the one way to stop a long call. Every
+ * fallible function of the library returns a bs_status and, on failure, fills
+ * the bs_error its caller passed with the whole message; the library never
+ * prints. Long calls (experiments, figures, exports) poll a bs_cancel.
  */
 #ifndef BRANDSIM_ERROR_H
 #define BRANDSIM_ERROR_H
+
+#include <signal.h>
 
 #include "brandsim/visibility.h"
 
@@ -31,6 +34,20 @@ typedef struct {
  * failing function can end with `return bs_error_setf(err, BS_ERR_INPUT, ...)`. */
 bs_status bs_error_setf(bs_error *err, bs_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* A request to stop a long call: a flag the caller owns (a signal handler may
+ * set it); the library polls it between steps, runs, series and figures and
+ * returns BS_ERR_RUNTIME (an experiment's message begins "interrupted"; a figure's or
+ * an export's "stopped"). flag NULL:
+ * never stops. */
+typedef struct {
+    const volatile sig_atomic_t *flag;
+} bs_cancel;
+
+static inline int bs_cancel_requested(bs_cancel c)
+{
+    return c.flag && *c.flag;
+}
 
 BS_API_END
 #ifdef __cplusplus

@@ -16,8 +16,6 @@
 #ifndef BS_EXPERIMENT_H
 #define BS_EXPERIMENT_H
 
-#include <signal.h>
-
 #include "brandsim/error.h"
 #include "brandsim/run.h"
 #include "brandsim/scenario.h"
@@ -37,18 +35,6 @@ typedef struct {
     double bytes_per_consumer;
 } bs_provenance;
 
-/* A request to stop a long call: a flag the caller owns (a signal handler may
- * set it); the library polls it between steps, runs, series and figures and
- * returns BS_ERR_RUNTIME with a message beginning "interrupted". flag NULL:
- * never stops. */
-typedef struct {
-    const volatile sig_atomic_t *flag;
-} bs_cancel;
-
-static inline int bs_cancel_requested(bs_cancel c)
-{
-    return c.flag && *c.flag;
-}
 
 /* Where the experiment is, given to the callbacks. */
 typedef struct {

@@ -13,7 +13,6 @@
 #ifndef BS_ANALYSIS_EXPORT_H
 #define BS_ANALYSIS_EXPORT_H
 
-#include <signal.h>
 #include <stdio.h>
 
 #include "brandsim/results.h"
@@ -26,7 +25,7 @@ BS_API_BEGIN
  * of out is the caller's to detect with ferror). When *stop is set (a caught
  * signal) it stops before the next series with BS_ERR_RUNTIME; stop NULL:
  * never. */
-bs_status bs_export_csv(const bs_results *r, int v, FILE *out, const volatile sig_atomic_t *stop,
+bs_status bs_export_csv(const bs_results *r, int v, FILE *out, bs_cancel cancel,
                         bs_error *err);
 
 /* x as the shortest of %.15g, %.16g, %.17g that reads back as x; "NaN",

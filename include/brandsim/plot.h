@@ -21,7 +21,6 @@
 #ifndef BS_ANALYSIS_PLOT_H
 #define BS_ANALYSIS_PLOT_H
 
-#include <signal.h>
 #include <stddef.h>
 
 #include "brandsim/plot_format.h"
@@ -53,9 +52,9 @@ typedef struct {
     const char *template_dir; /* folder holding style.gp and the templates */
     const char *gnuplot;      /* the gnuplot program (bs_gnuplot_find) */
     bs_plot_format format;
-    /* when *stop is set (a caught signal), stop before the next figure with
-     * BS_ERR_RUNTIME ("stopped"); NULL: never */
-    const volatile sig_atomic_t *stop;
+    /* polled before each figure: when set (a caught signal), stop with
+     * BS_ERR_RUNTIME ("stopped"); a zero bs_cancel never stops */
+    bs_cancel cancel;
 } bs_plot_env;
 
 /* The path of `gnuplot` on PATH into path[n]. BS_ERR_RUNTIME if absent, with

@@ -331,7 +331,7 @@ static int draw(const compare_args *a, const arm *arms, int n_arms, int baseline
     bs_plot_arm pa[MAX_ARMS];
     for (int k = 0; k < n_arms; k++)
         pa[k] = (bs_plot_arm){arms[k].r, arms[k].v, arms[k].label};
-    bs_plot_env env = {tpl, gnuplot, (bs_plot_format)a->format, &cli_stop_signal};
+    bs_plot_env env = {tpl, gnuplot, (bs_plot_format)a->format, cli_cancel()};
     cli_catch_stop_signals(); /* the figure is finished or removed, never left half */
     if (bs_plot_compare(&env, pa, n_arms, baseline, (bs_segment)bs_segment_by_name(a->segment),
                         (bs_metric)bs_metric_by_name(a->metric), names, n, a->output, &err)) {

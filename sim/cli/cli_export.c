@@ -80,7 +80,7 @@ int cli_export(int argc, char **argv)
         return BS_EXIT_RUNTIME;
     }
     bs_error err = {0};
-    if (bs_export_csv(r, v, out, &cli_stop_signal, &err))
+    if (bs_export_csv(r, v, out, cli_cancel(), &err))
         rc = cli_stop_signal ? BS_EXIT_RUNTIME : cli_fail(&err);
     if (cli_stop_signal) /* also one during the last series */
         rc = BS_EXIT_RUNTIME;

@@ -122,7 +122,7 @@ int cli_plot(int argc, char **argv)
     int B = bs_results_brands(r), v = -1;
     int *flags = calloc((size_t)(B ? B : 1), sizeof *flags);
     char tpl[4096], gnuplot[4096], out_dir[4096];
-    bs_plot_env env = {tpl, gnuplot, (bs_plot_format)format, &cli_stop_signal};
+    bs_plot_env env = {tpl, gnuplot, (bs_plot_format)format, cli_cancel()};
     bs_error err = {0};
     if (!flags) {
         fputs("brandsim: out of memory\n", stderr);

@@ -83,7 +83,7 @@ int cli_report(int argc, char **argv)
         rc = BS_EXIT_RUNTIME;
     }
     if (!rc) {
-        bs_plot_env env = {tpl, gnuplot, BS_PLOT_SVG, &cli_stop_signal};
+        bs_plot_env env = {tpl, gnuplot, BS_PLOT_SVG, cli_cancel()};
         if (bs_report_html(r, &env, out, &err))
             rc = cli_stop_signal ? BS_EXIT_RUNTIME : cli_fail(&err);
         if (cli_stop_signal) /* also one after the last figure */
