@@ -90,6 +90,13 @@ int bs_experiment_is_single(const bs_scenario *base, const bs_variants *vars, bs
 bs_status bs_experiment_run(const bs_scenario *base, const bs_variants *vars, const char *path,
                             const bs_experiment_opts *opt, bs_error *err);
 
+/* What `brandsim run SCENARIO -o PATH --set ...` does, without printing: load the scenario
+ * file with its variants, apply the overrides ("key.path=value", in order; recorded in the
+ * file) and validate, then run every variant x replicate into PATH on `threads` threads
+ * (0: the default). The entry point for bindings. */
+bs_status bs_experiment_run_file(const char *scenario_path, const char *const *overrides,
+                                 int n_overrides, const char *path, int threads, bs_error *err);
+
 BS_API_END
 
 #endif

@@ -14,6 +14,7 @@ series.
     series = run.run_to_end()
     series.brand("revenge_wom", "strong")  # steps x brands
     series.market("mean_distrust")         # one value per step
+    brandsim.run_file("scenarios/breach.yaml", "out.h5", ["replicates=10"])  # as `brandsim run`
 
 Values come as NumPy arrays when numpy imports, as lists otherwise (or when a
 Run is made with arrays=False). Whatever the library refuses raises
@@ -332,3 +333,16 @@ def simulate(path, overrides=(), threads=0, arrays=None):
     """Load a scenario file, apply the overrides, run it to the end: its Series."""
     with Run(Scenario.load(path, overrides), threads=threads, arrays=arrays) as run:
         return run.run_to_end()
+
+
+def run_file(path, output, overrides=(), threads=0):
+    """What `brandsim run PATH -o OUTPUT --set ...` does: load the scenario file with its
+    variants, apply the overrides ("key.path=value"), run every variant x replicate and
+    write the HDF5 file OUTPUT (docs/OUTPUT.md; written aside and renamed when complete).
+    Raises brandsim.Error with the library's message on bad input or a failed write."""
+    if isinstance(overrides, str):
+        overrides = [overrides]
+    items = [os.fsencode(o) if not isinstance(o, bytes) else o for o in overrides]
+    array = (ctypes.c_char_p * max(len(items), 1))(*items)
+    _call(_lib.bs_experiment_run_file, os.fsencode(path), array, len(items),
+          os.fsencode(output), threads)

@@ -94,6 +94,8 @@ _PROTOTYPES = {
     "bs_run_steps_done": (c_int, [c_void_p]),
     "bs_run_events": (POINTER(_Event), [c_void_p, POINTER(c_int)]),
     "bs_run_scenario": (c_void_p, [c_void_p]),
+    # experiment.h
+    "bs_experiment_run_file": (c_int, [c_char_p, POINTER(c_char_p), c_int, c_char_p, c_int, _err]),
 }
 for _name, (_res, _args) in _PROTOTYPES.items():
     _f = getattr(lib, _name)

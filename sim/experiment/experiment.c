@@ -8,26 +8,13 @@
 #include "brandsim/experiment.h"
 
 #include <omp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "brandsim/brandsim.h"
 #include "experiment/summary.h"
-
-/* Fill err and return status. */
-static bs_status setf(bs_error *err, bs_status status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bs_status setf(bs_error *err, bs_status status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    err->status = status;
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return status;
-}
 
 static double now_seconds(void)
 {
@@ -60,11 +47,23 @@ typedef struct {
     int runs; /* variants x replicates */
 } driver;
 
+/* The provenance recorded: the caller's, with what the driver knows filled in. */
+static bs_provenance provenance(const driver *d, double wall)
+{
+    bs_provenance p = d->opt->prov;
+    if (!p.version)
+        p.version = BS_VERSION;
+    p.threads = d->opt->threads > 0 ? d->opt->threads : omp_get_max_threads();
+    p.wall_seconds = wall;
+    p.bytes_per_consumer = d->time.bytes_per_consumer;
+    return p;
+}
+
 static bs_status interrupted(const bs_run_info *in, int single, int t, int steps, bs_error *err)
 {
     if (single)
-        return setf(err, BS_ERR_RUNTIME, "interrupted at step %d of %d", t, steps);
-    return setf(err, BS_ERR_RUNTIME, "interrupted at variant '%s', replicate %d, step %d of %d",
+        return bs_error_setf(err, BS_ERR_RUNTIME, "interrupted at step %d of %d", t, steps);
+    return bs_error_setf(err, BS_ERR_RUNTIME, "interrupted at variant '%s', replicate %d, step %d of %d",
                          in->variant_name, in->replicate + 1, t, steps);
 }
 
@@ -125,10 +124,8 @@ static bs_status one_run(driver *d, const bs_scenario *sc, bs_run_info *in, cons
     if (s == BS_OK && d->single && d->out) { /* the events belong to the file itself */
         int n_events;
         const bs_event *ev = bs_run_events(run, &n_events);
-        bs_provenance prov = opt->prov;
-        prov.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
-        prov.bytes_per_consumer = d->time.bytes_per_consumer;
-        prov.wall_seconds = d->time.init_seconds + d->time.step_seconds + d->time.write_seconds;
+        bs_provenance prov =
+            provenance(d, d->time.init_seconds + d->time.step_seconds + d->time.write_seconds);
         a = now_seconds();
         s = bs_output_finish(d->out, ev, n_events, &prov, err);
         d->out = NULL; /* finish closes it, on success or failure */
@@ -183,7 +180,7 @@ bs_status bs_experiment_run(const bs_scenario *base, const bs_variants *vars, co
     bs_scenario *scv = malloc(sizeof *scv), *scr = malloc(sizeof *scr);
     const char **names = calloc((size_t)V, sizeof *names);
     if (!yaml || !scv || !scr || !names) {
-        s = setf(err, BS_ERR_RUNTIME, "out of memory");
+        s = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
         goto done;
     }
     for (int v = 0; v < V; v++)
@@ -214,19 +211,16 @@ bs_status bs_experiment_run(const bs_scenario *base, const bs_variants *vars, co
             vyaml = bs_scenario_yaml_string(scv);
             vset = vars && vars->n ? bs_variant_overrides(vars, v) : strdup("");
             if (!vyaml || !vset) {
-                s = setf(err, BS_ERR_RUNTIME, "out of memory");
+                s = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
                 break;
             }
         }
         s = one_variant(&d, base, scv, scr, v, names[v], vyaml, vset, err);
     }
     if (s == BS_OK && d.out && !d.single && bs_cancel_requested(opt->cancel))
-        s = setf(err, BS_ERR_RUNTIME, "interrupted at the end, before the file was complete");
+        s = bs_error_setf(err, BS_ERR_RUNTIME, "interrupted at the end, before the file was complete");
     if (s == BS_OK && d.out && !d.single) {
-        bs_provenance prov = opt->prov;
-        prov.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
-        prov.wall_seconds = now_seconds() - t0;
-        prov.bytes_per_consumer = d.time.bytes_per_consumer;
+        bs_provenance prov = provenance(&d, now_seconds() - t0);
         double a = now_seconds();
         s = bs_output_finish(d.out, NULL, 0, &prov, err);
         d.out = NULL; /* finish closes it, on success or failure */
@@ -243,5 +237,36 @@ done:
     d.time.wall_seconds = now_seconds() - t0;
     if (opt->timing)
         *opt->timing = d.time;
+    return s;
+}
+
+bs_status bs_experiment_run_file(const char *scenario_path, const char *const *overrides,
+                                 int n_overrides, const char *path, int threads, bs_error *err)
+{
+    bs_scenario *sc = malloc(sizeof *sc);
+    if (!sc)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
+    bs_variants vars;
+    bs_overrides ov = {overrides, NULL, n_overrides};
+    bs_status s = bs_scenario_load_overridden(scenario_path, &ov, sc, &vars, err);
+    if (s == BS_OK) {
+        size_t len = 1;
+        for (int k = 0; k < n_overrides; k++)
+            len += strlen(overrides[k]) + 1;
+        char *joined = malloc(len);
+        if (!joined) {
+            s = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
+        } else {
+            joined[0] = '\0';
+            for (int k = 0, n = 0; k < n_overrides; k++)
+                n += snprintf(joined + n, len - (size_t)n, "%s%s", k ? "\n" : "", overrides[k]);
+            bs_experiment_opts opt = {.threads = threads, .overrides = joined};
+            opt.prov.command_line = "bs_experiment_run_file";
+            s = bs_experiment_run(sc, &vars, path, &opt, err);
+            free(joined);
+        }
+        bs_variants_free(&vars);
+    }
+    free(sc);
     return s;
 }

@@ -75,6 +75,41 @@ class CommandAgrees(unittest.TestCase):
         self.assertEqual(kinds, {(20, b, "breach:sold_data") for b in ("alder", "cedar", "elm", "ginkgo")})
 
 
+class RunFile(unittest.TestCase):
+    """run_file writes what `brandsim run` writes: the same series, to HDF5."""
+
+    def test_the_file_equals_the_commands(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            mine, theirs = os.path.join(tmp, "mine.h5"), os.path.join(tmp, "theirs.h5")
+            brandsim.run_file(BREACH, mine, ["consumers=800", "steps=25"], threads=1)
+            subprocess.run([BINARY, "run", BREACH, "--consumers", "800", "--steps", "25",
+                            "-o", theirs, "--quiet"], check=True)
+            self.assertFalse(os.path.exists(mine + ".partial"))
+            d = subprocess.run(["h5diff", "--exclude-path", "/provenance", mine, theirs],
+                               capture_output=True, text=True)
+            self.assertEqual(d.returncode, 0, d.stdout + d.stderr)
+
+    def test_variants_make_an_ensemble_file(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "t1.h5")
+            t1 = os.path.join(SOURCE, "tests", "data", "replication", "T1-apology.yaml")
+            brandsim.run_file(t1, out, ["consumers=300", "replicates=2"])
+            import h5py
+            with h5py.File(out) as f:
+                self.assertEqual(f.attrs["layout"], "ensemble")
+                self.assertEqual(f.attrs["variants"], "none\napology")
+                self.assertEqual(f.attrs["overrides"], "consumers=300\nreplicates=2")
+
+    def test_bad_input_raises_and_writes_nothing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "x.h5")
+            with self.assertRaises(brandsim.Error) as e:
+                brandsim.run_file(BREACH, out, ["model.revenge_decay=7"])
+            self.assertEqual(e.exception.status, 2)
+            self.assertIn("'model.revenge_decay': 7 is out of range", str(e.exception))
+            self.assertEqual(os.listdir(tmp), [])
+
+
 class Determinism(unittest.TestCase):
     def test_same_seed_same_numbers(self):
         a = brandsim.simulate(BREACH, ["consumers=1000", "steps=30"], threads=1)
