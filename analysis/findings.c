@@ -11,7 +11,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,17 +21,6 @@
 
 enum { MAX_FILES = 64 };
 
-static bs_status setf(bs_error *err, bs_status status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bs_status setf(bs_error *err, bs_status status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    err->status = status;
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return status;
-}
 
 /* ---- discovery --------------------------------------------------------------------- */
 
@@ -79,11 +67,11 @@ bs_status bs_findings_list(const char *dir, const char *only, char ***names_out,
     *names_out = NULL;
     *n_out = 0;
     DIR *d = opendir(dir);
-    if (!d) return setf(err, BS_ERR_INPUT, "replicate: cannot read '%s': %s", dir, strerror(errno));
+    if (!d) return bs_error_setf(err, BS_ERR_INPUT, "replicate: cannot read '%s': %s", dir, strerror(errno));
     char **names = calloc(MAX_FILES, sizeof *names);
     char (*ids)[32] = calloc(MAX_FILES, sizeof *ids); /* of every experiment, for --only's check */
     int n = 0, n_ids = 0;
-    bs_status s = names && ids ? BS_OK : setf(err, BS_ERR_RUNTIME, "out of memory");
+    bs_status s = names && ids ? BS_OK : bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
     for (struct dirent *e; s == BS_OK && (e = readdir(d)) && n < MAX_FILES;) {
         size_t len = strlen(e->d_name);
         char id[32];
@@ -91,7 +79,7 @@ bs_status bs_findings_list(const char *dir, const char *only, char ***names_out,
         if (len <= 5 || strcmp(e->d_name + len - 5, ".yaml")) continue;
         if (n_ids < MAX_FILES) snprintf(ids[n_ids++], sizeof ids[0], "%s", id);
         if (!wanted(id, only)) continue;
-        if (!(names[n] = strdup(e->d_name))) s = setf(err, BS_ERR_RUNTIME, "out of memory");
+        if (!(names[n] = strdup(e->d_name))) s = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
         else n++;
     }
     closedir(d);
@@ -102,13 +90,13 @@ bs_status bs_findings_list(const char *dir, const char *only, char ***names_out,
         for (int i = 0; i < n_ids && !known; i++)
             known = k == strlen(ids[i]) && !strncasecmp(p, ids[i], k);
         if (!known)
-            s = setf(err, BS_ERR_INPUT, "replicate: --only: no experiment '%.*s' in '%s', expected "
+            s = bs_error_setf(err, BS_ERR_INPUT, "replicate: --only: no experiment '%.*s' in '%s', expected "
                                         "finding ids such as F1, F12, C3, separated by commas",
                      (int)k, p, dir);
         p += k + (p[k] == ',');
     }
     if (s == BS_OK && n == 0)
-        s = setf(err, BS_ERR_INPUT, "replicate: no experiment in '%s'%s%s", dir,
+        s = bs_error_setf(err, BS_ERR_INPUT, "replicate: no experiment in '%s'%s%s", dir,
                  only ? " matches --only " : "", only ? only : "");
     free(ids);
     if (s) {
@@ -189,7 +177,7 @@ static bs_status run_experiment(const char *path, const bs_findings_opts *op,
     opt.prov.command_line = "brandsim replicate";
     opt.prov.host = "";
     opt.prov.started_utc = "";
-    s = !w.series || !w.values ? setf(err, BS_ERR_RUNTIME, "out of memory")
+    s = !w.series || !w.values ? bs_error_setf(err, BS_ERR_RUNTIME, "out of memory")
                                : bs_experiment_run(sc, vars, out_h5, &opt, err);
     res->seconds = timing.wall_seconds;
     if (s == BS_OK) {
@@ -222,10 +210,10 @@ static bs_status robustness(bs_finding *f, const bs_findings_opts *op, const bs_
     char sub[600];
     snprintf(sub, sizeof sub, "%s/robustness", op->out_dir);
     if (bs_mkdir_p(sub))
-        return setf(err, BS_ERR_RUNTIME, "cannot create '%s': %s", sub, strerror(errno));
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot create '%s': %s", sub, strerror(errno));
     bs_scenario *sc = malloc(sizeof *sc);
     bs_replication *rep2 = malloc(sizeof *rep2);
-    bs_status s = sc && rep2 ? BS_OK : setf(err, BS_ERR_RUNTIME, "out of memory");
+    bs_status s = sc && rep2 ? BS_OK : bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
     for (int i = 0; i < f->rep.n_robust && s == BS_OK; i++)
         for (int k = 0; k < 2 && s == BS_OK; k++) {
             double x, factor = k ? 1.5 : 0.5;
@@ -257,7 +245,7 @@ static bs_status controls(bs_finding *f, const bs_findings_opts *op, bs_error *e
 {
     bs_scenario *sc = malloc(sizeof *sc);
     bs_replication *rep2 = malloc(sizeof *rep2);
-    bs_status s = sc && rep2 ? BS_OK : setf(err, BS_ERR_RUNTIME, "out of memory");
+    bs_status s = sc && rep2 ? BS_OK : bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
     for (int c = 0; s == BS_OK && c < f->rep.n_controls; c++) {
         const char *extra[BS_REP_MAX_PARAMS];
         for (int k = 0; k < f->rep.controls[c].n_set; k++) extra[k] = f->rep.controls[c].set[k];
@@ -288,7 +276,7 @@ bs_status bs_finding_judge(const char *file, const bs_findings_opts *op, bs_find
     char h5[900];
     snprintf(h5, sizeof h5, "%s/%s.h5", op->out_dir, f->stem);
     bs_scenario *sc = malloc(sizeof *sc);
-    if (!sc) return setf(err, BS_ERR_RUNTIME, "out of memory");
+    if (!sc) return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
     bs_status s = run_experiment(f->file, op, NULL, 0, h5, &f->rep, sc, &f->vars, &f->main, err);
     if (s == BS_OK && op->robustness && f->rep.n_robust) s = robustness(f, op, sc, err);
     f->controls_ok = 1;

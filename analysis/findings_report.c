@@ -5,7 +5,6 @@
  * negative controls and robustness. Written through REPORT.md.partial.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,17 +12,6 @@
 #include "brandsim/brandsim.h"
 #include "brandsim/findings.h"
 
-static bs_status setf(bs_error *err, bs_status status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static bs_status setf(bs_error *err, bs_status status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    err->status = status;
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return status;
-}
 
 static void md_escape(FILE *o, const char *s)
 {
@@ -41,7 +29,7 @@ bs_status bs_findings_write_report(const char *dir, const bs_finding *fs, int n,
     snprintf(path, sizeof path, "%s/REPORT.md", dir);
     snprintf(tmp, sizeof tmp, "%s.partial", path);
     FILE *o = fopen(tmp, "w");
-    if (!o) return setf(err, BS_ERR_RUNTIME, "cannot write '%s': %s", tmp, strerror(errno));
+    if (!o) return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write '%s': %s", tmp, strerror(errno));
     int passed = 0;
     for (int i = 0; i < n; i++) passed += fs[i].main.pass;
     fprintf(o, "# Replication report\n\n");
@@ -142,7 +130,7 @@ bs_status bs_findings_write_report(const char *dir, const bs_finding *fs, int n,
     if (fclose(o) != 0 || bad || rename(tmp, path) != 0) {
         int e = errno ? errno : EIO;
         unlink(tmp);
-        return setf(err, BS_ERR_RUNTIME, "cannot write '%s': %s", path, strerror(e));
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write '%s': %s", path, strerror(e));
     }
     return BS_OK;
 }

@@ -23,17 +23,6 @@
 
 enum { MSG_LEN = 2048 }; /* gnuplot's messages kept */
 
-static bs_status fail(bs_error *err, bs_status status, const char *fmt, ...)
-{
-    if (!err)
-        return status;
-    err->status = status;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return status;
-}
 
 bs_status bs_gnuplot_find(char *path, size_t n, bs_error *err)
 {
@@ -48,7 +37,7 @@ bs_status bs_gnuplot_find(char *path, size_t n, bs_error *err)
         p += len + (end != NULL);
     }
     path[0] = '\0';
-    return fail(err, BS_ERR_RUNTIME,
+    return bs_error_setf(err, BS_ERR_RUNTIME,
                 "gnuplot not found on PATH: it draws the figures; install the Debian package "
                 "gnuplot-nox (apt-get install gnuplot-nox)");
 }
@@ -108,7 +97,7 @@ bs_status bs_gnuplot_run(const char *gnuplot, const char *script, size_t len, co
     snprintf(path, sizeof path, "%s/brandsim-plot-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     int fd = mkstemp(path);
     if (fd < 0)
-        return fail(err, BS_ERR_RUNTIME, "cannot create a temporary file %s: %s", path,
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot create a temporary file %s: %s", path,
                     strerror(errno));
     FILE *f = fdopen(fd, "w");
     int bad = !f || fwrite(script, 1, len, f) != len;
@@ -117,14 +106,14 @@ bs_status bs_gnuplot_run(const char *gnuplot, const char *script, size_t len, co
     if (bad) {
         int e = errno;
         unlink(path);
-        return fail(err, BS_ERR_RUNTIME, "cannot write %s: %s", path, strerror(e));
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", path, strerror(e));
     }
     char *cmd = NULL;
     size_t cmd_len = 0;
     FILE *c = open_memstream(&cmd, &cmd_len);
     if (!c) {
         unlink(path);
-        return fail(err, BS_ERR_RUNTIME, "out of memory");
+        return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
     }
     fputs("exec ", c);
     sh_quote(c, gnuplot);
@@ -152,21 +141,21 @@ bs_status bs_gnuplot_run(const char *gnuplot, const char *script, size_t len, co
     one_line(msg, line, sizeof line);
     struct stat st;
     if (status == -1)
-        return fail(err, BS_ERR_RUNTIME, "cannot run gnuplot (%s): %s", gnuplot,
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot run gnuplot (%s): %s", gnuplot,
                     strerror(errno));
     if (WIFSIGNALED(status)) {
         unlink(output);
-        return fail(err, BS_ERR_RUNTIME, "gnuplot was stopped by signal %d (%s) drawing %s",
+        return bs_error_setf(err, BS_ERR_RUNTIME, "gnuplot was stopped by signal %d (%s) drawing %s",
                     WTERMSIG(status), strsignal(WTERMSIG(status)), shown);
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         unlink(output);
-        return fail(err, BS_ERR_RUNTIME, "gnuplot failed drawing %s: %s", shown,
+        return bs_error_setf(err, BS_ERR_RUNTIME, "gnuplot failed drawing %s: %s", shown,
                     *line ? line : "no message (was it interrupted?)");
     }
     if (stat(output, &st) != 0 || st.st_size == 0) {
         unlink(output);
-        return fail(err, BS_ERR_RUNTIME, "gnuplot wrote no %s%s%s", shown, *line ? ": " : "",
+        return bs_error_setf(err, BS_ERR_RUNTIME, "gnuplot wrote no %s%s%s", shown, *line ? ": " : "",
                     line);
     }
     return BS_OK;
@@ -201,7 +190,7 @@ bs_status bs_gnuplot_check_complete(bs_plot_format format, const char *file, con
     default: ok = n >= sizeof iend && memcmp(tail + n - sizeof iend, iend, sizeof iend) == 0;
     }
     if (!ok)
-        return fail(err, BS_ERR_RUNTIME, "gnuplot could not write all of %s (is the disk full?): "
+        return bs_error_setf(err, BS_ERR_RUNTIME, "gnuplot could not write all of %s (is the disk full?): "
                     "the file stops before the end of a %s", output, bs_plot_format_name(format));
     return BS_OK;
 }

@@ -74,17 +74,6 @@ int bs_figure_of_file(const char *path)
 
 /* ---- errors ------------------------------------------------------------------ */
 
-static bs_status fail(bs_error *err, bs_status status, const char *fmt, ...)
-{
-    if (!err)
-        return status;
-    err->status = status;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return status;
-}
 
 /* ---- which figures, which brands ---------------------------------------------- */
 
@@ -275,12 +264,12 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
                       const char *title, void (*panels)(fig *, void *), void *ctx)
 {
     if (bs_cancel_requested(f->env->cancel)) /* a caught signal: no new figure */
-        return fail(f->err, BS_ERR_RUNTIME, "stopped before drawing %s", output);
+        return bs_error_setf(f->err, BS_ERR_RUNTIME, "stopped before drawing %s", output);
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", f->env->template_dir, tpl_file);
     char *tpl = bs_plot_template_load(path);
     if (!tpl)
-        return fail(f->err, BS_ERR_RUNTIME, "cannot read the gnuplot template %s: %s", path,
+        return bs_error_setf(f->err, BS_ERR_RUNTIME, "cannot read the gnuplot template %s: %s", path,
                     strerror(errno));
     char *script = NULL;
     size_t len = 0;
@@ -293,7 +282,7 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
     memset(f->market_block, 0, sizeof f->market_block);
     if (!f->out) {
         free(tpl);
-        return fail(f->err, BS_ERR_RUNTIME, "out of memory");
+        return bs_error_setf(f->err, BS_ERR_RUNTIME, "out of memory");
     }
     /* gnuplot writes OUTPUT.partial; it becomes OUTPUT only when complete */
     char partial[4096 + 16];
@@ -305,13 +294,13 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
     f->out = NULL;
     bs_status s = f->status;
     if (!s && bad)
-        s = fail(f->err, BS_ERR_RUNTIME, "out of memory");
+        s = bs_error_setf(f->err, BS_ERR_RUNTIME, "out of memory");
     if (!s)
         s = bs_gnuplot_run(f->env->gnuplot, script, len, partial, output, f->err);
     if (!s)
         s = bs_gnuplot_check_complete(f->env->format, partial, output, f->err);
     if (!s && rename(partial, output) != 0)
-        s = fail(f->err, BS_ERR_RUNTIME, "cannot rename %s to %s: %s", partial, output,
+        s = bs_error_setf(f->err, BS_ERR_RUNTIME, "cannot rename %s to %s: %s", partial, output,
                  strerror(errno));
     if (s)
         unlink(partial);
@@ -340,7 +329,7 @@ bs_status bs_plot_standard(const bs_plot_env *env, const bs_results *r, int v, c
 {
     *n_files = 0;
     if (v < 0 || v >= bs_results_variants(r))
-        return fail(err, BS_ERR_INPUT, "%s: no variant %d", bs_results_path(r), v);
+        return bs_error_setf(err, BS_ERR_INPUT, "%s: no variant %d", bs_results_path(r), v);
     fig f;
     if (bs_plot_fig_init(&f, env, r, v, err) || choose_brands(&f, brands)) {
         bs_plot_fig_free(&f);
@@ -461,9 +450,9 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
                           bs_error *err)
 {
     if (n_arms < 1 || n_brands < 1)
-        return fail(err, BS_ERR_INPUT, "nothing to compare");
+        return bs_error_setf(err, BS_ERR_INPUT, "nothing to compare");
     if (baseline < 0 || baseline >= n_arms)
-        return fail(err, BS_ERR_INPUT, "baseline %d is not one of the %d arms", baseline, n_arms);
+        return bs_error_setf(err, BS_ERR_INPUT, "baseline %d is not one of the %d arms", baseline, n_arms);
     if (n_brands > MAX_PANELS)
         n_brands = MAX_PANELS;
     fig f;

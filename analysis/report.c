@@ -45,19 +45,13 @@ static void base64(FILE *out, const unsigned char *p, size_t n)
     }
 }
 
-static bs_status fail(bs_error *err, const char *fmt, const char *a, const char *b)
-{
-    err->status = BS_ERR_RUNTIME;
-    snprintf(err->msg, sizeof err->msg, fmt, a, b);
-    return BS_ERR_RUNTIME;
-}
 
 /* Embed one SVG file as an <img>, then delete it. */
 static bs_status embed(FILE *out, const char *path, const char *alt, bs_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return fail(err, "cannot read %s: %s", path, strerror(errno));
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot read %s: %s", path, strerror(errno));
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
     rewind(f);
@@ -67,7 +61,7 @@ static bs_status embed(FILE *out, const char *path, const char *alt, bs_error *e
     remove(path);
     if (!buf || got != (size_t)size) {
         free(buf);
-        return fail(err, "cannot read %s: %s", path, "short read");
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot read %s: %s", path, "short read");
     }
     fputs("<figure><img alt=\"", out);
     html(out, alt);
@@ -156,7 +150,7 @@ static bs_status figures(FILE *out, const bs_results *r, int v, const bs_plot_en
     char(*files)[LEN] = calloc(BS_FIG_COUNT, LEN);
     int n = 0;
     if (!files)
-        return fail(err, "%s%s", "out of memory", "");
+        return bs_error_setf(err, BS_ERR_RUNTIME, "%s%s", "out of memory", "");
     bs_plot_env svg = *env;
     svg.format = BS_PLOT_SVG;
     bs_status s = bs_plot_standard(&svg, r, v, NULL, dir, files[0], LEN, &n, err);
@@ -177,12 +171,12 @@ bs_status bs_report_html(const bs_results *r, const bs_plot_env *env, FILE *out,
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/brandsim-report-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir))
-        return fail(err, "cannot create a temporary folder %s: %s", dir, strerror(errno));
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot create a temporary folder %s: %s", dir, strerror(errno));
     int R = bs_results_replicates(r), B = bs_results_brands(r), S = bs_results_steps(r);
     double *all = malloc((size_t)R * (B ? B : 1) * BS_KPI_COUNT * sizeof *all);
     if (!all) {
         rmdir(dir);
-        return fail(err, "%s%s", "out of memory", "");
+        return bs_error_setf(err, BS_ERR_RUNTIME, "%s%s", "out of memory", "");
     }
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>brandsim: ",
           out);

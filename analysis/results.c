@@ -95,18 +95,15 @@ static const char *h5_why(char *buf)
 
 /* "PATH: MESSAGE" into err; returns status. */
 static bs_status fail(bs_error *err, bs_status status, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static bs_status fail(bs_error *err, bs_status status, const char *path, const char *fmt, ...)
 {
-    if (!err)
-        return status;
-    err->status = status;
-    int n = snprintf(err->msg, sizeof err->msg, "%s: ", path);
-    if (n < 0 || (size_t)n >= sizeof err->msg)
-        n = 0;
+    char msg[sizeof err->msg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return status;
+    return bs_error_setf(err, status, "%s: %s", path, msg);
 }
 
 /* ---- small readers (return -1 on failure, reason on HDF5's stack) ------------ */
