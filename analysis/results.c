@@ -770,32 +770,6 @@ const char *bs_rstat_name(bs_rstat s)
     return s >= 0 && s < BS_RSTAT_COUNT ? names[s] : NULL;
 }
 
-int bs_metric_by_name(const char *name)
-{
-    for (int m = 0; m < BS_M_COUNT; m++)
-        if (!strcmp(bs_metric_get((bs_metric)m)->name, name))
-            return m;
-    return -1;
-}
-
-int bs_market_metric_by_name(const char *name)
-{
-    for (int m = 0; m < BS_MK_COUNT; m++)
-        if (!strcmp(bs_market_metric_get((bs_market_metric)m)->name, name))
-            return m;
-    return -1;
-}
-
-int bs_segment_by_name(const char *name)
-{
-    if (!strcmp(name, "brand"))
-        return BS_SEG_ALL;
-    for (int s = 0; s < BS_SEG_COUNT; s++)
-        if (!strcmp(bs_segment_name((bs_segment)s), name))
-            return s;
-    return -1;
-}
-
 /* ---- time series ------------------------------------------------------------- */
 
 /* The path of a series below `prefix` ("" or "/variants/<v>" or .../ensemble/<stat>). */

@@ -55,6 +55,13 @@ typedef enum {
 /* The same as bs_metric_get() for market metrics. */
 const bs_metric_info *bs_market_metric_get(bs_market_metric m);
 
+/* Metric and segment names to enums (the names of the output file); -1 if unknown. The one
+ * lookup by name: the scenario's replication block, the analysis commands and the bindings
+ * use it. */
+int bs_metric_by_name(const char *name);
+int bs_market_metric_by_name(const char *name);
+int bs_segment_by_name(const char *name); /* "all" or "brand": BS_SEG_ALL */
+
 /* The aggregates of one step: value(seg, metric, brand) at
  * v[(seg * BS_M_COUNT + metric) * n_brands + brand]. */
 typedef struct {

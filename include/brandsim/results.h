@@ -119,11 +119,6 @@ bs_status bs_results_stat(const bs_results *r, int v, bs_segment seg, bs_metric 
 bs_status bs_results_market_stat(const bs_results *r, int v, bs_market_metric metric,
                                  bs_rstat stat, double *out, bs_error *err);
 
-/* Metric and segment names to enums (as in the file); -1 if unknown. */
-int bs_metric_by_name(const char *name);
-int bs_market_metric_by_name(const char *name);
-int bs_segment_by_name(const char *name); /* "all" or "brand": BS_SEG_ALL */
-
 BS_API_END
 
 #endif

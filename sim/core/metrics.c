@@ -2,6 +2,8 @@
  * metrics.c: names, units and descriptions of every series a run reports.
  * The output writer, the docs and the CLI all read them from here.
  */
+#include <string.h>
+
 #include "brandsim/brandsim.h"
 
 static const bs_metric_info metric_info[BS_M_COUNT] = {
@@ -108,4 +110,30 @@ const bs_metric_info *bs_market_metric_get(bs_market_metric m)
 const char *bs_segment_name(bs_segment s)
 {
     return (s >= 0 && s < BS_SEG_COUNT) ? segment_names[s] : NULL;
+}
+
+int bs_metric_by_name(const char *name)
+{
+    for (int m = 0; m < BS_M_COUNT; m++)
+        if (!strcmp(bs_metric_get((bs_metric)m)->name, name))
+            return m;
+    return -1;
+}
+
+int bs_market_metric_by_name(const char *name)
+{
+    for (int m = 0; m < BS_MK_COUNT; m++)
+        if (!strcmp(bs_market_metric_get((bs_market_metric)m)->name, name))
+            return m;
+    return -1;
+}
+
+int bs_segment_by_name(const char *name)
+{
+    if (!strcmp(name, "brand"))
+        return BS_SEG_ALL;
+    for (int s = 0; s < BS_SEG_COUNT; s++)
+        if (!strcmp(bs_segment_name((bs_segment)s), name))
+            return s;
+    return -1;
 }
