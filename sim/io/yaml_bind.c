@@ -1,0 +1,224 @@
+/*
+ * yaml_bind.c: the primitives of binding YAML to structs (see yaml_bind.h):
+ * located messages, the line map, and scalars converted and range-checked by
+ * the parameter table's types.
+ */
+#include "io/yaml_bind.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- messages -------------------------------------------------------------------- */
+
+bs_status bs_yaml_error(bs_error *err, const char *file, int line, const char *fmt, ...)
+{
+    int n = 0;
+    if (file && line > 0) n = snprintf(err->msg, sizeof err->msg, "%s:%d: ", file, line);
+    else if (file) n = snprintf(err->msg, sizeof err->msg, "%s: ", file);
+    if (n < 0 || (size_t)n >= sizeof err->msg) n = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
+    va_end(ap);
+    err->status = BS_ERR_INPUT;
+    return BS_ERR_INPUT;
+}
+
+bs_status bs_yaml_out_of_memory(bs_error *err, const char *file)
+{
+    snprintf(err->msg, sizeof err->msg, "out of memory reading '%s'", file);
+    err->status = BS_ERR_RUNTIME;
+    return BS_ERR_RUNTIME;
+}
+
+int bs_yaml_node_line(const yaml_node_t *n)
+{
+    return (int)n->start_mark.line + 1;
+}
+
+const char *bs_yaml_node_kind(const yaml_node_t *n)
+{
+    return n->type == YAML_MAPPING_NODE    ? "a mapping"
+           : n->type == YAML_SEQUENCE_NODE ? "a list"
+                                           : "a single value";
+}
+
+/* ---- the line map ------------------------------------------------------------------ */
+
+void bs_yaml_remember(bs_yaml *y, const char *path, int line)
+{
+    if (y->n_lines == y->cap_lines) {
+        int cap = y->cap_lines ? 2 * y->cap_lines : 64;
+        bs_yaml_line *p = realloc(y->lines, (size_t)cap * sizeof *p);
+        if (!p) return; /* only costs the line number in a later message */
+        y->lines = p;
+        y->cap_lines = cap;
+    }
+    snprintf(y->lines[y->n_lines].path, sizeof y->lines[0].path, "%s", path);
+    y->lines[y->n_lines++].line = line;
+}
+
+int bs_yaml_line_of(const bs_yaml *y, const char *path)
+{
+    for (int k = y->n_lines - 1; k >= 0; k--)
+        if (strcmp(y->lines[k].path, path) == 0) return y->lines[k].line;
+    return 0;
+}
+
+void bs_yaml_lines_free(bs_yaml *y)
+{
+    free(y->lines);
+    y->lines = NULL;
+    y->n_lines = y->cap_lines = 0;
+}
+
+/* ---- scalars ------------------------------------------------------------------------- */
+
+const char *bs_yaml_type_name(const bs_param *p)
+{
+    switch (p->type) {
+    case BS_P_REAL: return "a number";
+    case BS_P_INT:
+    case BS_P_I64:
+    case BS_P_U64: return "an integer";
+    case BS_P_BOOL: return "true or false";
+    case BS_P_ENUM: return "one of the names";
+    case BS_P_STRING: return "a string";
+    case BS_P_BRANDLIST: return "a list of brand names";
+    }
+    return "a value";
+}
+
+/* "TEXT is out of range [MIN, MAX]" for an integer parameter (a uint64 maximum
+ * printed as a double would read 2^64). */
+static void range_message(const bs_param *p, const char *text, char *why, size_t wn)
+{
+    if (p->type == BS_P_U64 && p->max >= 18446744073709551615.0)
+        snprintf(why, wn, "%s is out of range [%.0f, %llu]", text, p->min,
+                 (unsigned long long)UINT64_MAX);
+    else
+        snprintf(why, wn, "%s is out of range [%.0f, %.0f]", text, p->min, p->max);
+}
+
+/* Whether text is a plain decimal number, as YAML writes one: an optional sign,
+ * digits, and (if `real`) an optional fraction and exponent. No spaces, no hex
+ * or other C forms (strtod and strtoll accept " 5", "0x10", "inf"), so that
+ * every number field accepts the same forms. */
+static int is_decimal(const char *t, int real)
+{
+    if (*t == '-' || *t == '+') t++;
+    int digits = 0;
+    while (*t >= '0' && *t <= '9') t++, digits++;
+    if (real && *t == '.')
+        for (t++; *t >= '0' && *t <= '9'; t++) digits++;
+    if (!digits) return 0;
+    if (real && (*t == 'e' || *t == 'E')) {
+        t++;
+        if (*t == '-' || *t == '+') t++;
+        if (!(*t >= '0' && *t <= '9')) return 0;
+        while (*t >= '0' && *t <= '9') t++;
+    }
+    return *t == '\0';
+}
+
+int bs_yaml_set_scalar(const bs_param *p, void *base, const char *text, char *why, size_t wn)
+{
+    char *end;
+    char *at = (char *)base + p->offset;
+    errno = 0;
+    switch (p->type) {
+    case BS_P_REAL: {
+        if (!is_decimal(text, 1)) break;
+        double v = strtod(text, &end);
+        if (errno == ERANGE && fabs(v) > 1) { /* 1e400; 1e-400 underflows to 0, a value */
+            snprintf(why, wn, "%s is out of range [%g, %g]", text, p->min, p->max);
+            return -1;
+        }
+        if (end == text || *end || !isfinite(v)) break;
+        if (v < p->min || v > p->max) {
+            snprintf(why, wn, "%s is out of range [%g, %g]", text, p->min, p->max);
+            return -1;
+        }
+        *(double *)at = v;
+        return 0;
+    }
+    case BS_P_INT:
+    case BS_P_I64:
+    case BS_P_U64: {
+        /* strtoull would take " -1" as 2^64 - 1: digits only, with an optional sign */
+        if (!is_decimal(text, 0)) break;
+        if (text[0] == '-' && p->min >= 0) {
+            range_message(p, text, why, wn);
+            return -1;
+        }
+        unsigned long long u = 0;
+        long long v = 0;
+        if (p->type == BS_P_U64) u = strtoull(text, &end, 10);
+        else v = strtoll(text, &end, 10);
+        if (end != text && !*end && errno == ERANGE) { /* more digits than 64 bits hold */
+            range_message(p, text, why, wn);
+            return -1;
+        }
+        if (end == text || *end || errno) break;
+        double d = p->type == BS_P_U64 ? (double)u : (double)v;
+        if (d < p->min || d > p->max) {
+            range_message(p, text, why, wn);
+            return -1;
+        }
+        if (p->type == BS_P_U64) *(uint64_t *)at = u;
+        else if (p->type == BS_P_I64) *(int64_t *)at = v;
+        else *(int *)at = (int)v;
+        return 0;
+    }
+    case BS_P_BOOL:
+        if (!strcasecmp(text, "true") || !strcasecmp(text, "yes") || !strcmp(text, "1")) {
+            *(int *)at = 1;
+            return 0;
+        }
+        if (!strcasecmp(text, "false") || !strcasecmp(text, "no") || !strcmp(text, "0")) {
+            *(int *)at = 0;
+            return 0;
+        }
+        break;
+    case BS_P_ENUM:
+        for (int k = 0; p->names[k]; k++)
+            if (strcmp(text, p->names[k]) == 0) {
+                *(int *)at = k;
+                return 0;
+            }
+        {
+            int n = snprintf(why, wn, "'%s' is not a known value, expected one of:", text);
+            for (int k = 0; p->names[k] && n > 0 && (size_t)n < wn; k++)
+                n += snprintf(why + n, wn - (size_t)n, " %s", p->names[k]);
+        }
+        return -1;
+    case BS_P_STRING:
+        if (strlen(text) >= p->size) {
+            snprintf(why, wn, "'%.20s...' is too long, expected at most %zu characters", text,
+                     p->size - 1);
+            return -1;
+        }
+        memset(at, 0, p->size); /* no tail of an earlier, longer value stays behind */
+        snprintf(at, p->size, "%s", text);
+        return 0;
+    case BS_P_BRANDLIST: break;
+    }
+    if (p->type == BS_P_REAL)
+        snprintf(why, wn, "'%s' is not a number, expected a decimal number in [%g, %g]", text,
+                 p->min, p->max);
+    else if (p->type == BS_P_U64 && p->max >= 18446744073709551615.0)
+        snprintf(why, wn, "'%s' is not an integer, expected whole digits in [%.0f, %llu]", text,
+                 p->min, (unsigned long long)UINT64_MAX);
+    else if (p->type == BS_P_INT || p->type == BS_P_I64 || p->type == BS_P_U64)
+        snprintf(why, wn, "'%s' is not an integer, expected whole digits in [%.0f, %.0f]", text,
+                 p->min, p->max);
+    else
+        snprintf(why, wn, "'%s' is not %s", text, bs_yaml_type_name(p));
+    return -1;
+}
+
