@@ -1,10 +1,11 @@
 /*
  * scenario_load.c: reading a scenario file. libyaml parses the text into a
- * document; each section is bound to its struct through the parameter table
- * (sim/core/params.c), its scalars converted by yaml_bind.c; every key's line
- * is kept in a line map, so that validation errors found afterwards are
- * reported at the line of the key they name. `variants:` is read by
- * scenario_variants.c.
+ * document; the binder of yaml_bind.h binds each section to its struct with
+ * a table made from the parameter table (sim/core/params.c), plus handlers for
+ * what holds more than a scalar (sections, lists of brands and shocks, a
+ * shock's brands and policy). The binder's line map lets validation errors
+ * found afterwards be reported at the line of the key they name. `variants:`
+ * is read by scenario_variants.c.
  *
  * Why libyaml's document API and a table-driven binder rather than libcyaml's
  * schema: libcyaml 1.3 (Debian 12) cannot tell an absent field from a zero
@@ -15,6 +16,8 @@
  * names the file, line and key path.
  */
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,44 +27,58 @@
 #include "io/scenario_private.h"
 #include "io/yaml_bind.h"
 
-/* ---- the walk ---------------------------------------------------------------------- */
+/* ---- the keys that hold more than a scalar: the binder's handlers ------------------- */
 
 static bs_status load_section(bs_yaml *L, yaml_node_t *map, bs_section sec, void *base,
-                              const char *prefix, uint64_t *present);
+                              const char *path, uint64_t *present);
 
-/* A shock's brand list: one name, or a list of names. */
-static bs_status load_brandlist(bs_yaml *L, yaml_node_t *v, bs_shock *sh, const char *path)
+/* The section a key names ("population", ..., "shocks"). */
+static bs_section section_of(const char *key)
 {
+    for (int s = BS_SECTION_TOP + 1; s < BS_SECTION_COUNT; s++)
+        if (!strcmp(bs_section_key((bs_section)s), key)) return (bs_section)s;
+    return BS_SECTION_TOP;
+}
+
+/* A shock's `brands`: one name, or a list of names. */
+static bs_status bind_brandlist(bs_yaml *L, yaml_node_t *v, const char *path, void *base,
+                                const bs_yfield *f)
+{
+    (void)f;
+    bs_shock *sh = base;
     sh->n_brands = 0;
     if (v->type == YAML_SCALAR_NODE) {
         if (strlen((const char *)v->data.scalar.value) >= BS_NAME_MAX)
             return bs_yaml_error(L->err, L->file, bs_yaml_node_line(v),
-                               "'%s': '%.20s...' is too long, expected a brand name of at most "
-                               "%d characters", path, (const char *)v->data.scalar.value,
-                               BS_NAME_MAX - 1);
+                                 "'%s': '%.20s...' is too long, expected a brand name of at most "
+                                 "%d characters", path, (const char *)v->data.scalar.value,
+                                 BS_NAME_MAX - 1);
         snprintf(sh->brand_names[0], BS_NAME_MAX, "%s", (const char *)v->data.scalar.value);
         sh->n_brands = 1;
         return BS_OK;
     }
     if (v->type != YAML_SEQUENCE_NODE)
-        return bs_yaml_error(L->err, L->file, bs_yaml_node_line(v), "'%s': %s, expected a list of brand names",
-                           path, bs_yaml_node_kind(v));
-    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        return bs_yaml_error(L->err, L->file, bs_yaml_node_line(v),
+                             "'%s': %s, expected a list of brand names", path,
+                             bs_yaml_node_kind(v));
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+         it++) {
         yaml_node_t *e = yaml_document_get_node(L->doc, *it);
         if (e->type != YAML_SCALAR_NODE)
-            return bs_yaml_error(L->err, L->file, bs_yaml_node_line(e), "'%s[%d]': %s, expected a brand name",
-                               path, sh->n_brands, bs_yaml_node_kind(e));
+            return bs_yaml_error(L->err, L->file, bs_yaml_node_line(e),
+                                 "'%s[%d]': %s, expected a brand name", path, sh->n_brands,
+                                 bs_yaml_node_kind(e));
         if (sh->n_brands == BS_SHOCK_MAX_BRANDS)
             return bs_yaml_error(L->err, L->file, bs_yaml_node_line(e),
-                               "'%s': more than %d brands, expected at most %d", path,
-                               BS_SHOCK_MAX_BRANDS, BS_SHOCK_MAX_BRANDS);
+                                 "'%s': more than %d brands, expected at most %d", path,
+                                 BS_SHOCK_MAX_BRANDS, BS_SHOCK_MAX_BRANDS);
         char ep[128];
         snprintf(ep, sizeof ep, "%s[%d]", path, sh->n_brands);
         if (strlen((const char *)e->data.scalar.value) >= BS_NAME_MAX)
             return bs_yaml_error(L->err, L->file, bs_yaml_node_line(e),
-                               "'%s': '%.20s...' is too long, expected a brand name of at most "
-                               "%d characters", ep, (const char *)e->data.scalar.value,
-                               BS_NAME_MAX - 1);
+                                 "'%s': '%.20s...' is too long, expected a brand name of at most "
+                                 "%d characters", ep, (const char *)e->data.scalar.value,
+                                 BS_NAME_MAX - 1);
         bs_yaml_remember(L, ep, bs_yaml_node_line(e));
         snprintf(sh->brand_names[sh->n_brands++], BS_NAME_MAX, "%s",
                  (const char *)e->data.scalar.value);
@@ -69,170 +86,155 @@ static bs_status load_brandlist(bs_yaml *L, yaml_node_t *v, bs_shock *sh, const 
     return BS_OK;
 }
 
-static bs_status load_section(bs_yaml *L, yaml_node_t *map, bs_section sec, void *base,
-                              const char *prefix, uint64_t *present)
+/* A policy shock's `policy`: the brand fields that change, and which (policy_set). */
+static bs_status bind_policy(bs_yaml *L, yaml_node_t *v, const char *path, void *base,
+                             const bs_yfield *f)
 {
-    int np;
-    const bs_param *params = bs_params(sec, &np);
-    char path[128];
-    if (map->type != YAML_MAPPING_NODE)
-        return bs_yaml_error(L->err, L->file, bs_yaml_node_line(map), "'%.*s': %s, expected a mapping of keys",
-                           (int)(strlen(prefix) ? strlen(prefix) - 1 : 0), prefix, bs_yaml_node_kind(map));
-    /* Which keys were given: one flag per parameter (the model section has more
-       than 64 parameters, so no bit mask), plus the nested keys of the top level
-       and of a shock. `present` (the brand fields a policy sets) is a mask: the
-       brand section has fewer than 64 parameters. */
-    enum { NESTED = 5 };
-    static const bs_section nested[NESTED] = {BS_SECTION_POPULATION, BS_SECTION_NETWORK,
-                                              BS_SECTION_MODEL, BS_SECTION_BRAND,
-                                              BS_SECTION_SHOCK};
-    enum { EXTRA = 2 }; /* top level: `variants` and `replication` */
-    static const char *const extra[EXTRA] = {"variants", "replication"};
-    unsigned char *seen = calloc((size_t)np + NESTED + EXTRA + 1, 1);
-    if (!seen) {
-        snprintf(L->err->msg, sizeof L->err->msg, "out of memory reading '%s'", L->file);
-        L->err->status = BS_ERR_RUNTIME;
-        return BS_ERR_RUNTIME;
+    (void)f;
+    bs_shock *sh = base;
+    if (load_section(L, v, BS_SECTION_BRAND, &sh->policy, path, &sh->policy_set))
+        return BS_ERR_INPUT;
+    if (sh->policy_set & ((uint64_t)1 << bs_param_index(BS_SECTION_BRAND, "name"))) {
+        char name[128];
+        snprintf(name, sizeof name, "%s.name", path);
+        return bs_yaml_error(L->err, L->file, bs_yaml_line_of(L, name),
+                             "'%s': a policy cannot rename a brand, expected the fields that "
+                             "change",
+                             name);
     }
-    uint64_t mask = 0;
-    int policy_line = 0;
-    bs_status st = BS_OK;
-    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
-         st == BS_OK && pr < map->data.mapping.pairs.top; pr++) {
-        yaml_node_t *k = yaml_document_get_node(L->doc, pr->key);
-        yaml_node_t *v = yaml_document_get_node(L->doc, pr->value);
-        if (k->type != YAML_SCALAR_NODE) {
-            if (prefix[0])
-                st = bs_yaml_error(L->err, L->file, bs_yaml_node_line(k),
-                                 "'%.*s': %s as a key, expected a plain name",
-                                 (int)strlen(prefix) - 1, prefix, bs_yaml_node_kind(k));
-            else
-                st = bs_yaml_error(L->err, L->file, bs_yaml_node_line(k),
-                                 "%s as a key, expected a plain name", bs_yaml_node_kind(k));
-            break;
-        }
-        const char *key = (const char *)k->data.scalar.value;
-        snprintf(path, sizeof path, "%s%s", prefix, key);
-        int idx = -1;
-        for (int q = 0; q < np; q++)
-            if (strcmp(params[q].key, key) == 0) idx = q;
-        if (idx < 0) { /* the nested parts of a shock, and of the top level */
-            int slot = -1;
-            if (sec == BS_SECTION_SHOCK && strcmp(key, "policy") == 0) slot = np;
-            if (sec == BS_SECTION_TOP)
-                for (int q = 0; q < NESTED; q++)
-                    if (strcmp(key, bs_section_key(nested[q])) == 0) slot = np + 1 + q;
-            if (sec == BS_SECTION_TOP)
-                for (int q = 0; q < EXTRA; q++)
-                    if (strcmp(key, extra[q]) == 0) slot = np + 1 + NESTED + q;
-            if (slot < 0) {
-                if (sec == BS_SECTION_TOP)
-                    st = bs_yaml_error(L->err, L->file, bs_yaml_node_line(k),
-                                     "'%s': unknown key, expected one of: name, description, "
-                                     "seed, consumers, steps, step_days, slots, replicates, "
-                                     "population, network, model, brands, shocks, variants, "
-                                     "replication",
-                                     path);
-                else
-                    st = bs_yaml_error(L->err, L->file, bs_yaml_node_line(k),
-                                     "'%s': unknown key, expected a field of '%s' (see "
-                                     "scenarios/README.md)",
-                                     path, sec == BS_SECTION_BRAND   ? "brands[]"
-                                           : sec == BS_SECTION_SHOCK ? "shocks[]"
-                                                                     : bs_section_key(sec));
-                break;
-            }
-            if (seen[slot]) {
-                st = bs_yaml_error(L->err, L->file, bs_yaml_node_line(k),
-                                 "'%s': duplicate key, expected each key once", path);
-                break;
-            }
-            seen[slot] = 1;
-            if (sec == BS_SECTION_TOP) continue; /* loaded by the caller */
-            /* a policy shock: the brand fields that change */
-            bs_shock *sh = base;
-            char pp[128];
-            snprintf(pp, sizeof pp, "%s.", path);
-            bs_yaml_remember(L, path, bs_yaml_node_line(k));
-            policy_line = bs_yaml_node_line(k);
-            if ((st = load_section(L, v, BS_SECTION_BRAND, &sh->policy, pp, &sh->policy_set)))
-                break;
-            if (sh->policy_set & ((uint64_t)1 << bs_param_index(BS_SECTION_BRAND, "name"))) {
-                snprintf(path, sizeof path, "%sname", pp);
-                st = bs_yaml_error(L->err, L->file, bs_yaml_line_of(L, path),
-                                 "'%s': a policy cannot rename a brand, expected the fields "
-                                 "that change",
-                                 path);
-            }
-            continue;
-        }
-        if (seen[idx]) {
-            st = bs_yaml_error(L->err, L->file, bs_yaml_node_line(k),
-                             "'%s': duplicate key, expected each key once", path);
-            break;
-        }
-        seen[idx] = 1;
-        if (idx < 64) mask |= (uint64_t)1 << idx;
-        bs_yaml_remember(L, path, bs_yaml_node_line(k));
-        const bs_param *p = &params[idx];
-        if (p->type == BS_P_BRANDLIST) {
-            st = load_brandlist(L, v, base, path);
-            continue;
-        }
-        if (v->type != YAML_SCALAR_NODE) {
-            st = bs_yaml_error(L->err, L->file, bs_yaml_node_line(v), "'%s': %s, expected %s", path,
-                             bs_yaml_node_kind(v), bs_yaml_type_name(p));
-            break;
-        }
-        char why[256];
-        if (bs_yaml_set_scalar(p, base, (const char *)v->data.scalar.value, why, sizeof why))
-            st = bs_yaml_error(L->err, L->file, bs_yaml_node_line(v), "'%s': %s", path, why);
-    }
-    if (st == BS_OK && sec == BS_SECTION_SHOCK && policy_line &&
-        ((bs_shock *)base)->kind != BS_SHOCK_POLICY) {
-        int n;
-        const bs_param *kind = &bs_params(BS_SECTION_SHOCK, &n)[bs_param_index(sec, "kind")];
-        st = bs_yaml_error(L->err, L->file, policy_line,
-                           "'%spolicy': only a shock of kind 'policy' has one, this one is '%s'",
-                           prefix, kind->names[((bs_shock *)base)->kind]);
-    }
-    free(seen);
-    if (st == BS_OK && present) *present = mask;
-    return st;
+    return BS_OK;
 }
 
-/* A top-level list of brands or shocks. */
-static bs_status load_list(bs_yaml *L, yaml_node_t *seq, bs_scenario *sc, bs_section sec)
+/* `population:`, `network:` or `model:`, at its offset in the scenario. */
+static bs_status bind_section(bs_yaml *L, yaml_node_t *v, const char *path, void *base,
+                              const bs_yfield *f)
 {
-    const char *key = bs_section_key(sec);
+    return load_section(L, v, section_of(f->p.key), (char *)base + f->p.offset, path, NULL);
+}
+
+/* `brands:` or `shocks:`, a list of entries, each bound over its defaults. */
+static bs_status bind_list(bs_yaml *L, yaml_node_t *seq, const char *key, void *base,
+                           const bs_yfield *f)
+{
+    bs_scenario *sc = base;
+    bs_section sec = section_of(f->p.key);
     int max = sec == BS_SECTION_BRAND ? BS_MAX_BRANDS : BS_MAX_SHOCKS;
     if (seq->type != YAML_SEQUENCE_NODE)
-        return bs_yaml_error(L->err, L->file, bs_yaml_node_line(seq), "'%s': %s, expected a list", key,
-                           bs_yaml_node_kind(seq));
+        return bs_yaml_error(L->err, L->file, bs_yaml_node_line(seq), "'%s': %s, expected a list",
+                             key, bs_yaml_node_kind(seq));
     int n = 0;
     for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top;
          it++, n++) {
         yaml_node_t *e = yaml_document_get_node(L->doc, *it);
         if (n == max)
-            return bs_yaml_error(L->err, L->file, bs_yaml_node_line(e), "'%s': more than %d entries", key, max);
-        char prefix[64];
-        snprintf(prefix, sizeof prefix, "%s[%d]", key, n);
-        bs_yaml_remember(L, prefix, bs_yaml_node_line(e));
-        strcat(prefix, ".");
-        void *base;
+            return bs_yaml_error(L->err, L->file, bs_yaml_node_line(e),
+                                 "'%s': more than %d entries", key, max);
+        char path[64];
+        snprintf(path, sizeof path, "%s[%d]", key, n);
+        bs_yaml_remember(L, path, bs_yaml_node_line(e));
+        void *entry;
         if (sec == BS_SECTION_BRAND) {
             bs_brand_defaults(&sc->brands[n]);
-            base = &sc->brands[n];
+            entry = &sc->brands[n];
         } else {
             bs_shock_defaults(&sc->shocks[n]);
             bs_brand_defaults(&sc->shocks[n].policy);
-            base = &sc->shocks[n];
+            entry = &sc->shocks[n];
         }
-        if (load_section(L, e, sec, base, prefix, NULL)) return BS_ERR_INPUT;
+        if (load_section(L, e, sec, entry, path, NULL)) return BS_ERR_INPUT;
     }
     if (sec == BS_SECTION_BRAND) sc->n_brands = n;
     else sc->n_shocks = n;
     return BS_OK;
+}
+
+/* `variants:`, kept aside (L->user) and checked against the scenario once it is loaded. */
+static bs_status bind_variants(bs_yaml *L, yaml_node_t *v, const char *path, void *base,
+                               const bs_yfield *f)
+{
+    (void)path, (void)base, (void)f;
+    return bs_variants_read(L, v, L->user);
+}
+
+/* `replication:` is read by `brandsim replicate` (analysis/replication.c); here only its
+   form is checked. */
+static bs_status bind_replication(bs_yaml *L, yaml_node_t *v, const char *path, void *base,
+                                  const bs_yfield *f)
+{
+    (void)base, (void)f;
+    if (v->type == YAML_MAPPING_NODE) return BS_OK;
+    return bs_yaml_error(L->err, L->file, bs_yaml_node_line(v),
+                         "'%s': %s, expected a mapping (read by `brandsim replicate`)", path,
+                         bs_yaml_node_kind(v));
+}
+
+/* ---- sections ------------------------------------------------------------------------- */
+
+/* Bind one section (path: its key path, "" at the top level) to its struct at base through
+ * the binder: a row per parameter, then the keys that hold more: a shock's `policy`, and at
+ * the top level the sections, `variants` and `replication`, bound after the top level's own
+ * keys (so that a mistake there is reported first). present, if not NULL: the parameters
+ * given, as a mask (for a policy: the brand section has fewer than 64 parameters). */
+static bs_status load_section(bs_yaml *L, yaml_node_t *map, bs_section sec, void *base,
+                              const char *path, uint64_t *present)
+{
+    int np;
+    const bs_param *params = bs_params(sec, &np);
+    enum { MORE = 8 }; /* rows beside the parameters */
+    bs_yfield *f = calloc((size_t)np + MORE, sizeof *f);
+    unsigned char *given = calloc((size_t)np + MORE, 1);
+    if (!f || !given) {
+        free(f);
+        free(given);
+        return bs_yaml_out_of_memory(L->err, L->file);
+    }
+    int n = 0;
+    for (; n < np; n++) {
+        f[n].p = params[n];
+        if (params[n].type == BS_P_BRANDLIST) f[n].handler = bind_brandlist;
+    }
+    if (sec == BS_SECTION_SHOCK) f[n++] = (bs_yfield){.p = {.key = "policy"}, .handler = bind_policy};
+    if (sec == BS_SECTION_TOP) {
+        static const struct {
+            bs_section sec;
+            size_t offset;
+        } parts[] = {{BS_SECTION_POPULATION, offsetof(bs_scenario, population)},
+                     {BS_SECTION_NETWORK, offsetof(bs_scenario, network)},
+                     {BS_SECTION_MODEL, offsetof(bs_scenario, model)},
+                     {BS_SECTION_BRAND, 0},
+                     {BS_SECTION_SHOCK, 0}};
+        for (size_t q = 0; q < sizeof parts / sizeof parts[0]; q++) {
+            const int list = parts[q].sec == BS_SECTION_BRAND || parts[q].sec == BS_SECTION_SHOCK;
+            f[n++] = (bs_yfield){.p = {.key = bs_section_key(parts[q].sec), .offset = parts[q].offset},
+                                 .handler = list ? bind_list : bind_section, .later = 1};
+        }
+        f[n++] = (bs_yfield){.p = {.key = "variants"}, .handler = bind_variants, .later = 1};
+        f[n++] = (bs_yfield){.p = {.key = "replication"}, .handler = bind_replication, .later = 1};
+    }
+    /* an unknown key: the top level lists its keys, a section (too many) points to the reference */
+    char keys[96];
+    snprintf(keys, sizeof keys, "a field of '%s' (see scenarios/README.md)",
+             sec == BS_SECTION_BRAND   ? "brands[]"
+             : sec == BS_SECTION_SHOCK ? "shocks[]"
+                                       : bs_section_key(sec));
+    bs_status st = bs_yaml_bind(L, map, path, f, n, sec == BS_SECTION_TOP ? NULL : keys, base, given);
+    if (st == BS_OK && sec == BS_SECTION_SHOCK && given[np]
+        && ((bs_shock *)base)->kind != BS_SHOCK_POLICY) {
+        char at[128];
+        snprintf(at, sizeof at, "%s.policy", path);
+        const bs_param *kind = &params[bs_param_index(sec, "kind")];
+        st = bs_yaml_error(L->err, L->file, bs_yaml_line_of(L, at),
+                           "'%s': only a shock of kind 'policy' has one, this one is '%s'", at,
+                           kind->names[((bs_shock *)base)->kind]);
+    }
+    if (st == BS_OK && present) {
+        *present = 0;
+        for (int k = 0; k < np && k < 64; k++)
+            if (given[k]) *present |= (uint64_t)1 << k;
+    }
+    free(f);
+    free(given);
+    return st;
 }
 
 static bs_status load_document(bs_yaml *L, bs_scenario *sc)
@@ -244,35 +246,9 @@ static bs_status load_document(bs_yaml *L, bs_scenario *sc)
                              "scenario (a YAML mapping)");
     if (root->type != YAML_MAPPING_NODE)
         return bs_yaml_error(L->err, L->file, bs_yaml_node_line(root),
-                           "the file is %s, expected a scenario (a YAML mapping of keys)",
-                           bs_yaml_node_kind(root));
-    if (load_section(L, root, BS_SECTION_TOP, sc, "", NULL)) return BS_ERR_INPUT;
-    for (yaml_node_pair_t *pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top;
-         pr++) {
-        yaml_node_t *k = yaml_document_get_node(L->doc, pr->key);
-        yaml_node_t *v = yaml_document_get_node(L->doc, pr->value);
-        const char *key = (const char *)k->data.scalar.value;
-        bs_yaml_remember(L, key, bs_yaml_node_line(k));
-        bs_status s = BS_OK;
-        if (!strcmp(key, "population"))
-            s = load_section(L, v, BS_SECTION_POPULATION, &sc->population, "population.", NULL);
-        else if (!strcmp(key, "network"))
-            s = load_section(L, v, BS_SECTION_NETWORK, &sc->network, "network.", NULL);
-        else if (!strcmp(key, "model"))
-            s = load_section(L, v, BS_SECTION_MODEL, &sc->model, "model.", NULL);
-        else if (!strcmp(key, "brands"))
-            s = load_list(L, v, sc, BS_SECTION_BRAND);
-        else if (!strcmp(key, "shocks"))
-            s = load_list(L, v, sc, BS_SECTION_SHOCK);
-        else if (!strcmp(key, "variants"))
-            s = bs_variants_read(L, v, L->user);
-        else if (!strcmp(key, "replication") && v->type != YAML_MAPPING_NODE)
-            s = bs_yaml_error(L->err, L->file, bs_yaml_node_line(v),
-                            "'replication': %s, expected a mapping (read by `brandsim replicate`)",
-                            bs_yaml_node_kind(v));
-        if (s) return s;
-    }
-    return BS_OK;
+                             "the file is %s, expected a scenario (a YAML mapping of keys)",
+                             bs_yaml_node_kind(root));
+    return load_section(L, root, BS_SECTION_TOP, sc, "", NULL);
 }
 
 /* Re-issue a validation message ("'path': ...") with the file and line. */

@@ -65,68 +65,71 @@ static bs_status load_variant_set(bs_yaml *L, yaml_node_t *map, bs_variant *var,
     return BS_OK;
 }
 
+/* The entry being read: the binder's struct for `name` and `set`. */
+typedef struct {
+    bs_variants *vars;
+    int i;
+} variant_entry;
+
+static bs_status bind_name(bs_yaml *L, yaml_node_t *v, const char *path, void *base,
+                           const bs_yfield *f)
+{
+    (void)f;
+    const variant_entry *ve = base;
+    const char *name = bs_yaml_scalar(v);
+    if (!name || !valid_name(name) || strlen(name) >= BS_NAME_MAX)
+        return bs_yaml_error(L->err, L->file, bs_yaml_node_line(v),
+                             "'%s': %s%s%s, expected a name of letters, digits, '_', '-', '.', "
+                             "not dots only (at most %d characters)",
+                             path, name ? "'" : bs_yaml_node_kind(v), name ? name : "",
+                             name ? "'" : "", BS_NAME_MAX - 1);
+    for (int j = 0; j < ve->i; j++)
+        if (!strcmp(ve->vars->v[j].name, name))
+            return bs_yaml_error(L->err, L->file, bs_yaml_node_line(v),
+                                 "'%s': '%s' is already variants[%d]'s name, expected a unique "
+                                 "name",
+                                 path, name, j);
+    snprintf(ve->vars->v[ve->i].name, sizeof ve->vars->v[0].name, "%s", name);
+    return BS_OK;
+}
+
+static bs_status bind_set(bs_yaml *L, yaml_node_t *v, const char *path, void *base,
+                          const bs_yfield *f)
+{
+    (void)path, (void)f;
+    const variant_entry *ve = base;
+    return load_variant_set(L, v, &ve->vars->v[ve->i], ve->i);
+}
+
 bs_status bs_variants_read(bs_yaml *L, yaml_node_t *seq, bs_variants *vars)
 {
+    static const bs_yfield fields[] = {
+        {.p = {.key = "name"}, .handler = bind_name, .required = 1,
+         .expect = "a name for the variant"},
+        {.p = {.key = "set"}, .handler = bind_set},
+    };
     if (seq->type != YAML_SEQUENCE_NODE)
         return bs_yaml_error(L->err, L->file, bs_yaml_node_line(seq),
-                           "'variants': %s, expected a list of {name, set}", bs_yaml_node_kind(seq));
+                             "'variants': %s, expected a list of {name, set}",
+                             bs_yaml_node_kind(seq));
     int n = (int)(seq->data.sequence.items.top - seq->data.sequence.items.start);
     if (n > BS_MAX_VARIANTS)
-        return bs_yaml_error(L->err, L->file, bs_yaml_node_line(seq), "'variants': %d entries, at most %d",
-                           n, BS_MAX_VARIANTS);
+        return bs_yaml_error(L->err, L->file, bs_yaml_node_line(seq),
+                             "'variants': %d entries, at most %d", n, BS_MAX_VARIANTS);
     vars->v = calloc(n ? (size_t)n : 1, sizeof *vars->v);
     if (!vars->v) return bs_yaml_out_of_memory(L->err, L->file);
     for (int i = 0; i < n; i++) {
         yaml_node_t *e = yaml_document_get_node(L->doc, seq->data.sequence.items.start[i]);
-        bs_variant *var = &vars->v[i];
         vars->n = i + 1;
-        var->line = bs_yaml_node_line(e);
+        vars->v[i].line = bs_yaml_node_line(e);
+        char path[32];
+        snprintf(path, sizeof path, "variants[%d]", i);
         if (e->type != YAML_MAPPING_NODE)
             return bs_yaml_error(L->err, L->file, bs_yaml_node_line(e),
-                               "'variants[%d]': %s, expected a mapping with keys name and set", i,
-                               bs_yaml_node_kind(e));
-        int have_name = 0, have_set = 0;
-        for (yaml_node_pair_t *pr = e->data.mapping.pairs.start; pr < e->data.mapping.pairs.top;
-             pr++) {
-            yaml_node_t *k = yaml_document_get_node(L->doc, pr->key);
-            yaml_node_t *v = yaml_document_get_node(L->doc, pr->value);
-            const char *key = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
-            if (!strcmp(key, "name")) {
-                const char *name = (const char *)v->data.scalar.value;
-                if (have_name++)
-                    return bs_yaml_error(L->err, L->file, bs_yaml_node_line(k),
-                                       "'variants[%d].name': duplicate key, expected each key "
-                                       "once", i);
-                if (v->type != YAML_SCALAR_NODE || !valid_name(name)
-                    || strlen(name) >= BS_NAME_MAX)
-                    return bs_yaml_error(L->err, L->file, bs_yaml_node_line(v),
-                                       "'variants[%d].name': %s%s%s, expected a name of letters, "
-                                       "digits, '_', '-', '.', not dots only (at most %d characters)",
-                                       i, v->type == YAML_SCALAR_NODE ? "'" : bs_yaml_node_kind(v),
-                                       v->type == YAML_SCALAR_NODE ? name : "",
-                                       v->type == YAML_SCALAR_NODE ? "'" : "", BS_NAME_MAX - 1);
-                for (int j = 0; j < i; j++)
-                    if (!strcmp(vars->v[j].name, name))
-                        return bs_yaml_error(L->err, L->file, bs_yaml_node_line(v),
-                                           "'variants[%d].name': '%s' is already variants[%d]'s "
-                                           "name, expected a unique name",
-                                           i, name, j);
-                snprintf(var->name, sizeof var->name, "%s", name);
-            } else if (!strcmp(key, "set")) {
-                if (have_set++)
-                    return bs_yaml_error(L->err, L->file, bs_yaml_node_line(k),
-                                       "'variants[%d].set': duplicate key, expected each key "
-                                       "once", i);
-                bs_status s = load_variant_set(L, v, var, i);
-                if (s) return s;
-            } else
-                return bs_yaml_error(L->err, L->file, bs_yaml_node_line(k),
-                                   "'variants[%d].%s': unknown key, expected name or set", i,
-                                   key);
-        }
-        if (!have_name)
-            return bs_yaml_error(L->err, L->file, bs_yaml_node_line(e),
-                               "'variants[%d].name': missing, expected a name for the variant", i);
+                                 "'%s': %s, expected a mapping with keys name and set", path,
+                                 bs_yaml_node_kind(e));
+        variant_entry ve = {vars, i};
+        if (bs_yaml_bind(L, e, path, fields, 2, "name or set", &ve, NULL)) return BS_ERR_INPUT;
     }
     return BS_OK;
 }

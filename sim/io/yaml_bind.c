@@ -1,7 +1,7 @@
 /*
- * yaml_bind.c: the primitives of binding YAML to structs (see yaml_bind.h):
- * located messages, the line map, and scalars converted and range-checked by
- * the parameter table's types.
+ * yaml_bind.c: the binder of yaml_bind.h: located messages, the line map,
+ * scalars converted and range-checked by the parameter table's types, and the
+ * walk of a mapping through a table of fields.
  */
 #include "io/yaml_bind.h"
 
@@ -222,3 +222,122 @@ int bs_yaml_set_scalar(const bs_param *p, void *base, const char *text, char *wh
     return -1;
 }
 
+
+/* ---- the table-driven binder ------------------------------------------------------- */
+
+yaml_node_t *bs_yaml_get(const bs_yaml *y, yaml_node_t *map, const char *key)
+{
+    if (!map || map->type != YAML_MAPPING_NODE) return NULL;
+    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
+         pr++) {
+        const char *k = bs_yaml_scalar(yaml_document_get_node(y->doc, pr->key));
+        if (k && !strcmp(k, key)) return yaml_document_get_node(y->doc, pr->value);
+    }
+    return NULL;
+}
+
+const char *bs_yaml_scalar(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+/* "PATH.KEY", or "KEY" at the top of the file. */
+static void child_path(char *out, size_t size, const char *path, const char *key)
+{
+    snprintf(out, size, "%s%s%s", path, path[0] ? "." : "", key);
+}
+
+/* "'PATH.KEY': unknown key, expected ..." at the key. */
+static bs_status unknown_key(bs_yaml *y, const yaml_node_t *k, const char *child,
+                             const bs_yfield *fields, int n, const char *keys)
+{
+    if (keys)
+        return bs_yaml_error(y->err, y->file, bs_yaml_node_line(k),
+                             "'%s': unknown key, expected %s", child, keys);
+    char list[400] = "";
+    for (int i = 0, m = 0; i < n && m >= 0 && (size_t)m < sizeof list; i++)
+        m += snprintf(list + m, sizeof list - (size_t)m, "%s%s", i ? ", " : "", fields[i].p.key);
+    return bs_yaml_error(y->err, y->file, bs_yaml_node_line(k),
+                         "'%s': unknown key, expected one of: %s", child, list);
+}
+
+/* One scalar row: the value converted into the struct. */
+static bs_status bind_scalar(bs_yaml *y, yaml_node_t *v, const char *child, const bs_param *p,
+                             void *base)
+{
+    if (v->type != YAML_SCALAR_NODE)
+        return bs_yaml_error(y->err, y->file, bs_yaml_node_line(v), "'%s': %s, expected %s",
+                             child, bs_yaml_node_kind(v), bs_yaml_type_name(p));
+    char why[256];
+    if (bs_yaml_set_scalar(p, base, (const char *)v->data.scalar.value, why, sizeof why))
+        return bs_yaml_error(y->err, y->file, bs_yaml_node_line(v), "'%s': %s", child, why);
+    return BS_OK;
+}
+
+bs_status bs_yaml_bind(bs_yaml *y, yaml_node_t *map, const char *path, const bs_yfield *fields,
+                       int n, const char *keys, void *base, unsigned char *given)
+{
+    if (map->type != YAML_MAPPING_NODE) {
+        if (path[0])
+            return bs_yaml_error(y->err, y->file, bs_yaml_node_line(map),
+                                 "'%s': %s, expected a mapping of keys", path,
+                                 bs_yaml_node_kind(map));
+        return bs_yaml_error(y->err, y->file, bs_yaml_node_line(map),
+                             "%s, expected a mapping of keys", bs_yaml_node_kind(map));
+    }
+    unsigned char *seen = given ? given : calloc(n ? (size_t)n : 1, 1);
+    if (!seen) return bs_yaml_out_of_memory(y->err, y->file);
+    memset(seen, 0, (size_t)n);
+    char child[128];
+    bs_status st = BS_OK;
+    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
+         st == BS_OK && pr < map->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+        yaml_node_t *v = yaml_document_get_node(y->doc, pr->value);
+        if (k->type != YAML_SCALAR_NODE) {
+            if (path[0])
+                st = bs_yaml_error(y->err, y->file, bs_yaml_node_line(k),
+                                   "'%s': %s as a key, expected a plain name", path,
+                                   bs_yaml_node_kind(k));
+            else
+                st = bs_yaml_error(y->err, y->file, bs_yaml_node_line(k),
+                                   "%s as a key, expected a plain name", bs_yaml_node_kind(k));
+            break;
+        }
+        const char *key = (const char *)k->data.scalar.value;
+        child_path(child, sizeof child, path, key);
+        int i = 0;
+        while (i < n && strcmp(fields[i].p.key, key)) i++;
+        if (i == n) {
+            st = unknown_key(y, k, child, fields, n, keys);
+            break;
+        }
+        if (seen[i]) {
+            st = bs_yaml_error(y->err, y->file, bs_yaml_node_line(k),
+                               "'%s': duplicate key, expected each key once", child);
+            break;
+        }
+        seen[i] = 1;
+        bs_yaml_remember(y, child, bs_yaml_node_line(k));
+        if (!fields[i].handler) st = bind_scalar(y, v, child, &fields[i].p, base);
+        else if (!fields[i].later) st = fields[i].handler(y, v, child, base, &fields[i]);
+    }
+    for (int i = 0; st == BS_OK && i < n; i++)
+        if (fields[i].required && !seen[i]) {
+            child_path(child, sizeof child, path, fields[i].p.key);
+            st = bs_yaml_error(y->err, y->file, bs_yaml_node_line(map),
+                               "'%s': missing, expected %s", child, fields[i].expect);
+        }
+    for (yaml_node_pair_t *pr = map->data.mapping.pairs.start;
+         st == BS_OK && pr < map->data.mapping.pairs.top; pr++) {
+        const char *key = bs_yaml_scalar(yaml_document_get_node(y->doc, pr->key));
+        int i = 0;
+        while (i < n && strcmp(fields[i].p.key, key)) i++;
+        if (!fields[i].handler || !fields[i].later) continue;
+        child_path(child, sizeof child, path, key);
+        st = fields[i].handler(y, yaml_document_get_node(y->doc, pr->value), child, base,
+                               &fields[i]);
+    }
+    if (!given) free(seen);
+    return st;
+}
