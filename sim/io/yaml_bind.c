@@ -136,7 +136,10 @@ int bs_yaml_set_scalar(const bs_param *p, void *base, const char *text, char *wh
         if (!is_decimal(text, 1)) break;
         double v = strtod(text, &end);
         if (errno == ERANGE && fabs(v) > 1) { /* 1e400; 1e-400 underflows to 0, a value */
-            snprintf(why, wn, "%s is out of range [%g, %g]", text, p->min, p->max);
+            if (isinf(p->min) && isinf(p->max))
+                snprintf(why, wn, "%s is too large, expected a finite number", text);
+            else
+                snprintf(why, wn, "%s is out of range [%g, %g]", text, p->min, p->max);
             return -1;
         }
         if (end == text || *end || !isfinite(v)) break;
@@ -208,7 +211,9 @@ int bs_yaml_set_scalar(const bs_param *p, void *base, const char *text, char *wh
         return 0;
     case BS_P_BRANDLIST: break;
     }
-    if (p->type == BS_P_REAL)
+    if (p->type == BS_P_REAL && isinf(p->min) && isinf(p->max)) /* any number */
+        snprintf(why, wn, "'%s' is not a number, expected a decimal number", text);
+    else if (p->type == BS_P_REAL)
         snprintf(why, wn, "'%s' is not a number, expected a decimal number in [%g, %g]", text,
                  p->min, p->max);
     else if (p->type == BS_P_U64 && p->max >= 18446744073709551615.0)
@@ -261,16 +266,22 @@ static bs_status unknown_key(bs_yaml *y, const yaml_node_t *k, const char *child
                          "'%s': unknown key, expected one of: %s", child, list);
 }
 
-/* One scalar row: the value converted into the struct. */
-static bs_status bind_scalar(bs_yaml *y, yaml_node_t *v, const char *child, const bs_param *p,
-                             void *base)
+bs_status bs_yaml_bind_scalar(bs_yaml *y, yaml_node_t *v, const char *path, const bs_param *p,
+                              void *base)
 {
+    if (v->type != YAML_SCALAR_NODE && p->type == BS_P_ENUM) {
+        char names[256] = "";
+        for (int k = 0, m = 0; p->names[k] && m >= 0 && (size_t)m < sizeof names; k++)
+            m += snprintf(names + m, sizeof names - (size_t)m, " %s", p->names[k]);
+        return bs_yaml_error(y->err, y->file, bs_yaml_node_line(v),
+                             "'%s': %s, expected one of:%s", path, bs_yaml_node_kind(v), names);
+    }
     if (v->type != YAML_SCALAR_NODE)
         return bs_yaml_error(y->err, y->file, bs_yaml_node_line(v), "'%s': %s, expected %s",
-                             child, bs_yaml_node_kind(v), bs_yaml_type_name(p));
+                             path, bs_yaml_node_kind(v), bs_yaml_type_name(p));
     char why[256];
     if (bs_yaml_set_scalar(p, base, (const char *)v->data.scalar.value, why, sizeof why))
-        return bs_yaml_error(y->err, y->file, bs_yaml_node_line(v), "'%s': %s", child, why);
+        return bs_yaml_error(y->err, y->file, bs_yaml_node_line(v), "'%s': %s", path, why);
     return BS_OK;
 }
 
@@ -319,7 +330,7 @@ bs_status bs_yaml_bind(bs_yaml *y, yaml_node_t *map, const char *path, const bs_
         }
         seen[i] = 1;
         bs_yaml_remember(y, child, bs_yaml_node_line(k));
-        if (!fields[i].handler) st = bind_scalar(y, v, child, &fields[i].p, base);
+        if (!fields[i].handler) st = bs_yaml_bind_scalar(y, v, child, &fields[i].p, base);
         else if (!fields[i].later) st = fields[i].handler(y, v, child, base, &fields[i]);
     }
     for (int i = 0; st == BS_OK && i < n; i++)

@@ -96,6 +96,11 @@ struct bs_yfield {
 bs_status bs_yaml_bind(bs_yaml *y, yaml_node_t *map, const char *path, const bs_yfield *fields,
                        int n, const char *keys, void *base, unsigned char *given);
 
+/* One value as a scalar row binds it: converted and range-checked into the
+ * struct at base, or an error at the node naming `path`. */
+bs_status bs_yaml_bind_scalar(bs_yaml *y, yaml_node_t *v, const char *path, const bs_param *p,
+                              void *base);
+
 /* The value of `key` in the mapping `map`, or NULL if absent (or map is not a
  * mapping). */
 yaml_node_t *bs_yaml_get(const bs_yaml *y, yaml_node_t *map, const char *key);
