@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,19 +267,46 @@ static bs_status unknown_key(bs_yaml *y, const yaml_node_t *k, const char *child
                          "'%s': unknown key, expected one of: %s", child, list);
 }
 
+/* What a value of p must be, with its range, size or names, for a message about a value
+   that is not a scalar. */
+static void expected_value(const bs_param *p, char *out, size_t size)
+{
+    switch (p->type) {
+    case BS_P_REAL:
+        if (isinf(p->min) && isinf(p->max)) snprintf(out, size, "a number");
+        else snprintf(out, size, "a number in [%g, %g]", p->min, p->max);
+        return;
+    case BS_P_INT:
+    case BS_P_I64:
+    case BS_P_U64:
+        if (p->type == BS_P_U64 && p->max >= 18446744073709551615.0)
+            snprintf(out, size, "an integer in [%.0f, %llu]", p->min,
+                     (unsigned long long)UINT64_MAX);
+        else
+            snprintf(out, size, "an integer in [%.0f, %.0f]", p->min, p->max);
+        return;
+    case BS_P_STRING: snprintf(out, size, "a string of at most %zu characters", p->size - 1); return;
+    case BS_P_ENUM: {
+        int m = snprintf(out, size, "one of:");
+        for (int k = 0; p->names[k] && m >= 0 && (size_t)m < size; k++)
+            m += snprintf(out + m, size - (size_t)m, " %s", p->names[k]);
+        return;
+    }
+    case BS_P_BOOL:
+    case BS_P_BRANDLIST: break;
+    }
+    snprintf(out, size, "%s", bs_yaml_type_name(p));
+}
+
 bs_status bs_yaml_bind_scalar(bs_yaml *y, yaml_node_t *v, const char *path, const bs_param *p,
                               void *base)
 {
-    if (v->type != YAML_SCALAR_NODE && p->type == BS_P_ENUM) {
-        char names[256] = "";
-        for (int k = 0, m = 0; p->names[k] && m >= 0 && (size_t)m < sizeof names; k++)
-            m += snprintf(names + m, sizeof names - (size_t)m, " %s", p->names[k]);
-        return bs_yaml_error(y->err, y->file, bs_yaml_node_line(v),
-                             "'%s': %s, expected one of:%s", path, bs_yaml_node_kind(v), names);
-    }
-    if (v->type != YAML_SCALAR_NODE)
+    if (v->type != YAML_SCALAR_NODE) {
+        char expected[256];
+        expected_value(p, expected, sizeof expected);
         return bs_yaml_error(y->err, y->file, bs_yaml_node_line(v), "'%s': %s, expected %s",
-                             path, bs_yaml_node_kind(v), bs_yaml_type_name(p));
+                             path, bs_yaml_node_kind(v), expected);
+    }
     char why[256];
     if (bs_yaml_set_scalar(p, base, (const char *)v->data.scalar.value, why, sizeof why))
         return bs_yaml_error(y->err, y->file, bs_yaml_node_line(v), "'%s': %s", path, why);
