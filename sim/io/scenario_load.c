@@ -193,7 +193,8 @@ static bs_status load_section(bs_yaml *L, yaml_node_t *map, bs_section sec, void
         f[n].p = params[n];
         if (params[n].type == BS_P_BRANDLIST) f[n].handler = bind_brandlist;
     }
-    if (sec == BS_SECTION_SHOCK) f[n++] = (bs_yfield){.p = {.key = "policy"}, .handler = bind_policy};
+    if (sec == BS_SECTION_SHOCK)
+        f[n++] = (bs_yfield){.p = {.key = "policy"}, .handler = bind_policy};
     if (sec == BS_SECTION_TOP) {
         static const struct {
             bs_section sec;
@@ -205,8 +206,10 @@ static bs_status load_section(bs_yaml *L, yaml_node_t *map, bs_section sec, void
                      {BS_SECTION_SHOCK, 0}};
         for (size_t q = 0; q < sizeof parts / sizeof parts[0]; q++) {
             const int list = parts[q].sec == BS_SECTION_BRAND || parts[q].sec == BS_SECTION_SHOCK;
-            f[n++] = (bs_yfield){.p = {.key = bs_section_key(parts[q].sec), .offset = parts[q].offset},
-                                 .handler = list ? bind_list : bind_section, .later = 1};
+            f[n++] = (bs_yfield){
+                .p = {.key = bs_section_key(parts[q].sec), .offset = parts[q].offset},
+                .handler = list ? bind_list : bind_section,
+                .later = 1};
         }
         f[n++] = (bs_yfield){.p = {.key = "variants"}, .handler = bind_variants, .later = 1};
         f[n++] = (bs_yfield){.p = {.key = "replication"}, .handler = bind_replication, .later = 1};
@@ -217,7 +220,8 @@ static bs_status load_section(bs_yaml *L, yaml_node_t *map, bs_section sec, void
              sec == BS_SECTION_BRAND   ? "brands[]"
              : sec == BS_SECTION_SHOCK ? "shocks[]"
                                        : bs_section_key(sec));
-    bs_status st = bs_yaml_bind(L, map, path, f, n, sec == BS_SECTION_TOP ? NULL : keys, base, given);
+    bs_status st =
+        bs_yaml_bind(L, map, path, f, n, sec == BS_SECTION_TOP ? NULL : keys, base, given);
     if (st == BS_OK && sec == BS_SECTION_SHOCK && given[np]
         && ((bs_shock *)base)->kind != BS_SHOCK_POLICY) {
         char at[128];
@@ -291,7 +295,8 @@ static bs_status yaml_error(const yaml_parser_t *parser, const char *text, size_
     if (parser->error == YAML_READER_ERROR) {
         line = 1;
         for (size_t i = 0; i < parser->problem_offset && i < len; i++) line += text[i] == '\n';
-        return bs_yaml_error(err, name, line, "not valid text: %s (byte %zu), expected a YAML text file",
+        return bs_yaml_error(err, name, line,
+                             "not valid text: %s (byte %zu), expected a YAML text file",
                              parser->problem ? parser->problem : "error", parser->problem_offset);
     }
     /* "did not find expected ',' or ']' while parsing a flow sequence": the
@@ -323,7 +328,8 @@ bs_status bs_scenario_load_string_variants(const char *text, size_t len, const c
     snprintf(vars->file, sizeof vars->file, "%s", name);
     bs_scenario_defaults(sc);
     sc->name[0] = '\0'; /* required in a file: no default */
-    if (len == 0) return bs_yaml_error(err, name, 0, "empty file, expected a scenario (a YAML mapping)");
+    if (len == 0)
+        return bs_yaml_error(err, name, 0, "empty file, expected a scenario (a YAML mapping)");
     if (memchr(text, '\0', len))
         return bs_yaml_error(err, name, 0, "binary data, expected a YAML text file");
     yaml_parser_t parser;
@@ -390,7 +396,8 @@ bs_status bs_scenario_load_variants(const char *path, bs_scenario *sc, bs_varian
             if (cap > ((size_t)64 << 20)) {
                 free(buf);
                 fclose(f);
-                return bs_yaml_error(err, path, 0, "file is larger than 64 MiB, expected a scenario");
+                return bs_yaml_error(err, path, 0,
+                                     "file is larger than 64 MiB, expected a scenario");
             }
             char *nb = realloc(buf, cap + 1);
             if (!nb) {

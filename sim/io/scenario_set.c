@@ -60,8 +60,9 @@ static bs_status resolve_path(bs_scenario *sc, const char *path, field_ref *ref,
                 for (int b = 0; b < n; b++)
                     if (!strcmp(sc->brands[b].name, index)) at = b;
             if (at < 0)
-                return bs_yaml_error(err, "--set", 0, "'%s': no %s '%s', expected an index below %d%s",
-                                     path, isb ? "brand" : "shock", index, n,
+                return bs_yaml_error(err, "--set", 0,
+                                     "'%s': no %s '%s', expected an index below %d%s", path,
+                                     isb ? "brand" : "shock", index, n,
                                      isb ? " or a brand name" : "");
             sec = isb ? BS_SECTION_BRAND : BS_SECTION_SHOCK;
             base = isb ? (void *)&sc->brands[at] : (void *)&sc->shocks[at];

@@ -285,7 +285,9 @@ static void expected_value(const bs_param *p, char *out, size_t size)
         else
             snprintf(out, size, "an integer in [%.0f, %.0f]", p->min, p->max);
         return;
-    case BS_P_STRING: snprintf(out, size, "a string of at most %zu characters", p->size - 1); return;
+    case BS_P_STRING:
+        snprintf(out, size, "a string of at most %zu characters", p->size - 1);
+        return;
     case BS_P_ENUM: {
         int m = snprintf(out, size, "one of:");
         for (int k = 0; p->names[k] && m >= 0 && (size_t)m < size; k++)

@@ -1,14 +1,15 @@
 /*
  * yaml_bind.h: binding YAML (libyaml's document API) to C structs through a
  * table of fields, private to brandsim: the one way its files are read (the
- * scenario in scenario_load.c and scenario_variants.c). A table row names a
- * key and either where its scalar goes in the struct (a bs_param: type,
- * offset, range, enumeration names, string size) or a handler that binds the
- * value itself (a nested mapping, a list, a reference to something else in
- * the file); a row may be required. Every message reads "FILE:LINE:
- * 'key.path': what, expected what" with status BS_ERR_INPUT. A line map keeps
- * where each key path was written, for messages about things found wrong
- * only later (validation, a check across fields).
+ * scenario in scenario_load.c and scenario_variants.c, the `replication:`
+ * block in analysis/replication.c). A table row names a key and either where
+ * its scalar goes in the struct (a bs_param: type, offset, range, enumeration
+ * names, string size) or a handler that binds the value itself (a nested
+ * mapping, a list, a reference to something else in the file); a row may be
+ * required. Every message reads "FILE:LINE: 'key.path': what, expected what"
+ * with status BS_ERR_INPUT. A line map keeps where each key path was written,
+ * for messages about things found wrong only later (validation, a check
+ * across fields).
  */
 #ifndef BS_IO_YAML_BIND_H
 #define BS_IO_YAML_BIND_H
