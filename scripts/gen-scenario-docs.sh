@@ -10,7 +10,7 @@
 #                                               top-level `description:`
 # tests/test_docs.c fails when the schema block differs from `brandsim schema` or a
 # scenario file is not mentioned: run this script after changing the parameter table
-# (sim/core/params.c), the reference writer (sim/io/scenario_io.c) or scenarios/*.yaml.
+# (sim/core/params.c), the reference writer (sim/io/scenario_write.c) or scenarios/*.yaml.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

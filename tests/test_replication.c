@@ -330,7 +330,7 @@ Test(parser, errors_name_line_and_key, .init = mk, .fini = rm)
     snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n"
              "    - name: t\n      outcome: {metric: mean_revenge, brand: acme, to: 30}\n"
              "      criterion: {type: less, a: a, b: b}\n");
-    expect_error(block, 15, "'replication.tests[0].outcome.to': '30', expected an integer in [1, 20]");
+    expect_error(block, 15, "'replication.tests[0].outcome.to': 30 is out of range [1, 20]");
     snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
              "  negative_control:\n    set: {model.nosuch: 0}\n    why: w\n", good_test);
     expect_error(block, 18, "'replication.negative_control.set.model.nosuch': unknown key");
@@ -342,6 +342,35 @@ Test(parser, errors_name_line_and_key, .init = mk, .fini = rm)
     snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
              "  typo: 1\n", good_test);
     expect_error(block, 17, "'replication.typo': unknown key");
+}
+
+/* The block is bound by the scenario's binder (sim/io/yaml_bind.h): a key given twice, a key
+   another type of criterion takes, an argument inside a stat and a missing mapping are each
+   named with their own key path and line. */
+Test(parser, the_binder_names_every_key, .init = mk, .fini = rm)
+{
+    char block[1024];
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  id: Y\n  expected: e\n  tests:\n%s",
+             good_test);
+    expect_error(block, 12, "'replication.id': duplicate key, expected each key once");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n"
+             "    - name: t\n      outcome: {metric: mean_revenge, brand: acme}\n"
+             "      criterion: {type: less, a: a, b: b, variants: [a, b]}\n");
+    expect_error(block, 16, "'replication.tests[0].criterion.variants': unknown key, expected one of "
+                 "the keys of type 'less': type, a, b, min_relative");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n"
+             "    - name: t\n      outcome: {metric: mean_revenge, brand: acme,\n"
+             "                stat: {time_below: {fraction: 1.5}}}\n"
+             "      criterion: {type: less, a: a, b: b}\n");
+    expect_error(block, 16, "'replication.tests[0].outcome.stat.time_below.fraction': 1.5, expected "
+                 "a fraction in (0, 1)");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n"
+             "    - name: t\n      outcome: {metric: mean_revenge, brand: acme}\n");
+    expect_error(block, 14, "'replication.tests[0].criterion': missing, expected the criterion");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "  negative_control:\n    set: {model.revenge_decay: 0}\n    why: w\n    breaks: [t, u]\n",
+             good_test);
+    expect_error(block, 20, "'replication.negative_control.breaks[1]': 'u' is not the name of a test");
 }
 
 Test(parser, a_path_longer_than_the_message_keeps_the_reason, .init = mk, .fini = rm)

@@ -1,5 +1,5 @@
 /*
- * test_scenario.c: scenario files in and out (sim/io/scenario_io.c), through
+ * test_scenario.c: scenario files in and out (sim/io/scenario_*.c, yaml_bind.c), through
  * the library API.
  *
  * - every YAML file in scenarios/ and the fixtures in tests/data/good/ load and

@@ -1,5 +1,6 @@
 /*
- * scenario_io.h: scenario files in and out (scenario_io.c). Loading, --set
+ * scenario_io.h: scenario files in and out (scenario_load.c, scenario_variants.c,
+ * scenario_set.c, scenario_write.c over the binder yaml_bind.c). Loading, --set
  * overrides, variants and the YAML and reference writers are public API,
  * declared with their contracts in include/brandsim/scenario.h; this private
  * header only includes it, so that the library's own files and the command
