@@ -226,6 +226,12 @@ const char *bs_section_key(bs_section section);
 /* Position of `key` in a section's table (-1 if absent): bit i of
  * bs_shock.policy_set stands for brand parameter i. */
 int bs_param_index(bs_section section, const char *key);
+/* The name of value `value` of an enumerated parameter ("clean_break" for exit_policy 2), NULL
+ * if out of range. The parameter table holds the one list of names of each enumeration. */
+const char *bs_param_enum_name(const bs_param *p, int value);
+/* The same by section and key: bs_enum_name(BS_SECTION_SHOCK, "act", BS_ACT_FEE) is "fee";
+ * NULL for an unknown key or value. */
+const char *bs_enum_name(bs_section section, const char *key, int value);
 /* Write the defaults of a section into the struct at `base`. */
 void bs_section_defaults(bs_section section, void *base);
 /* A numeric parameter's current value in the struct at `base`. */

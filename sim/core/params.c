@@ -300,6 +300,20 @@ int bs_param_index(bs_section section, const char *key)
     return -1;
 }
 
+const char *bs_param_enum_name(const bs_param *p, int value)
+{
+    for (int i = 0; p && p->names && p->names[i]; i++)
+        if (i == value) return p->names[i];
+    return NULL;
+}
+
+const char *bs_enum_name(bs_section section, const char *key, int value)
+{
+    int n, i = bs_param_index(section, key);
+    const bs_param *p = bs_params(section, &n);
+    return i < 0 ? NULL : bs_param_enum_name(&p[i], value);
+}
+
 const char *bs_section_key(bs_section section)
 {
     static const char *const keys[BS_SECTION_COUNT] = {"", "population", "network", "model",

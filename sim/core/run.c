@@ -161,13 +161,6 @@ static int action_cmp(const void *a, const void *b)
     return x->brand < y->brand ? -1 : (x->brand > y->brand);
 }
 
-static const char *const response_kind_names[] = {"none", "apology", "compensation",
-                                                  "transparency_control"};
-static const char *const breach_kind_names[] = {"hack", "sold_data"};
-static const char *const act_kind_names[] = {"reposition", "transactional", "ignore_feedback",
-                                             "broken_promise", "fee", "cheap_gift",
-                                             "delayed_request"};
-static const char *const recovery_kind_names[] = {"none", "good", "poor"};
 
 /* Expand shocks into actions (one per brand), with the responses and
  * recoveries they trigger, and the event table users see. A response follows
@@ -236,13 +229,13 @@ static int build_schedule(bs_run *run)
         e->brand = a->brand;
         e->size = a->size;
         switch (a->kind) {
-        case A_BREACH: snprintf(e->kind, sizeof e->kind, "breach:%s", breach_kind_names[a->sub]); break;
-        case A_BETRAYAL: snprintf(e->kind, sizeof e->kind, "betrayal:%s", act_kind_names[a->sub]); break;
+        case A_BREACH: snprintf(e->kind, sizeof e->kind, "breach:%s", bs_enum_name(BS_SECTION_SHOCK, "breach_kind", a->sub)); break;
+        case A_BETRAYAL: snprintf(e->kind, sizeof e->kind, "betrayal:%s", bs_enum_name(BS_SECTION_SHOCK, "act", a->sub)); break;
         case A_FAILURE: snprintf(e->kind, sizeof e->kind, "service_failure"); break;
-        case A_RECOVERY: snprintf(e->kind, sizeof e->kind, "recovery:%s", recovery_kind_names[a->sub]); break;
+        case A_RECOVERY: snprintf(e->kind, sizeof e->kind, "recovery:%s", bs_enum_name(BS_SECTION_SHOCK, "recovery", a->sub)); break;
         case A_FORCED_EXIT: snprintf(e->kind, sizeof e->kind, "forced_exit"); break;
         case A_POLICY: snprintf(e->kind, sizeof e->kind, "policy"); break;
-        case A_RESPONSE: snprintf(e->kind, sizeof e->kind, "response:%s", response_kind_names[a->sub]); break;
+        case A_RESPONSE: snprintf(e->kind, sizeof e->kind, "response:%s", bs_enum_name(BS_SECTION_BRAND, "breach_response", a->sub)); break;
         }
     }
     run->n_events = n;

@@ -433,13 +433,6 @@ static const void *brand_field(const bs_scenario *sc, int b, const bs_param *p)
     return (const char *)&sc->brands[b] + p->offset;
 }
 
-static const char *enum_name(const bs_param *p, int value)
-{
-    for (int i = 0; p->names && p->names[i]; i++)
-        if (i == value)
-            return p->names[i];
-    return NULL;
-}
 
 /* Enumeration values as their names (and string parameters as they are). */
 static herr_t write_param_strings(bs_output *o, hid_t g, const bs_scenario *sc, const bs_param *p)
@@ -451,7 +444,7 @@ static herr_t write_param_strings(bs_output *o, hid_t g, const bs_scenario *sc, 
             continue;
         }
         int value = *(const int *)brand_field(sc, b, p);
-        s[b] = enum_name(p, value);
+        s[b] = bs_param_enum_name(p, value);
         if (!s[b]) {
             snprintf(o->why, sizeof o->why, "brand %d: '%s' = %d is not a known value", b,
                      p->key, value);
