@@ -379,14 +379,14 @@ static bs_status fail(bs_error *err, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static bs_status fail(bs_error *err, const char *file, const char *fmt, ...)
 {
-    int n = file ? snprintf(err->msg, sizeof err->msg, "%s: ", file) : 0;
-    if (n < 0 || (size_t)n >= sizeof err->msg) n = 0;
+    char why[sizeof err->msg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
+    vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    err->status = BS_ERR_INPUT;
-    return BS_ERR_INPUT;
+    if (!file || strlen(file) + 2 >= sizeof err->msg) /* a path that fills the message: the reason */
+        return bs_error_setf(err, BS_ERR_INPUT, "%s", why);
+    return bs_error_setf(err, BS_ERR_INPUT, "%s: %s", file, why);
 }
 
 /* Range-check the fields of a section whose bit is set in `which`. */

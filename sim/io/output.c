@@ -65,13 +65,11 @@ struct bs_output {
 
 static bs_status vfail(bs_error *err, const char *reason, const char *fmt, va_list ap)
 {
-    if (!err)
-        return BS_ERR_RUNTIME;
-    err->status = BS_ERR_RUNTIME;
-    int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    if (reason && n >= 0 && (size_t)n < sizeof err->msg)
-        snprintf(err->msg + n, sizeof err->msg - (size_t)n, ": %s", reason);
-    return BS_ERR_RUNTIME;
+    char what[sizeof err->msg];
+    vsnprintf(what, sizeof what, fmt, ap);
+    if (reason)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "%s: %s", what, reason);
+    return bs_error_setf(err, BS_ERR_RUNTIME, "%s", what);
 }
 
 /* Fill err with the formatted message; returns BS_ERR_RUNTIME. */

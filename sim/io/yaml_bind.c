@@ -18,23 +18,21 @@
 
 bs_status bs_yaml_error(bs_error *err, const char *file, int line, const char *fmt, ...)
 {
-    int n = 0;
-    if (file && line > 0) n = snprintf(err->msg, sizeof err->msg, "%s:%d: ", file, line);
-    else if (file) n = snprintf(err->msg, sizeof err->msg, "%s: ", file);
-    if (n < 0 || (size_t)n >= sizeof err->msg) n = 0;
+    char why[sizeof err->msg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
+    vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    err->status = BS_ERR_INPUT;
-    return BS_ERR_INPUT;
+    if (!file || strlen(file) + 16 >= sizeof err->msg) /* a path that fills the message: the reason */
+        return bs_error_setf(err, BS_ERR_INPUT, "%s", why);
+    if (line > 0)
+        return bs_error_setf(err, BS_ERR_INPUT, "%s:%d: %s", file, line, why);
+    return bs_error_setf(err, BS_ERR_INPUT, "%s: %s", file, why);
 }
 
 bs_status bs_yaml_out_of_memory(bs_error *err, const char *file)
 {
-    snprintf(err->msg, sizeof err->msg, "out of memory reading '%s'", file);
-    err->status = BS_ERR_RUNTIME;
-    return BS_ERR_RUNTIME;
+    return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory reading '%s'", file);
 }
 
 int bs_yaml_node_line(const yaml_node_t *n)
