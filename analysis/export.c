@@ -59,9 +59,7 @@ static bs_status stopped(bs_cancel cancel, bs_error *err)
 {
     if (!bs_cancel_requested(cancel))
         return BS_OK;
-    err->status = BS_ERR_RUNTIME;
-    snprintf(err->msg, sizeof err->msg, "stopped");
-    return BS_ERR_RUNTIME;
+    return bs_error_setf(err, BS_ERR_RUNTIME, "stopped");
 }
 
 static bs_status export_variant(const bs_results *r, int v, double *x, FILE *out,
@@ -104,9 +102,7 @@ bs_status bs_export_csv(const bs_results *r, int v, FILE *out, bs_cancel cancel,
     size_t n = (size_t)R * S * (size_t)(B ? B : 1);
     double *x = malloc(n * sizeof *x);
     if (!x) {
-        err->status = BS_ERR_RUNTIME;
-        snprintf(err->msg, sizeof err->msg, "%s: out of memory", bs_results_path(r));
-        return BS_ERR_RUNTIME;
+        return bs_error_setf(err, BS_ERR_RUNTIME, "%s: out of memory", bs_results_path(r));
     }
     fputs("step,variant,replicate,brand,segment,metric,value\n", out);
     bs_status s = BS_OK;

@@ -89,8 +89,7 @@ bs_status bs_kpis_compute(const bs_results *r, int v, double *out, bs_error *err
     bs_status st = BS_OK;
     for (int k = 0; k < NSER; k++)
         if (!(x[k] = malloc(n * sizeof *x[k]))) {
-            err->status = st = BS_ERR_RUNTIME;
-            snprintf(err->msg, sizeof err->msg, "%s: out of memory", bs_results_path(r));
+            st = bs_error_setf(err, BS_ERR_RUNTIME, "%s: out of memory", bs_results_path(r));
         }
     for (int k = 0; !st && k < NSER && B > 0; k++)
         st = bs_results_series(r, v, BS_SEG_ALL, metric[k], x[k], err);

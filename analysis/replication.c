@@ -764,24 +764,18 @@ static bs_status load_impl(const char *path, const bs_scenario *sc, const bs_var
     memset(rep, 0, sizeof *rep);
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err->msg, sizeof err->msg, "cannot read '%s': %s", path, strerror(errno));
-        err->status = BS_ERR_INPUT;
-        return BS_ERR_INPUT;
+        return bs_error_setf(err, BS_ERR_INPUT, "cannot read '%s': %s", path, strerror(errno));
     }
     yaml_parser_t yp;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&yp)) {
         fclose(f);
-        snprintf(err->msg, sizeof err->msg, "out of memory");
-        err->status = BS_ERR_RUNTIME;
-        return BS_ERR_RUNTIME;
+        return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
     }
     yaml_parser_set_input_file(&yp, f);
     bs_status s;
     if (!yaml_parser_load(&yp, &doc)) { /* the scenario loader already accepted it */
-        snprintf(err->msg, sizeof err->msg, "%s: not valid YAML", path);
-        err->status = BS_ERR_INPUT;
-        s = BS_ERR_INPUT;
+        s = bs_error_setf(err, BS_ERR_INPUT, "%s: not valid YAML", path);
     } else {
         rep_ctx R = {sc, vars, rep, 0};
         bs_yaml y = {path, &doc, err, &R, NULL, 0, 0};

@@ -19,8 +19,7 @@
 
 static bs_run *fail_alloc(bs_run *run, bs_error *err, const char *what)
 {
-    snprintf(err->msg, sizeof err->msg, "out of memory allocating %s", what);
-    err->status = BS_ERR_RUNTIME;
+    bs_error_setf(err, BS_ERR_RUNTIME, "out of memory allocating %s", what);
     bs_run_free(run);
     return NULL;
 }
@@ -494,9 +493,7 @@ void bs_run_free(bs_run *run)
 bs_status bs_run_step(bs_run *run, bs_error *err)
 {
     if (run->t >= run->sc.steps) {
-        snprintf(err->msg, sizeof err->msg, "run is finished after %d steps", run->t);
-        err->status = BS_ERR_RUNTIME;
-        return BS_ERR_RUNTIME;
+        return bs_error_setf(err, BS_ERR_RUNTIME, "run is finished after %d steps", run->t);
     }
     build_context(run);
     bs_step_consumers(run);

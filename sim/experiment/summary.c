@@ -40,8 +40,7 @@ bs_status bs_summary_write(bs_output *out, const bs_scenario *sc, bs_error *err)
     double *x = malloc((R * cells + 1) * sizeof *x), *y = malloc((4 * cells + 1) * sizeof *y);
     bs_status s = BS_OK;
     if (!x || !y) {
-        err->status = s = BS_ERR_RUNTIME;
-        snprintf(err->msg, sizeof err->msg, "out of memory for the statistics of %zu replicates",
+        s = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory for the statistics of %zu replicates",
                  R);
     }
     for (int seg = 0; s == BS_OK && seg < BS_SEG_COUNT; seg++)

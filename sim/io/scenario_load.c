@@ -288,9 +288,7 @@ static bs_status yaml_error(const yaml_parser_t *parser, const char *text, size_
 {
     int line = (int)parser->problem_mark.line + 1;
     if (parser->error == YAML_MEMORY_ERROR) {
-        snprintf(err->msg, sizeof err->msg, "out of memory parsing '%s'", name);
-        err->status = BS_ERR_RUNTIME;
-        return BS_ERR_RUNTIME;
+        return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory parsing '%s'", name);
     }
     if (parser->error == YAML_READER_ERROR) {
         line = 1;
@@ -335,9 +333,7 @@ bs_status bs_scenario_load_string_variants(const char *text, size_t len, const c
     yaml_parser_t parser;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser)) {
-        snprintf(err->msg, sizeof err->msg, "out of memory parsing '%s'", name);
-        err->status = BS_ERR_RUNTIME;
-        return BS_ERR_RUNTIME;
+        return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory parsing '%s'", name);
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &doc)) {
@@ -403,9 +399,7 @@ bs_status bs_scenario_load_variants(const char *path, bs_scenario *sc, bs_varian
             if (!nb) {
                 free(buf);
                 fclose(f);
-                snprintf(err->msg, sizeof err->msg, "out of memory reading '%s'", path);
-                err->status = BS_ERR_RUNTIME;
-                return BS_ERR_RUNTIME;
+                return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory reading '%s'", path);
             }
             buf = nb;
         }

@@ -58,8 +58,7 @@ bs_status bs_scenario_load_overridden(const char *path, const bs_overrides *ov, 
     if (s == BS_OK && ov->n > 0 && vars->n > 0) {
         bs_scenario *tmp = malloc(sizeof *tmp);
         if (!tmp) {
-            err->status = s = BS_ERR_RUNTIME;
-            snprintf(err->msg, sizeof err->msg, "out of memory");
+            s = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
         }
         for (int v = 0; tmp && v < vars->n && s == BS_OK; v++)
             s = bs_variant_apply(sc, vars, v, tmp, err);
