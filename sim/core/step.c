@@ -11,6 +11,7 @@
  * accumulators. No locks, no atomics, no allocation: the result is the same
  * for any number of threads.
  */
+#include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <omp.h>
@@ -143,6 +144,7 @@ STEP_INLINE void hear_from(const consumer *cs, int64_t j, const int16_t *wom_in,
 {
     bs_state *st = cs->st;
     const int w = wom_in[j];
+    assert(w >= 0 && w < cs->run->B); /* only a source whose bit is set is heard */
     for (int k = 0; k < cs->K; k++) {
         size_t s = cs->base + (size_t)k;
         if (st->brand[s] == w && st->status[s] == SLOT_ACTIVE) {
@@ -195,6 +197,7 @@ STEP_INLINE void hear(const consumer *cs)
         const int64_t j = small_world && l < BS_NET_MASKED_LINKS && !((rewired >> l) & 1)
                               ? bs_network_ring(N, i, l) /* a ring link: no hash */
                               : bs_network_source(net, key, N, i, l);
+        assert(j >= 0 && j < N);
         if (SENT(j)) hear_from(cs, j, wom_in, hit);
     }
 #undef SENT
@@ -353,6 +356,7 @@ STEP_INLINE double appraise(const consumer *cs, bs_rng *r, double distrust,
             continue;
         }
         if (st->status[s] != SLOT_ACTIVE) continue;
+        assert(b >= 0 && b < cs->run->B);
         appraise_breach(cs, r, s, b, heard, &betrayal_in[k]);
         appraise_betrayal(cs, s, b, &betrayal_in[k]);
         appraise_failure(cs, r, s, b, &betrayal_in[k]);
@@ -438,6 +442,7 @@ STEP_INLINE void act(const consumer *cs, bs_rng *r, int k, complaint *wom, int *
     const bs_model *m = cs->m;
     const size_t base = cs->base, s = base + (size_t)k;
     const int b = st->brand[s];
+    assert(b >= 0 && b < cs->run->B);
     const int seg_strength = bs_strength_segment(st->flags[s]);
     if (st->revenge[s] >= cs->run->first.act) { /* revenge > act_threshold */
         const double rv = GET(revenge, s);
@@ -484,6 +489,7 @@ STEP_INLINE void feel_and_act(const consumer *cs, bs_rng *r, const double *betra
         if (st->status[s] == SLOT_EMPTY) continue;
         if (feel(cs, s, betrayal_in[k], &md)) act(cs, r, k, &wom, helped);
     }
+    assert(wom.brand >= -1 && wom.brand < cs->run->B);
     st->wom[(cs->t + 1) & 1][cs->i] = (int16_t)wom.brand;
 }
 
@@ -533,6 +539,7 @@ STEP_INLINE int choose_discovered(const consumer *cs, bs_rng *r, int helped)
     int held = b < 0 || slot_for_new(st, base, K) < 0; /* no room: nothing new */
     for (int k = 0; k < K; k++)
         held |= st->status[base + k] != SLOT_EMPTY && st->brand[base + k] == b;
+    assert(held || (b >= 0 && b < cs->run->B));
     return held ? -1 : b;
 }
 
@@ -565,6 +572,7 @@ STEP_INLINE int choose_begin(const consumer *cs, int b, double distrust)
     const bs_model *m = cs->m;
     const bs_brand *br = &cs->run->sc.brands[b];
     const int k = slot_for_new(st, cs->base, cs->K);
+    assert(k >= 0 && k < cs->K); /* choose_discovered offers no brand without room */
     size_t s = cs->base + (size_t)k;
     st->brand[s] = (int16_t)b;
     st->status[s] = SLOT_ACTIVE;
@@ -610,6 +618,7 @@ STEP_INLINE purchase choose(const consumer *cs, bs_rng *r, double distrust, int 
     slot[n] = -2;
     brand[n++] = -1;
     const int pick = choose_logit(r, U, n);
+    assert(pick >= 0 && pick < n);
     if (slot[pick] == -2) {
         ac->mkt[MKT_NO_PURCHASE]++;
         return p;
@@ -725,6 +734,7 @@ STEP_INLINE void record_consumer(const consumer *cs, purchase p, double distrust
     const int64_t i = cs->i;
     const int last = st->last_brand[i];
     if (p.brand >= 0) {
+        assert(p.slot >= 0 && p.slot < cs->K && st->brand[base + (size_t)p.slot] == p.brand);
         size_t s = base + (size_t)p.slot;
         int seg_strength = bs_strength_segment(st->flags[s]);
         add(&cs->sk, seg_strength, ACC_PURCHASES, p.brand, 1);
@@ -747,6 +757,30 @@ STEP_INLINE void record_consumer(const consumer *cs, purchase p, double distrust
     ac->mkt[MKT_BROWSING] += w0 >= cs->run->sc.population.browsing_threshold;
 }
 
+/* Debug builds: the invariants of a consumer after its step, checked here
+ * once rather than in the slot loops of the submodels. Its privacy segment is
+ * one of three (its accumulator cell is in range); every slot is empty,
+ * active or exited; a non-empty one holds a brand in [0, B), no brand in two
+ * slots; last_brand is in [-1, B). */
+static inline int slots_ok(const consumer *cs)
+{
+    const bs_state *st = cs->st;
+    const int B = cs->run->B;
+    if (SEG_PRIVACY(st->segment[cs->i]) > 2) return 0;
+    if (st->last_brand[cs->i] < -1 || st->last_brand[cs->i] >= B) return 0;
+    for (int k = 0; k < cs->K; k++) {
+        size_t s = cs->base + (size_t)k;
+        if (st->status[s] > SLOT_EXITED) return 0;
+        if (st->status[s] == SLOT_EMPTY) continue;
+        if (st->brand[s] < 0 || st->brand[s] >= B) return 0;
+        for (int j = 0; j < k; j++)
+            if (st->status[cs->base + (size_t)j] != SLOT_EMPTY &&
+                st->brand[cs->base + (size_t)j] == st->brand[s])
+                return 0;
+    }
+    return 1;
+}
+
 /* One consumer's step: the submodels in MODEL.md's order, each slot loop in
  * index order. Every draw comes from the consumer's stream for this step, in
  * the order the submodels make them. */
@@ -756,6 +790,8 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     const int seg = st->segment[i];
     const consumer cs = {run,    &run->sc.model, st, i, (size_t)i * (size_t)run->K, run->K, run->t,
                          SEG_NORM(seg), {ac->acc, run->B, bs_consumer_cell((uint8_t)seg)}};
+    assert(cs.K >= 1 && cs.K <= BS_MAX_SLOTS && cs.t >= 0);
+    assert(st->wom[cs.t & 1] != st->wom[(cs.t + 1) & 1]); /* the outbox's double buffer */
     double distrust = GET(distrust, i);
     bs_rng r;
     bs_rng_init(&r, run->sc.seed, BS_RNG_STEP, (uint64_t)i, (uint32_t)cs.t);
@@ -771,6 +807,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     const purchase p = choose(&cs, &r, distrust, helped, ac);      /* S5 */
     distrust = update_and_record(&cs, &r, p.slot, distrust);       /* S6, S7 */
     record_consumer(&cs, p, distrust, ac);                         /* S7 */
+    assert(slots_ok(&cs));
 }
 
 void bs_step_consumers(bs_run *run)
@@ -786,6 +823,7 @@ void bs_step_consumers(bs_run *run)
     int64_t senders = 0;
 #pragma omp parallel num_threads(run->threads)
     {
+        assert(omp_get_thread_num() < run->threads); /* one accumulator per thread */
         bs_accum *ac = &run->accum[omp_get_thread_num()];
 #pragma omp for schedule(static)
         for (int64_t i = 0; i < N; i++) consumer_step(run, i, ac);
@@ -801,5 +839,6 @@ void bs_step_consumers(bs_run *run)
             senders += __builtin_popcountll(word);
         }
     }
+    assert(senders >= 0 && senders <= N);
     run->wom_senders = senders;
 }
