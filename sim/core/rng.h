@@ -6,7 +6,8 @@
  * makes in a step comes from its own stream, so the numbers never depend on
  * which thread runs the consumer or in what order: the basis of thread-count
  * determinism. bs_rng_gsl() wraps a stream as a gsl_rng, without allocation,
- * so GSL's distributions (gsl_ran_beta, ...) draw from it.
+ * so GSL's distributions (gsl_ran_beta, ...) draw from it. tests/test_rng.c
+ * pins Philox to Random123's known answers and the layout to known streams.
  */
 #ifndef BS_RNG_H
 #define BS_RNG_H
