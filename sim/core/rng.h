@@ -6,12 +6,14 @@
  * makes in a step comes from its own stream, so the numbers never depend on
  * which thread runs the consumer or in what order: the basis of thread-count
  * determinism. bs_rng_gsl() wraps a stream as a gsl_rng, without allocation,
- * so GSL's distributions (gsl_ran_beta, ...) draw from it.
+ * so GSL's distributions (gsl_ran_beta, ...) draw from it. tests/test_rng.c
+ * pins Philox to Random123's known answers and the layout to known streams.
  */
 #ifndef BS_RNG_H
 #define BS_RNG_H
 
 #include <Random123/philox.h>
+#include <assert.h>
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
@@ -37,6 +39,7 @@ static inline void bs_rng_init(bs_rng *r, uint64_t seed, uint32_t purpose, uint6
     r->ctr.v[0] = (uint32_t)consumer;
     r->ctr.v[1] = (uint32_t)(consumer >> 32);
     r->ctr.v[2] = step;
+    assert(purpose < 256); /* 8 bits of the counter's last word, the block the other 24 */
     r->ctr.v[3] = purpose << 24;
     r->left = 0;
 }
@@ -46,6 +49,7 @@ static inline uint32_t bs_rng_u32(bs_rng *r)
     if (r->left == 0) {
         r->out = philox4x32(r->ctr, r->key);
         r->ctr.v[3]++;
+        assert((r->ctr.v[3] & 0xffffff) != 0); /* past 2^24 blocks: another purpose's */
         r->left = 4;
     }
     return r->out.v[--r->left];
@@ -78,6 +82,7 @@ static inline int bs_rng_bernoulli(bs_rng *r, double p)
 /* Uniform integer in [0, n) (n > 0), by multiply-shift (bias < n / 2^32). */
 static inline uint32_t bs_rng_below(bs_rng *r, uint32_t n)
 {
+    assert(n > 0);
     return (uint32_t)(((uint64_t)bs_rng_u32(r) * n) >> 32);
 }
 

@@ -5,6 +5,7 @@
  * per-step context, and the reduction of per-thread accumulators into the
  * step's aggregates. The step itself is in step.c.
  */
+#include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <omp.h>
@@ -276,9 +277,12 @@ static void build_context(bs_run *run)
             c->any = 1;
         }
     }
+    /* the actions are sorted by step, and none is missed: the next is not past */
+    assert(run->next_action >= run->n_actions || run->actions[run->next_action].step >= t);
     while (run->next_action < run->n_actions && run->actions[run->next_action].step == t) {
         const bs_action *a = &run->actions[run->next_action++];
         int b = a->brand;
+        assert(b >= 0 && b < B);
         c->any = 1;
         switch (a->kind) {
         case A_BREACH:
@@ -337,6 +341,12 @@ static void reduce_stats(bs_run *run)
         for (size_t k = 0; k < n_acc; k++) tot[k] += a[k];
         for (int k = 0; k < NMKT; k++) mkt[k] += run->accum[th].mkt[k];
     }
+#ifndef NDEBUG
+    for (size_t k = 0; k < n_acc; k++) assert(tot[k] >= 0); /* counts and sums of u16 values */
+    for (int k = 0; k < NMKT; k++) assert(mkt[k] >= 0);
+    assert(mkt[MKT_PURCHASES] + mkt[MKT_NO_PURCHASE] <= run->N); /* one choice at most each */
+    assert(mkt[MKT_LOCATION] <= run->N && mkt[MKT_BROWSING] <= run->N);
+#endif
     /* segments as sums of cells: the market, the strength, privacy and norm
      * segments (cell = strength * 6 + privacy * 2 + norm, run.h) */
     int64_t *seg = run->seg_acc;
@@ -357,6 +367,7 @@ static void reduce_stats(bs_run *run)
         double *V = s->v + (size_t)g * BS_M_COUNT * B;
         double total = 0;
         for (int b = 0; b < B; b++) total += (double)A[ACC_PURCHASES * B + b];
+        assert(g != BS_SEG_ALL || total == (double)mkt[MKT_PURCHASES]);
         for (int b = 0; b < B; b++) {
 #define CNT(a) ((double)A[(a)*B + b])
 #define SUM16(a) ((double)A[(a)*B + b] / BS_U16_ONE)     /* sums of stored 16-bit values */
@@ -400,6 +411,11 @@ static void reduce_stats(bs_run *run)
 #undef MEAN16
 #undef PER_EVER
         }
+#ifndef NDEBUG
+        double share = 0; /* the brands' shares of a segment's purchases sum to 1 */
+        for (int b = 0; b < B; b++) share += V[BS_M_MARKET_SHARE * B + b];
+        assert(total == 0 ? share == 0 : fabs(share - 1) < 1e-9);
+#endif
     }
     double N = (double)run->N;
     s->market[BS_MK_PURCHASES] = (double)mkt[MKT_PURCHASES];
@@ -495,6 +511,7 @@ bs_status bs_run_step(bs_run *run, bs_error *err)
     if (run->t >= run->sc.steps) {
         return bs_error_setf(err, BS_ERR_RUNTIME, "run is finished after %d steps", run->t);
     }
+    assert(run->t >= 0);
     build_context(run);
     bs_step_consumers(run);
     reduce_stats(run);

@@ -12,6 +12,7 @@
 #ifndef BS_RUN_H
 #define BS_RUN_H
 
+#include <assert.h>
 #include <stdint.h>
 
 #include "brandsim/brandsim.h"
@@ -53,6 +54,7 @@ static inline double bs_u16_get(uint16_t u)
 
 static inline uint16_t bs_u16_put(double x)
 {
+    assert(x == x); /* a NaN is a bug (a release build stores it as 0, below) */
     double y = x * BS_U16_ONE + 0.5;
     y = y > 0 ? y : 0; /* also NaN */
     y = y < BS_U16_ONE ? y : BS_U16_ONE;
