@@ -10,26 +10,28 @@
  * Results do not depend on the number of threads.
  *
  * This header includes the whole public API, one header per concern:
- *   brandsim/error.h     bs_status, bs_error
+ *   brandsim/version.h   BS_VERSION, BS_OUTPUT_FORMAT_VERSION
+ *   brandsim/error.h     bs_status, bs_error, bs_cancel
  *   brandsim/scenario.h  the scenario, its parameter table, scenario files
  *   brandsim/metrics.h   metrics, segments, market metrics, bs_stats
  *   brandsim/run.h       bs_run: allocate, step, read aggregates and events
+ *   brandsim/provenance.h  bs_provenance: what a file records of how it was made
  *   brandsim/experiment.h  bs_experiment_run: the one driver of runs and ensembles
  *   brandsim/stats.h     confidence intervals and tests of effects across replicates
  *   brandsim/analysis.h  reading output files, outcomes, findings, figures, exports
  * Link with libbrandsim (pkg-config brandsim); docs/DESIGN.md says how it is
- * built and installed.
+ * built and installed. The library's own files include the headers they need,
+ * never this one, so that no layer reaches up through it.
  */
 #ifndef BRANDSIM_H
 #define BRANDSIM_H
 
-#define BS_VERSION "0.1.0"
-#define BS_OUTPUT_FORMAT_VERSION 1
-
+#include "brandsim/version.h"
 #include "brandsim/error.h"
 #include "brandsim/scenario.h"
 #include "brandsim/metrics.h"
 #include "brandsim/run.h"
+#include "brandsim/provenance.h"
 #include "brandsim/experiment.h"
 #include "brandsim/stats.h"
 #include "brandsim/analysis.h"

@@ -17,23 +17,13 @@
 #define BS_EXPERIMENT_H
 
 #include "brandsim/error.h"
+#include "brandsim/provenance.h"
 #include "brandsim/run.h"
 #include "brandsim/scenario.h"
 #include "brandsim/visibility.h"
 
 BS_API_BEGIN
 
-/* What a file records of how it was made (/provenance): what differs between two identical
-   runs. */
-typedef struct {
-    const char *version;      /* BS_VERSION */
-    int threads;
-    double wall_seconds;
-    const char *host;
-    const char *started_utc;  /* ISO 8601 */
-    const char *command_line;
-    double bytes_per_consumer;
-} bs_provenance;
 
 
 /* Where the experiment is, given to the callbacks. */

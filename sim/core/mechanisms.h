@@ -9,7 +9,11 @@
 
 #include <math.h>
 
-#include "brandsim/brandsim.h"
+#include "brandsim/error.h"
+#include "brandsim/metrics.h"
+#include "brandsim/run.h"
+#include "brandsim/scenario.h"
+#include "brandsim/version.h"
 
 static inline double bs_clamp01(double x)
 {

@@ -4,7 +4,11 @@
  */
 #include <string.h>
 
-#include "brandsim/brandsim.h"
+#include "brandsim/error.h"
+#include "brandsim/metrics.h"
+#include "brandsim/run.h"
+#include "brandsim/scenario.h"
+#include "brandsim/version.h"
 
 static const bs_metric_info metric_info[BS_M_COUNT] = {
     [BS_M_MARKET_SHARE] = {"market_share", "1",

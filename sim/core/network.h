@@ -20,7 +20,11 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "brandsim/brandsim.h"
+#include "brandsim/error.h"
+#include "brandsim/metrics.h"
+#include "brandsim/run.h"
+#include "brandsim/scenario.h"
+#include "brandsim/version.h"
 
 static inline uint64_t bs_hash64(uint64_t x)
 {

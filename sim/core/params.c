@@ -10,7 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "brandsim/brandsim.h"
+#include "brandsim/error.h"
+#include "brandsim/metrics.h"
+#include "brandsim/run.h"
+#include "brandsim/scenario.h"
+#include "brandsim/version.h"
 
 #define OFF(type, field) offsetof(type, field)
 #define INF HUGE_VAL

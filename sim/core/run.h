@@ -15,7 +15,11 @@
 #include <assert.h>
 #include <stdint.h>
 
-#include "brandsim/brandsim.h"
+#include "brandsim/error.h"
+#include "brandsim/metrics.h"
+#include "brandsim/run.h"
+#include "brandsim/scenario.h"
+#include "brandsim/version.h"
 
 enum { SLOT_EMPTY = 0, SLOT_ACTIVE = 1, SLOT_EXITED = 2 };
 enum {

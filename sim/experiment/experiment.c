@@ -13,7 +13,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "brandsim/brandsim.h"
+#include "brandsim/error.h"
+#include "brandsim/metrics.h"
+#include "brandsim/run.h"
+#include "brandsim/scenario.h"
+#include "brandsim/version.h"
 #include "experiment/summary.h"
 
 static double now_seconds(void)

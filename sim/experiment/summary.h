@@ -7,7 +7,12 @@
 #ifndef BS_EXPERIMENT_SUMMARY_H
 #define BS_EXPERIMENT_SUMMARY_H
 
-#include "brandsim/brandsim.h"
+#include "brandsim/error.h"
+#include "brandsim/metrics.h"
+#include "brandsim/run.h"
+#include "brandsim/scenario.h"
+#include "brandsim/version.h"
+#include "brandsim/experiment.h"
 #include "io/output.h"
 
 /* For every series of the variant being written (after bs_output_end_replicates()), read its

@@ -10,7 +10,12 @@
 #ifndef BRANDSIM_IO_OUTPUT_H
 #define BRANDSIM_IO_OUTPUT_H
 
-#include "brandsim/brandsim.h" /* bs_provenance: brandsim/experiment.h */
+#include "brandsim/error.h"
+#include "brandsim/metrics.h"
+#include "brandsim/run.h"
+#include "brandsim/scenario.h"
+#include "brandsim/version.h"
+#include "brandsim/provenance.h"
 
 typedef struct bs_output bs_output;
 

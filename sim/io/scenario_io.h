@@ -10,7 +10,10 @@
 #ifndef BS_SCENARIO_IO_H
 #define BS_SCENARIO_IO_H
 
-#include "brandsim/brandsim.h"
+#include "brandsim/error.h"
+#include "brandsim/metrics.h"
+#include "brandsim/run.h"
 #include "brandsim/scenario.h"
+#include "brandsim/version.h"
 
 #endif

@@ -17,7 +17,11 @@
 #include <stddef.h>
 #include <yaml.h>
 
-#include "brandsim/brandsim.h"
+#include "brandsim/error.h"
+#include "brandsim/metrics.h"
+#include "brandsim/run.h"
+#include "brandsim/scenario.h"
+#include "brandsim/version.h"
 
 /* One document being bound: where messages go and where keys were written. */
 typedef struct {
