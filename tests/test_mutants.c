@@ -32,7 +32,7 @@
 #include <math.h>
 
 #include "core/mechanisms.h"
-#include "core/run.h"
+#include "core/state.h"
 #include "market_fixture.h"
 
 enum { N = 20000 };

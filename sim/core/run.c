@@ -16,7 +16,8 @@
 #include "core/mechanisms.h"
 #include "core/network.h"
 #include "core/rng.h"
-#include "core/run.h"
+#include "core/state.h"
+#include "core/step.h"
 
 static bs_run *fail_alloc(bs_run *run, bs_error *err, const char *what)
 {
@@ -348,7 +349,7 @@ static void reduce_stats(bs_run *run)
     assert(mkt[MKT_LOCATION] <= run->N && mkt[MKT_BROWSING] <= run->N);
 #endif
     /* segments as sums of cells: the market, the strength, privacy and norm
-     * segments (cell = strength * 6 + privacy * 2 + norm, run.h) */
+     * segments (cell = strength * 6 + privacy * 2 + norm, state.h) */
     int64_t *seg = run->seg_acc;
     memset(seg, 0, (size_t)BS_SEG_COUNT * NACC * B * sizeof *seg);
     for (int cell = 0; cell < BS_CELLS; cell++) {

@@ -20,10 +20,10 @@
 #include "core/mechanisms.h"
 #include "core/network.h"
 #include "core/rng.h"
-#include "core/run.h"
+#include "core/step.h"
 
 /* Where a consumer's numbers go: its thread's accumulators, in the cells of
- * its privacy segment and norm (run.h). */
+ * its privacy segment and norm (state.h). */
 typedef struct {
     int64_t *acc;
     int B, consumer_cell;
@@ -37,7 +37,7 @@ static inline int64_t *cell_of(const sink *k, int g, int b)
 
 static inline void add(const sink *k, int g, int a, int b, int64_t v) { cell_of(k, g, b)[a] += v; }
 
-/* The [0, 1] state is 16-bit fixed point (run.h). GET(f, s) reads st->f[s] as
+/* The [0, 1] state is 16-bit fixed point (state.h). GET(f, s) reads st->f[s] as
  * a double; SET(f, s, x) stores x (clamped to [0, 1], rounded to nearest);
  * FADE(f, s, x) stores the new value of a quantity that decays by a factor
  * each step, so that the decay reaches 0 (bs_u16_fade). All expect `st`. */

@@ -1,6 +1,7 @@
 /*
- * run.h: the inside of a bs_run, shared by run.c (lifecycle, population,
- * schedule, aggregates) and step.c (the step). Not a public header.
+ * state.h: the inside of a bs_run, its state and what the step needs of it,
+ * shared by run.c (lifecycle, population, schedule, aggregates) and step.c
+ * (the step, declared in step.h). Not a public header.
  *
  * State is structure-of-arrays. Consumer i's relationship slots are at
  * [i * K + k]. A consumer's own arrays are read and written only by the
@@ -9,8 +10,8 @@
  * (wom[t & 1] is read, wom[(t + 1) & 1] written) so every consumer hears last
  * step's complaints whatever the thread schedule.
  */
-#ifndef BS_RUN_H
-#define BS_RUN_H
+#ifndef BS_CORE_STATE_H
+#define BS_CORE_STATE_H
 
 #include <assert.h>
 #include <stdint.h>
@@ -209,7 +210,5 @@ struct bs_run {
     } first;
 };
 
-/* step.c */
-void bs_step_consumers(bs_run *run);
 
 #endif
