@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * export.c: the tidy CSV export (see export.h). Series are read one at a
  * time (R x S x B values) and written in the order variant, segment,

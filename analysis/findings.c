@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * findings.c: the findings engine (findings.h): which experiments a folder
  * holds, running one finding's experiment with every test's outcome computed

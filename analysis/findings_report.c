@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * findings_report.c: REPORT.md of a findings run (findings.h): the table of
  * every test's expected direction, simulated effect with its 95 % CI, test

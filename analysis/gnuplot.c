@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gnuplot.c: the gnuplot process (see gnuplot.h). Finds the program on PATH,
  * runs a script and turns its failures into errors, and checks that the file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gnuplot.h: the gnuplot process, as the figures (plot.c) use it: quoting a
  * string for a script, running a script, and checking that the file it wrote

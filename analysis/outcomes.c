@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * outcomes.c: the strategist's outcomes of each brand and replicate, and
  * their differences between variants (definitions in outcomes.h).

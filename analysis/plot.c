@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot.c: brandsim's figures (see plot.h): which figures a variant has,
  * which brands they draw, their titles, and drawing each one. For each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot_events.c: the events of a run in a figure (see plot_events.h): lines
  * at the steps where shocks and responses happen, numbered, and the list of

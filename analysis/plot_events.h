@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot_events.h: the shocks and responses of a run as a figure shows them:
  * numbered vertical lines in each panel (@EVENTS@) and the numbered list under

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot_format.c: the names of the figure formats (plot_format.h).
  */

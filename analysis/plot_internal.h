@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot_internal.h: a figure being written (fig), shared by plot.c (which
  * figures, their brands and titles, drawing them), plot_series.c (the data

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot_layout.c: how the figures' text fits the canvas (see plot_layout.h).
  * gnuplot cannot tell us how wide a legend entry will be before it draws, so

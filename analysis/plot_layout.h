@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot_layout.h: how the figures' text fits the canvas: legend entries (brand
  * names with their exit policy, shortened when long), their width in pixels

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot_series.c: a figure being written (fig, plot_internal.h): its state,
  * the statistics it reads once from the results, the data it puts in the

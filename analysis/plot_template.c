@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot_template.c: the templates of analysis/gnuplot/ (see plot_internal.h).
  * A template is a gnuplot script with @directives@, each replaced by the

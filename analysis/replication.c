@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replication.c: the `replication:` block of a scenario (bound with the
  * scenario's table-driven binder, sim/io/yaml_bind.h: every error with file,

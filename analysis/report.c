@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.c: the HTML report (see report.h). Figures are drawn as SVG into a
  * temporary folder, read back, base64-encoded into <img src="data:..."> (so

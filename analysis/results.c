@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * results.c: the HDF5 reader behind every analysis command (see results.h).
  *

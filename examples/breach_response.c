@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * breach_response.c: a small program on libbrandsim's public API, the way a
  * user of the installed library writes one. It loads a scenario file, applies

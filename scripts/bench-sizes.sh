@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # bench-sizes.sh: the cost-against-size table of docs/PERFORMANCE.md. Derives
 # workloads from scenarios/bench/market-100k.yaml that vary one of consumers,
 # brands or network degree, runs them with `brandsim bench` (2 threads unless

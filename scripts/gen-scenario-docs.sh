@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # gen-scenario-docs.sh: regenerate the generated parts of scenarios/README.md.
 #
 #   scripts/gen-scenario-docs.sh [BRANDSIM]     (default: build/brandsim, from the repo root)

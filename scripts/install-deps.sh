@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # install-deps.sh: install the Debian packages brandsim needs to build, test and plot.
 # Idempotent: asks apt-get only for packages that are not installed yet, and runs
 # `apt-get update` only when something is missing. Needs root (or sudo) on Debian 12.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # run-default.sh: the README's first command. Installs what is missing, builds brandsim
 # (Release, build/), and runs the default scenario, writing results/default.h5.
 # Extra arguments go to `brandsim run`, e.g. scripts/run-default.sh --threads 4.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # test.sh: the README's second command, and what .ci/run calls. Installs what is
 # missing, builds and runs the whole Criterion suite under ctest twice: a Release
 # build (build/) and an AddressSanitizer + UndefinedBehaviorSanitizer build

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # install_example.sh: the installed library works for a program outside the tree.
 # Installs the current build into a temporary prefix (cmake --install), checks what
 # landed there (libbrandsim.so with SONAME libbrandsim.so.0 exporting exactly the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * market_fixture.h: small markets built in code for the model tests, and a
  * runner that keeps every step's aggregates. Header-only (static functions)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # replicate_quick.sh: `brandsim replicate --quick` in the test suite. Every finding must
 # reach the verdict recorded in tests/data/replication-verdicts.txt (PASS, or a FAIL the
 # model is known to give, documented in results/replication/REPORT.md), and every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_analysis.c: the analysis side (analysis/, `brandsim plot`, `compare`,
  * `export`, `info`, `report`), run on small real runs (scenarios/breach.yaml

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_api.c: the small public functions that the rest of the library and the
  * bindings lean on (include/brandsim/error.h, include/brandsim/scenario.h's

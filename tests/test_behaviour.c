@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_behaviour.c: each model mechanism seen through a whole (small) market
  * run, the way a user sees it: in the per-segment time series. A test fails

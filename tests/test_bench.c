@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_bench.c: `brandsim bench --quick` as a correctness check (issue #5):
  * it completes, its JSON parses, and every figure is positive and consistent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_cli.c: the `brandsim` command (sim/cli/), run as a program (BS_BINARY)
  * in a temporary directory holding a copy of tests/data/good/tiny.yaml

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_dir.h: a test's working directory and reading files, for the tests
  * that run the brandsim command and look at what it wrote (test_cli.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_docs.c: the documentation stays true to the code.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_ensemble.c: `brandsim run` on scenarios with variants and replicates.
  * Each replicate in an ensemble file must be exactly the single run of the

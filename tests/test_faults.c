@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_faults.c: every allocation the library makes can fail, and each
  * failure is a clean error. The test binary is linked with

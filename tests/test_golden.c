@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_golden.c: the numbers of small runs of every shipped scenario and of one
  * replication experiment's variants, kept as checksums. A refactor that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mechanisms.c: each mechanism of sim/core/mechanisms.h, alone, against
  * the behaviour its finding requires (../shared/FINDINGS.md ids in the test

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mutants.c: tests that close the gaps a mutation-testing pass found (2026-12-03).
  * Ninety single, plausible bugs were planted in sim/core/step.c, run.c and mechanisms.h

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_network.c: the implicit social graph of sim/core/network.h. Small
  * world: ring neighbours i+1, i-1, i+2, ... with the declared share rewired

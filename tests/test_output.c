@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_output.c: tests of the HDF5 writer (sim/io/output.c). Files are
  * written from hand-made scenarios and stats with known values, then read

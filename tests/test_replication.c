@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_replication.c: the replication engine. Outcomes of known series,
  * criteria on constructed replicate values (each one seen to pass and to

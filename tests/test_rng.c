@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_rng.c: known answers for the random streams of sim/core/rng.h. Every
  * number of a run comes from these streams, so a change to Philox, to how a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_run.c: properties of a whole run through the public API: the same
  * scenario and seed give bit-identical aggregates for any thread count; a

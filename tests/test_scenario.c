@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_scenario.c: scenario files in and out (sim/io/scenario_*.c, yaml_bind.c), through
  * the library API.

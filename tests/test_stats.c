@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_stats.c: analysis/stats.c against values computed independently
  * (by hand, and with scipy.stats 1.10 on the same data: ttest_ind(equal_var=False),

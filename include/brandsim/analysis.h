@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * analysis.h: what brandsim does with the files it writes, one header per
  * concern: reading them (results.h), reducing series to outcomes

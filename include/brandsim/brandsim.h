@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * brandsim.h: the public C API of brandsim, an agent-based simulator of
  * consumer-brand relationships under privacy breaches and betrayals.

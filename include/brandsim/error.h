@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * error.h: errors as values, and the one way to stop a long call. Every
  * fallible function of the library returns a bs_status and, on failure, fills

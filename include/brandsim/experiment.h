@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * experiment.h: the one driver of simulations. An experiment is every
  * variant x replicate of a scenario (replicate r of every variant runs with

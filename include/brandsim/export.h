@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * export.h: brandsim output as one tidy, long-format CSV table, the form
  * pandas (read_csv) and R (read.csv) read without options:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * findings.h: the findings engine behind `brandsim replicate`. A finding is
  * a scenario file in scenarios/replication/ with a `replication:` block

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * metrics.h: what a run reports each step. The brand metrics (names, units,
  * descriptions), the segments of relationships each brand metric is also

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * outcomes.h: the numbers a strategist asks about (key performance
  * indicators, bs_kpi: named so as not to clash with the replication

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot.h: brandsim's figures, drawn by gnuplot from the templates in
  * analysis/gnuplot/ (style.gp, then one template per figure).

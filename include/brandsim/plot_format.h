@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot_format.h: the file formats brandsim draws figures in (PNG, SVG, PDF)
  * and their names, shared by the figures (plot.c) and the gnuplot process

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * provenance.h: what an output file records of how it was made (its
  * /provenance group: docs/OUTPUT.md): the things that differ between two

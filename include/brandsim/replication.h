@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replication.h: a finding's virtual experiment, as declared in the
  * `replication:` block of a scenario in scenarios/replication/, and how its

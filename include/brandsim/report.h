@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.h: one self-contained HTML page about an output file: the scenario
  * in brief, the key numbers per brand (mean and 95 % CI), the shocks and

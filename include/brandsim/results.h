@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * results.h: the one reader of brandsim's HDF5 output, used by every analysis
  * command (plot, compare, export, info, report).

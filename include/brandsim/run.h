@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * run.h: one run of a scenario. A run is a pure function of (scenario, seed):
  * bs_run_alloc() copies a validated scenario, bs_run_step() advances one step

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenario.h: what a run is made of. The enumerations used in scenarios, the
  * brand, shock, population, network and model structs and bs_scenario; their

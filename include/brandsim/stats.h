@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stats.h: the statistics brandsim reports about replicates, all computed with
  * GSL (means and variances from gsl_statistics, quantiles and p-values from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * version.h: the library's version and the version of the output file's
  * layout (docs/OUTPUT.md), which readers check. Included by brandsim.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * visibility.h: which symbols libbrandsim.so exports. The library is compiled
  * with -fvisibility=hidden; each public header wraps its declarations in

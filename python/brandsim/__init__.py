@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """brandsim: the brandsim simulator from Python, over libbrandsim.so (ctypes only).
 
 A run is a pure function of (scenario, seed), as in the C library: load a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """_native.py: finding and loading libbrandsim.so, and the ctypes prototypes of
 the part of its C API (include/brandsim/) that the brandsim module uses.
 

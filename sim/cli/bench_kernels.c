@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_kernels.c: the reference kernels of `brandsim bench` (bench_kernels.h):
  * STREAM triad for memory bandwidth, one Philox4x32-10 block and one exp per

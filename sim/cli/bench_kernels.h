@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_kernels.h: the two reference kernels `brandsim bench` measures beside
  * the workloads, so that figures from different machines (or from one noisy

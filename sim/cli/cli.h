@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.h: the subcommands of `brandsim` and what they share: loading a
  * scenario with command-line overrides, and printing errors git style.

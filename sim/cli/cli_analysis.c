@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_analysis.c: what the analysis commands (plot, compare, export, info,
  * report) share: opening an output file with a git-style error, finding the

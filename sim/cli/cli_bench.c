@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_bench.c: `brandsim bench`: the performance benchmark (docs/PERFORMANCE.md).
  *

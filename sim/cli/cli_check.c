@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_check.c: `brandsim check` (validate a scenario, optionally print it
  * resolved) and `brandsim schema` (the field reference), plus the helpers

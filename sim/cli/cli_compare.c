@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_compare.c: `brandsim compare`: runs (files) or the variants of an
  * ensemble file side by side: a table of the strategist's outcomes per

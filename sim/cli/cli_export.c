@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_export.c: `brandsim export`: an output file as one tidy CSV table
  * (analysis/export.h), written to FILE.partial and renamed when complete.

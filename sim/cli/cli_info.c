@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_info.c: `brandsim info`: what an output file holds, for a person at a
  * terminal: the scenario in brief, the brands, every shock and policy

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_plot.c: `brandsim plot`: the standard figures of an output file
  * (analysis/plot.h), drawn by gnuplot into a folder, one file per figure.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_replicate.c: `brandsim replicate`: parse the options, find the
  * experiments (scenarios/replication/ or --scenarios), have the findings

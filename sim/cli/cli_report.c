@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_report.c: `brandsim report`: one self-contained HTML page about an
  * output file (analysis/report.h), written to FILE.partial and renamed when

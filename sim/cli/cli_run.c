@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_run.c: `brandsim run`: load a scenario with its overrides, simulate it
  * step by step, stream the aggregates to HDF5 (written under a temporary

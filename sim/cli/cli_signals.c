@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_signals.c: SIGINT, SIGTERM and SIGHUP for the commands that write
  * files (run, replicate, plot, compare, export, report). Caught, not fatal:

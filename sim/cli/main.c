@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c: the `brandsim` command: one table of subcommands, from which come
  * the dispatch, --help and the message for an unknown command; --version.

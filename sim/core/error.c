@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * error.c: bs_error_setf, the one way the library fills a bs_error
  * (include/brandsim/error.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mechanisms.h: the model's mechanisms as small pure functions, one per idea,
  * each naming the finding it serves (../shared/FINDINGS.md ids) or marked as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * metrics.c: names, units and descriptions of every series a run reports.
  * The output writer, the docs and the CLI all read them from here.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * network.h: the social graph, implicit. Consumer i listens to `degree`
  * sources. Small world (Watts-Strogatz style, directed): the sources are the

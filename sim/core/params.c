@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * params.c: the parameter table, the one place where every scenario field has
  * its name, type, default, range, unit and description. The YAML loader, the

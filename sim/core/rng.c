@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rng.c: the gsl_rng type over a Philox stream (see rng.h), so that GSL's
  * distributions draw from counter-based, thread-independent streams.

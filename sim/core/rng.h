@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rng.h: counter-based random streams (Random123 Philox4x32-10).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * run.c: a run's life: allocation of the structure-of-arrays state, the
  * initial population (traits and relationships drawn from the scenario's

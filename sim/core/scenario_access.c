@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenario_access.c: a scenario on the heap and the few facts about it that a
  * binding needs (the Python module's ctypes holds a bs_scenario only by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * state.h: the inside of a bs_run, its state and what the step needs of it,
  * shared by run.c (lifecycle, population, schedule, aggregates) and step.c

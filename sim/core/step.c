@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * step.c: one step of the market, every consumer in parallel (MODEL.md
  * "Process overview and scheduling"): each consumer runs the submodels

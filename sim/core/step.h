@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * step.h: the step of every consumer (step.c), which run.c calls once per
  * bs_run_step() after the step's shocks are applied. Not a public header.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * experiment.c: the one driver of simulations (experiment.h). Runs every
  * variant x replicate of a scenario one after another, each on every thread,

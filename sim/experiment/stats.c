@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stats.c: confidence intervals and tests of effects across replicates
  * (see stats.h). Every quantile and p-value comes from GSL's t distribution,

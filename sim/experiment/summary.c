@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * summary.c: the statistics across replicates of an ensemble variant
  * (summary.h). Each series is read back from the file as written, R x steps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * summary.h: the statistics across replicates of one variant of an ensemble
  * (mean, sd and the 95 % confidence interval of the mean, per step and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * output.c: the HDF5 writer of one run, the only place brandsim writes HDF5.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * output.h: writes one run to an HDF5 file, the only file format brandsim
  * produces (layout in docs/OUTPUT.md). The file is built as PATH.partial and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenario_io.h: scenario files in and out (scenario_load.c, scenario_variants.c,
  * scenario_set.c, scenario_write.c over the binder yaml_bind.c). Loading, --set

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenario_load.c: reading a scenario file. libyaml parses the text into a
  * document; the binder of yaml_bind.h binds each section to its struct with

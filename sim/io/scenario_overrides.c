@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenario_overrides.c: load a scenario file with overrides on top
  * (declared in include/brandsim/scenario.h).

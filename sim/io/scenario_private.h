@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenario_private.h: what the scenario files share beside the binder
  * (yaml_bind.h): the `variants:` list, read by scenario_variants.c for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenario_set.c: key paths into a scenario ("model.revenge_decay",
  * "brands[acme].quality", "shocks[1].policy.price"): --set overrides

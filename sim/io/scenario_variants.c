@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenario_variants.c: a scenario's `variants:`, named conditions written as
  * --set overrides: reading the list (for scenario_load.c), applying a variant

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenario_write.c: writing scenarios out, from the parameter table: the
  * resolved scenario as YAML that loads back to the same scenario (check

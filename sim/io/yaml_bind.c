@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * yaml_bind.c: the binder of yaml_bind.h: located messages, the line map,
  * scalars converted and range-checked by the parameter table's types, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * yaml_bind.h: binding YAML (libyaml's document API) to C structs through a
  * table of fields, private to brandsim: the one way its files are read (the

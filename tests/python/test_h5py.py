@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """test_h5py.py: brandsim's output files read by the tools researchers use.
 
 Run by ctest with Debian's /usr/bin/python3 (python3-h5py, python3-numpy,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """test_module.py: the Python module (python/brandsim/) over libbrandsim.so.
 
 Run by ctest with Debian's /usr/bin/python3 (python3-numpy from
