@@ -20,6 +20,7 @@
 #include "brandsim/scenario.h"
 #include "brandsim/version.h"
 #include "experiment/summary.h"
+#include "io/output.h"
 
 static double now_seconds(void)
 {
