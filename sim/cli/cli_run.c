@@ -318,11 +318,9 @@ static int simulate(const run_args *a, bs_scenario *sc, const bs_variants *vars,
     int rc = BS_EXIT_OK;
     if (s)
         rc = cli_fail_stopped(&err, "no output written");
-    else if (a->quiet)
-        ;
-    else if (bs_experiment_is_single(sc, vars, BS_LAYOUT_AUTO))
+    else if (!a->quiet && bs_experiment_is_single(sc, vars, BS_LAYOUT_AUTO))
         print_summary(sc, &w, timing.wall_seconds, a->out_path, threads, a->verbose);
-    else
+    else if (!a->quiet)
         print_ensemble_summary(sc, vars, w.fin, timing.wall_seconds, a->out_path, threads);
     free(w.fin);
     return rc;
