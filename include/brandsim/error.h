@@ -36,6 +36,12 @@ typedef struct {
 bs_status bs_error_setf(bs_error *err, bs_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The same, where the message is about a place in a file: "FILE:LINE: message" ("FILE:
+ * message" when line is 0; the message alone when file is NULL or so long that it would
+ * crowd the message out). */
+bs_status bs_error_setf_at(bs_error *err, bs_status status, const char *file, int line,
+                           const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* A request to stop a long call: a flag the caller owns (a signal handler may
  * set it); the library polls it between steps, runs, series and figures and
  * returns BS_ERR_RUNTIME (an experiment's message begins "interrupted"; a figure's or

@@ -389,9 +389,7 @@ static bs_status fail(bs_error *err, const char *file, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    if (!file || strlen(file) + 2 >= sizeof err->msg) /* a path that fills the message: the reason */
-        return bs_error_setf(err, BS_ERR_INPUT, "%s", why);
-    return bs_error_setf(err, BS_ERR_INPUT, "%s: %s", file, why);
+    return bs_error_setf_at(err, BS_ERR_INPUT, file, 0, "%s", why);
 }
 
 /* Range-check the fields of a section whose bit is set in `which`. */

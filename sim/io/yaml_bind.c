@@ -24,11 +24,7 @@ bs_status bs_yaml_error(bs_error *err, const char *file, int line, const char *f
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    if (!file || strlen(file) + 16 >= sizeof err->msg) /* a path that fills the message: the reason */
-        return bs_error_setf(err, BS_ERR_INPUT, "%s", why);
-    if (line > 0)
-        return bs_error_setf(err, BS_ERR_INPUT, "%s:%d: %s", file, line, why);
-    return bs_error_setf(err, BS_ERR_INPUT, "%s: %s", file, why);
+    return bs_error_setf_at(err, BS_ERR_INPUT, file, line, "%s", why);
 }
 
 bs_status bs_yaml_out_of_memory(bs_error *err, const char *file)
