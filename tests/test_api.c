@@ -41,6 +41,24 @@ Test(error, setf_truncates_and_accepts_null)
     cr_assert_eq(bs_error_setf(NULL, BS_ERR_RUNTIME, "nobody reads %d", 1), BS_ERR_RUNTIME);
 }
 
+Test(error, setf_at_names_the_place_and_keeps_the_reason)
+{
+    bs_error err = {0};
+    cr_assert_eq(bs_error_setf_at(&err, BS_ERR_INPUT, "x.yaml", 14, "'%s': bad", "seed"),
+                 BS_ERR_INPUT);
+    cr_assert_str_eq(err.msg, "x.yaml:14: 'seed': bad");
+    bs_error_setf_at(&err, BS_ERR_INPUT, "x.yaml", 0, "no line");
+    cr_assert_str_eq(err.msg, "x.yaml: no line");
+    bs_error_setf_at(&err, BS_ERR_RUNTIME, NULL, 3, "no file");
+    cr_assert_str_eq(err.msg, "no file");
+    cr_assert_eq(err.status, BS_ERR_RUNTIME);
+    char path[600]; /* a path that would fill the message: the reason is kept */
+    memset(path, 'p', sizeof path - 1);
+    path[sizeof path - 1] = '\0';
+    bs_error_setf_at(&err, BS_ERR_INPUT, path, 2, "the reason");
+    cr_assert_str_eq(err.msg, "the reason");
+}
+
 Test(scenario_access, alloc_copy_and_accessors)
 {
     bs_scenario *sc = bs_scenario_alloc(), *defaults = malloc(sizeof *defaults);
