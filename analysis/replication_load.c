@@ -37,6 +37,16 @@ const char *bs_outcome_stat_name(int stat)
     return stat >= 0 && stat < BS_STAT_COUNT ? stat_names[stat] : "?";
 }
 
+/* The values a test's `basis` takes in a file, in bs_test_basis order from BS_BASIS_BUILT_IN. */
+static const char *const basis_keys[] = {"built_in", "emergent", NULL};
+
+const char *bs_test_basis_name(int basis)
+{
+    return basis == BS_BASIS_BUILT_IN ? "built in"
+           : basis == BS_BASIS_EMERGENT ? "emergent"
+                                        : "not labelled";
+}
+
 /* ---- parsing: the `replication:` block through the binder of sim/io/yaml_bind.h ---------- */
 
 /* What the block refers to, and what it is read into: the binder's y->user. */
@@ -511,13 +521,29 @@ static bs_status bind_criterion(bs_yaml *y, yaml_node_t *m, const char *path, vo
 
 /* ---- the block ---- */
 
-/* `tests`: a list of {name, outcome, criterion}, at least one. */
+/* A test's `basis`: built_in or emergent, into the int at the row's offset as a
+   bs_test_basis (absent: BS_BASIS_NONE, what the zeroed test holds). */
+static bs_status bind_basis(bs_yaml *y, yaml_node_t *v, const char *path, void *base,
+                            const bs_yfield *f)
+{
+    const bs_param p = {.key = "basis", .type = BS_P_ENUM, .names = basis_keys};
+    int k = 0;
+    if (bs_yaml_bind_scalar(y, v, path, &p, &k)) return BS_ERR_INPUT;
+    *(int *)((char *)base + f->p.offset) = BS_BASIS_BUILT_IN + k;
+    return BS_OK;
+}
+
+/* The rows of a test. */
+enum { T_NAME, T_OUTCOME, T_CRITERION, T_BASIS, T_REASON, T_ROWS };
+
+/* `tests`: a list of {name, outcome, criterion, basis, basis_reason}, at least one; basis
+   and basis_reason come together or not at all. */
 static bs_status bind_tests(bs_yaml *y, yaml_node_t *n, const char *path, void *base,
                             const bs_yfield *f)
 {
     (void)f;
     bs_replication *rep = base;
-    static const bs_yfield rows[] = {
+    static const bs_yfield rows[T_ROWS] = {
         {.p = {.key = "name", .type = BS_P_STRING, .offset = offsetof(bs_rep_test, name),
                .size = sizeof ((bs_rep_test *)0)->name},
          .required = 1, .expect = "what the test checks"},
@@ -527,6 +553,10 @@ static bs_status bind_tests(bs_yaml *y, yaml_node_t *n, const char *path, void *
         {.p = {.key = "criterion", .offset = offsetof(bs_rep_test, criterion)},
          .handler = bind_criterion, .required = 1,
          .expect = "the criterion (a mapping: type and the variants it compares)"},
+        {.p = {.key = "basis", .offset = offsetof(bs_rep_test, basis)}, .handler = bind_basis},
+        {.p = {.key = "basis_reason", .type = BS_P_STRING,
+               .offset = offsetof(bs_rep_test, basis_reason),
+               .size = sizeof ((bs_rep_test *)0)->basis_reason}},
     };
     if (n->type != YAML_SEQUENCE_NODE)
         return bs_yaml_error(y->err, y->file, line_of(n), "'%s': %s, expected a list of tests",
@@ -544,7 +574,21 @@ static bs_status bind_tests(bs_yaml *y, yaml_node_t *n, const char *path, void *
                                  BS_REP_MAX_TESTS);
         bs_rep_test *T = &rep->tests[rep->n_tests++];
         T->line = line_of(t);
-        if (bs_yaml_bind(y, t, p, rows, 3, NULL, T, NULL)) return BS_ERR_INPUT;
+        unsigned char given[T_ROWS];
+        if (bs_yaml_bind(y, t, p, rows, T_ROWS, NULL, T, given)) return BS_ERR_INPUT;
+        if (given[T_BASIS] != given[T_REASON]) {
+            const int has = given[T_BASIS] ? T_BASIS : T_REASON;
+            yaml_node_t *at = bs_yaml_get(y, t, rows[has].p.key);
+            return bs_yaml_error(y->err, y->file, line_of(at),
+                                 "'%s.%s': given without %s, expected both (basis: built_in or "
+                                 "emergent, and basis_reason: why, in one sentence) or neither",
+                                 p, rows[has].p.key, rows[has == T_BASIS ? T_REASON : T_BASIS].p.key);
+        }
+        if (given[T_REASON] && !T->basis_reason[0])
+            return bs_yaml_error(y->err, y->file, line_of(bs_yaml_get(y, t, "basis_reason")),
+                                 "'%s.basis_reason': empty, expected why the test is %s, in one "
+                                 "sentence",
+                                 p, bs_test_basis_name(T->basis));
     }
     return BS_OK;
 }

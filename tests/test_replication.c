@@ -374,6 +374,67 @@ Test(parser, the_binder_names_every_key, .init = mk, .fini = rm)
     expect_error(block, 20, "'replication.negative_control.breaks[1]': 'u' is not the name of a test");
 }
 
+/* A test's basis: built_in or emergent with a reason, both or neither; anything else is
+   refused at its line. */
+Test(parser, basis_and_its_reason, .init = mk, .fini = rm)
+{
+    char block[1024], path[128];
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "      basis: emergent\n      basis_reason: \"no equation names it\"\n"
+             "    - name: u\n"
+             "      outcome: {metric: mean_revenge, brand: acme}\n"
+             "      criterion: {type: less, a: a, b: b}\n"
+             "      basis: built_in\n      basis_reason: one term states it\n"
+             "    - name: w\n"
+             "      outcome: {metric: mean_revenge, brand: acme}\n"
+             "      criterion: {type: less, a: a, b: b}\n", good_test);
+    snprintf(path, sizeof path, "%s/p.yaml", tmpdir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "%s%s", head, block);
+    fclose(f);
+    bs_error err = {0};
+    bs_scenario *sc = malloc(sizeof *sc);
+    bs_variants vars;
+    cr_assert_eq(bs_scenario_load_variants(path, sc, &vars, &err), BS_OK, "%s", err.msg);
+    bs_replication *rep = malloc(sizeof *rep);
+    cr_assert_eq(bs_replication_load(path, sc, &vars, rep, &err), BS_OK, "%s", err.msg);
+    cr_expect_eq(rep->tests[0].basis, BS_BASIS_EMERGENT);
+    cr_expect_str_eq(rep->tests[0].basis_reason, "no equation names it");
+    cr_expect_eq(rep->tests[1].basis, BS_BASIS_BUILT_IN);
+    cr_expect_str_eq(rep->tests[1].basis_reason, "one term states it");
+    cr_expect_eq(rep->tests[2].basis, BS_BASIS_NONE, "no basis given: none");
+    cr_expect_str_eq(rep->tests[2].basis_reason, "");
+    cr_expect_str_eq(bs_test_basis_name(BS_BASIS_BUILT_IN), "built in");
+    cr_expect_str_eq(bs_test_basis_name(BS_BASIS_EMERGENT), "emergent");
+    cr_expect_str_eq(bs_test_basis_name(BS_BASIS_NONE), "not labelled");
+    bs_variants_free(&vars);
+    free(rep);
+    free(sc);
+
+    /* line numbers: the head has 8 lines; the good test's three lines are 14-16 */
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "      basis: builtin\n      basis_reason: r\n", good_test);
+    expect_error(block, 17, "'replication.tests[0].basis': 'builtin' is not a known value, expected "
+                 "one of: built_in emergent");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "      basis: [built_in]\n      basis_reason: r\n", good_test);
+    expect_error(block, 17, "'replication.tests[0].basis': a list, expected one of: built_in emergent");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "      basis: built_in\n", good_test);
+    expect_error(block, 17, "'replication.tests[0].basis': given without basis_reason, expected both");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "      basis_reason: because\n", good_test);
+    expect_error(block, 17, "'replication.tests[0].basis_reason': given without basis, expected both");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "      basis: emergent\n      basis_reason: \"\"\n", good_test);
+    expect_error(block, 18, "'replication.tests[0].basis_reason': empty, expected why the test is "
+                 "emergent");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "      basis: emergent\n      basis: built_in\n      basis_reason: r\n", good_test);
+    expect_error(block, 18, "'replication.tests[0].basis': duplicate key");
+}
+
 Test(parser, a_path_longer_than_the_message_keeps_the_reason, .init = mk, .fini = rm)
 {
     char path[1024];

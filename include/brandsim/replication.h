@@ -15,7 +15,6 @@
 #include "brandsim/metrics.h"
 #include "brandsim/run.h"
 #include "brandsim/scenario.h"
-#include "brandsim/scenario.h"
 #include "brandsim/visibility.h"
 
 BS_API_BEGIN
@@ -64,11 +63,18 @@ typedef struct {
     int log_scale;              /* interaction: contrast of log outcomes (proportional) */
 } bs_criterion;
 
+/* What a test rests on (its `basis:` key): built in, when one model equation states the
+   relation it checks, so that it cannot fail while that equation stands; emergent, when it
+   follows from mechanisms that do not name it (docs/FINDINGS.md). */
+typedef enum { BS_BASIS_NONE, BS_BASIS_BUILT_IN, BS_BASIS_EMERGENT, BS_BASIS_COUNT } bs_test_basis;
+
 typedef struct {
     char name[160];
     int line;
     bs_outcome outcome;
     bs_criterion criterion;
+    int basis;               /* bs_test_basis; BS_BASIS_NONE when the file gives none */
+    char basis_reason[400];  /* why, in one sentence (given with basis, and only with it) */
 } bs_rep_test;
 
 /* A negative control: overrides that switch the responsible mechanism off; with them the
@@ -127,9 +133,10 @@ typedef struct {
 
 bs_verdict bs_criterion_eval(const bs_criterion *c, const double *values, int V, int R);
 
-/* Names for reports. */
+/* Names for reports. bs_test_basis_name: "built in", "emergent" or "not labelled". */
 const char *bs_criterion_name(int type);
 const char *bs_outcome_stat_name(int stat);
+const char *bs_test_basis_name(int basis);
 
 BS_API_END
 
