@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * findings_report.c: REPORT.md of a findings run (findings.h): the table of
- * every test's expected direction, simulated effect with its 95 % CI, test
- * statistic and verdict, then each finding's source, conditions, tests,
- * negative controls and robustness. Written through REPORT.md.partial.
+ * every test's expected direction, basis (built in or emergent), simulated
+ * effect with its 95 % CI, test statistic and verdict; what the tests rest on
+ * (the built-in tests with their reasons, then the emergent ones); then each
+ * finding's source, conditions, tests, negative controls and robustness.
+ * Written through REPORT.md.partial.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +22,52 @@ static void md_escape(FILE *o, const char *s)
         if (*s == '|') fputs("\\|", o);
         else if (*s == '\n') fputc(' ', o);
         else fputc(*s, o);
+    }
+}
+
+/* "What the tests rest on": how many tests are built in, emergent or not labelled, and
+   the tests of each kind with their reasons (the unlabelled ones by name only). */
+static void write_basis(FILE *o, const bs_finding *fs, int n)
+{
+    int count[BS_BASIS_COUNT] = {0}, total = 0;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < fs[i].rep.n_tests; k++, total++) {
+            int b = fs[i].rep.tests[k].basis;
+            count[b >= 0 && b < BS_BASIS_COUNT ? b : BS_BASIS_NONE]++;
+        }
+    fprintf(o, "\n## What the tests rest on\n\n");
+    fprintf(o, "%d of %d tests are **built in**: one model equation states the relation the test "
+               "checks, so it cannot fail while that equation stands; passing shows that the "
+               "equation is implemented and not outweighed by another channel, not that the "
+               "finding emerges. %d %s **emergent**: %s from mechanisms that do not name the "
+               "relation.",
+            count[BS_BASIS_BUILT_IN], total, count[BS_BASIS_EMERGENT],
+            count[BS_BASIS_EMERGENT] == 1 ? "is" : "are",
+            count[BS_BASIS_EMERGENT] == 1 ? "it follows" : "they follow");
+    if (count[BS_BASIS_NONE])
+        fprintf(o, " %d %s not labelled (no `basis:` in %s file).", count[BS_BASIS_NONE],
+                count[BS_BASIS_NONE] == 1 ? "is" : "are",
+                count[BS_BASIS_NONE] == 1 ? "its" : "their");
+    fprintf(o, " The findings, their sources and how each experiment departs from its study: "
+               "docs/FINDINGS.md.\n");
+    static const int order[] = {BS_BASIS_BUILT_IN, BS_BASIS_EMERGENT, BS_BASIS_NONE};
+    static const char *const title[] = {"Built-in tests", "Emergent tests", "Tests not labelled"};
+    for (int j = 0; j < 3; j++) {
+        if (!count[order[j]]) continue;
+        fprintf(o, "\n### %s\n\n", title[j]);
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < fs[i].rep.n_tests; k++) {
+                const bs_rep_test *t = &fs[i].rep.tests[k];
+                int b = t->basis >= 0 && t->basis < BS_BASIS_COUNT ? t->basis : BS_BASIS_NONE;
+                if (b != order[j]) continue;
+                fprintf(o, "- %s, ", fs[i].rep.id);
+                md_escape(o, t->name);
+                if (t->basis_reason[0]) {
+                    fputs(": ", o);
+                    md_escape(o, t->basis_reason);
+                }
+                fputc('\n', o);
+            }
     }
 }
 
@@ -45,8 +93,8 @@ bs_status bs_findings_write_report(const char *dir, const bs_finding *fs, int n,
             op->replicates ? "the given number of" : op->quick ? "8" : "each finding's (30)");
     fprintf(o, "**%d of %d findings pass.**%s\n\n", passed, n,
             all_pass ? "" : " See the FAIL rows and each finding's notes below.");
-    fprintf(o, "| id | source | expected | test | simulated effect [95 %% CI] | test statistic | verdict |\n");
-    fprintf(o, "|---|---|---|---|---|---|---|\n");
+    fprintf(o, "| id | source | expected | test | basis | simulated effect [95 %% CI] | test statistic | verdict |\n");
+    fprintf(o, "|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < n; i++) {
         const bs_finding *f = &fs[i];
         for (int k = 0; k < f->rep.n_tests; k++) {
@@ -60,11 +108,15 @@ bs_status bs_findings_write_report(const char *dir, const bs_finding *fs, int n,
             md_escape(o, ex);
             fputs(" | ", o);
             md_escape(o, f->rep.tests[k].name);
-            fprintf(o, " | %s | %s | %s |\n", ef, st, f->main.v[k].pass ? "pass" : "**FAIL**");
+            fprintf(o, " | %s | %s | %s | %s |\n",
+                    f->rep.tests[k].basis == BS_BASIS_NONE ? "-"
+                                                           : bs_test_basis_name(f->rep.tests[k].basis),
+                    ef, st, f->main.v[k].pass ? "pass" : "**FAIL**");
         }
-        fprintf(o, "| **%s** | | | | | | **%s**%s |\n", f->rep.id, f->main.pass ? "PASS" : "FAIL",
+        fprintf(o, "| **%s** | | | | | | | **%s**%s |\n", f->rep.id, f->main.pass ? "PASS" : "FAIL",
                 f->rep.exploratory ? " (exploratory)" : "");
     }
+    write_basis(o, fs, n);
     fprintf(o, "\n## Findings\n");
     for (int i = 0; i < n; i++) {
         const bs_finding *f = &fs[i];
@@ -87,10 +139,13 @@ bs_status bs_findings_write_report(const char *dir, const bs_finding *fs, int n,
             bs_criterion_text(&f->rep.tests[k].criterion, &f->vars, ex, sizeof ex);
             bs_verdict_effect_text(&f->main.v[k], ef, sizeof ef);
             bs_verdict_stat_text(&f->main.v[k], st, sizeof st);
-            fprintf(o, "  - %s: outcome %s; criterion `%s` (%s): %s = %s, %s: **%s**\n",
+            fprintf(o, "  - %s: outcome %s; criterion `%s` (%s): %s = %s, %s: **%s**",
                     f->rep.tests[k].name, f->rep.tests[k].outcome.text, ex,
                     bs_criterion_name(f->rep.tests[k].criterion.type), f->main.v[k].effect_name, ef, st,
                     f->main.v[k].pass ? "pass" : "FAIL");
+            if (f->rep.tests[k].basis != BS_BASIS_NONE)
+                fprintf(o, " (%s)", bs_test_basis_name(f->rep.tests[k].basis));
+            fputc('\n', o);
         }
         for (int c = 0; c < f->n_control_runs; c++) {
             const bs_rep_control *ctl = &f->rep.controls[c];

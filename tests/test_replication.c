@@ -495,7 +495,12 @@ Test(command, a_passing_finding_with_a_failing_control_exits_0, .init = mk, .fin
     cr_expect_not_null(strstr(out, "T1   => PASS; negative control fails, as it must"), "%s", out);
     char *r = report();
     cr_expect_not_null(strstr(r, "**1 of 1 findings pass.**"), "%s", r);
-    cr_expect_not_null(strstr(r, "| T1 | tests | apology < none |"), "%s", r);
+    cr_expect_not_null(strstr(r, "| T1 | tests | apology < none | revenge lower after an apology | "
+                                 "built in |"), "%s", r);
+    cr_expect_not_null(strstr(r, "## What the tests rest on\n\n1 of 1 tests are **built in**"), "%s", r);
+    cr_expect_not_null(strstr(r, "### Built-in tests\n\n- T1, revenge lower after an apology: the "
+                                 "response equation cuts revenge by the apology's share\n"), "%s", r);
+    cr_expect_null(strstr(r, "### Emergent tests"), "%s", r);
     char p[160];
     snprintf(p, sizeof p, "%s/out/T1-apology.h5", tmpdir);
     cr_expect_eq(access(p, F_OK), 0, "the runs' HDF5");
@@ -515,6 +520,11 @@ Test(command, an_impossible_finding_and_a_control_that_cannot_fail_exit_3, .init
     char *r = report();
     cr_expect_not_null(strstr(r, "**1 of 2 findings pass.**"), "%s", r);
     cr_expect_not_null(strstr(r, "**it does not break: this experiment cannot fail**"), "%s", r);
+    /* neither file labels its test: a dash in the table, both named as not labelled */
+    cr_expect_not_null(strstr(r, "| revenge higher after an apology | - |"), "%s", r);
+    cr_expect_not_null(strstr(r, "2 are not labelled"), "%s", r);
+    cr_expect_not_null(strstr(r, "### Tests not labelled\n\n- T2, revenge higher after an apology\n"
+                                 "- T3, revenge lower after an apology\n"), "%s", r);
 }
 
 Test(command, only_selects_by_id_and_bad_flags_exit_2, .init = mk, .fini = rm, .timeout = 120)
