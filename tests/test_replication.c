@@ -2,7 +2,8 @@
 /*
  * test_replication.c: the replication engine. Outcomes of known series,
  * criteria on constructed replicate values (each one seen to pass and to
- * fail), the `replication:` parser's errors, and `brandsim replicate` end to
+ * fail), the `replication:` parser's errors, every shipped experiment's tests
+ * labelled built in or emergent, and `brandsim replicate` end to
  * end on tiny experiments (tests/data/replication*): a finding that passes
  * with a control that fails exits 0, an impossible finding or a control that
  * cannot fail exits 3, and REPORT.md says so.
@@ -17,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "brandsim/findings.h"
 #include "brandsim/replication.h"
 
 /* ---- outcomes ---------------------------------------------------------------------- */
@@ -453,6 +455,44 @@ Test(parser, a_path_longer_than_the_message_keeps_the_reason, .init = mk, .fini 
     cr_assert_eq(load_block_from(path, block, &err), BS_ERR_INPUT);
     cr_expect_lt(strlen(err.msg), sizeof err.msg);
     cr_expect_not_null(strstr(err.msg, "'replication.typo': unknown key"), "%s", err.msg);
+}
+
+/* ---- the shipped suite -------------------------------------------------------------------- */
+
+/* Every test of every shipped experiment says what it rests on (basis: built_in or emergent,
+   with its reason): the key is optional for the parser, required for the suite
+   (docs/FINDINGS.md, "Built in or emergent"). */
+Test(shipped, every_test_has_a_basis)
+{
+    const char *dir = BS_SOURCE_DIR "/scenarios/replication";
+    char **names = NULL;
+    int n = 0, tests = 0;
+    bs_error err = {0};
+    cr_assert_eq(bs_findings_list(dir, NULL, &names, &n, &err), BS_OK, "%s", err.msg);
+    cr_assert_gt(n, 0);
+    bs_scenario *sc = malloc(sizeof *sc);
+    bs_replication *rep = malloc(sizeof *rep);
+    cr_assert(sc && rep);
+    for (int i = 0; i < n; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        bs_variants vars;
+        cr_assert_eq(bs_scenario_load_variants(path, sc, &vars, &err), BS_OK, "%s", err.msg);
+        cr_assert_eq(bs_replication_load(path, sc, &vars, rep, &err), BS_OK, "%s", err.msg);
+        for (int k = 0; k < rep->n_tests; k++, tests++) {
+            const bs_rep_test *t = &rep->tests[k];
+            cr_expect(t->basis == BS_BASIS_BUILT_IN || t->basis == BS_BASIS_EMERGENT,
+                      "%s:%d: test '%s' has no basis (basis: built_in or emergent, with "
+                      "basis_reason)", names[i], t->line, t->name);
+            cr_expect(t->basis_reason[0], "%s:%d: test '%s' has no basis_reason", names[i],
+                      t->line, t->name);
+        }
+        bs_variants_free(&vars);
+    }
+    cr_expect_gt(tests, n - 1, "every experiment has at least one test");
+    free(rep);
+    free(sc);
+    bs_findings_list_free(names, n);
 }
 
 /* ---- the command ------------------------------------------------------------------------ */
