@@ -83,7 +83,7 @@ bs_status bs_findings_write_report(const char *dir, const bs_finding *fs, int n,
     for (int i = 0; i < n; i++) passed += fs[i].main.pass;
     fprintf(o, "# Replication report\n\n");
     fprintf(o, "Produced by `brandsim replicate%s%s` (brandsim %s). Every finding of "
-               "../shared/FINDINGS.md as a virtual experiment: its conditions are variants of one "
+               "docs/FINDINGS.md as a virtual experiment: its conditions are variants of one "
                "scenario (scenarios/replication/), run with %s replicates each (seeds seed, seed+1, "
                "..., the same in every condition, so conditions are compared replicate by replicate). "
                "Effects are means over replicates with 95 %% confidence intervals (t distribution, GSL); "

@@ -24,7 +24,7 @@ static void usage(FILE *out)
           "                          [--robustness] [--no-controls] [--threads N]\n"
           "                          [--scenarios DIR]\n"
           "\n"
-          "Run the virtual experiment of every published finding (../shared/FINDINGS.md ids,\n"
+          "Run the virtual experiment of every published finding (docs/FINDINGS.md ids,\n"
           "scenarios/replication/), test each against its criterion with a 95 % confidence\n"
           "interval, check that each negative control FAILS, and print the table.\n"
           "\n"
