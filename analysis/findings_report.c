@@ -39,11 +39,14 @@ static void write_basis(FILE *o, const bs_finding *fs, int n)
     fprintf(o, "%d of %d tests are **built in**: one model equation states the relation the test "
                "checks, so it cannot fail while that equation stands; passing shows that the "
                "equation is implemented and not outweighed by another channel, not that the "
-               "finding emerges. %d %s **emergent**: %s from mechanisms that do not name the "
-               "relation.",
-            count[BS_BASIS_BUILT_IN], total, count[BS_BASIS_EMERGENT],
-            count[BS_BASIS_EMERGENT] == 1 ? "is" : "are",
-            count[BS_BASIS_EMERGENT] == 1 ? "it follows" : "they follow");
+               "finding emerges. ",
+            count[BS_BASIS_BUILT_IN], total);
+    if (count[BS_BASIS_EMERGENT])
+        fprintf(o, "%d %s **emergent**, following from mechanisms that do not name the relation.",
+                count[BS_BASIS_EMERGENT], count[BS_BASIS_EMERGENT] == 1 ? "is" : "are");
+    else
+        fprintf(o, "None is **emergent** (following from mechanisms that do not name the "
+                   "relation).");
     if (count[BS_BASIS_NONE])
         fprintf(o, " %d %s not labelled (no `basis:` in %s file).", count[BS_BASIS_NONE],
                 count[BS_BASIS_NONE] == 1 ? "is" : "are",

@@ -541,6 +541,7 @@ Test(command, a_passing_finding_with_a_failing_control_exits_0, .init = mk, .fin
     cr_expect_not_null(strstr(r, "### Built-in tests\n\n- T1, revenge lower after an apology: the "
                                  "response equation cuts revenge by the apology's share\n"), "%s", r);
     cr_expect_null(strstr(r, "### Emergent tests"), "%s", r);
+    cr_expect_not_null(strstr(r, "None is **emergent**"), "%s", r);
     char p[160];
     snprintf(p, sizeof p, "%s/out/T1-apology.h5", tmpdir);
     cr_expect_eq(access(p, F_OK), 0, "the runs' HDF5");
