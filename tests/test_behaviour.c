@@ -3,10 +3,12 @@
  * test_behaviour.c: each model mechanism seen through a whole (small) market
  * run, the way a user sees it: in the per-segment time series. A test fails
  * if the mechanism is missing from the step, wired to the wrong state, or
- * points the wrong way. Findings: ../shared/FINDINGS.md. Markets are small
+ * points the wrong way. Findings: docs/FINDINGS.md. Markets are small
  * (tens of thousands of consumers, a few dozen steps) so each run takes a
  * fraction of a second; differences tested are many standard errors wide.
  */
+#include <math.h>
+
 #include "market_fixture.h"
 
 enum { N = 20000 };
@@ -134,7 +136,7 @@ static double rival_purchases(double size)
     bs_scenario *sc = market_new(N, 30, 4);
     bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 10, "a");
     sh->size = size;
-    sh->reach = 0.8;
+    sh->reach = 0.5;
     series *s = market_run(sc, 2);
     double x = series_sum(s, 10, 29, BS_SEG_ALL, BS_M_PURCHASES, 1);
     series_free(s);
@@ -379,6 +381,10 @@ Test(behaviour, avoidance_fades_to_zero_once_betrayal_is_gone)
 {
     bs_scenario *sc = market_new(4000, 400, 2);
     sc->model.betrayal_memory = 0.5;
+    /* a betrayal this short-lived would let complaints heard re-anger a
+     * relationship as soon as it has faded (anger that travels moves only the
+     * unaggrieved), a cascade that never ends: this test is about the fade rule */
+    sc->model.wom_anger = 0;
     for (int b = 0; b < 2; b++) sc->brands[b].personalization = 0;
     market_shock(sc, BS_SHOCK_BETRAYAL, 2, "a")->size = 0.8;
     series *s = market_run(sc, 2);
@@ -409,6 +415,7 @@ Test(behaviour, word_of_mouth_travels_the_network)
     bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 2, "a");
     sh->reach = 0.3;
     sh->size = 0.8;
+    sc->network.homophily = 0; /* the same population with and without the network */
     sc->network.kind = BS_NET_NONE;
     series *alone = market_run(sc, 2);
     sc->network.kind = BS_NET_SMALL_WORLD;
@@ -482,5 +489,215 @@ Test(behaviour, control_raises_disclosure_and_irrelevance_costs_share)
     series_free(lo);
     series_free(hi);
     series_free(irr);
+    free(sc);
+}
+
+/* ---- model v2 (issue 17) ------------------------------------------------- */
+
+/* A breach of size 0 is no breach: every series of the market, of every
+ * brand and of the privacy and norm segments is the same as without it (no
+ * news, no relief, no distrust, no response). It still sets the reference
+ * step that frames the strength segments, so they are not compared. */
+Test(behaviour, size_zero_breach_is_no_breach)
+{
+    bs_scenario *sc = market_new(5000, 12, 3);
+    sc->brands[0].breach_response = BS_RESPONSE_APOLOGY;
+    series *none = market_run(sc, 2);
+    bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 4, "a");
+    sh->size = 0;
+    sh->reach = 1;
+    series *zero = market_run(sc, 2);
+    int differ = 0;
+    for (int t = 0; t < sc->steps; t++)
+        for (int g = 0; g < BS_SEG_COUNT; g++) {
+            if (g == BS_SEG_STRONG || g == BS_SEG_WEAK || g == BS_SEG_NEW) continue;
+            for (int m = 0; m < BS_M_COUNT; m++)
+                for (int b = 0; b < 3; b++)
+                    differ += series_at(none, t, g, m, b) != series_at(zero, t, g, m, b);
+        }
+    for (size_t k = 0; k < (size_t)sc->steps * BS_MK_COUNT; k++)
+        differ += none->market[k] != zero->market[k];
+    cr_expect_eq(differ, 0, "%d values differ", differ);
+    sh->size = 0.01; /* and a breach of any size is one */
+    series *small = market_run(sc, 2);
+    cr_expect_gt(series_market(small, 4, BS_MK_MEAN_DISTRUST), 0);
+    series_free(none);
+    series_free(zero);
+    series_free(small);
+    free(sc);
+}
+
+/* Seed 000: customers of a spared brand are relieved when they hear of a
+ * breach, the more the worse the breach; the breached brand's own customers
+ * are not (they lose benevolence). Guilt by association is switched off, and
+ * everyone hears the news. */
+Test(behaviour, relief_scales_with_breach_size_and_spares_the_breached)
+{
+    bs_scenario *sc = market_new(N, 5, 3);
+    sc->model.rival_contagion = 0;
+    series *none = market_run(sc, 2);
+    bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 3, "a");
+    sh->reach = 1;
+    double gain[2];
+    const double sizes[2] = {0.1, 0.9};
+    for (int q = 0; q < 2; q++) {
+        sh->size = sizes[q];
+        series *s = market_run(sc, 2);
+        gain[q] = ATB(s, 3, BS_SEG_ALL, BS_M_MEAN_BENEVOLENCE, 1) -
+                  ATB(none, 3, BS_SEG_ALL, BS_M_MEAN_BENEVOLENCE, 1);
+        cr_expect_lt(AT(s, 3, BS_SEG_ALL, BS_M_MEAN_BENEVOLENCE),
+                     AT(none, 3, BS_SEG_ALL, BS_M_MEAN_BENEVOLENCE), "no relief at the breached brand");
+        series_free(s);
+    }
+    cr_expect_gt(gain[0], 0, "relief at a small breach %g", gain[0]);
+    cr_expect_gt(gain[1], 2 * gain[0], "relief grows with the breach: %g vs %g", gain[1], gain[0]);
+    series_free(none);
+    free(sc);
+}
+
+/* Mean post-exit shame of brand a's former customers at step 12 after a
+ * forced exit at step 3, with a win-back policy of the given scope (a brand
+ * with exit_policy win_back contacts every 2 steps). */
+static double shame_after_win_back(int scope)
+{
+    bs_scenario *sc = market_new(N, 13, 3);
+    sc->brands[0].exit_policy = BS_EXIT_WIN_BACK;
+    sc->brands[0].win_back_interval = 2;
+    sc->brands[0].exit_policy_scope = scope;
+    market_shock(sc, BS_SHOCK_FORCED_EXIT, 3, "a")->size = 0.5;
+    series *s = market_run(sc, 2);
+    const double x = AT(s, 12, BS_SEG_ALL, BS_M_MEAN_SHAME);
+    series_free(s);
+    free(sc);
+    return x;
+}
+
+/* F10 scope: an exit policy reaches the former customers its scope names.
+ * Customers the brand dropped are stung by win-back contacts under scope all
+ * or dropped, not under voluntary (which reaches those who left on their own,
+ * Johnson, Matear & Thomson's former customers). */
+Test(behaviour, exit_policy_scope_decides_whom_it_reaches)
+{
+    const double all = shame_after_win_back(BS_SCOPE_ALL);
+    const double voluntary = shame_after_win_back(BS_SCOPE_VOLUNTARY);
+    const double dropped = shame_after_win_back(BS_SCOPE_DROPPED);
+    cr_expect_gt(all, voluntary * 1.1, "all %g voluntary %g", all, voluntary);
+    cr_expect_gt(dropped, voluntary * 1.1, "dropped %g voluntary %g", dropped, voluntary);
+}
+
+/* Relative cut of the strong [0] and weak [1] relationships' purchases at
+ * brand a over steps 20..32, a breach of the given size at step 20 against
+ * the same breach that nobody learns of (a notifies nobody, reach 0): the
+ * same reference step, so the same strong and weak relationships. */
+static void breach_cut(bs_scenario *sc, double size, double cut[2], double revenge[2])
+{
+    bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 20, "a");
+    sh->size = size;
+    sh->reach = 0;
+    sc->brands[0].notify = 0;
+    series *none = market_run(sc, 2);
+    sh->reach = 0.5;
+    sc->brands[0].notify = 1;
+    series *hit = market_run(sc, 2);
+    for (int q = 0; q < 2; q++) {
+        const int g = q == 0 ? BS_SEG_STRONG : BS_SEG_WEAK;
+        cut[q] = 1 - series_sum(hit, 20, 32, g, BS_M_PURCHASES, 0) /
+                         series_sum(none, 20, 32, g, BS_M_PURCHASES, 0);
+        revenge[q] = series_sum(hit, 20, 32, g, BS_M_MEAN_REVENGE, 0);
+    }
+    sc->n_shocks--;
+    series_free(none);
+    series_free(hit);
+}
+
+/* The double edge (Grégoire & Fisher 2008; Janakiraman, Lim & Rishika 2018):
+ * after a breach the strong relationships feel more revenge, yet cut their
+ * purchases less than the weak ones, because habit holds their behaviour.
+ * Without habit (its three parameters 0) the strong cut more. */
+Test(behaviour, strong_relationships_resent_more_but_keep_buying)
+{
+    bs_scenario *sc = market_new(40000, 33, 3);
+    double cut[2], revenge[2];
+    breach_cut(sc, 0.3, cut, revenge);
+    cr_expect_gt(revenge[0], 1.5 * revenge[1], "revenge strong %g weak %g", revenge[0], revenge[1]);
+    cr_expect_gt(cut[0], 0.01, "the strong cut too: %g", cut[0]);
+    cr_expect_lt(cut[0], cut[1], "cut strong %g weak %g", cut[0], cut[1]);
+    sc->model.habit_autopilot = sc->model.beta_habit_strength = sc->model.habit_hold = 0;
+    breach_cut(sc, 0.3, cut, revenge);
+    cr_expect_gt(cut[0], cut[1], "without habit: cut strong %g weak %g", cut[0], cut[1]);
+    free(sc);
+}
+
+/* Anger that travels (Goldenberg et al. 2007): after a double deviation at
+ * a, complaints make listeners who were never hit newly betrayed, and some of
+ * them complain in turn; without wom_anger nobody is. */
+Test(behaviour, anger_travels_from_complainers_to_listeners)
+{
+    bs_scenario *sc = market_new(N, 30, 3);
+    bs_shock *sh = market_shock(sc, BS_SHOCK_SERVICE_FAILURE, 5, "a");
+    sh->size = 0.2;
+    sh->recovery = BS_RECOVERY_POOR;
+    series *s = market_run(sc, 2);
+    cr_expect_gt(series_sum(s, 5, 29, BS_SEG_ALL, BS_M_WOM_HEARD, 0), 0);
+    cr_expect_gt(series_sum(s, 5, 29, BS_SEG_ALL, BS_M_WOM_CONVERTED, 0), 10);
+    cr_expect_gt(series_sum(s, 5, 29, BS_SEG_ALL, BS_M_WOM_SECONDHAND, 0), 0);
+    cr_expect_eq(series_sum(s, 5, 29, BS_SEG_ALL, BS_M_WOM_SECONDHAND, 1), 0, "b: nothing to tell");
+    sc->model.wom_anger = 0;
+    series *off = market_run(sc, 2);
+    cr_expect_gt(series_sum(off, 5, 29, BS_SEG_ALL, BS_M_WOM_HEARD, 0), 0);
+    cr_expect_eq(series_sum(off, 5, 29, BS_SEG_ALL, BS_M_WOM_CONVERTED, 0), 0);
+    cr_expect_eq(series_sum(off, 5, 29, BS_SEG_ALL, BS_M_WOM_SECONDHAND, 0), 0);
+    cr_expect_gt(AT(s, 20, BS_SEG_ALL, BS_M_MEAN_BETRAYAL), AT(off, 20, BS_SEG_ALL, BS_M_MEAN_BETRAYAL));
+    series_free(s);
+    series_free(off);
+    free(sc);
+}
+
+/* Homophily (McPherson, Smith-Lovin & Cook 2001): with it, a consumer's ring
+ * neighbours tend to share its brand, so a complaint about a reaches more of
+ * a's customers; privacy segment shares stay the population's (C1). */
+Test(behaviour, homophily_puts_customers_of_a_brand_side_by_side)
+{
+    bs_scenario *sc = market_new(N, 12, 4);
+    bs_shock *sh = market_shock(sc, BS_SHOCK_SERVICE_FAILURE, 3, "a");
+    sh->size = 0.3;
+    sh->recovery = BS_RECOVERY_POOR;
+    double heard_per_complaint[2];
+    for (int q = 0; q < 2; q++) {
+        sc->network.homophily = q;
+        series *s = market_run(sc, 2);
+        heard_per_complaint[q] = series_sum(s, 4, 11, BS_SEG_ALL, BS_M_WOM_HEARD, 0) /
+                                 series_sum(s, 3, 10, BS_SEG_ALL, BS_M_REVENGE_WOM, 0);
+        cr_expect(fabs(series_market(s, 0, BS_MK_SHARE_FUNDAMENTALIST) - 0.25) < 0.02,
+                  "homophily %d: fundamentalists %g", q,
+                  series_market(s, 0, BS_MK_SHARE_FUNDAMENTALIST));
+        series_free(s);
+    }
+    cr_expect_gt(heard_per_complaint[1], 1.1 * heard_per_complaint[0], "heard per complaint %g vs %g",
+                 heard_per_complaint[1], heard_per_complaint[0]);
+    free(sc);
+}
+
+/* Attachment styles (Thomson, Whelan & Johnson 2012): a fearful population
+ * (anxious and avoidant) takes more revenge for the same betrayal than a
+ * secure one; with the three moderations off the traits change nothing. */
+Test(behaviour, fearful_consumers_take_more_revenge)
+{
+    bs_scenario *sc = market_new(N, 16, 3);
+    market_shock(sc, BS_SHOCK_BETRAYAL, 3, "a")->size = 0.4;
+    double acts[2][2];
+    for (int off = 0; off < 2; off++) {
+        if (off) sc->model.anxiety_betrayal = sc->model.fearful_revenge = sc->model.avoidant_withdrawal = 0;
+        for (int q = 0; q < 2; q++) {
+            sc->population.attachment_anxiety_mean = q ? 0.75 : 0.2;
+            sc->population.attachment_avoidance_mean = q ? 0.7 : 0.15;
+            series *s = market_run(sc, 2);
+            acts[off][q] = series_sum(s, 3, 15, BS_SEG_ALL, BS_M_REVENGE_WOM, 0) +
+                           series_sum(s, 3, 15, BS_SEG_ALL, BS_M_REVENGE_ANTIBRAND, 0);
+            series_free(s);
+        }
+    }
+    cr_expect_gt(acts[0][1], 1.5 * acts[0][0], "fearful %g secure %g", acts[0][1], acts[0][0]);
+    cr_expect_eq(acts[1][1], acts[1][0], "moderations off: %g vs %g", acts[1][1], acts[1][0]);
     free(sc);
 }

@@ -76,11 +76,11 @@ typedef struct {
 } golden;
 
 static const golden shipped[] = {
-    {"scenarios/default.yaml", 0x3589c00fab56ff61ULL},
-    {"scenarios/breach.yaml", 0xf05b03a6a660a16fULL},
-    {"scenarios/betrayal.yaml", 0xab2e15b75ddb416eULL},
-    {"scenarios/exit.yaml", 0xb912ca1777fdd027ULL},
-    {"scenarios/personalization.yaml", 0x01ceb6ebfceb1cbdULL},
+    {"scenarios/default.yaml", 0x414936a07021635dULL},
+    {"scenarios/breach.yaml", 0xa1426f396971e4e0ULL},
+    {"scenarios/betrayal.yaml", 0x713b64c9d04763a8ULL},
+    {"scenarios/exit.yaml", 0x2caca568331bcff7ULL},
+    {"scenarios/personalization.yaml", 0xccc676306bf85560ULL},
 };
 
 Test(golden, shipped_scenarios_keep_their_numbers)
@@ -105,7 +105,7 @@ Test(golden, shipped_scenarios_keep_their_numbers)
 }
 
 /* F10's variants (exit policies) with two replicates each: seeds seed and seed + 1. */
-static const uint64_t f10_sums[] = {0x351cf5f7593861d7ULL};
+static const uint64_t f10_sums[] = {0x0a9843789fcf86bcULL};
 
 Test(golden, replication_variants_keep_their_numbers)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_mechanisms.c: each mechanism of sim/core/mechanisms.h, alone, against
- * the behaviour its finding requires (../shared/FINDINGS.md ids in the test
+ * the behaviour its finding requires (docs/FINDINGS.md ids in the test
  * names' comments). Uses the documented default coefficients, so a default
  * that breaks a finding fails here. Whole-market behaviour is in
  * test_behaviour.c.
@@ -203,7 +203,7 @@ static void trajectory(const bs_model *m, double R0, double b, int steps, double
     double r = 0, a = 0;
     for (int t = 0; t < steps; t++) {
         r = bs_revenge_next(m, r, R0, 0.5, t == 0 ? b : 0);
-        a = bs_avoid_next(m, a, R0, b);
+        a = bs_avoid_next(m, a, R0, b, 1.0);
         rev[t] = r;
         avo[t] = a;
     }
@@ -337,4 +337,49 @@ Test(mechanisms, benevolence_target)
     cr_expect_gt(bs_benevolence_target(&m, 0.9, 0.3, BS_NORM_COMMUNAL, BS_NORM_COMMUNAL), base);
     cr_expect_gt(bs_benevolence_target(&m, 0.3, 0.9, BS_NORM_COMMUNAL, BS_NORM_COMMUNAL), base);
     cr_expect_lt(bs_benevolence_target(&m, 0.3, 0.3, BS_NORM_EXCHANGE, BS_NORM_COMMUNAL), base);
+}
+
+/* Attachment styles: every factor is 1 at the reference consumer; anxiety
+ * raises felt betrayal, anxiety with avoidance (fearful) raises revenge most,
+ * avoidance speeds withdrawal; none goes below 0. */
+Test(mechanisms, attachment_styles_moderate_betrayal_revenge_and_withdrawal)
+{
+    bs_model m = defaults();
+    double f, g, w;
+    bs_attachment_factors(&m, BS_ANXIETY_REFERENCE, BS_AVOIDANCE_REFERENCE, &f, &g, &w);
+    cr_expect_float_eq(f, 1, 1e-12);
+    cr_expect_float_eq(g, 1, 1e-12);
+    cr_expect_float_eq(w, 1, 1e-12);
+    double f_anx, g_anx, w_anx, f_fear, g_fear, w_fear, f_sec, g_sec, w_sec;
+    bs_attachment_factors(&m, 0.9, 0.1, &f_anx, &g_anx, &w_anx);
+    bs_attachment_factors(&m, 0.9, 0.9, &f_fear, &g_fear, &w_fear);
+    bs_attachment_factors(&m, 0.1, 0.1, &f_sec, &g_sec, &w_sec);
+    cr_expect_gt(f_anx, 1.2);
+    cr_expect_lt(f_sec, 0.9);
+    cr_expect_gt(g_fear, g_anx + 1, "fearful %g anxious %g", g_fear, g_anx);
+    cr_expect_lt(g_sec, 1);
+    cr_expect_gt(w_fear, 1.3);
+    cr_expect_lt(w_anx, 1);
+    m.fearful_revenge = 20;
+    bs_attachment_factors(&m, 0, 0, &f, &g, &w);
+    cr_expect_eq(g, 0, "never below 0");
+}
+
+/* Habit strength: a purchase adds habit_gain of what is left to 1, every step
+ * takes habit_decay of it; a steady buyer's habit settles where gain and decay
+ * balance, g f / (g f + d) for purchase frequency f, roughly. */
+Test(mechanisms, habit_builds_with_purchases_and_fades_without)
+{
+    bs_model m = defaults();
+    cr_expect_float_eq(bs_habit_next(&m, 0, 1), m.habit_gain, 1e-12);
+    cr_expect_float_eq(bs_habit_next(&m, 0.5, 0), 0.5 * (1 - m.habit_decay), 1e-12);
+    cr_expect_leq(bs_habit_next(&m, 1, 1), 1);
+    double often = 0, seldom = 0;
+    for (int t = 0; t < 2000; t++) {
+        often = bs_habit_next(&m, often, t % 2 == 0);
+        seldom = bs_habit_next(&m, seldom, t % 10 == 0);
+    }
+    cr_expect_gt(often, seldom + 0.2, "often %g seldom %g", often, seldom);
+    const double f = 0.5, g = m.habit_gain, d = m.habit_decay;
+    cr_expect(fabs(often - g * f / (g * f + d)) < 0.1, "often %g", often);
 }

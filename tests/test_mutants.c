@@ -63,7 +63,8 @@ Test(mutants, strength_classified_when_first_shock_at_step_0)
 Test(mutants, r0_tracks_r_until_reference_step)
 {
     bs_scenario *sc = market_new(2000, 12, 2);
-    market_shock(sc, BS_SHOCK_SERVICE_FAILURE, 10, "a")->size = 0;
+    /* the reference step: a failure that hits nobody (size 0 would be no shock at all) */
+    market_shock(sc, BS_SHOCK_SERVICE_FAILURE, 10, "a")->size = 1e-9;
     bs_run *run = wb_alloc(sc);
     bs_error err = {0};
     for (int t = 0; t < 10; t++) cr_assert_eq(bs_run_step(run, &err), BS_OK);
@@ -469,6 +470,7 @@ Test(mutants, avoided_brand_is_not_bought)
     sc->population.initial_relationships = 16;
     sc->model.exit_threshold = 1.0;
     sc->model.avoidance_growth = 1;
+    sc->model.habit_hold = 0; /* the gate itself, not how habit raises it */
     bs_shock *sh = market_shock(sc, BS_SHOCK_BETRAYAL, 2, "a");
     sh->act = BS_ACT_BROKEN_PROMISE;
     sh->size = 1.0;
@@ -596,7 +598,7 @@ static double new_shame(double self_relevance)
 {
     bs_scenario *sc = market_new(N, 41, 3);
     sc->population.self_relevance_mean = self_relevance;
-    market_shock(sc, BS_SHOCK_SERVICE_FAILURE, 1, "c")->size = 0;
+    market_shock(sc, BS_SHOCK_SERVICE_FAILURE, 1, "c")->size = 1e-9; /* the reference step */
     market_shock(sc, BS_SHOCK_FORCED_EXIT, 40, "a")->size = 1.0;
     series *s = market_run(sc, 2);
     double x = AT(s, 40, BS_SEG_NEW, BS_M_MEAN_SHAME);
@@ -645,6 +647,7 @@ Test(mutants, betrayed_counts_above_threshold)
 {
     bs_scenario *sc = market_new(N, 3, 2);
     sc->model.failure_betrayal = 0.25;
+    sc->model.anxiety_betrayal = 0; /* everyone feels exactly failure_betrayal */
     market_shock(sc, BS_SHOCK_SERVICE_FAILURE, 2, "a")->size = 1.0;
     series *s = market_run(sc, 2);
     cr_expect_geq(AT(s, 2, BS_SEG_ALL, BS_M_BETRAYED), 0.95 * AT(s, 2, BS_SEG_ALL, BS_M_ACTIVE_CUSTOMERS));

@@ -33,6 +33,8 @@ typedef enum {
     BS_RESPONSE_COUNT
 } bs_response;
 typedef enum { BS_EXIT_NONE = 0, BS_EXIT_WIN_BACK, BS_EXIT_CLEAN_BREAK, BS_EXIT_COUNT } bs_exit_policy;
+/* Which former customers a brand's exit policy reaches (F10). */
+typedef enum { BS_SCOPE_ALL = 0, BS_SCOPE_VOLUNTARY, BS_SCOPE_DROPPED, BS_SCOPE_COUNT } bs_exit_scope;
 typedef enum { BS_NET_SMALL_WORLD = 0, BS_NET_SCALE_FREE, BS_NET_NONE, BS_NET_COUNT } bs_network_kind;
 typedef enum {
     BS_SHOCK_BREACH = 0,      /* privacy breach at one or several brands */
@@ -80,6 +82,7 @@ typedef struct {
     int notify;             /* notifies its customers of a breach */
     int exit_policy;        /* bs_exit_policy */
     int win_back_interval;  /* steps between win-back contacts */
+    int exit_policy_scope;  /* bs_exit_scope: former customers the exit policy reaches */
 } bs_brand;
 
 /* A scheduled shock. Which fields matter depends on `kind`. */
@@ -111,6 +114,8 @@ typedef struct {
     double grudge_mean;         /* tendency to hold a grudge [0,1] */
     double price_sensitivity_mean;
     double wom_susceptibility_mean;
+    double attachment_anxiety_mean;   /* attachment style: mean anxiety [0,1] */
+    double attachment_avoidance_mean; /* attachment style: mean avoidance [0,1] */
     double trait_concentration; /* beta concentration of traits (higher: tighter) */
     double initial_relationships; /* mean active relationships at start */
     double strong_share;        /* share of initial relationships that are strong */
@@ -125,6 +130,8 @@ typedef struct {
     int degree;    /* sources each consumer listens to */
     double rewire; /* small world: rewiring probability */
     double exponent; /* scale free: in-degree exponent */
+    double homophily; /* small world: share of consumers who take their community's brand and segments */
+    int community;    /* small world: consumers per community (neighbours on the ring) */
 } bs_network;
 
 /* Model parameters: every coefficient of MODEL.md, with documented defaults. */
@@ -163,6 +170,9 @@ typedef struct {
     double benevolence_base, benevolence_transparency, benevolence_control, norm_mismatch;
     double betrayal_benevolence_hit, failure_confidence_hit, response_policy_level;
     double grudge_effect;
+    double habit_gain, habit_decay, beta_habit_strength, habit_autopilot, habit_hold; /* the double edge */
+    double wom_anger;          /* anger that travels: betrayal per complaint heard */
+    double anxiety_betrayal, fearful_revenge, avoidant_withdrawal; /* attachment styles */
     double strong_threshold, betrayed_threshold;
     /* F12: how strongly each act violates the norm a consumer expects,
      * [act][consumer norm]; scenario keys model.violation_<act>_<norm> */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mechanisms.h: the model's mechanisms as small pure functions, one per idea,
- * each naming the finding it serves (../shared/FINDINGS.md ids) or marked as
+ * each naming the finding it serves (docs/FINDINGS.md ids) or marked as
  * an assumption. step.c composes them; tests/test_mechanisms.c checks each
  * against the behaviour the finding requires. Inline: they run in the hot loop.
  */
@@ -109,11 +109,54 @@ static inline double bs_revenge_next(const bs_model *m, double revenge, double R
 }
 
 /* F6, F7: desire for avoidance grows toward the felt betrayal, faster for
- * strong relationships: avoid' = avoid + g_a (1 + a_a R0) (betrayal - avoid). */
-static inline double bs_avoid_next(const bs_model *m, double avoid, double R0, double betrayal)
+ * strong relationships and for consumers whose attachment style withdraws
+ * (withdrawal, bs_attachment_factors; 1 for the average consumer):
+ * avoid' = avoid + clamp(g_a (1 + a_a R0) withdrawal) (betrayal - avoid). */
+static inline double bs_avoid_next(const bs_model *m, double avoid, double R0, double betrayal,
+                                   double withdrawal)
 {
-    double rate = bs_clamp01(m->avoidance_growth * (1.0 + m->avoidance_moderation * R0));
+    double rate =
+        bs_clamp01(m->avoidance_growth * (1.0 + m->avoidance_moderation * R0) * withdrawal);
     return bs_clamp01(avoid + rate * (betrayal - avoid));
+}
+
+/* The reference consumer of the attachment factors: the default
+ * population's mean anxiety and avoidance (population.attachment_*_mean). */
+#define BS_ANXIETY_REFERENCE 0.4
+#define BS_AVOIDANCE_REFERENCE 0.35
+
+/* Attachment styles (Mende & Bolton 2011; Thomson, Whelan & Johnson 2012):
+ * how a consumer's anxiety x and avoidance y (traits in [0, 1]) moderate what
+ * a betrayal does, each factor 1 for a consumer at the reference (mx, my =
+ * BS_ANXIETY_REFERENCE, BS_AVOIDANCE_REFERENCE, the default population's
+ * means: a population more anxious than that retaliates more) and never
+ * below 0:
+ *   felt       = 1 + anxiety_betrayal (x - mx)          the anxious feel rejection more
+ *   gain       = 1 + fearful_revenge (x y - mx my)      the fearful (anxious and avoidant)
+ *                                                       turn it into revenge most
+ *   withdrawal = 1 + avoidant_withdrawal (y - my)       the avoidant pull away sooner */
+static inline void bs_attachment_factors(const bs_model *m, double x, double y, double *felt,
+                                         double *gain, double *withdrawal)
+{
+    const double mx = BS_ANXIETY_REFERENCE, my = BS_AVOIDANCE_REFERENCE;
+    const double f = 1.0 + m->anxiety_betrayal * (x - mx);
+    const double g = 1.0 + m->fearful_revenge * (x * y - mx * my);
+    const double w = 1.0 + m->avoidant_withdrawal * (y - my);
+    *felt = f > 0 ? f : 0;
+    *gain = g > 0 ? g : 0;
+    *withdrawal = w > 0 ? w : 0;
+}
+
+/* The double edge: habit strength H, the routine and switching costs a
+ * relationship builds by purchases (Wood & Neal 2009; Burnham, Frels &
+ * Mahajan 2003). It fades by habit_decay each step and a purchase adds
+ * habit_gain of what is left to 1: H' = x + habit_gain [bought] (1 - x),
+ * x = H (1 - habit_decay). It holds purchases (a logit term) and raises the
+ * avoidance needed to stop buying or to exit (step.c:past_threshold). */
+static inline double bs_habit_next(const bs_model *m, double H, int bought)
+{
+    const double x = H * (1.0 - m->habit_decay);
+    return bs_clamp01(bought ? x + m->habit_gain * (1.0 - x) : x);
 }
 
 /* Probability of a revenge act of base probability p at the given desire for

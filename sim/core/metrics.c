@@ -71,6 +71,18 @@ static const bs_metric_info metric_info[BS_M_COUNT] = {
         "share_stopped_buying", "1",
         "share of current and former customers who were irritated by an irrelevant "
         "personalized message in this relationship and have left it (C3)"},
+    [BS_M_MEAN_HABIT] = {"mean_habit", "1",
+                         "mean habit strength H (routine and switching costs built by purchases), "
+                         "over active relationships"},
+    [BS_M_WOM_HEARD] = {"wom_heard", "complaints",
+                        "complaints about the brand heard by its current customers (one per "
+                        "listener and complaint)"},
+    [BS_M_WOM_CONVERTED] = {"wom_converted", "consumers",
+                            "customers made newly betrayed (past model.betrayed_threshold) by "
+                            "complaints heard alone, never hit by a shock themselves"},
+    [BS_M_WOM_SECONDHAND] = {"wom_secondhand", "acts",
+                             "complaints by customers never hit by a shock themselves: anger "
+                             "that travelled (the size of the complaint cascade this step)"},
 };
 
 static const bs_metric_info market_info[BS_MK_COUNT] = {

@@ -24,6 +24,7 @@ static const char *const norm_names[] = {"communal", "exchange", NULL};
 static const char *const response_names[] = {"none", "apology", "compensation",
                                              "transparency_control", NULL};
 static const char *const exit_names[] = {"none", "win_back", "clean_break", NULL};
+static const char *const scope_names[] = {"all", "voluntary", "dropped", NULL};
 static const char *const network_names[] = {"small_world", "scale_free", "none", NULL};
 static const char *const shock_names[] = {"breach", "betrayal", "service_failure",
                                           "forced_exit", "policy", NULL};
@@ -33,7 +34,7 @@ static const char *const act_names[] = {"reposition", "transactional", "ignore_f
                                         "delayed_request", NULL};
 static const char *const recovery_names[] = {"none", "good", "poor", NULL};
 
-/* Tag in descriptions: where the mechanism comes from (FINDINGS.md id) or
+/* Tag in descriptions: where the mechanism comes from (docs/FINDINGS.md id) or
  * "assumption" where no source gives a number. */
 
 static const bs_param top_params[] = {
@@ -71,6 +72,10 @@ static const bs_param population_params[] = {
     P(grudge_mean, 0.5, 0, 1, "1", "mean tendency to hold a grudge (F7; assumption)"),
     P(price_sensitivity_mean, 0.5, 0, 1, "1", "mean price sensitivity (assumption)"),
     P(wom_susceptibility_mean, 0.5, 0, 1, "1", "mean susceptibility to word of mouth (assumption)"),
+    P(attachment_anxiety_mean, 0.4, 0, 1, "1",
+      "mean attachment anxiety (fear of rejection; ECR scale mapped to [0, 1]; Mende & Bolton 2011)"),
+    P(attachment_avoidance_mean, 0.35, 0, 1, "1",
+      "mean attachment avoidance (discomfort with closeness; ECR scale mapped to [0, 1]; Mende & Bolton 2011)"),
     P(trait_concentration, 8, 0.5, 1000, "1",
       "concentration of the beta distributions traits are drawn from (higher: tighter)"),
     P(initial_relationships, 2, 0, 16, "relationships",
@@ -94,6 +99,11 @@ static const bs_param network_params[] = {
      "small world: probability a link is rewired to a random consumer"},
     {"exponent", BS_P_REAL, OFF(bs_network, exponent), 2.5, 2.01, 10, NULL, "1",
      "scale free: exponent of the in-degree distribution"},
+    {"homophily", BS_P_REAL, OFF(bs_network, homophily), 0.5, 0, 1, NULL, "1",
+     "small world: probability a consumer takes its community's privacy segment, norm and "
+     "first brand, so ring neighbours share brands and segments (McPherson et al. 2001; assumption in size)"},
+    {"community", BS_P_INT, OFF(bs_network, community), 100, 1, 1000000000, NULL, "consumers",
+     "small world: consecutive consumers on the ring that form one community (assumption)"},
 };
 
 static const bs_param model_params[] = {
@@ -177,7 +187,7 @@ static const bs_param model_params[] = {
     P(irritation_memory, 0.05, 0, 1, "1/step",
       "rate the memory of irrelevant messages moves toward this step's exposure (1 or 0): "
       "it builds up and fades at this rate (C3; assumption)"),
-    P(irritation_avoidance, 1.35, 0, 5, "1",
+    P(irritation_avoidance, 1.6, 0, 5, "1",
       "avoidance sought per unit of irritation memory by the most irritable consumer (C3 calibration)"),
     P(irritation_concern_floor, 0.5, 0, 0.99, "1",
       "privacy concern below which irrelevant messages raise no avoidance; irritability rises "
@@ -194,6 +204,27 @@ static const bs_param model_params[] = {
       "transparency and control a brand adopts when it responds with them (F3)"),
     P(grudge_effect, 1.0, 0, 1.9, "1",
       "how much the grudge trait slows revenge decay: decay x (1 + g (0.5 - grudge)) (F7)"),
+    P(habit_gain, 0.05, 0, 1, "1/purchase",
+      "habit strength H gained per purchase, toward 1: routine and switching costs (Wood & Neal 2009; assumption in size)"),
+    P(habit_decay, 0.01, 0, 1, "1/step",
+      "habit strength H lost per step: it fades more slowly than anger (assumption)"),
+    P(beta_habit_strength, 2.0, 0, 100, "utils",
+      "logit weight of habit strength H: switching costs hold purchases (Burnham, Frels & Mahajan 2003)"),
+    P(habit_autopilot, 1.0, 0, 1, "1",
+      "share of the attitude terms of utility (R, trust, personalization) a full habit H = 1 "
+      "switches off: habitual choice is insensitive to attitudes (Ji & Wood 2007; Wood & Neal 2009)"),
+    P(habit_hold, 0.2, 0, 5, "1",
+      "avoidance needed to stop buying and to exit rises by this per unit H: commitment holds "
+      "behaviour while attitudes sour (Janakiraman, Lim & Rishika 2018; the balance of the double edge)"),
+    P(wom_anger, 0.5, 0, 1, "1",
+      "betrayal a listener feels per complaint heard about its brand, times susceptibility: "
+      "anger that travels (Goldenberg et al. 2007; assumption in size)"),
+    P(anxiety_betrayal, 0.8, 0, 5, "1",
+      "felt betrayal x (1 + this x (anxiety - mean anxiety)): the anxious feel rejection more (Thomson, Whelan & Johnson 2012)"),
+    P(fearful_revenge, 4.0, 0, 20, "1",
+      "revenge gained x (1 + this x (anxiety x avoidance - its mean)): fearful consumers retaliate most (Thomson, Whelan & Johnson 2012)"),
+    P(avoidant_withdrawal, 1.0, 0, 5, "1",
+      "avoidance growth x (1 + this x (avoidance - mean avoidance)): the avoidant withdraw sooner (Mende & Bolton 2011; assumption in size)"),
     P(strong_threshold, 0.6, 0, 1, "1", "prior R at or above which a relationship is 'strong'"),
     P(betrayed_threshold, 0.2, 0, 1, "1", "felt betrayal above which a consumer counts as betrayed"),
 #undef P
@@ -258,6 +289,10 @@ static const bs_param brand_params[] = {
      exit_names, "", "handling of customers who leave (F10)"},
     {"win_back_interval", BS_P_INT, OFF(bs_brand, win_back_interval), 4, 1, 1000, NULL, "steps",
      "steps between win-back contacts"},
+    {"exit_policy_scope", BS_P_ENUM, OFF(bs_brand, exit_policy_scope), BS_SCOPE_ALL, 0,
+     BS_SCOPE_COUNT - 1, scope_names, "",
+     "former customers the exit policy reaches: all, those who left on their own (voluntary), "
+     "or those the brand dropped (F10)"},
 };
 
 static const bs_param shock_params[] = {

@@ -31,10 +31,10 @@ static bs_run *fail_alloc(bs_run *run, bs_error *err, const char *what)
 
 #define STATE_ARRAYS(X)                                                                        \
     X(concern, N) X(self_relevance, N) X(grudge, N) X(price_sensitivity, N)                    \
-    X(wom_susceptibility, N) X(segment, N) X(distrust, N) X(last_brand, N) X(wom[0], N)       \
+    X(wom_susceptibility, N) X(anxiety, N) X(avoidance, N) X(segment, N) X(distrust, N) X(last_brand, N) X(wom[0], N)       \
     X(wom[1], N) X(wom_bits, W) X(rewired, NR) X(brand, NK) X(status, NK) X(flags, NK)        \
     X(R, NK) X(conf, NK) X(benev, NK) X(S, NK) X(D, NK) X(betrayal, NK) X(revenge, NK)         \
-    X(avoid, NK) X(R0, NK) X(shame, NK) X(irritation, NK)
+    X(avoid, NK) X(R0, NK) X(shame, NK) X(irritation, NK) X(H, NK)
 
 static int state_alloc(bs_state *st, int64_t N, int K, int small_world,
                        double *bytes_per_consumer)
@@ -71,6 +71,14 @@ static double beta_mean(gsl_rng *g, double mean, double kappa)
     return gsl_ran_beta(g, m * kappa, (1 - m) * kappa);
 }
 
+/* The privacy segment of uniform draw u (C1): fundamentalist 0, pragmatist 1,
+ * unconcerned 2. */
+static int privacy_segment(const bs_population *pop, double u)
+{
+    return u < pop->privacy_fundamentalist ? 0
+           : u < pop->privacy_fundamentalist + pop->privacy_pragmatist ? 1 : 2;
+}
+
 static int draw_brand(bs_rng *r, const double *cdf, int B)
 {
     double u = bs_rng_uniform(r) * cdf[B - 1];
@@ -95,11 +103,33 @@ static void init_consumer(bs_run *run, int64_t i)
     const double kappa = pop->trait_concentration;
 
     double u = bs_rng_uniform(&r);
-    int priv = u < pop->privacy_fundamentalist ? 0
-               : u < pop->privacy_fundamentalist + pop->privacy_pragmatist ? 1 : 2;
+    int priv = privacy_segment(pop, u);
     double concern_mean[3] = {pop->concern_fundamentalist, pop->concern_pragmatist,
                               pop->concern_unconcerned};
     int norm = bs_rng_uniform(&r) < pop->communal_share ? BS_NORM_COMMUNAL : BS_NORM_EXCHANGE;
+    /* homophily: with probability network.homophily the consumer is like its
+     * community (its ring neighbours): their privacy segment, norm and first brand */
+    int home_brand = -1;
+    const bs_network *net = &sc->network;
+    if (net->kind == BS_NET_SMALL_WORLD && net->homophily > 0 &&
+        bs_rng_uniform(&r) < net->homophily) {
+        /* community c's draws: a Kronecker sequence frac(o + c alpha) per draw,
+         * with offsets o from the seed, so that over consecutive communities
+         * segment and brand shares follow the population's with little spread
+         * (independent draws per community would add variance between runs) */
+        const double c = (double)(i / net->community);
+        bs_rng ro;
+        bs_rng_init(&ro, sc->seed, BS_RNG_NETWORK, UINT64_MAX, 0); /* the run's offsets */
+        const double o1 = bs_rng_uniform(&ro), o2 = bs_rng_uniform(&ro), o3 = bs_rng_uniform(&ro);
+#define FRAC(x) ((x) - floor(x))
+        priv = privacy_segment(pop, FRAC(o1 + c * 0.6180339887498949));  /* golden ratio */
+        norm = FRAC(o2 + c * 0.4142135623730951) < pop->communal_share   /* sqrt 2 - 1 */
+                   ? BS_NORM_COMMUNAL : BS_NORM_EXCHANGE;
+        const double u3 = FRAC(o3 + c * 0.7320508075688772) * run->appeal_cdf[run->B - 1]; /* sqrt 3 - 1 */
+#undef FRAC
+        home_brand = 0;
+        while (home_brand < run->B - 1 && run->appeal_cdf[home_brand] <= u3) home_brand++;
+    }
     st->segment[i] = (uint8_t)(priv | (norm << 2));
     st->concern[i] = bs_u16_put(beta_mean(&g, concern_mean[priv], kappa));
     st->self_relevance[i] = bs_u16_put(beta_mean(&g, pop->self_relevance_mean, kappa));
@@ -123,11 +153,11 @@ static void init_consumer(bs_run *run, int64_t i)
         st->flags[s] = 0;
         st->R[s] = st->conf[s] = st->benev[s] = st->S[s] = st->D[s] = 0;
         st->betrayal[s] = st->revenge[s] = st->avoid[s] = st->R0[s] = st->shame[s] = 0;
-        st->irritation[s] = 0;
+        st->irritation[s] = st->H[s] = 0;
         if (k >= n_rel) continue;
         int b, tries = 0;
-        do { /* distinct brands per consumer */
-            b = draw_brand(&r, run->appeal_cdf, run->B);
+        do { /* distinct brands per consumer; the first its community's, if it follows it */
+            b = k == 0 && home_brand >= 0 ? home_brand : draw_brand(&r, run->appeal_cdf, run->B);
             int dup = 0;
             for (int j = 0; j < k; j++) dup |= st->brand[(size_t)i * K + j] == b;
             if (!dup) break;
@@ -141,7 +171,7 @@ static void init_consumer(bs_run *run, int64_t i)
         st->flags[s] = br->clarifies ? FLAG_CLARIFIED : 0;
         /* purchases so far: the same range whatever the strength (F9: tenure is not quality) */
         const int tenure = (int)(1 + bs_rng_below(&r, 156));
-        st->R[s] = st->R0[s] = bs_u16_put(R);
+        st->R[s] = st->R0[s] = st->H[s] = bs_u16_put(R); /* habit: as strong as the bond (assumption) */
         st->conf[s] = bs_u16_put(0.5 * br->quality + 0.5 * R);
         st->benev[s] = bs_u16_put(
             0.5 * bs_benevolence_target(m, br->transparency, br->control, br->norm, norm) + 0.5 * R);
@@ -150,6 +180,10 @@ static void init_consumer(bs_run *run, int64_t i)
                                              br->transparency, br->control, 0));
         if (R > best) { best = R; st->last_brand[i] = (int16_t)b; }
     }
+    /* attachment style, drawn last: a beta draw takes a varying number of
+     * uniforms, and nothing else depends on these two */
+    st->anxiety[i] = bs_u16_put(beta_mean(&g, pop->attachment_anxiety_mean, kappa));
+    st->avoidance[i] = bs_u16_put(beta_mean(&g, pop->attachment_avoidance_mean, kappa));
 }
 
 /* ---- schedule ------------------------------------------------------------- */
@@ -209,6 +243,7 @@ static int build_schedule(bs_run *run)
                 break;
             }
             run->actions[n++] = a;
+            if ((float)sh->size <= 0) continue; /* a shock of size 0 is no shock: nothing follows */
             if ((a.kind == A_BREACH || a.kind == A_BETRAYAL) && response[b] != BS_RESPONSE_NONE &&
                 sh->step + delay[b] < sc->steps) {
                 bs_action r = {sh->step + delay[b], b, A_RESPONSE, response[b], delay[b], 1, 0, s};
@@ -242,8 +277,8 @@ static int build_schedule(bs_run *run)
     }
     run->n_events = n;
     run->reference_step = -1; /* the first non-policy shock; 0 if there is none */
-    for (int s = 0; s < sc->n_shocks; s++)
-        if (sc->shocks[s].kind != BS_SHOCK_POLICY &&
+    for (int s = 0; s < sc->n_shocks; s++) /* (a shock of size 0 is no shock) */
+        if (sc->shocks[s].kind != BS_SHOCK_POLICY && (float)sc->shocks[s].size > 0 &&
             (run->reference_step < 0 || sc->shocks[s].step < run->reference_step))
             run->reference_step = sc->shocks[s].step;
     if (run->reference_step < 0) run->reference_step = 0;
@@ -288,6 +323,7 @@ static void build_context(bs_run *run)
         c->any = 1;
         switch (a->kind) {
         case A_BREACH:
+            if ((float)a->size <= 0) break; /* size 0: no breach, no news */
             c->breach[b] = (float)a->size;
             c->breach_reach[b] = (float)a->reach;
             c->breach_kind[b] = (uint8_t)a->sub;
@@ -408,6 +444,10 @@ static void reduce_stats(bs_run *run)
                 0.5 * (MEAN16(ACC_SUM_CONF, ACC_ACTIVE) + MEAN16(ACC_SUM_BENEV, ACC_ACTIVE));
             V[BS_M_SHARE_STOPPED_VISITING * B + b] = PER_EVER(CNT(ACC_STOP_VISIT));
             V[BS_M_SHARE_STOPPED_BUYING * B + b] = PER_EVER(CNT(ACC_STOP_BUY));
+            V[BS_M_MEAN_HABIT * B + b] = MEAN16(ACC_SUM_H, ACC_ACTIVE);
+            V[BS_M_WOM_HEARD * B + b] = CNT(ACC_HEARD);
+            V[BS_M_WOM_CONVERTED * B + b] = CNT(ACC_CONVERTED);
+            V[BS_M_WOM_SECONDHAND * B + b] = CNT(ACC_WOM_SECONDHAND);
 #undef CNT
 #undef SUM16
 #undef MEAN16

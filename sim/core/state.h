@@ -31,6 +31,9 @@ enum {
     FLAG_MOVED_ON = 8,  /* helped to a new brand by a clean break (F10) */
     FLAG_NEW = 16,      /* began at or after the first shock (segment "new") */
     FLAG_IRRITATED = 32, /* irritated by an irrelevant personalized message (C3) */
+    FLAG_DIRECT = 64,   /* hit by a shock itself (breach learned, betrayal, failure,
+                         * forced exit, win-back sting), not only by complaints heard */
+    FLAG_DROPPED = 128, /* exited because the brand ended it (forced exit) */
 };
 
 /* Consumer segment byte: privacy segment in bits 0-1, norm in bit 2. */
@@ -96,6 +99,7 @@ static inline int bs_u16_first(double t, int strict)
 typedef struct {
     /* traits in [0, 1], fixed at birth (16-bit fixed point, see above) */
     uint16_t *concern, *self_relevance, *grudge, *price_sensitivity, *wom_susceptibility;
+    uint16_t *anxiety, *avoidance; /* attachment style: anxiety and avoidance */
     uint8_t *segment;
     /* consumer state */
     uint16_t *distrust;   /* category distrust (F2 spillover), fixed point */
@@ -113,6 +117,7 @@ typedef struct {
     uint8_t *status, *flags;
     uint16_t *R, *conf, *benev, *S, *D, *betrayal, *revenge, *avoid, *R0, *shame; /* fixed point */
     uint16_t *irritation; /* C3: memory of irrelevant personalized messages, fixed point */
+    uint16_t *H;          /* habit strength: routine and switching costs built by purchases */
 } bs_state;
 
 /* What happens to each brand in the current step (built serially). */
@@ -161,7 +166,8 @@ enum {
     ACC_PURCHASES, ACC_REPEAT, ACC_DEF_OUT, ACC_DEF_IN, ACC_EXITS, ACC_WOM, ACC_WITHHOLD,
     ACC_ANTIBRAND, ACC_AVOIDING, ACC_BETRAYED, ACC_ACTIVE, ACC_FORMER,
     ACC_SUM_R, ACC_SUM_CONF, ACC_SUM_BENEV, ACC_SUM_D, ACC_SUM_REVENGE, ACC_SUM_AVOID,
-    ACC_SUM_SHAME, ACC_SUM_BETRAYAL, ACC_SUM_OFFER_P, ACC_STOP_VISIT, ACC_STOP_BUY, NACC
+    ACC_SUM_SHAME, ACC_SUM_BETRAYAL, ACC_SUM_OFFER_P, ACC_STOP_VISIT, ACC_STOP_BUY, ACC_SUM_H,
+    ACC_HEARD, ACC_CONVERTED, ACC_WOM_SECONDHAND, NACC
 };
 enum {
     MKT_PURCHASES, MKT_NO_PURCHASE, MKT_SUM_DISTRUST, MKT_LOCATION, MKT_BROWSING, NMKT

@@ -55,15 +55,43 @@ static inline double gaussian(bs_rng *r)
     return gsl_ran_gaussian_ziggurat(&g, 1.0);
 }
 
-/* End an active relationship: the consumer becomes a former customer. Shame
- * comes from self-relevance (F9); a clean break marks the consumer as helped
- * to move on (F10). */
-static inline void exit_slot(const bs_run *run, size_t s, int b)
+/* F10: whether brand br's exit policy reaches a former customer who left on
+ * its own (dropped 0) or was dropped by the brand (dropped 1). */
+static inline int exit_policy_reaches(const bs_brand *br, int dropped)
+{
+    return br->exit_policy_scope == BS_SCOPE_ALL ||
+           (br->exit_policy_scope == BS_SCOPE_DROPPED) == (dropped != 0);
+}
+
+/* End an active relationship: the consumer becomes a former customer, one
+ * the brand dropped (forced exit) or one who left on its own. Shame comes
+ * from self-relevance (F9); a clean break that reaches it marks the consumer
+ * as helped to move on (F10). Returns 1 on a clean break (the consumer is then
+ * shown a competitor). */
+static inline int exit_slot(const bs_run *run, size_t s, int b, int dropped)
 {
     bs_state *st = (bs_state *)&run->st;
+    const bs_brand *br = &run->sc.brands[b];
     st->status[s] = SLOT_EXITED;
     st->shame[s] = bs_u16_put(bs_exit_shame(&run->sc.model, GET(S, s)));
-    if (run->sc.brands[b].exit_policy == BS_EXIT_CLEAN_BREAK) st->flags[s] |= FLAG_MOVED_ON;
+    st->flags[s] = (uint8_t)((st->flags[s] & ~FLAG_DROPPED) | (dropped ? FLAG_DROPPED : 0));
+    const int clean = br->exit_policy == BS_EXIT_CLEAN_BREAK && exit_policy_reaches(br, dropped);
+    if (clean) st->flags[s] |= FLAG_MOVED_ON;
+    return clean;
+}
+
+/* Whether the avoidance at slot s is past a behavioural threshold (stop
+ * buying: avoid_threshold, not strict; exit: exit_threshold, strict), which
+ * habit strength raises by habit_hold x H: routine and switching costs hold
+ * behaviour while the attitude sours. `first` is the threshold's first stored
+ * value (bs_u16_first): below it no habit matters, and most slots stop there. */
+static inline int past_threshold(const bs_state *st, const bs_model *m, size_t s, int first,
+                                 double threshold, int strict)
+{
+    if (st->avoid[s] < first) return 0;
+    if (st->H[s] == 0 || m->habit_hold == 0) return 1;
+    const double a = GET(avoid, s), t = threshold + m->habit_hold * GET(H, s);
+    return strict ? a > t : a >= t;
 }
 
 /* Choose the slot a new relationship takes: an empty one, else the former
@@ -140,8 +168,12 @@ STEP_INLINE void classify(const consumer *cs)
 
 /* S1, one source: a complaint from source j is heard: every active
  * relationship of the listener with the brand complained about loses `hit`
- * of confidence and of benevolence. */
-STEP_INLINE void hear_from(const consumer *cs, int64_t j, const int16_t *wom_in, double hit)
+ * of confidence and of benevolence; one that holds no grievance (betrayal 0)
+ * feels `anger` of betrayal, once however many complaints it hears: anger
+ * that travels. Only the unaggrieved are moved, so complainers cannot feed
+ * each other's revenge without end (an SIR, not an SIS, cascade). */
+STEP_INLINE void hear_from(const consumer *cs, int64_t j, const int16_t *wom_in, double hit,
+                             double anger, double *betrayal_in)
 {
     bs_state *st = cs->st;
     const int w = wom_in[j];
@@ -151,6 +183,9 @@ STEP_INLINE void hear_from(const consumer *cs, int64_t j, const int16_t *wom_in,
         if (st->brand[s] == w && st->status[s] == SLOT_ACTIVE) {
             SET(conf, s, GET(conf, s) - hit);
             SET(benev, s, GET(benev, s) - hit);
+            /* vicarious betrayal: once, in a relationship free of grievance */
+            if (st->betrayal[s] == 0 && betrayal_in[k] == 0) betrayal_in[k] = anger;
+            add(&cs->sk, bs_strength_segment(st->flags[s]), ACC_HEARD, w, 1);
         }
     }
 }
@@ -163,7 +198,7 @@ STEP_INLINE void hear_from(const consumer *cs, int64_t j, const int16_t *wom_in,
  * ring neighbour complained; if none did, only the rewired links are
  * followed (about one in ten), and only they are hashed. Nothing to do
  * without a network or when nobody complained last step. */
-STEP_INLINE void hear(const consumer *cs)
+STEP_INLINE void hear(const consumer *cs, double *betrayal_in)
 {
     const bs_run *run = cs->run;
     const bs_network *net = &run->sc.network;
@@ -172,7 +207,9 @@ STEP_INLINE void hear(const consumer *cs)
     const int64_t i = cs->i;
     const int16_t *wom_in = st->wom[run->t & 1];
     const uint64_t *sent = st->wom_bits; /* who complained: one bit each, in cache */
-    const double hit = run->sc.model.wom_impact * GET(wom_susceptibility, i);
+    const double susceptibility = GET(wom_susceptibility, i);
+    const double hit = run->sc.model.wom_impact * susceptibility;
+    const double anger = run->sc.model.wom_anger * susceptibility;
     const uint64_t key = run->net_key;
     const int64_t N = run->N;
 #define SENT(j) ((sent[(j) >> 6] >> ((j)&63)) & 1)
@@ -189,7 +226,7 @@ STEP_INLINE void hear(const consumer *cs)
             for (unsigned mask = rewired; mask; mask &= mask - 1) {
                 const int l = __builtin_ctz(mask);
                 const int64_t j = bs_network_rewired_source(bs_network_hash(key, i, l), N, i);
-                if (SENT(j)) hear_from(cs, j, wom_in, hit);
+                if (SENT(j)) hear_from(cs, j, wom_in, hit, anger, betrayal_in);
             }
             return;
         }
@@ -199,7 +236,7 @@ STEP_INLINE void hear(const consumer *cs)
                               ? bs_network_ring(N, i, l) /* a ring link: no hash */
                               : bs_network_source(net, key, N, i, l);
         assert(j >= 0 && j < N);
-        if (SENT(j)) hear_from(cs, j, wom_in, hit);
+        if (SENT(j)) hear_from(cs, j, wom_in, hit, anger, betrayal_in);
     }
 #undef SENT
 }
@@ -231,6 +268,7 @@ STEP_INLINE void appraise_win_back(const consumer *cs, bs_rng *r, size_t s, doub
         return;
     }
     const double sting = m->win_back_sting * GET(S, s);
+    st->flags[s] |= FLAG_DIRECT;
     SET(shame, s, GET(shame, s) + sting * (1 - GET(shame, s)));
     *in += sting * GET(shame, s); /* revenge rekindled */
 }
@@ -247,6 +285,7 @@ STEP_INLINE void appraise_breach(const consumer *cs, bs_rng *r, size_t s, int b,
     if (c->breach[b] > 0) {
         if (c->notify[b] || bs_rng_bernoulli(r, c->breach_reach[b])) { /* F1, F5 */
             st->R0[s] = st->R[s];
+            st->flags[s] |= FLAG_DIRECT;
             const bs_brand *br = &cs->run->sc.brands[b];
             double v = bs_breach_violation(m, c->breach[b], c->breach_kind[b], cs->norm,
                                            GET(D, s), GET(R, s)) *
@@ -255,8 +294,9 @@ STEP_INLINE void appraise_breach(const consumer *cs, bs_rng *r, size_t s, int b,
             SET(benev, s, GET(benev, s) - m->breach_benevolence_hit * v);
             *in += v;
         }
-    } else if (heard) { /* seed 000: relief that one's own retailer was spared */
-        SET(benev, s, GET(benev, s) + m->relief * (1 - GET(benev, s)));
+    } else if (heard) { /* seed 000: relief that one's own retailer was spared, as
+                         * large as the news is bad */
+        SET(benev, s, GET(benev, s) + m->relief * sqrt(c->news_size) * (1 - GET(benev, s)));
         if (c->contagion[b] > 0) /* F2: but can one like it keep my data safe? */
             SET(conf, s, GET(conf, s) * (1 - c->contagion[b]));
     }
@@ -271,6 +311,7 @@ STEP_INLINE void appraise_betrayal(const consumer *cs, size_t s, int b, double *
     const bs_context *c = &cs->run->ctx;
     if (c->betrayal[b] > 0) {
         st->R0[s] = st->R[s];
+        st->flags[s] |= FLAG_DIRECT;
         const int clarified = (st->flags[s] & FLAG_CLARIFIED) != 0;
         double f = bs_betrayal_felt(m, c->betrayal[b], c->act[b], cs->norm, clarified, GET(R, s));
         SET(benev, s, GET(benev, s) - m->betrayal_benevolence_hit * f);
@@ -286,7 +327,7 @@ STEP_INLINE void appraise_failure(const consumer *cs, bs_rng *r, size_t s, int b
     const bs_context *c = &cs->run->ctx;
     if (c->failure[b] > 0 && bs_rng_bernoulli(r, c->failure[b])) { /* F8 */
         st->R0[s] = st->R[s];
-        st->flags[s] |= FLAG_FAILED;
+        st->flags[s] |= FLAG_FAILED | FLAG_DIRECT;
         SET(conf, s, GET(conf, s) - m->failure_confidence_hit);
         *in += m->failure_betrayal;
     }
@@ -330,9 +371,9 @@ STEP_INLINE int appraise_forced_exit(const consumer *cs, bs_rng *r, size_t s, in
     const bs_context *c = &cs->run->ctx;
     if (c->forced_exit[b] > 0 && bs_rng_bernoulli(r, c->forced_exit[b])) { /* F9 */
         st->R0[s] = st->R[s];
-        exit_slot(cs->run, s, b);
+        st->flags[s] |= FLAG_DIRECT;
         add(&cs->sk, bs_strength_segment(st->flags[s]), ACC_EXITS, b, 1);
-        return cs->run->sc.brands[b].exit_policy == BS_EXIT_CLEAN_BREAK;
+        return exit_slot(cs->run, s, b, 1);
     }
     return 0;
 }
@@ -352,8 +393,9 @@ STEP_INLINE double appraise(const consumer *cs, bs_rng *r, double distrust,
     for (int k = 0; k < cs->K; k++) {
         size_t s = cs->base + (size_t)k;
         int b = st->brand[s];
-        if (st->status[s] == SLOT_EXITED && c->win_back[b]) { /* F10: reopens the wound */
-            appraise_win_back(cs, r, s, &betrayal_in[k]);     /* ... or wins one back */
+        if (st->status[s] == SLOT_EXITED && c->win_back[b] && /* F10: reopens the wound */
+            exit_policy_reaches(&cs->run->sc.brands[b], st->flags[s] & FLAG_DROPPED)) {
+            appraise_win_back(cs, r, s, &betrayal_in[k]); /* ... or wins one back */
             continue;
         }
         if (st->status[s] != SLOT_ACTIVE) continue;
@@ -373,6 +415,8 @@ typedef struct {
     double grudge;       /* F7 */
     int irritable;       /* C3: concern > irritation_concern_floor */
     double irritability; /* C3: bs_irritability, 0 if not irritable */
+    double felt, gain, withdrawal; /* attachment style: factors of betrayal felt,
+                                    * revenge gained and avoidance growth */
 } mood;
 
 STEP_INLINE mood feel_mood(const consumer *cs)
@@ -392,6 +436,8 @@ STEP_INLINE mood feel_mood(const consumer *cs)
      * decided without waiting for the division */
     md.irritable = concern > m->irritation_concern_floor;
     md.irritability = md.irritable ? bs_irritability(m, concern) : 0;
+    bs_attachment_factors(m, GET(anxiety, cs->i), GET(avoidance, cs->i), &md.felt, &md.gain,
+                          &md.withdrawal);
     return md;
 }
 
@@ -412,13 +458,18 @@ STEP_INLINE int feel(const consumer *cs, size_t s, double in, const mood *md)
     const double R0 = GET(R0, s);
     double bet = 0; /* unfelt: betrayal and revenge are 0 and stay 0 */
     if (felt) {
+        const uint16_t before = st->betrayal[s];
+        in *= md->felt; /* attachment anxiety: the anxious feel it more */
         bet = bs_clamp01(GET(betrayal, s) * (1 - m->betrayal_memory) + in);
         FADE(betrayal, s, bet);
-        FADE(revenge, s, bs_revenge_next(m, GET(revenge, s), R0, md->grudge, in));
+        FADE(revenge, s, bs_revenge_next(m, GET(revenge, s), R0, md->grudge, in * md->gain));
+        if (!(st->flags[s] & FLAG_DIRECT) && before < cs->run->first.betrayed &&
+            st->betrayal[s] >= cs->run->first.betrayed) /* betrayed by what it heard alone */
+            add(&cs->sk, bs_strength_segment(st->flags[s]), ACC_CONVERTED, st->brand[s], 1);
     }
     if (st->status[s] == SLOT_ACTIVE) { /* C3: irritation, like betrayal, drives avoidance */
         const double irr = bs_irritation_avoidance(m, GET(irritation, s), md->irritability);
-        FADE(avoid, s, bs_avoid_next(m, GET(avoid, s), R0, bet > irr ? bet : irr));
+        FADE(avoid, s, bs_avoid_next(m, GET(avoid, s), R0, bet > irr ? bet : irr, md->withdrawal));
     }
     else {
         double new_R = md->best_R + ((st->flags[s] & FLAG_MOVED_ON) ? m->clean_break_boost : 0);
@@ -449,6 +500,7 @@ STEP_INLINE void act(const consumer *cs, bs_rng *r, int k, complaint *wom, int *
         const double rv = GET(revenge, s);
         if (bs_rng_bernoulli(r, bs_act_probability(m, m->p_wom, rv))) {
             add(&cs->sk, seg_strength, ACC_WOM, b, 1);
+            if (!(st->flags[s] & FLAG_DIRECT)) add(&cs->sk, seg_strength, ACC_WOM_SECONDHAND, b, 1);
             if (rv > wom->level) { wom->level = rv; wom->brand = b; }
         }
         if (st->status[s] == SLOT_ACTIVE &&
@@ -466,10 +518,9 @@ STEP_INLINE void act(const consumer *cs, bs_rng *r, int k, complaint *wom, int *
     if (st->status[s] == SLOT_EXITED && st->shame[s] > 0 &&
         bs_rng_bernoulli(r, m->p_antibrand_exit * GET(shame, s))) /* F9: shame drives it */
         add(&cs->sk, seg_strength, ACC_ANTIBRAND, b, 1);
-    if (st->status[s] == SLOT_ACTIVE &&
-        st->avoid[s] >= cs->run->first.exit) { /* avoid > exit_threshold */
-        exit_slot(cs->run, s, b);
-        *helped |= cs->run->sc.brands[b].exit_policy == BS_EXIT_CLEAN_BREAK;
+    if (st->status[s] == SLOT_ACTIVE && /* avoid > exit_threshold + habit_hold x H */
+        past_threshold(st, m, s, cs->run->first.exit, m->exit_threshold, 1)) {
+        *helped |= exit_slot(cs->run, s, b, 0);
         add(&cs->sk, seg_strength, ACC_EXITS, b, 1);
     }
 }
@@ -509,7 +560,9 @@ STEP_INLINE int choose_held(const consumer *cs, double ps, int last, double *U, 
     int n = 0;
     for (int k = 0; k < cs->K; k++) {
         size_t s = cs->base + (size_t)k;
-        if (st->status[s] != SLOT_ACTIVE || st->avoid[s] >= cs->run->first.avoid) continue;
+        if (st->status[s] != SLOT_ACTIVE ||
+            past_threshold(st, m, s, cs->run->first.avoid, m->avoid_threshold, 0))
+            continue; /* avoided: avoid >= avoid_threshold + habit_hold x H */
         const int b = st->brand[s];
         const bs_brand *br = &cs->run->sc.brands[b];
         const double D = GET(D, s);
@@ -517,10 +570,14 @@ STEP_INLINE int choose_held(const consumer *cs, double ps, int last, double *U, 
         double pv =
             bs_personalization_value(br->personalization, br->relevance, D, trust, br->control);
         double creepy = br->personalization * bs_creepiness(br->personalization, D, trust);
+        /* habit: the stronger it is, the less the choice follows attitudes
+         * (weight 1 - habit_autopilot H) and the more the routine itself */
+        const double H = GET(H, s);
         U[n] = m->beta_quality * br->quality - m->beta_price * ps * br->price +
-               m->beta_relationship * GET(R, s) + m->beta_trust * trust +
-               m->beta_personalization * pv - m->beta_creepy * creepy +
-               (b == last ? m->beta_habit : 0);
+               (1 - m->habit_autopilot * H) *
+                   (m->beta_relationship * GET(R, s) + m->beta_trust * trust +
+                    m->beta_personalization * pv - m->beta_creepy * creepy) +
+               m->beta_habit_strength * H + (b == last ? m->beta_habit : 0);
         slot[n] = k;
         brand[n++] = b;
     }
@@ -585,6 +642,7 @@ STEP_INLINE int choose_begin(const consumer *cs, int b, double distrust)
     st->S[s] = st->D[s] = 0;
     st->betrayal[s] = st->revenge[s] = st->avoid[s] = st->shame[s] = 0;
     st->irritation[s] = 0;
+    st->H[s] = 0;
     return k;
 }
 
@@ -646,6 +704,7 @@ STEP_INLINE void update(const consumer *cs, bs_rng *r, size_t s, int b, int boug
     const int message = p_message > 0 && bs_rng_bernoulli(r, p_message);
     if (message) st->flags[s] |= FLAG_IRRITATED;
     FADE(irritation, s, bs_irritation_next(m, GET(irritation, s), message));
+    FADE(H, s, bs_habit_next(m, GET(H, s), bought)); /* routine: built by buying, fades slowly */
     if (bought) {
         double q = br->quality + m->quality_noise * gaussian(r);
         double sat = bs_clamp01(q - (message ? m->irrelevance_irritation : 0));
@@ -681,14 +740,17 @@ STEP_INLINE void record(const consumer *cs, size_t s, int b, int status)
         a[ACC_BETRAYED] += st->betrayal[s] >= run->first.betrayed;
         a[ACC_SUM_BETRAYAL] += st->betrayal[s];
     }
+    const int avoiding = status == SLOT_ACTIVE && /* kept from buying (S5) */
+                         past_threshold(st, cs->m, s, run->first.avoid, cs->m->avoid_threshold, 0);
     if (st->flags[s] & FLAG_IRRITATED) { /* C3 */
         int left = status != SLOT_ACTIVE;
-        a[ACC_STOP_VISIT] += left || st->avoid[s] >= run->first.avoid;
+        a[ACC_STOP_VISIT] += left || avoiding;
         a[ACC_STOP_BUY] += left;
     }
     if (status == SLOT_ACTIVE) {
         a[ACC_ACTIVE]++;
-        a[ACC_AVOIDING] += st->avoid[s] >= run->first.avoid;
+        a[ACC_AVOIDING] += avoiding;
+        a[ACC_SUM_H] += st->H[s];
         a[ACC_SUM_R] += st->R[s];
         a[ACC_SUM_CONF] += st->conf[s];
         a[ACC_SUM_BENEV] += st->benev[s];
@@ -802,7 +864,7 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     int helped = 0; /* F10: a clean break this step points the consumer to a competitor */
 
     if (cs.t <= run->reference_step) classify(&cs);                /* S0 */
-    hear(&cs);                                                     /* S1 */
+    hear(&cs, betrayal_in);                                        /* S1 */
     distrust = appraise(&cs, &r, distrust, betrayal_in, &helped); /* S2 */
     feel_and_act(&cs, &r, betrayal_in, &helped);                   /* S3, S4 */
     const purchase p = choose(&cs, &r, distrust, helped, ac);      /* S5 */

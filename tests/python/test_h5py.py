@@ -116,7 +116,7 @@ def check_csv(h5, csv):
         S, B = int(f.attrs["steps"]), int(f.attrs["n_brands"])
         R = int(f.attrs["replicates"]) if ensemble else 1
         V = len(f.attrs["variants"].split("\n")) if ensemble else 1
-        assert len(df) == V * R * S * (9 * 26 * B + 8), len(df)
+        assert len(df) == V * R * S * (9 * 30 * B + 8), len(df)
         brands = list(f["brands/name"].asstr()[()])
         for v in df["variant"].unique():
             pre = f"variants/{v}/" if ensemble else ""
