@@ -130,8 +130,20 @@ typedef struct {
     const bs_replication *rep;
     int V, R, T;
     double *series; /* [test][v][r][t] */
+    double *versus; /* [test][v][r][t]: the versus outcome's series (tests with one) */
     double *values; /* [test][v * R + r] */
 } watch;
+
+/* A test's outcome in one run: its own, or set against its versus outcome (the difference,
+   or the log of the ratio: NaN unless both are > 0, which fails the test). */
+static double test_value(const bs_rep_test *T, const double *row, const double *vs, int steps)
+{
+    const double a = bs_outcome_value(&T->outcome, row, steps);
+    if (T->contrast == BS_CONTRAST_NONE) return a;
+    const double b = bs_outcome_value(&T->versus, vs, steps);
+    if (T->contrast == BS_CONTRAST_DIFFERENCE) return a - b;
+    return a > 0 && b > 0 ? log(a / b) : NAN;
+}
 
 static void watch_step(void *ctx, const bs_run_info *in, const bs_run *run)
 {
@@ -139,11 +151,13 @@ static void watch_step(void *ctx, const bs_run_info *in, const bs_run *run)
     int t = bs_run_steps_done(run) - 1, v = in->variant, r = in->replicate;
     const bs_stats *st = bs_run_stats(run);
     for (int k = 0; k < w->rep->n_tests; k++) {
-        const bs_outcome *o = &w->rep->tests[k].outcome;
-        double *row = w->series + (((size_t)k * w->V + v) * w->R + r) * w->T;
-        row[t] = bs_outcome_series_value(o, st);
+        const bs_rep_test *T = &w->rep->tests[k];
+        const size_t at = (((size_t)k * w->V + v) * w->R + r) * w->T;
+        double *row = w->series + at, *vs = w->versus + at;
+        row[t] = bs_outcome_series_value(&T->outcome, st);
+        vs[t] = T->contrast != BS_CONTRAST_NONE ? bs_outcome_series_value(&T->versus, st) : 0;
         if (t == w->T - 1)
-            w->values[(size_t)k * w->V * w->R + (size_t)v * w->R + r] = bs_outcome_value(o, row, w->T);
+            w->values[(size_t)k * w->V * w->R + (size_t)v * w->R + r] = test_value(T, row, vs, w->T);
     }
 }
 
@@ -164,8 +178,9 @@ static bs_status run_experiment(const char *path, const bs_findings_opts *op,
                      : op->quick    ? BS_FINDINGS_QUICK_REPLICATES
                                     : rep->replicates;
     int V = bs_experiment_variant_count(vars), R = sc->replicates;
-    watch w = {rep, V, R, sc->steps, NULL, NULL};
+    watch w = {rep, V, R, sc->steps, NULL, NULL, NULL};
     w.series = malloc(((size_t)rep->n_tests * V * R * sc->steps + 1) * sizeof *w.series);
+    w.versus = malloc(((size_t)rep->n_tests * V * R * sc->steps + 1) * sizeof *w.versus);
     w.values = malloc(((size_t)rep->n_tests * V * R + 1) * sizeof *w.values);
     char joined[2048] = "";
     for (int k = 0, n = 0; k < n_extra; k++)
@@ -178,7 +193,7 @@ static bs_status run_experiment(const char *path, const bs_findings_opts *op,
     opt.prov.command_line = "brandsim replicate";
     opt.prov.host = "";
     opt.prov.started_utc = "";
-    s = !w.series || !w.values ? bs_error_setf(err, BS_ERR_RUNTIME, "out of memory")
+    s = !w.series || !w.versus || !w.values ? bs_error_setf(err, BS_ERR_RUNTIME, "out of memory")
                                : bs_experiment_run(sc, vars, out_h5, &opt, err);
     res->seconds = timing.wall_seconds;
     if (s == BS_OK) {
@@ -192,6 +207,7 @@ static bs_status run_experiment(const char *path, const bs_findings_opts *op,
         bs_variants_free(vars);
     }
     free(w.series);
+    free(w.versus);
     free(w.values);
     return s;
 }

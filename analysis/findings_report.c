@@ -142,8 +142,17 @@ bs_status bs_findings_write_report(const char *dir, const bs_finding *fs, int n,
             bs_criterion_text(&f->rep.tests[k].criterion, &f->vars, ex, sizeof ex);
             bs_verdict_effect_text(&f->main.v[k], ef, sizeof ef);
             bs_verdict_stat_text(&f->main.v[k], st, sizeof st);
+            const bs_rep_test *T = &f->rep.tests[k];
+            char out[400];
+            if (T->contrast == BS_CONTRAST_NONE)
+                snprintf(out, sizeof out, "%s", T->outcome.text);
+            else
+                snprintf(out, sizeof out, "%s(%s) %s (%s)%s",
+                         T->contrast == BS_CONTRAST_LOG_RATIO ? "log " : "", T->outcome.text,
+                         T->contrast == BS_CONTRAST_LOG_RATIO ? "/" : "minus", T->versus.text,
+                         "");
             fprintf(o, "  - %s: outcome %s; criterion `%s` (%s): %s = %s, %s: **%s**",
-                    f->rep.tests[k].name, f->rep.tests[k].outcome.text, ex,
+                    f->rep.tests[k].name, out, ex,
                     bs_criterion_name(f->rep.tests[k].criterion.type), f->main.v[k].effect_name, ef, st,
                     f->main.v[k].pass ? "pass" : "FAIL");
             if (f->rep.tests[k].basis != BS_BASIS_NONE)

@@ -533,11 +533,27 @@ static bs_status bind_basis(bs_yaml *y, yaml_node_t *v, const char *path, void *
     return BS_OK;
 }
 
-/* The rows of a test. */
-enum { T_NAME, T_OUTCOME, T_CRITERION, T_BASIS, T_REASON, T_ROWS };
+static const char *const contrast_names[] = {"difference", "log_ratio", NULL};
 
-/* `tests`: a list of {name, outcome, criterion, basis, basis_reason}, at least one; basis
-   and basis_reason come together or not at all. */
+/* `contrast`: difference or log_ratio (stored as BS_CONTRAST_DIFFERENCE + index). */
+static bs_status bind_contrast(bs_yaml *y, yaml_node_t *v, const char *path, void *base,
+                               const bs_yfield *f)
+{
+    bs_param p = {.key = f->p.key, .type = BS_P_ENUM, .names = contrast_names,
+                  .max = BS_CONTRAST_COUNT - 2};
+    int k = 0;
+    if (bs_yaml_bind_scalar(y, v, path, &p, &k)) return BS_ERR_INPUT;
+    *(int *)((char *)base + f->p.offset) = BS_CONTRAST_DIFFERENCE + k;
+    return BS_OK;
+}
+
+/* The rows of a test. */
+enum { T_NAME, T_OUTCOME, T_VERSUS, T_CONTRAST, T_CRITERION, T_BASIS, T_REASON, T_ROWS };
+
+/* `tests`: a list of {name, outcome, versus, contrast, criterion, basis, basis_reason}, at
+   least one; versus (a second outcome, set against the first in each run: its difference, or
+   with contrast: log_ratio the log of their ratio) and contrast are optional, contrast only
+   with versus; basis and basis_reason come together or not at all. */
 static bs_status bind_tests(bs_yaml *y, yaml_node_t *n, const char *path, void *base,
                             const bs_yfield *f)
 {
@@ -550,6 +566,11 @@ static bs_status bind_tests(bs_yaml *y, yaml_node_t *n, const char *path, void *
         {.p = {.key = "outcome", .offset = offsetof(bs_rep_test, outcome)},
          .handler = bind_outcome, .required = 1,
          .expect = "the outcome (a mapping: metric, brand, from, to, stat)"},
+        {.p = {.key = "versus", .offset = offsetof(bs_rep_test, versus)},
+         .handler = bind_outcome,
+         .expect = "the outcome set against it (a mapping like outcome's)"},
+        {.p = {.key = "contrast", .offset = offsetof(bs_rep_test, contrast)},
+         .handler = bind_contrast, .expect = "difference or log_ratio"},
         {.p = {.key = "criterion", .offset = offsetof(bs_rep_test, criterion)},
          .handler = bind_criterion, .required = 1,
          .expect = "the criterion (a mapping: type and the variants it compares)"},
@@ -576,6 +597,13 @@ static bs_status bind_tests(bs_yaml *y, yaml_node_t *n, const char *path, void *
         T->line = line_of(t);
         unsigned char given[T_ROWS];
         if (bs_yaml_bind(y, t, p, rows, T_ROWS, NULL, T, given)) return BS_ERR_INPUT;
+        if (given[T_CONTRAST] && !given[T_VERSUS])
+            return bs_yaml_error(y->err, y->file, line_of(bs_yaml_get(y, t, "contrast")),
+                                 "'%s.contrast': given without versus, expected a `versus` "
+                                 "outcome to set the outcome against",
+                                 p);
+        if (given[T_VERSUS] && !given[T_CONTRAST]) T->contrast = BS_CONTRAST_DIFFERENCE;
+        if (!given[T_VERSUS]) T->contrast = BS_CONTRAST_NONE;
         if (given[T_BASIS] != given[T_REASON]) {
             const int has = given[T_BASIS] ? T_BASIS : T_REASON;
             yaml_node_t *at = bs_yaml_get(y, t, rows[has].p.key);

@@ -68,10 +68,17 @@ typedef struct {
    follows from mechanisms that do not name it (docs/FINDINGS.md). */
 typedef enum { BS_BASIS_NONE, BS_BASIS_BUILT_IN, BS_BASIS_EMERGENT, BS_BASIS_COUNT } bs_test_basis;
 
+/* How a test's outcome is set against its `versus` outcome, in each run: their difference,
+   or the log of their ratio (a proportional contrast; both must be > 0). */
+typedef enum { BS_CONTRAST_NONE, BS_CONTRAST_DIFFERENCE, BS_CONTRAST_LOG_RATIO, BS_CONTRAST_COUNT } bs_contrast;
+
 typedef struct {
     char name[160];
     int line;
     bs_outcome outcome;
+    bs_outcome versus;       /* contrast != NONE: the outcome it is set against, in the same run
+                                (e.g. the weakest third against the strongest) */
+    int contrast;            /* bs_contrast: NONE without `versus`, DIFFERENCE by default */
     bs_criterion criterion;
     int basis;               /* bs_test_basis; BS_BASIS_NONE when the file gives none */
     char basis_reason[400];  /* why, in one sentence (given with basis, and only with it) */
