@@ -260,9 +260,10 @@ static double *read_all(hid_t f, const char *path, size_t *n)
     return x;
 }
 
-/* Check every row of CSV against the file (single-run or ensemble layout). */
+/* Check every row of CSV against the file (single-run or ensemble layout); qbins: the bins
+ * of both quantile groupings together. */
 static size_t check_csv_against_h5(const char *csv_path, const char *h5_path, int R, int S, int B,
-                                   const char *const *brand_names)
+                                   int qbins, const char *const *brand_names)
 {
     hid_t f = H5Fopen(h5_path, H5F_ACC_RDONLY, H5P_DEFAULT);
     cr_assert_geq(f, 0);
@@ -295,7 +296,11 @@ static size_t check_csv_against_h5(const char *csv_path, const char *h5_path, in
         char path[512], prefix[128] = "";
         if (ensemble)
             snprintf(prefix, sizeof prefix, "/variants/%s", variant);
-        if (!strcmp(segment, "market"))
+        int qg, qt, qbin = -1;
+        if (!bs_quantile_bin_parse(segment, &qg, &qt, &qbin))
+            snprintf(path, sizeof path, "%s/timeseries/quantile/%s/%s", prefix,
+                     bs_quantile_grouping_name(qg), metric);
+        else if (!strcmp(segment, "market"))
             snprintf(path, sizeof path, "%s/timeseries/market/%s", prefix, metric);
         else if (!strcmp(segment, "all"))
             snprintf(path, sizeof path, "%s/timeseries/brand/%s", prefix, metric);
@@ -312,6 +317,14 @@ static size_t check_csv_against_h5(const char *csv_path, const char *h5_path, in
                 b = k;
         size_t at = !strcmp(segment, "market") ? (size_t)rep * S + step
                                                 : ((size_t)rep * S + step) * B + (size_t)b;
+        if (qbin >= 0) { /* (rep,) step, bin, brand: the bins from the dataset's attribute */
+            int bins = 0;
+            hid_t a = H5Aopen_by_name(f, path, "bins", H5P_DEFAULT, H5P_DEFAULT);
+            cr_assert(a >= 0 && H5Aread(a, H5T_NATIVE_INT, &bins) >= 0, "%s: no bins", path);
+            H5Aclose(a);
+            cr_assert_lt(qbin, bins, "%s: bin %d of %d", segment, qbin, bins);
+            at = (((size_t)rep * S + step) * (size_t)bins + (size_t)qbin) * B + (size_t)b;
+        }
         cr_assert(strcmp(segment, "market") ? b >= 0 : !*brand, "brand '%s'", brand);
         cr_assert_lt(at, n);
         double v = strtod(value, NULL);
@@ -322,7 +335,7 @@ static size_t check_csv_against_h5(const char *csv_path, const char *h5_path, in
     free(x);
     fclose(in);
     H5Fclose(f);
-    size_t expect = (size_t)R * S * ((size_t)9 * BS_M_COUNT * B + BS_MK_COUNT);
+    size_t expect = (size_t)R * S * ((size_t)9 * BS_M_COUNT * B + BS_MK_COUNT + (size_t)qbins * BS_QM_COUNT * B);
     cr_expect_eq(rows, expect, "rows %zu, expected %zu", rows, expect);
     return rows;
 }
@@ -332,7 +345,7 @@ Test(analysis, export_csv_equals_the_hdf5_values)
     tiny_run("b");
     cr_assert_eq(sh("'%s' export b.h5 --csv b.csv", BS_BINARY), 0, "%s", err_txt());
     static const char *const names[2] = {"a", "b"};
-    check_csv_against_h5(in_dir("b.csv"), in_dir("b.h5"), 1, 10, 2, names);
+    check_csv_against_h5(in_dir("b.csv"), in_dir("b.h5"), 1, 10, 2, 3, names);
     cr_expect(!exists(in_dir("b.csv.partial")));
 }
 
@@ -771,7 +784,7 @@ Test(analysis, ensemble_file_read_described_exported_and_drawn)
 
     cr_assert_eq(sh("'%s' export e.h5 --csv e.csv", BS_BINARY), 0, "%s", err_txt());
     static const char *const names[3] = {"alder", "birch", "cedar"};
-    check_csv_against_h5(in_dir("e.csv"), in_dir("e.h5"), 2 * 3, 20, 3, names);
+    check_csv_against_h5(in_dir("e.csv"), in_dir("e.h5"), 2 * 3, 20, 3, 3, names);
     cr_assert_eq(sh("'%s' export e.h5 --csv - --variant apology | grep -c ',silent,'", BS_BINARY),
                  1, "--variant apology writes no row of silent");
 
