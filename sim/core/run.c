@@ -518,13 +518,27 @@ static void assign_strength_bins(bs_run *run)
     }
     histogram_bins(run, run->q.bins[BS_QG_STRENGTH]);
     const int64_t *bin = run->accum[0].hist;
-#pragma omp parallel for schedule(static) num_threads(run->threads)
-    for (int64_t i = 0; i < N; i++)
-        for (int k = 0; k < K; k++) {
-            const size_t s = (size_t)i * (size_t)K + (size_t)k;
-            if (st->status[s] == SLOT_ACTIVE) st->qbin[s] = (uint8_t)bin[st->R[s]];
-        }
+    const int B = run->B;
+#pragma omp parallel num_threads(run->threads)
+    {
+        /* the bins' relationships, per thread in its quantile accumulators (free before the
+         * step's consumers, which zero them) */
+        int64_t *rel = run->accum[omp_get_thread_num()].qacc;
+        memset(rel, 0, (size_t)run->q.bins[BS_QG_STRENGTH] * B * NQACC * sizeof *rel);
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < N; i++)
+            for (int k = 0; k < K; k++) {
+                const size_t s = (size_t)i * (size_t)K + (size_t)k;
+                if (st->status[s] != SLOT_ACTIVE) continue;
+                const int q = (int)bin[st->R[s]];
+                st->qbin[s] = (uint8_t)q;
+                rel[((size_t)q * B + (size_t)st->brand[s]) * NQACC + Q_RELATIONSHIPS]++;
+            }
+    }
     memset(run->accum[0].hist, 0, BS_HIST * sizeof *run->accum[0].hist);
+    for (int th = 0; th < run->threads; th++) /* integer sums: exact in any order */
+        for (size_t x = 0; x < (size_t)run->q.bins[BS_QG_STRENGTH] * B; x++)
+            run->q.rel[x] += run->accum[th].qacc[x * NQACC + Q_RELATIONSHIPS];
 }
 
 /* After initialisation: the trait bin of every stored value of the trait quantile_trait
@@ -542,6 +556,29 @@ static void trait_bins(bs_run *run)
     histogram_bins(run, run->q.bins[BS_QG_TRAIT]);
     for (int u = 0; u < BS_HIST; u++) run->q.trait_bin[u] = (uint8_t)run->accum[0].hist[u];
     memset(run->accum[0].hist, 0, BS_HIST * sizeof *run->accum[0].hist);
+    /* the bins' relationships: every initial relationship in its consumer's bin (counted per
+     * thread in its histogram, which has room for bins x brands) */
+    const int K = run->K, B = run->B;
+    const uint8_t *bin = run->q.trait_bin;
+    const bs_state *st = &run->st;
+#pragma omp parallel num_threads(run->threads)
+    {
+        int64_t *h = run->accum[omp_get_thread_num()].hist;
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < N; i++)
+            for (int k = 0; k < K; k++) {
+                const size_t s = (size_t)i * (size_t)K + (size_t)k;
+                if (st->status[s] != SLOT_EMPTY) h[(size_t)bin[x[i]] * B + (size_t)st->brand[s]]++;
+            }
+    }
+    int64_t *rel = run->q.rel + (size_t)run->q.bins[BS_QG_STRENGTH] * B;
+    for (int th = 0; th < run->threads; th++) {
+        int64_t *h = run->accum[th].hist;
+        for (size_t k = 0; k < (size_t)run->q.bins[BS_QG_TRAIT] * B; k++) {
+            rel[k] += h[k];
+            h[k] = 0;
+        }
+    }
 }
 
 /* The quantile series of the step (bs_stats.quantile) from the threads' accumulators. */
@@ -560,9 +597,11 @@ static void reduce_quantiles(bs_run *run)
         for (int bin = 0; bin < bins; bin++)
             for (int b = 0; b < B; b++) {
                 const int64_t *a = tot + ((size_t)(q0 + bin) * B + (size_t)b) * NQACC;
+                int64_t *count = &run->q.rel[(size_t)(q0 + bin) * B + (size_t)b];
+                *count += a[Q_RELATIONSHIPS]; /* this step's change */
                 assert(a[Q_PURCHASES] >= 0 && a[Q_ACTS] >= 0 && a[Q_EXITS] >= 0);
-                assert(a[Q_SUM_REVENGE] >= 0 && a[Q_RELATIONSHIPS] >= 0);
-                const double rel = (double)a[Q_RELATIONSHIPS];
+                assert(a[Q_SUM_REVENGE] >= 0 && *count >= 0);
+                const double rel = (double)*count;
 #define AT(m) V[((size_t)(m) * bins + bin) * B + b]
                 AT(BS_QM_PURCHASES) = (double)a[Q_PURCHASES];
                 AT(BS_QM_REVENUE) = (double)a[Q_PURCHASES] * run->sc.brands[b].price;
@@ -685,8 +724,9 @@ bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
     }
     run->seg_acc = calloc((size_t)BS_SEG_COUNT * NACC * B, sizeof(int64_t));
     run->q.sum = nq ? malloc(nq * sizeof *run->q.sum) : NULL;
+    run->q.rel = nq ? calloc(nq / NQACC, sizeof *run->q.rel) : NULL;
     run->act_hist = calloc(BS_HIST, sizeof *run->act_hist);
-    if (!run->seg_acc || (nq && !run->q.sum) || !run->act_hist)
+    if (!run->seg_acc || (nq && (!run->q.sum || !run->q.rel)) || !run->act_hist)
         return fail_alloc(run, err, "accumulators");
     run->stats.n_brands = B;
     run->stats.v = calloc((size_t)BS_SEG_COUNT * BS_M_COUNT * B, sizeof(double));
@@ -745,6 +785,7 @@ void bs_run_free(bs_run *run)
     free(run->accum);
     free(run->seg_acc);
     free(run->q.sum);
+    free(run->q.rel);
     free(run->q.trait_bin);
     free(run->act_hist);
     for (int g = 0; g < BS_QG_COUNT; g++) free(run->stats.quantile[g]);

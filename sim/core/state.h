@@ -181,7 +181,10 @@ enum {
     MKT_PURCHASES, MKT_NO_PURCHASE, MKT_SUM_DISTRUST, MKT_LOCATION, MKT_BROWSING, NMKT
 };
 /* Accumulators by quantile bin (strength bins, then trait bins: bin index q over both),
- * [(q * B + b) * NQACC + a]: integers like the others (revenge as stored 16-bit values). */
+ * [(q * B + b) * NQACC + a]: integers like the others (revenge as stored 16-bit values).
+ * Q_RELATIONSHIPS is the step's change of the bin's relationships with the brand (a slot
+ * binned, or taken by a new relationship): the count itself is kept in bs_run.q.rel, so
+ * that a slot adds nothing in a step where nothing happens to it. */
 enum { Q_PURCHASES, Q_ACTS, Q_EXITS, Q_SUM_REVENGE, Q_RELATIONSHIPS, NQACC };
 
 /* Cells: (strength segment - BS_SEG_STRONG) * 6 + privacy segment * 2 + norm. */
@@ -237,6 +240,8 @@ struct bs_run {
         const uint16_t *trait_of; /* [N] the trait quantile_trait names (st's array) */
         uint8_t *trait_bin;       /* [BS_HIST] a stored trait value's bin; NULL when off */
         int64_t *sum;             /* [(bins) * B * NQACC]: the threads' qacc summed */
+        int64_t *rel;             /* [(bins) * B]: active + former relationships per bin and
+                                   * brand, kept up to date by the steps' changes */
     } q;
     int64_t *act_hist; /* [BS_HIST]: consumers who have made each number of acts so far */
     int act_max;       /* the largest number of acts any consumer has made */

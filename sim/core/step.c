@@ -155,14 +155,21 @@ typedef struct {
     int64_t *qs, *qt;
 } consumer;
 
+/* The accumulators (Q_*) of brand b in the strength bin of slot s, NULL if it has none
+ * (or strength bins are off, or not yet assigned). */
+STEP_INLINE int64_t *qcell(const consumer *cs, size_t s, int b)
+{
+    if (!cs->qs) return NULL;
+    const unsigned q = cs->st->qbin[s];
+    return q == BS_QBIN_NONE ? NULL : cs->qs + ((size_t)q * (size_t)cs->sk.B + (size_t)b) * NQACC;
+}
+
 /* Add v to quantity a (Q_*) of brand b in the strength bin of slot s, if it has one, and
  * in the consumer's trait bin: observation only, a few integer adds. */
 STEP_INLINE void qadd(const consumer *cs, size_t s, int b, int a, int64_t v)
 {
-    if (cs->qs) {
-        const unsigned q = cs->st->qbin[s];
-        if (q != BS_QBIN_NONE) cs->qs[((size_t)q * (size_t)cs->sk.B + (size_t)b) * NQACC + a] += v;
-    }
+    int64_t *x = qcell(cs, s, b);
+    if (x) x[a] += v;
     if (cs->qt) cs->qt[(size_t)b * NQACC + a] += v;
 }
 
@@ -676,6 +683,9 @@ STEP_INLINE int choose_begin(const consumer *cs, int b, double distrust)
     const int k = slot_for_new(st, cs->base, cs->K);
     assert(k >= 0 && k < cs->K); /* choose_discovered offers no brand without room */
     size_t s = cs->base + (size_t)k;
+    if (st->status[s] == SLOT_EXITED) /* the former relationship leaves its bins */
+        qadd(cs, s, st->brand[s], Q_RELATIONSHIPS, -1);
+    if (cs->qt) cs->qt[(size_t)b * NQACC + Q_RELATIONSHIPS]++; /* the new one its trait bin */
     st->brand[s] = (int16_t)b;
     st->status[s] = SLOT_ACTIVE;
     st->flags[s] = (uint8_t)((br->clarifies ? FLAG_CLARIFIED : 0) |
@@ -687,7 +697,8 @@ STEP_INLINE int choose_begin(const consumer *cs, int b, double distrust)
     st->betrayal[s] = st->revenge[s] = st->avoid[s] = st->shame[s] = 0;
     st->irritation[s] = 0;
     st->H[s] = 0;
-    if (cs->run->q.bins[BS_QG_STRENGTH]) st->qbin[s] = BS_QBIN_NONE; /* begun now: no prior strength */
+    if (cs->qs) st->qbin[s] = BS_QBIN_NONE; /* begun now: no prior strength (before the
+                                              * reference step no slot has a bin yet) */
     return k;
 }
 
@@ -779,11 +790,8 @@ STEP_INLINE void record(const consumer *cs, size_t s, int b, int status)
     const bs_state *st = cs->st;
     const bs_run *run = cs->run;
     int64_t *a = cell_of(&cs->sk, bs_strength_segment(st->flags[s]), b);
-    if (cs->qs || cs->qt) { /* its quantile bins: active and former relationships */
-        qadd(cs, s, b, Q_RELATIONSHIPS, 1);
-        if (st->revenge[s]) qadd(cs, s, b, Q_SUM_REVENGE, st->revenge[s]);
-    }
     if (st->revenge[s] | st->avoid[s] | st->betrayal[s]) { /* most relationships: all 0 */
+        if (cs->qs || cs->qt) qadd(cs, s, b, Q_SUM_REVENGE, st->revenge[s]); /* its bins */
         a[ACC_SUM_REVENGE] += st->revenge[s];
         a[ACC_SUM_AVOID] += st->avoid[s];
         a[ACC_BETRAYED] += st->betrayal[s] >= run->first.betrayed;
@@ -896,18 +904,22 @@ static inline int slots_ok(const consumer *cs)
 
 /* One consumer's step: the submodels in MODEL.md's order, each slot loop in
  * index order. Every draw comes from the consumer's stream for this step, in
- * the order the submodels make them. */
-static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
+ * the order the submodels make them. `binned` (a constant in each of the two
+ * copies below): whether the step records by quantile bin, so that a step
+ * without bins has none of their work, not even the tests. */
+STEP_INLINE void consumer_step(const bs_run *run, int64_t i, bs_accum *ac, const int binned)
 {
     bs_state *st = (bs_state *)&run->st;
     const int seg = st->segment[i];
     const int qs_bins = run->q.bins[BS_QG_STRENGTH];
-    int64_t *const qs = qs_bins && run->t >= run->reference_step ? ac->qacc : NULL;
-    int64_t *const qt =
-        run->q.bins[BS_QG_TRAIT]
-            ? ac->qacc + (size_t)(qs_bins + run->q.trait_bin[run->q.trait_of[i]]) *
-                             (size_t)run->B * NQACC
-            : NULL;
+    int64_t *qs = NULL, *qt = NULL;
+    if (binned) {
+        qs = qs_bins && run->t >= run->reference_step ? ac->qacc : NULL;
+        qt = run->q.bins[BS_QG_TRAIT]
+                 ? ac->qacc + (size_t)(qs_bins + run->q.trait_bin[run->q.trait_of[i]]) *
+                                  (size_t)run->B * NQACC
+                 : NULL;
+    }
     const consumer cs = {run,    &run->sc.model, st, i, (size_t)i * (size_t)run->K, run->K, run->t,
                          SEG_NORM(seg), {ac->acc, run->B, bs_consumer_cell((uint8_t)seg)},
                          qs, qt};
@@ -932,6 +944,24 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     assert(slots_ok(&cs));
 }
 
+static void consumer_step_binned(const bs_run *run, int64_t i, bs_accum *ac)
+{
+    consumer_step(run, i, ac, 1);
+}
+
+static void consumer_step_plain(const bs_run *run, int64_t i, bs_accum *ac)
+{
+    consumer_step(run, i, ac, 0);
+}
+
+/* Whether this step records by quantile bin: strength bins once assigned (from the
+ * reference step on), trait bins from the start. */
+static int step_binned(const bs_run *run)
+{
+    return (run->q.bins[BS_QG_STRENGTH] && run->t >= run->reference_step) ||
+           run->q.bins[BS_QG_TRAIT];
+}
+
 void bs_step_consumers(bs_run *run)
 {
     const int64_t N = run->N;
@@ -945,13 +975,19 @@ void bs_step_consumers(bs_run *run)
         if (n_q) memset(run->accum[th].qacc, 0, n_q * sizeof *run->accum[th].qacc);
     }
     const int64_t n_words = (N + 63) / 64;
+    const int binned = step_binned(run);
     int64_t senders = 0;
 #pragma omp parallel num_threads(run->threads)
     {
         assert(omp_get_thread_num() < run->threads); /* one accumulator per thread */
         bs_accum *ac = &run->accum[omp_get_thread_num()];
+        if (binned) {
 #pragma omp for schedule(static)
-        for (int64_t i = 0; i < N; i++) consumer_step(run, i, ac);
+            for (int64_t i = 0; i < N; i++) consumer_step_binned(run, i, ac);
+        } else {
+#pragma omp for schedule(static)
+            for (int64_t i = 0; i < N; i++) consumer_step_plain(run, i, ac);
+        }
         /* after every outbox is written: who complained, for the next step's listeners */
         const int16_t *out = run->st.wom[(run->t + 1) & 1];
         uint64_t *bits = run->st.wom_bits;
