@@ -49,6 +49,9 @@ static const figure_info figures[BS_FIG_COUNT] = {
     [BS_FIG_STRONG_WEAK] = {"fig5_strong_weak", "Strong vs weak relationships: love becomes hate",
                             1400, 1200},
     [BS_FIG_POST_EXIT] = {"fig6_post_exit", "After the exit", 1400, 1000},
+    [BS_FIG_PRIOR_STRENGTH] = {"fig7_prior_strength",
+                               "By prior relationship strength (quantile bins of R at the first "
+                               "shock), the shocked brands together", 1400, 1000},
 };
 
 const char *bs_figure_name(bs_figure f)
@@ -111,6 +114,8 @@ void bs_plot_figures(const bs_results *r, int v, int present[BS_FIG_COUNT])
     int *flags = calloc((size_t)(B ? B : 1), sizeof *flags);
     present[BS_FIG_POST_EXIT] = flags && exit_brands(r, v, flags) > 0;
     free(flags);
+    present[BS_FIG_PRIOR_STRENGTH] = bs_results_first_shock(r, v) >= 0 &&
+                                     bs_results_quantile_bins(r, BS_QG_STRENGTH) > 0;
 }
 
 /* The sets of brands: drawn (sel), shocked (focal), ending relationships (exit). */
@@ -279,7 +284,8 @@ static bs_status draw(fig *f, const figure_info *fi, const char *tpl_file, const
     f->tpl_name = path;
     f->width = fi->width;
     f->height = fi->height;
-    memset(f->block, 0, (size_t)BS_SEG_COUNT * BS_M_COUNT);
+    memset(f->block, 0, (size_t)BS_PLOT_KEYS);
+    memset(f->bins_block, 0, sizeof f->bins_block);
     memset(f->market_block, 0, sizeof f->market_block);
     if (!f->out) {
         free(tpl);
@@ -349,6 +355,8 @@ bs_status bs_plot_standard(const bs_plot_env *env, const bs_results *r, int v, c
         snprintf(tpl, sizeof tpl, "%s.gp", figures[k].name);
         figure_title(r, v, k + 1, post_exit_title(r, v, k), title, sizeof title);
         f.key_px = bs_layout_widest_brand_label(r, v, f.sel, f.n_sel, k == BS_FIG_POST_EXIT);
+        if (k == BS_FIG_PRIOR_STRENGTH) /* its legend names bins, not brands */
+            f.key_px = bs_layout_label_px("strength_q20 (strongest)");
         s = draw(&f, &figures[k], tpl, output, title, NULL, NULL);
         if (!s)
             snprintf(files + (size_t)(*n_files)++ * file_len, file_len, "%s", output);
@@ -361,7 +369,8 @@ bs_status bs_plot_standard(const bs_plot_env *env, const bs_results *r, int v, c
 
 typedef struct {
     const bs_plot_arm *arms;
-    int n_arms, seg, metric;
+    int n_arms;
+    const bs_series_ref *ref;
     const char *const *brands;
     int n_brands, baseline; /* the arm whose events are marked */
 } compare_ctx;
@@ -369,8 +378,10 @@ typedef struct {
 static void compare_panels(fig *f, void *data)
 {
     compare_ctx *c = data;
-    const bs_metric_info *mi = bs_metric_get((bs_metric)c->metric);
-    int percent = c->metric == BS_M_MARKET_SHARE || c->metric == BS_M_REPEAT_RATE;
+    const bs_series_ref *ref = c->ref;
+    const bs_metric_info *mi = ref->quantile ? bs_quantile_metric_get((bs_quantile_metric)ref->metric)
+                                             : bs_metric_get((bs_metric)ref->metric);
+    int percent = !ref->quantile && (ref->metric == BS_M_MARKET_SHARE || ref->metric == BS_M_REPEAT_RATE);
     double scale = percent ? 100 : 1;
     /* one datablock per arm: day, then mean lo hi for each panel's brand */
     for (int a = 0; a < c->n_arms && !f->status; a++) {
@@ -381,10 +392,9 @@ static void compare_panels(fig *f, void *data)
             st[k] = malloc((size_t)S * (B ? B : 1) * sizeof *st[k]);
             if (!st[k])
                 bs_plot_fig_fail(f, BS_ERR_RUNTIME, "out of memory");
-            else if (B && bs_results_stat(r, c->arms[a].v, (bs_segment)c->seg,
-                                          (bs_metric)c->metric,
-                                          k == 0 ? BS_RSTAT_MEAN : k == 1 ? BS_RSTAT_LO : BS_RSTAT_HI,
-                                          st[k], f->err))
+            else if (B && bs_results_ref_stat(r, c->arms[a].v, ref,
+                                              k == 0 ? BS_RSTAT_MEAN : k == 1 ? BS_RSTAT_LO : BS_RSTAT_HI,
+                                              st[k], f->err))
                 f->status = f->err->status;
         }
         if (!f->status) {
@@ -450,6 +460,14 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
                           const char *const *brands, int n_brands, const char *file,
                           bs_error *err)
 {
+    const bs_series_ref ref = {.seg = seg, .trait = -1, .metric = metric};
+    return bs_plot_compare_ref(env, arms, n_arms, baseline, &ref, brands, n_brands, file, err);
+}
+
+bs_status bs_plot_compare_ref(const bs_plot_env *env, const bs_plot_arm *arms, int n_arms,
+                              int baseline, const bs_series_ref *ref, const char *const *brands,
+                              int n_brands, const char *file, bs_error *err)
+{
     if (n_arms < 1 || n_brands < 1)
         return bs_error_setf(err, BS_ERR_INPUT, "nothing to compare");
     if (baseline < 0 || baseline >= n_arms)
@@ -464,9 +482,11 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
     }
     int rows = n_brands <= 2 ? n_brands : (n_brands + 1) / 2, cols = n_brands <= 2 ? 1 : 2;
     figure_info fi = {"compare", "Comparison", 1300, rows == 1 ? 780 : 320 * rows + 260};
-    char title[512], what[160];
-    snprintf(what, sizeof what, "Comparison: %s%s%s", bs_metric_get(metric)->name,
-             seg == BS_SEG_ALL ? "" : ", segment ", seg == BS_SEG_ALL ? "" : bs_segment_name(seg));
+    char title[512], what[160], segment[64];
+    bs_series_ref_segment(ref, segment, sizeof segment);
+    const int all = !ref->quantile && ref->seg == BS_SEG_ALL;
+    snprintf(what, sizeof what, "Comparison: %s%s%s", bs_series_ref_metric(ref),
+             all ? "" : ref->quantile ? ", quantile bin " : ", segment ", all ? "" : segment);
     figure_title(base->r, base->v, 0, what, title, sizeof title);
     /* the subtitle describes the baseline; say so when there are others */
     char *nl = strchr(title, '\n');
@@ -476,7 +496,7 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
         snprintf(nl + 1, sizeof title - (size_t)(nl + 1 - title), "events of %s; %s",
                  base->label, rest);
     }
-    compare_ctx c = {arms, n_arms, seg, metric, brands, n_brands, baseline};
+    compare_ctx c = {arms, n_arms, ref, brands, n_brands, baseline};
     double xmax = 0; /* runs of other lengths: the longest sets the x axis */
     for (int a = 0; a < n_arms; a++)
         xmax = fmax(xmax, bs_results_days(arms[a].r)[bs_results_steps(arms[a].r) - 1]);

@@ -17,6 +17,14 @@ typedef struct {
     double *v[3]; /* mean, lo, hi: S*B */
 } cached;
 
+/* A brand series of a figure as one number, its key: a segment's, seg * BS_M_COUNT +
+ * metric; a quantile bin's, BS_PLOT_QKEY(grouping, bin, metric). The key indexes the
+ * figure's cache and names its datablock. */
+#define BS_PLOT_SEG_KEYS (BS_SEG_COUNT * BS_M_COUNT)
+#define BS_PLOT_QKEY(g, bin, m)                                                                \
+    (BS_PLOT_SEG_KEYS + ((g) * BS_QUANTILE_MAX_BINS + (bin)) * BS_QM_COUNT + (m))
+#define BS_PLOT_KEYS (BS_PLOT_SEG_KEYS + BS_QG_COUNT * BS_QUANTILE_MAX_BINS * BS_QM_COUNT)
+
 typedef struct {
     const bs_plot_env *env;
     const bs_results *r;
@@ -26,9 +34,10 @@ typedef struct {
     int *focal, n_focal;       /* shocked brands drawn */
     int *exitb, n_exit;        /* brands that end relationships, drawn */
     int *col;                  /* brand b's mean column in a datablock (0: not drawn) */
-    cached *cache;             /* [BS_SEG_COUNT * BS_M_COUNT] */
+    cached *cache;             /* [BS_PLOT_KEYS] */
     cached market[BS_MK_COUNT];
-    unsigned char *block;      /* datablock written: [seg * BS_M_COUNT + metric] */
+    unsigned char *block;      /* datablock written: [key] */
+    unsigned char bins_block[BS_QG_COUNT][BS_QM_COUNT][2]; /* @PLOTBINS@ datablock written */
     unsigned char market_block[BS_MK_COUNT];
     int width, height;         /* pixels: the canvas' size */
     double key_px;             /* pixels of the figure's widest legend entry */
@@ -63,20 +72,29 @@ int bs_plot_point_interval(int S);
  * and other points, so that no two lines of a legend look the same. */
 void bs_plot_line_style(FILE *out, int i);
 
-/* @PLOT metric [seg=S] [brands=sel|focal|exit] [scale=X]@: the datablock of (seg,
- * metric) if not yet written, then one line (and with replicates a shaded CI) for
- * each of the n brands `set`, times scale; with_policy: legend entries with the exit
- * policy. No brands: an empty frame. */
-void bs_plot_series_brands(fig *f, int metric, int seg, const int *set, int n, double scale,
+/* The key of a brand series (bs_results_check_ref: the file holds it). */
+int bs_plot_key(const bs_series_ref *ref);
+
+/* @PLOT metric [seg=S] [brands=sel|focal|exit] [scale=X]@: the datablock of series `key`
+ * if not yet written, then one line (and with replicates a shaded CI) for each of the n
+ * brands `set`, times scale; with_policy: legend entries with the exit policy. No brands:
+ * an empty frame. S may be a quantile bin (strength_q1), with a quantile metric. */
+void bs_plot_series_brands(fig *f, int key, const int *set, int n, double scale,
                            int with_policy);
+
+/* @PLOTBINS metric [grouping=strength|trait] [per=relationships] [brands=..] [scale=X]@:
+ * one line per bin of the grouping (with replicates a shaded CI), the quantile metric
+ * summed over the n brands `set` (mean_revenge: weighted by relationships), per
+ * relationship of the bin when per is set, times scale. */
+void bs_plot_series_bins(fig *f, int g, int metric, int per, const int *set, int n,
+                         double scale);
 
 /* @PLOTMARKET m1,m2 [scale=X]@: the n market-wide series ms, times scale. */
 void bs_plot_series_market(fig *f, const int *ms, int n, double scale);
 
 /* @MAX metric seg1,seg2 [brands=..] [scale=X]@: the largest value drawn (the CI's top
- * with replicates) of metric in the n_segs segments segs over the n brands `set`,
- * times scale. */
-void bs_plot_series_max(fig *f, int metric, const int *segs, int n_segs, const int *set, int n,
+ * with replicates) of the n_keys series keys over the n brands `set`, times scale. */
+void bs_plot_series_max(fig *f, const int *keys, int n_keys, const int *set, int n,
                         double scale);
 
 /* ---- plot_template.c: the templates ------------------------------------------- */

@@ -11,9 +11,12 @@
  *                  one line per brand (mean; shaded 95 % CI with replicates)
  *   @PLOTMARKET m1,m2 [scale=X]@   market-wide series
  *   @MAX metric seg1,seg2 [brands=..] [scale=X]@   the largest value drawn
+ *   @PLOTBINS metric [grouping=strength|trait] [per=relationships] [brands=..] [scale=X]@
+ *                  one line per quantile bin, the chosen brands together
  *   @PANELS@       (compare.gp) one panel per brand, one line per arm
  *
- * Metrics, segments and market metrics are named as in docs/OUTPUT.md.
+ * Metrics, segments and market metrics are named as in docs/OUTPUT.md; a segment may be
+ * a quantile bin (strength_q1, anxiety_q3) with one of the metrics reported by bin.
  */
 #define _POSIX_C_SOURCE 200809L /* strtok_r */
 #include "analysis/plot_internal.h"
@@ -96,38 +99,81 @@ static void directive(fig *f, const char *text, size_t len)
         bs_plot_events_note(f->out, f->r, f->v, f->width, f->height);
         return;
     }
-    int seg = BS_SEG_ALL, segs[BS_SEG_COUNT], n_segs = 0, kind = 0, ms[BS_MK_COUNT], n_ms = 0;
+    const char *seg = "all", *metric = NULL, *segs = NULL, *grouping = "strength";
+    int kind = 0, ms[BS_MK_COUNT], n_ms = 0, per = 0, extra = 0, positional = 0;
     double scale = 1;
-    int metric = -1, positional = 0;
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "seg=", 4))
-            seg = bs_segment_by_name(argv[i] + 4);
+            seg = argv[i] + 4;
         else if (!strncmp(argv[i], "scale=", 6))
             scale = atof(argv[i] + 6);
         else if (!strncmp(argv[i], "brands=", 7))
             kind = !strcmp(argv[i] + 7, "focal") ? 1 : !strcmp(argv[i] + 7, "exit") ? 2
                    : !strcmp(argv[i] + 7, "sel") ? 0 : -1;
+        else if (!strncmp(argv[i], "grouping=", 9))
+            grouping = argv[i] + 9;
+        else if (!strncmp(argv[i], "per=", 4))
+            per = !strcmp(argv[i] + 4, "relationships") ? 1 : -1;
         else if (positional == 0 && !strcmp(name, "PLOTMARKET"))
             n_ms = name_list(argv[i], bs_market_metric_by_name, ms, BS_MK_COUNT), positional++;
         else if (positional == 0)
-            metric = bs_metric_by_name(argv[i]), positional++;
+            metric = argv[i], positional++;
         else if (positional == 1 && !strcmp(name, "MAX"))
-            n_segs = name_list(argv[i], bs_segment_by_name, segs, BS_SEG_COUNT), positional++;
+            segs = argv[i], positional++;
         else
-            seg = -1; /* an argument too many */
+            extra = 1; /* an argument too many */
     }
     const int *set = kind == 1 ? f->focal : kind == 2 ? f->exitb : f->sel;
     int n = kind == 1 ? f->n_focal : kind == 2 ? f->n_exit : f->n_sel;
-    int ok = seg >= 0 && kind >= 0 && isfinite(scale);
-    if (!strcmp(name, "PLOT") && ok && metric >= 0)
-        bs_plot_series_brands(f, metric, seg, set, n, scale, kind == 2);
-    else if (!strcmp(name, "PLOTMARKET") && ok && n_ms > 0)
+    int ok = !extra && kind >= 0 && per >= 0 && isfinite(scale);
+    /* the series a segment (or quantile bin) and a metric name, as its key; -1 if the names
+     * are not a series or the file does not hold it */
+#define KEY_OF(segment, key)                                                                   \
+    do {                                                                                       \
+        bs_series_ref ref;                                                                     \
+        bs_error e = {0};                                                                      \
+        key = metric && !bs_series_ref_parse(segment, metric, "seg", &ref, &e) &&              \
+                      !bs_results_check_ref(f->r, &ref, &e)                                    \
+                  ? bs_plot_key(&ref)                                                          \
+                  : -1;                                                                        \
+    } while (0)
+    if (!strcmp(name, "PLOT") && ok) {
+        int key;
+        KEY_OF(seg, key);
+        if (key >= 0) {
+            bs_plot_series_brands(f, key, set, n, scale, kind == 2);
+            return;
+        }
+    } else if (!strcmp(name, "PLOTMARKET") && ok && n_ms > 0) {
         bs_plot_series_market(f, ms, n_ms, scale);
-    else if (!strcmp(name, "MAX") && ok && metric >= 0 && n_segs > 0)
-        bs_plot_series_max(f, metric, segs, n_segs, set, n, scale);
-    else
-        bs_plot_fig_fail(f, BS_ERR_RUNTIME, "%s: directive @%.*s@ is not valid", f->tpl_name,
-                         (int)len, text);
+        return;
+    } else if (!strcmp(name, "MAX") && ok && segs) {
+        int keys[BS_SEG_COUNT], n_keys = 0;
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", segs);
+        int bad = 0;
+        for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && !bad && n_keys < BS_SEG_COUNT;
+             tok = strtok_r(NULL, ",", &save)) {
+            KEY_OF(tok, keys[n_keys]);
+            bad = keys[n_keys++] < 0;
+        }
+        if (!bad && n_keys > 0) {
+            bs_plot_series_max(f, keys, n_keys, set, n, scale);
+            return;
+        }
+    } else if (!strcmp(name, "PLOTBINS") && ok && metric) {
+        const int g = !strcmp(grouping, "strength") ? BS_QG_STRENGTH
+                      : !strcmp(grouping, "trait")  ? BS_QG_TRAIT
+                                                    : -1;
+        const int m = bs_quantile_metric_by_name(metric);
+        if (g >= 0 && m >= 0) {
+            bs_plot_series_bins(f, g, m, per, set, n, scale);
+            return;
+        }
+    }
+#undef KEY_OF
+    bs_plot_fig_fail(f, BS_ERR_RUNTIME, "%s: directive @%.*s@ is not valid", f->tpl_name,
+                     (int)len, text);
 }
 
 void bs_plot_template_expand(fig *f, const char *tpl, void (*panels)(fig *, void *), void *ctx)

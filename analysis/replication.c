@@ -265,9 +265,31 @@ static double union_value(const bs_outcome *o, const bs_stats *st, int m, int b)
     return w == -1 ? num : den > 0 ? num / den : 0;
 }
 
+/* Quantile metric m of brand b over the union of the outcome's bins: counts add, mean
+   revenge is weighted by relationships. */
+static double union_bins(const bs_outcome *o, const bs_stats *st, int m, int b)
+{
+    const bs_quantile_grouping g = (bs_quantile_grouping)o->grouping;
+    if (o->n_seg == 1) return bs_stats_quantile(st, g, (bs_quantile_metric)m, o->bin[0], b);
+    double num = 0, den = 0;
+    for (int q = 0; q < o->n_seg; q++) {
+        const double x = bs_stats_quantile(st, g, (bs_quantile_metric)m, o->bin[q], b);
+        const double w = bs_stats_quantile(st, g, BS_QM_RELATIONSHIPS, o->bin[q], b);
+        num += m == BS_QM_MEAN_REVENGE ? x * w : x;
+        den += w;
+    }
+    return m != BS_QM_MEAN_REVENGE ? num : den > 0 ? num / den : 0;
+}
+
 double bs_outcome_series_value(const bs_outcome *o, const bs_stats *st)
 {
     if (o->market) return st->market[o->metric];
+    if (o->quantile) {
+        if (o->brand >= 0) return union_bins(o, st, o->metric, o->brand);
+        double s = 0; /* all brands: counts add up, mean revenge is averaged over brands */
+        for (int b = 0; b < st->n_brands; b++) s += union_bins(o, st, o->metric, b);
+        return o->metric != BS_QM_MEAN_REVENGE || st->n_brands == 0 ? s : s / st->n_brands;
+    }
     if (o->brand >= 0) return union_value(o, st, o->metric, o->brand);
     /* all brands: counts add up, means and shares are averaged over brands */
     double s = 0;

@@ -196,7 +196,8 @@ enum { O_METRIC, O_BRAND, O_SEGMENT, O_FROM, O_TO, O_STAT, O_FRACTION, O_BASELIN
 
 /* An outcome as written, before the checks across its keys. */
 typedef struct {
-    bs_outcome o;           /* metric, market, segments, from, to, stat: bound straight */
+    bs_outcome o;           /* market, segments, from, to, stat: bound straight */
+    yaml_node_t *metric;    /* resolved once the segment is known (a bin's metrics differ) */
     yaml_node_t *brand;     /* resolved once the metric is known */
     yaml_node_t *segment;
     yaml_node_t *stat;
@@ -213,23 +214,67 @@ typedef struct {
 static bs_status bind_metric(bs_yaml *y, yaml_node_t *v, const char *path, void *base,
                              const bs_yfield *f)
 {
+    (void)y;
+    (void)path;
     (void)f;
-    bs_outcome *o = &((outcome_in *)base)->o;
-    const char *s = bs_yaml_scalar(v);
-    o->metric = -1;
-    if (s && !strncmp(s, "market/", 7)) {
-        o->market = 1;
-        o->metric = bs_market_metric_by_name(s + 7);
-    } else if (s) {
-        o->metric = bs_metric_by_name(s);
-    }
-    if (o->metric >= 0) return BS_OK;
+    outcome_in *in = base;
+    in->metric = v;
+    in->o.market = bs_yaml_scalar(v) && !strncmp(bs_yaml_scalar(v), "market/", 7);
+    return BS_OK;
+}
+
+/* The metric, once the segment says what it may be: a market metric (market/<name>), a
+   quantile metric for quantile bins, else a brand metric. */
+static bs_status resolve_metric(bs_yaml *y, outcome_in *in, const char *path)
+{
+    bs_outcome *o = &in->o;
+    const char *s = bs_yaml_scalar(in->metric);
     char seen[160];
-    seen_as(v, seen, sizeof seen);
-    return bs_yaml_error(y->err, y->file, line_of(v),
-                         "'%s': %s, expected a brand metric (docs/OUTPUT.md, e.g. mean_revenge) "
-                         "or market/<metric>",
+    seen_as(in->metric, seen, sizeof seen);
+    o->metric = -1;
+    if (s && o->market)
+        o->metric = bs_market_metric_by_name(s + 7);
+    else if (s && o->quantile) {
+        o->metric = bs_quantile_metric_by_name(s);
+        if (o->metric < 0)
+            return bs_yaml_error(y->err, y->file, line_of(in->metric),
+                                 "'%s.metric': %s is not reported by quantile bin, expected "
+                                 "purchases, revenue, revenge_acts, exits, mean_revenge or "
+                                 "relationships (or a segment that is not a quantile bin)",
+                                 path, seen);
+    } else if (s)
+        o->metric = bs_metric_by_name(s);
+    if (o->metric >= 0) return BS_OK;
+    return bs_yaml_error(y->err, y->file, line_of(in->metric),
+                         "'%s.metric': %s, expected a brand metric (docs/OUTPUT.md, e.g. "
+                         "mean_revenge) or market/<metric>",
                          path, seen);
+}
+
+/* A quantile bin named in `segment` (e.g. strength_q3) is one the scenario reports: its
+   grouping on, the trait the one quantile_trait names, the bin within the bins. */
+static bs_status check_bin(bs_yaml *y, const rep_ctx *R, yaml_node_t *e, const char *path,
+                           const char *name, int g, int trait, int bin)
+{
+    const bs_scenario *sc = R->sc;
+    const int bins = g == BS_QG_STRENGTH ? sc->strength_quantiles : sc->trait_quantiles;
+    const char *base = g == BS_QG_STRENGTH ? "strength" : bs_trait_name(sc->quantile_trait);
+    if (!bins)
+        return bs_yaml_error(y->err, y->file, line_of(e),
+                             "'%s': '%s' is a quantile bin, but the scenario reports no %s bins "
+                             "(%s is 0), expected a segment or a bin of a grouping it reports",
+                             path, name, g == BS_QG_STRENGTH ? "strength" : "trait",
+                             g == BS_QG_STRENGTH ? "strength_quantiles" : "trait_quantiles");
+    if (g == BS_QG_TRAIT && trait != sc->quantile_trait)
+        return bs_yaml_error(y->err, y->file, line_of(e),
+                             "'%s': '%s': the scenario's trait bins are by %s (quantile_trait), "
+                             "expected %s_q1 .. %s_q%d",
+                             path, name, base, base, base, bins);
+    if (bin >= bins)
+        return bs_yaml_error(y->err, y->file, line_of(e),
+                             "'%s': '%s': the scenario has %d %s bins, expected %s_q1 .. %s_q%d",
+                             path, name, bins, base, base, base, bins);
+    return BS_OK;
 }
 
 static bs_status bind_brand(bs_yaml *y, yaml_node_t *v, const char *path, void *base,
@@ -256,24 +301,49 @@ static bs_status bind_segment(bs_yaml *y, yaml_node_t *n, const char *path, void
     int count = 1;
     if (list) {
         count = (int)(n->data.sequence.items.top - n->data.sequence.items.start);
-        if (count < 1 || count > BS_SEG_COUNT)
-            return bs_yaml_error(y->err, y->file, line_of(n), "'%s': %d segments, expected 1 to %d",
-                                 path, count, BS_SEG_COUNT);
+        if (count < 1 || count > BS_QUANTILE_MAX_BINS)
+            return bs_yaml_error(y->err, y->file, line_of(n),
+                                 "'%s': %d names, expected 1 to %d segments or 1 to %d bins", path,
+                                 count, BS_SEG_COUNT, BS_QUANTILE_MAX_BINS);
     }
     o->n_seg = 0;
     for (int q = 0; q < count; q++) {
         yaml_node_t *e = list ? yaml_document_get_node(y->doc, n->data.sequence.items.start[q]) : n;
         const char *s = bs_yaml_scalar(e);
+        int qg, qt, qbin;
+        if (s && !bs_quantile_bin_parse(s, &qg, &qt, &qbin)) { /* a quantile bin */
+            if (q > 0 && (!o->quantile || qg != o->grouping))
+                return bs_yaml_error(y->err, y->file, line_of(e),
+                                     "'%s': '%s' mixed with %s, expected segments or quantile "
+                                     "bins of one grouping, not both",
+                                     path, s, o->quantile ? "bins of another grouping" : "segments");
+            if (check_bin(y, y->user, e, path, s, qg, qt, qbin)) return BS_ERR_INPUT;
+            for (int k = 0; k < o->n_seg; k++)
+                if (o->bin[k] == qbin)
+                    return bs_yaml_error(y->err, y->file, line_of(e),
+                                         "'%s': '%s' is listed twice, expected each bin once",
+                                         path, s);
+            o->quantile = 1;
+            o->grouping = qg;
+            o->bin[o->n_seg++] = qbin;
+            continue;
+        }
         int g = s && strcmp(s, "brand") ? bs_segment_by_name(s) : -1; /* the names as written */
         if (g < 0) {
             char seen[160];
             seen_as(e, seen, sizeof seen);
             return bs_yaml_error(y->err, y->file, line_of(e),
                                  "'%s': %s, expected a segment (all, strong, weak, new, "
-                                 "fundamentalist, pragmatist, unconcerned, communal, exchange) or "
-                                 "a list of them",
+                                 "fundamentalist, pragmatist, unconcerned, communal, exchange), a "
+                                 "quantile bin (strength_q1 .., <trait>_q1 ..) or a list of them",
                                  path, seen);
         }
+        if (o->quantile || o->n_seg >= BS_SEG_COUNT)
+            return bs_yaml_error(y->err, y->file, line_of(e),
+                                 o->quantile ? "'%s': '%s' mixed with quantile bins, expected "
+                                               "segments or quantile bins of one grouping, not both"
+                                             : "'%s': '%s': more than %d segments",
+                                 path, s, BS_SEG_COUNT);
         o->seg[o->n_seg++] = g;
     }
     return BS_OK;
@@ -346,6 +416,10 @@ static bs_status bind_outcome(bs_yaml *y, yaml_node_t *m, const char *path, void
                         .handler = bind_window},
     };
     if (bs_yaml_bind(y, m, path, rows, O_ROWS, NULL, &in, in.given)) return BS_ERR_INPUT;
+    if (in.o.market && in.segment)
+        return bs_yaml_error(y->err, y->file, line_of(in.segment),
+                             "'%s.segment': market metrics have no segments", path);
+    if (resolve_metric(y, &in, path)) return BS_ERR_INPUT;
     char p[200];
     /* brand: a name or "*", for a brand metric only; segments likewise */
     snprintf(p, sizeof p, "%s.brand", path);
@@ -364,9 +438,6 @@ static bs_status bind_outcome(bs_yaml *y, yaml_node_t *m, const char *path, void
                                  "\"*\"",
                                  p, bs_yaml_scalar(in.brand));
     }
-    if (in.o.market && in.segment)
-        return bs_yaml_error(y->err, y->file, line_of(in.segment),
-                             "'%s.segment': market metrics have no segments", path);
     if (in.o.to <= in.o.from)
         return bs_yaml_error(y->err, y->file, line_of(m),
                              "'%s': the window [%d, %d) is empty, expected from < to", path,
@@ -396,12 +467,19 @@ static bs_status bind_outcome(bs_yaml *y, yaml_node_t *m, const char *path, void
         in.o.base_to = beside ? in.base.to : in.arg_base.to;
     }
     /* as written, for reports */
-    const char *mname = in.o.market ? bs_market_metric_get((bs_market_metric)in.o.metric)->name
-                                    : bs_metric_get((bs_metric)in.o.metric)->name;
+    const char *mname = in.o.market     ? bs_market_metric_get((bs_market_metric)in.o.metric)->name
+                        : in.o.quantile ? bs_quantile_metric_get((bs_quantile_metric)in.o.metric)->name
+                                        : bs_metric_get((bs_metric)in.o.metric)->name;
     char segs[120] = "";
-    for (int q = 0, k = 0; q < in.o.n_seg && in.o.seg[0] != BS_SEG_ALL; q++)
-        k += snprintf(segs + k, sizeof segs - (size_t)k, "%s%s", q ? "+" : " in segment ",
-                      bs_segment_name((bs_segment)in.o.seg[q]));
+    for (int q = 0, k = 0; q < in.o.n_seg && (in.o.quantile || in.o.seg[0] != BS_SEG_ALL) &&
+                           k < (int)sizeof segs; q++) {
+        char bin[64];
+        k += snprintf(segs + k, sizeof segs - (size_t)k, "%s%s",
+                      q ? "+" : in.o.quantile ? " in bin " : " in segment ",
+                      in.o.quantile ? bs_quantile_bin_name(in.o.grouping, sc->quantile_trait,
+                                                           in.o.bin[q], bin, sizeof bin)
+                                    : bs_segment_name((bs_segment)in.o.seg[q]));
+    }
     snprintf(in.o.text, sizeof in.o.text, "%s of %s%s%s, steps %d-%d",
              bs_outcome_stat_name(in.o.stat), mname,
              in.o.market ? "" : in.o.brand < 0 ? " (all brands)" : "", segs, in.o.from,

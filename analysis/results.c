@@ -56,6 +56,11 @@ struct bs_results {
     char (*brand)[BS_NAME_MAX];
     char (*exit_policy)[BS_NAME_MAX]; /* /brands/exit_policy: the base scenario's */
     double *day;
+    /* quantile groupings the file holds (0 bins: none), read from the first variant's
+     * /timeseries/quantile/<grouping> (variants cannot differ in them) */
+    int qbins[BS_QG_COUNT], qtrait;
+    char qby[BS_QG_COUNT][BS_NAME_MAX];
+    unsigned char has_market[BS_MK_COUNT]; /* the market datasets the file holds */
 };
 
 /* ---- errors and HDF5's error stack ----------------------------------------- */
@@ -180,13 +185,13 @@ static char *attr_str_or_empty(hid_t obj, const char *name)
     return attr_exists(obj, name) ? attr_read_str(obj, name) : strdup("");
 }
 
-/* Rank and dims (up to 3) of dataset `name`; -1 if it cannot be opened. */
-static int ds_shape(hid_t loc, const char *name, hsize_t dims[3])
+/* Rank and dims (up to 4) of dataset `name`; -1 if it cannot be opened. */
+static int ds_shape(hid_t loc, const char *name, hsize_t dims[4])
 {
     hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT);
     hid_t sp = ds < 0 ? H5I_INVALID_HID : H5Dget_space(ds);
     int rank = sp < 0 ? -1 : H5Sget_simple_extent_ndims(sp);
-    if (rank > 3)
+    if (rank > 4)
         rank = -1;
     if (rank >= 0 && H5Sget_simple_extent_dims(sp, dims, NULL) < 0)
         rank = -1;
@@ -239,7 +244,7 @@ static int ds_read_strings(hid_t loc, const char *name, size_t n, char *out, siz
 static bs_status check_shape(const bs_results *r, hid_t loc, const char *name, int rank,
                              const hsize_t *want, const char *shown, bs_error *err)
 {
-    hsize_t dims[3] = {0};
+    hsize_t dims[4] = {0};
     char why[WHY_MAX];
     int got = ds_shape(loc, name, dims);
     if (got < 0)
@@ -264,7 +269,7 @@ static bs_status check_shape(const bs_results *r, hid_t loc, const char *name, i
 /* The events of one group (/events or /variants/<v>/events). */
 static bs_status read_events(bs_results *r, hid_t g, const char *where, variant *v, bs_error *err)
 {
-    hsize_t dims[3] = {0};
+    hsize_t dims[4] = {0};
     char why[WHY_MAX], shown[PATH_LEN];
     snprintf(shown, sizeof shown, "%s/step", where);
     if (ds_shape(g, "step", dims) != 1)
@@ -517,7 +522,7 @@ static bs_status read_days(bs_results *r, bs_error *err)
 static bs_status read_timeline(bs_results *r, variant *x, const char *where, bs_error *err)
 {
     char why[WHY_MAX], shown[PATH_LEN + 16];
-    hsize_t dims[3] = {0};
+    hsize_t dims[4] = {0};
     snprintf(shown, sizeof shown, "%s/step", where);
     hid_t g = H5Gopen2(r->file, where, H5P_DEFAULT);
     if (g < 0)
@@ -591,6 +596,66 @@ static bs_status read_exit_policies(bs_results *r, bs_error *err)
     return s;
 }
 
+/* The first variant's time series group: "/timeseries" or "/variants/<v>/timeseries". */
+static void timeseries_prefix(const bs_results *r, int v, char *buf, size_t n)
+{
+    if (r->ensemble)
+        snprintf(buf, n, "/variants/%s/timeseries", r->var[v].name);
+    else
+        snprintf(buf, n, "/timeseries");
+}
+
+/* What a file may lack, having been written before it existed: the quantile groupings
+ * (their bins and what they bin by, from the group's attributes) and the later market
+ * metrics. */
+static bs_status read_optional_series(bs_results *r, bs_error *err)
+{
+    char prefix[PATH_LEN], where[PATH_LEN + 64], why[WHY_MAX];
+    timeseries_prefix(r, 0, prefix, sizeof prefix);
+    for (int k = 0; k < BS_MK_COUNT; k++) {
+        snprintf(where, sizeof where, "%s/market/%s", prefix,
+                 bs_market_metric_get((bs_market_metric)k)->name);
+        r->has_market[k] = (unsigned char)link_exists(r->file, where);
+    }
+    r->qtrait = -1;
+    for (int g = 0; g < BS_QG_COUNT; g++) {
+        const char *gname = bs_quantile_grouping_name((bs_quantile_grouping)g);
+        snprintf(where, sizeof where, "%s/quantile/%s", prefix, gname);
+        if (!link_exists(r->file, where))
+            continue;
+        hid_t grp = H5Gopen2(r->file, where, H5P_DEFAULT);
+        int bins = 0;
+        char *by = NULL;
+        if (grp < 0 || !attr_exists(grp, "bins") || !attr_exists(grp, "by")
+            || attr_read_num(grp, "bins", H5T_NATIVE_INT, &bins) < 0
+            || !(by = attr_read_str(grp, "by"))) {
+            if (grp >= 0)
+                H5Gclose(grp);
+            return fail(err, BS_ERR_INPUT, r->path, "%s: no readable 'bins' and 'by' attributes%s%s",
+                        where, grp < 0 ? ": " : "", grp < 0 ? h5_why(why) : "");
+        }
+        H5Gclose(grp);
+        int trait = -1;
+        for (int t = 0; g == BS_QG_TRAIT && t < BS_TRAIT_COUNT; t++)
+            if (!strcmp(by, bs_trait_name(t)))
+                trait = t;
+        const int known = g == BS_QG_STRENGTH ? !strcmp(by, "prior_strength") : trait >= 0;
+        if (bins < 2 || bins > BS_QUANTILE_MAX_BINS || !known) {
+            fail(err, BS_ERR_INPUT, r->path, "%s: bins = %d, by = '%.60s': expected 2 to %d bins "
+                 "by %s", where, bins, by, BS_QUANTILE_MAX_BINS,
+                 g == BS_QG_STRENGTH ? "prior_strength" : "a consumer trait");
+            free(by);
+            return BS_ERR_INPUT;
+        }
+        r->qbins[g] = bins;
+        snprintf(r->qby[g], sizeof r->qby[g], "%s", by);
+        if (g == BS_QG_TRAIT)
+            r->qtrait = trait;
+        free(by);
+    }
+    return BS_OK;
+}
+
 bs_results *bs_results_open(const char *path, bs_error *err)
 {
     struct stat st;
@@ -628,6 +693,8 @@ bs_results *bs_results_open(const char *path, bs_error *err)
         s = read_days(r, err);
     if (!s)
         s = read_exit_policies(r, err);
+    if (!s)
+        s = read_optional_series(r, err);
     quiet_end(q);
     if (s) {
         bs_results_free(r);
@@ -916,6 +983,207 @@ bs_status bs_results_market_stat(const bs_results *r, int v, bs_market_metric me
     bs_status s = bs_results_market(r, v, metric, x, err);
     if (!s)
         stat_over_replicates(x, r->R, (size_t)r->S, stat, out);
+    free(x);
+    return s;
+}
+
+/* ---- quantile series ---------------------------------------------------------- */
+
+int bs_results_has_market(const bs_results *r, bs_market_metric m)
+{
+    return m >= 0 && m < BS_MK_COUNT && r->has_market[m];
+}
+
+int bs_results_quantile_bins(const bs_results *r, bs_quantile_grouping g)
+{
+    return g >= 0 && g < BS_QG_COUNT ? r->qbins[g] : 0;
+}
+
+const char *bs_results_quantile_by(const bs_results *r, bs_quantile_grouping g)
+{
+    return g >= 0 && g < BS_QG_COUNT ? r->qby[g] : "";
+}
+
+int bs_results_quantile_trait(const bs_results *r)
+{
+    return r->qtrait;
+}
+
+/* Checks shared by the quantile readers: variant, grouping held, metric. */
+static bs_status check_quantile(const bs_results *r, int v, int g, int metric, bs_error *err)
+{
+    if (check_variant(r, v, err))
+        return BS_ERR_INPUT;
+    if (g < 0 || g >= BS_QG_COUNT || metric < 0 || metric >= BS_QM_COUNT)
+        return fail(err, BS_ERR_INPUT, r->path, "no such quantile grouping or metric");
+    if (!r->qbins[g])
+        return fail(err, BS_ERR_INPUT, r->path, "no %s quantile series in the file (%s)",
+                    bs_quantile_grouping_name((bs_quantile_grouping)g),
+                    g == BS_QG_STRENGTH ? "strength_quantiles was 0, or the file is older"
+                                        : "trait_quantiles was 0, or the file is older");
+    return BS_OK;
+}
+
+bs_status bs_results_quantile(const bs_results *r, int v, bs_quantile_grouping g,
+                              bs_quantile_metric metric, double *out, bs_error *err)
+{
+    char prefix[PATH_LEN], where[PATH_LEN + 64];
+    bs_status s = check_quantile(r, v, g, metric, err);
+    if (s)
+        return s;
+    timeseries_prefix(r, v, prefix, sizeof prefix);
+    snprintf(where, sizeof where, "%s/quantile/%s/%s", prefix,
+             bs_quantile_grouping_name(g), bs_quantile_metric_get(metric)->name);
+    hsize_t dims[4] = {(hsize_t)r->R, (hsize_t)r->S, (hsize_t)r->qbins[g], (hsize_t)r->B};
+    if (r->ensemble)
+        return read_series(r, where, 4, dims, out, err);
+    return read_series(r, where, 3, dims + 1, out, err);
+}
+
+bs_status bs_results_quantile_stat(const bs_results *r, int v, bs_quantile_grouping g,
+                                   bs_quantile_metric metric, bs_rstat stat, double *out,
+                                   bs_error *err)
+{
+    char tail[PATH_LEN];
+    bs_status s = check_quantile(r, v, g, metric, err);
+    if (s)
+        return s;
+    if (stat < 0 || stat >= BS_RSTAT_COUNT)
+        return fail(err, BS_ERR_INPUT, r->path, "no such statistic");
+    snprintf(tail, sizeof tail, "%s/quantile/%s/%s", bs_rstat_name(stat),
+             bs_quantile_grouping_name(g), bs_quantile_metric_get(metric)->name);
+    hsize_t dims[3] = {(hsize_t)r->S, (hsize_t)r->qbins[g], (hsize_t)r->B};
+    int got = stat_from_file(r, v, tail, 3, dims, out, err);
+    if (got)
+        return got < 0 ? BS_ERR_INPUT : BS_OK;
+    size_t n = (size_t)r->S * (size_t)r->qbins[g] * (size_t)r->B;
+    double *x = malloc((size_t)r->R * (n ? n : 1) * sizeof *x);
+    if (!x)
+        return fail(err, BS_ERR_RUNTIME, r->path, "out of memory");
+    s = bs_results_quantile(r, v, g, metric, x, err);
+    if (!s)
+        stat_over_replicates(x, r->R, n, stat, out);
+    free(x);
+    return s;
+}
+
+/* ---- a brand series by name ------------------------------------------------------- */
+
+bs_status bs_series_ref_parse(const char *segment, const char *metric, const char *what,
+                              bs_series_ref *ref, bs_error *err)
+{
+    bs_series_ref x = {0};
+    x.trait = -1;
+    if (!bs_quantile_bin_parse(segment, &x.grouping, &x.trait, &x.bin)) {
+        x.quantile = 1;
+        x.metric = bs_quantile_metric_by_name(metric);
+        if (x.metric < 0)
+            return bs_error_setf(err, BS_ERR_INPUT,
+                                 "%s '%s': '%s' is not reported by quantile bin, expected "
+                                 "purchases, revenue, revenge_acts, exits, mean_revenge or "
+                                 "relationships", what, segment, metric);
+    } else {
+        x.seg = bs_segment_by_name(segment);
+        if (x.seg < 0)
+            return bs_error_setf(err, BS_ERR_INPUT,
+                                 "%s: '%s' is not a segment, expected all, strong, weak, new, "
+                                 "fundamentalist, pragmatist, unconcerned, communal, exchange or "
+                                 "a quantile bin (strength_q1 .. strength_qN, <trait>_q1 .., "
+                                 "e.g. anxiety_q3)", what, segment);
+        x.metric = bs_metric_by_name(metric);
+        if (x.metric < 0)
+            return bs_error_setf(err, BS_ERR_INPUT,
+                                 "'%s' is not a brand metric (see docs/OUTPUT.md), e.g. "
+                                 "market_share, mean_revenge, revenue", metric);
+    }
+    *ref = x;
+    return BS_OK;
+}
+
+const char *bs_series_ref_segment(const bs_series_ref *ref, char *buf, size_t n)
+{
+    if (ref->quantile)
+        return bs_quantile_bin_name(ref->grouping, ref->trait, ref->bin, buf, n);
+    snprintf(buf, n, "%s", bs_segment_name((bs_segment)ref->seg));
+    return buf;
+}
+
+const char *bs_series_ref_metric(const bs_series_ref *ref)
+{
+    const bs_metric_info *mi = ref->quantile ? bs_quantile_metric_get((bs_quantile_metric)ref->metric)
+                                             : bs_metric_get((bs_metric)ref->metric);
+    return mi ? mi->name : "?";
+}
+
+bs_status bs_results_check_ref(const bs_results *r, const bs_series_ref *ref, bs_error *err)
+{
+    if (!ref->quantile)
+        return BS_OK;
+    char name[64];
+    bs_series_ref_segment(ref, name, sizeof name);
+    const int g = ref->grouping, bins = r->qbins[g];
+    if (!bins)
+        return fail(err, BS_ERR_INPUT, r->path, "no bin %s: the file holds no %s quantile series "
+                    "(%s = 0 when it ran, or written before them)", name,
+                    bs_quantile_grouping_name((bs_quantile_grouping)g),
+                    g == BS_QG_STRENGTH ? "strength_quantiles" : "trait_quantiles");
+    if (g == BS_QG_TRAIT && ref->trait != r->qtrait)
+        return fail(err, BS_ERR_INPUT, r->path, "no bin %s: the file's trait bins are by %s "
+                    "(%s_q1 .. %s_q%d)", name, r->qby[g], r->qby[g], r->qby[g], bins);
+    if (ref->bin >= bins)
+        return fail(err, BS_ERR_INPUT, r->path, "no bin %s: the file has %d %s bins (%s_q1 .. "
+                    "%s_q%d)", name, bins, g == BS_QG_STRENGTH ? "strength" : r->qby[g],
+                    g == BS_QG_STRENGTH ? "strength" : r->qby[g],
+                    g == BS_QG_STRENGTH ? "strength" : r->qby[g], bins);
+    return BS_OK;
+}
+
+/* x[(k * bins + bin) * B + b] -> out[k * B + b] for k < n (the bin's rows). */
+static void take_bin(const double *x, size_t n, int bins, int bin, int B, double *out)
+{
+    for (size_t k = 0; k < n; k++)
+        memcpy(out + k * (size_t)B, x + (k * (size_t)bins + (size_t)bin) * (size_t)B,
+               (size_t)B * sizeof *out);
+}
+
+bs_status bs_results_ref_series(const bs_results *r, int v, const bs_series_ref *ref,
+                                double *out, bs_error *err)
+{
+    if (!ref->quantile)
+        return bs_results_series(r, v, (bs_segment)ref->seg, (bs_metric)ref->metric, out, err);
+    bs_status s = bs_results_check_ref(r, ref, err);
+    if (s)
+        return s;
+    const int bins = r->qbins[ref->grouping];
+    const size_t rows = (size_t)r->R * (size_t)r->S;
+    double *x = malloc(rows * (size_t)bins * (size_t)(r->B ? r->B : 1) * sizeof *x);
+    if (!x)
+        return fail(err, BS_ERR_RUNTIME, r->path, "out of memory");
+    s = bs_results_quantile(r, v, (bs_quantile_grouping)ref->grouping,
+                            (bs_quantile_metric)ref->metric, x, err);
+    if (!s)
+        take_bin(x, rows, bins, ref->bin, r->B, out);
+    free(x);
+    return s;
+}
+
+bs_status bs_results_ref_stat(const bs_results *r, int v, const bs_series_ref *ref,
+                              bs_rstat stat, double *out, bs_error *err)
+{
+    if (!ref->quantile)
+        return bs_results_stat(r, v, (bs_segment)ref->seg, (bs_metric)ref->metric, stat, out,
+                               err);
+    bs_status s = bs_results_check_ref(r, ref, err);
+    if (s)
+        return s;
+    const int bins = r->qbins[ref->grouping];
+    double *x = malloc((size_t)r->S * (size_t)bins * (size_t)(r->B ? r->B : 1) * sizeof *x);
+    if (!x)
+        return fail(err, BS_ERR_RUNTIME, r->path, "out of memory");
+    s = bs_results_quantile_stat(r, v, (bs_quantile_grouping)ref->grouping,
+                                 (bs_quantile_metric)ref->metric, stat, x, err);
+    if (!s)
+        take_bin(x, (size_t)r->S, bins, ref->bin, r->B, out);
     free(x);
     return s;
 }

@@ -58,6 +58,8 @@ typedef struct {
     size_t per_step; /* values per step */
     double *v;       /* [steps][per_step] */
     double *market;  /* [steps][BS_MK_COUNT] */
+    int qbins[BS_QG_COUNT]; /* quantile bins of each grouping (0: off) */
+    double *q[BS_QG_COUNT]; /* [steps][BS_QM_COUNT * bins * B], as bs_stats.quantile */
     bs_event events[64];
     int n_events;
     double bytes_per_consumer;
@@ -68,6 +70,7 @@ static inline void series_free(series *s)
     if (!s) return;
     free(s->v);
     free(s->market);
+    for (int g = 0; g < BS_QG_COUNT; g++) free(s->q[g]);
     free(s);
 }
 
@@ -86,12 +89,23 @@ static inline series *market_run(bs_scenario *sc, int threads)
     s->v = calloc((size_t)sc->steps * s->per_step, sizeof *s->v);
     s->market = calloc((size_t)sc->steps * BS_MK_COUNT, sizeof *s->market);
     cr_assert(s->v && s->market);
+    s->qbins[BS_QG_STRENGTH] = sc->strength_quantiles;
+    s->qbins[BS_QG_TRAIT] = sc->trait_quantiles;
+    for (int g = 0; g < BS_QG_COUNT; g++)
+        if (s->qbins[g])
+            cr_assert_not_null(s->q[g] = calloc((size_t)sc->steps * BS_QM_COUNT * s->qbins[g] *
+                                                    (size_t)s->B, sizeof(double)));
     for (int t = 0; t < sc->steps; t++) {
         cr_assert_eq(bs_run_step(run, &err), BS_OK, "step %d: %s", t, err.msg);
         const bs_stats *st = bs_run_stats(run);
         cr_assert_eq(st->step, t);
         memcpy(s->v + (size_t)t * s->per_step, st->v, s->per_step * sizeof *s->v);
         memcpy(s->market + (size_t)t * BS_MK_COUNT, st->market, sizeof st->market);
+        for (int g = 0; g < BS_QG_COUNT; g++) {
+            const size_t n = (size_t)BS_QM_COUNT * s->qbins[g] * (size_t)s->B;
+            cr_assert_eq(st->quantile_bins[g], s->qbins[g]);
+            if (n) memcpy(s->q[g] + (size_t)t * n, st->quantile[g], n * sizeof(double));
+        }
     }
     int n = 0;
     const bs_event *ev = bs_run_events(run, &n);
@@ -121,6 +135,13 @@ static inline double series_sum(const series *s, int t0, int t1, int seg, int me
 static inline double series_market(const series *s, int t, int k)
 {
     return s->market[(size_t)t * BS_MK_COUNT + k];
+}
+
+/* Value of quantile metric m of brand b in bin `bin` of grouping g at step t. */
+static inline double series_q(const series *s, int t, int g, int m, int bin, int b)
+{
+    const size_t n = (size_t)BS_QM_COUNT * s->qbins[g] * (size_t)s->B;
+    return s->q[g][(size_t)t * n + ((size_t)m * s->qbins[g] + bin) * s->B + b];
 }
 
 #endif

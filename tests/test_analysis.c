@@ -142,9 +142,9 @@ static void check_svg(const char *path)
     free(s);
 }
 
-static const char *const figs[6] = {"fig1_market_share", "fig2_loyalty", "fig3_revenge",
+static const char *const figs[7] = {"fig1_market_share", "fig2_loyalty", "fig3_revenge",
                                     "fig4_trust_disclosure", "fig5_strong_weak",
-                                    "fig6_post_exit"};
+                                    "fig6_post_exit", "fig7_prior_strength"};
 
 /* How many files the folder holds. */
 static int count_files(const char *folder)
@@ -161,34 +161,64 @@ static int count_files(const char *folder)
 
 /* ---- plot ---------------------------------------------------------------------- */
 
-Test(analysis, plot_breach_draws_five_png_figures)
+Test(analysis, plot_breach_draws_six_png_figures)
 {
     small_run("breach", "b");
     cr_assert_eq(sh("'%s' plot b.h5 -o figs", BS_BINARY), 0, "plot failed: %s", err_txt());
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < 7; k++) {
         char path[600];
         int w = 0, h = 0;
+        if (k == 5)
+            continue;
         snprintf(path, sizeof path, "%s/figs/%s.png", dir, figs[k]);
         check_png(path, &w, &h);
         cr_expect(w >= 1000 && w <= 2000 && h >= 700 && h <= 1400, "%s: %d x %d", figs[k], w, h);
     }
-    cr_expect_eq(count_files(in_dir("figs")), 5, "breach has no exits: 5 figures");
+    cr_expect_eq(count_files(in_dir("figs")), 6, "breach has no exits: 6 figures");
     cr_expect(!exists(in_dir("figs/fig6_post_exit.png")));
     char *out = out_txt();
     cr_expect_not_null(strstr(out, "fig1_market_share.png"), "the files are listed: %s", out);
     free(out);
 }
 
-Test(analysis, plot_exit_draws_six_svg_figures)
+Test(analysis, plot_exit_draws_seven_svg_figures)
 {
     small_run("exit", "x");
     cr_assert_eq(sh("'%s' plot x.h5 --format svg", BS_BINARY), 0, "plot failed: %s", err_txt());
-    for (int k = 0; k < 6; k++) { /* default folder: x-figures beside x.h5 */
+    for (int k = 0; k < 7; k++) { /* default folder: x-figures beside x.h5 */
         char path[600];
         snprintf(path, sizeof path, "%s/x-figures/%s.svg", dir, figs[k]);
         check_svg(path);
     }
-    cr_expect_eq(count_files(in_dir("x-figures")), 6);
+    cr_expect_eq(count_files(in_dir("x-figures")), 7);
+    char *svg = slurp(in_dir("x-figures/fig7_prior_strength.svg"), NULL);
+    cr_assert_not_null(svg);
+    cr_expect_not_null(strstr(svg, "strength_q3 (strongest)"), "one line per bin, named");
+    free(svg);
+}
+
+/* Figure 7 needs strength bins: none without them (strength_quantiles = 0, or an older
+ * file); and a template may name a quantile bin as a segment (seg=strength_q3, a quantile
+ * metric), a bin the file does not have failing the figure. */
+Test(analysis, plot_quantile_bins_in_figures_and_templates)
+{
+    cr_assert_eq(sh("'%s' run '%s/scenarios/breach.yaml' --consumers 2000 --steps 40 "
+                    "--set strength_quantiles=0 -o n.h5 -q", BS_BINARY, SRC), 0, "%s", err_txt());
+    cr_assert_eq(sh("'%s' plot n.h5 -o n", BS_BINARY), 0, "plot failed: %s", err_txt());
+    cr_expect(!exists(in_dir("n/fig7_prior_strength.png")), "no bins, no figure 7");
+    tiny_run("b");
+    cr_assert_eq(sh("cp -r '%s/analysis/gnuplot' tpl && printf 'm = @MAX mean_revenge "
+                    "strength_q1,strength_q3@\n@PLOT revenge_acts seg=strength_q3@\n' > "
+                    "tpl/fig1_market_share.gp; true", SRC), 0);
+    cr_expect_eq(sh("BRANDSIM_GNUPLOT_DIR=tpl '%s' plot b.h5 -o t", BS_BINARY), 0, "%s", err_txt());
+    cr_assert_eq(sh("printf '@PLOT revenge_acts seg=strength_q4@\n' > tpl/fig1_market_share.gp; true"), 0);
+    cr_expect_eq(sh("BRANDSIM_GNUPLOT_DIR=tpl '%s' plot b.h5 -o u", BS_BINARY), 1);
+    char *err = err_txt();
+    cr_expect_not_null(strstr(err, "directive @PLOT revenge_acts seg=strength_q4@ is not valid"), "%s", err);
+    free(err);
+    cr_assert_eq(sh("printf '@PLOT mean_quality seg=strength_q1@\n' > tpl/fig1_market_share.gp; true"), 0);
+    cr_expect_eq(sh("BRANDSIM_GNUPLOT_DIR=tpl '%s' plot b.h5 -o v", BS_BINARY), 1,
+                 "a metric not reported by bin");
 }
 
 Test(analysis, plot_pdf_and_chosen_brands)
@@ -200,7 +230,7 @@ Test(analysis, plot_pdf_and_chosen_brands)
     cr_assert_not_null(pdf);
     cr_expect_eq(strncmp(pdf, "%PDF-", 5), 0);
     free(pdf);
-    cr_expect_eq(count_files(in_dir("p")), 5);
+    cr_expect_eq(count_files(in_dir("p")), 6);
 }
 
 /* gnuplot exits 0 even when the disk fills under it: a figure it could not
@@ -260,9 +290,10 @@ static double *read_all(hid_t f, const char *path, size_t *n)
     return x;
 }
 
-/* Check every row of CSV against the file (single-run or ensemble layout). */
+/* Check every row of CSV against the file (single-run or ensemble layout); qbins: the bins
+ * of both quantile groupings together. */
 static size_t check_csv_against_h5(const char *csv_path, const char *h5_path, int R, int S, int B,
-                                   const char *const *brand_names)
+                                   int qbins, const char *const *brand_names)
 {
     hid_t f = H5Fopen(h5_path, H5F_ACC_RDONLY, H5P_DEFAULT);
     cr_assert_geq(f, 0);
@@ -295,7 +326,11 @@ static size_t check_csv_against_h5(const char *csv_path, const char *h5_path, in
         char path[512], prefix[128] = "";
         if (ensemble)
             snprintf(prefix, sizeof prefix, "/variants/%s", variant);
-        if (!strcmp(segment, "market"))
+        int qg, qt, qbin = -1;
+        if (!bs_quantile_bin_parse(segment, &qg, &qt, &qbin))
+            snprintf(path, sizeof path, "%s/timeseries/quantile/%s/%s", prefix,
+                     bs_quantile_grouping_name(qg), metric);
+        else if (!strcmp(segment, "market"))
             snprintf(path, sizeof path, "%s/timeseries/market/%s", prefix, metric);
         else if (!strcmp(segment, "all"))
             snprintf(path, sizeof path, "%s/timeseries/brand/%s", prefix, metric);
@@ -312,6 +347,14 @@ static size_t check_csv_against_h5(const char *csv_path, const char *h5_path, in
                 b = k;
         size_t at = !strcmp(segment, "market") ? (size_t)rep * S + step
                                                 : ((size_t)rep * S + step) * B + (size_t)b;
+        if (qbin >= 0) { /* (rep,) step, bin, brand: the bins from the dataset's attribute */
+            int bins = 0;
+            hid_t a = H5Aopen_by_name(f, path, "bins", H5P_DEFAULT, H5P_DEFAULT);
+            cr_assert(a >= 0 && H5Aread(a, H5T_NATIVE_INT, &bins) >= 0, "%s: no bins", path);
+            H5Aclose(a);
+            cr_assert_lt(qbin, bins, "%s: bin %d of %d", segment, qbin, bins);
+            at = (((size_t)rep * S + step) * (size_t)bins + (size_t)qbin) * B + (size_t)b;
+        }
         cr_assert(strcmp(segment, "market") ? b >= 0 : !*brand, "brand '%s'", brand);
         cr_assert_lt(at, n);
         double v = strtod(value, NULL);
@@ -322,7 +365,7 @@ static size_t check_csv_against_h5(const char *csv_path, const char *h5_path, in
     free(x);
     fclose(in);
     H5Fclose(f);
-    size_t expect = (size_t)R * S * ((size_t)9 * BS_M_COUNT * B + BS_MK_COUNT);
+    size_t expect = (size_t)R * S * ((size_t)9 * BS_M_COUNT * B + BS_MK_COUNT + (size_t)qbins * BS_QM_COUNT * B);
     cr_expect_eq(rows, expect, "rows %zu, expected %zu", rows, expect);
     return rows;
 }
@@ -332,7 +375,7 @@ Test(analysis, export_csv_equals_the_hdf5_values)
     tiny_run("b");
     cr_assert_eq(sh("'%s' export b.h5 --csv b.csv", BS_BINARY), 0, "%s", err_txt());
     static const char *const names[2] = {"a", "b"};
-    check_csv_against_h5(in_dir("b.csv"), in_dir("b.h5"), 1, 10, 2, names);
+    check_csv_against_h5(in_dir("b.csv"), in_dir("b.h5"), 1, 10, 2, 3, names);
     cr_expect(!exists(in_dir("b.csv.partial")));
 }
 
@@ -771,7 +814,7 @@ Test(analysis, ensemble_file_read_described_exported_and_drawn)
 
     cr_assert_eq(sh("'%s' export e.h5 --csv e.csv", BS_BINARY), 0, "%s", err_txt());
     static const char *const names[3] = {"alder", "birch", "cedar"};
-    check_csv_against_h5(in_dir("e.csv"), in_dir("e.h5"), 2 * 3, 20, 3, names);
+    check_csv_against_h5(in_dir("e.csv"), in_dir("e.h5"), 2 * 3, 20, 3, 3, names);
     cr_assert_eq(sh("'%s' export e.h5 --csv - --variant apology | grep -c ',silent,'", BS_BINARY),
                  1, "--variant apology writes no row of silent");
 
@@ -797,8 +840,8 @@ Test(analysis, ensemble_file_read_described_exported_and_drawn)
     free(out);
 
     cr_assert_eq(sh("'%s' plot e.h5 -o f", BS_BINARY), 0, "plot failed: %s", err_txt());
-    cr_expect_eq(count_files(in_dir("f/silent")), 6, "exit policies: figure 6 too");
-    cr_expect_eq(count_files(in_dir("f/apology")), 6);
+    cr_expect_eq(count_files(in_dir("f/silent")), 7, "exit policies: figure 6 too");
+    cr_expect_eq(count_files(in_dir("f/apology")), 7);
     int w, h;
     check_png(in_dir("f/apology/fig6_post_exit.png"), &w, &h);
 }
@@ -823,6 +866,120 @@ Test(analysis, file_without_timeline_reads_brands_exit_policy)
     cr_expect_str_eq(bs_results_brand_exit_policy(r, 1, b13), "clean_break", "/brands, not the variant's");
     cr_expect_eq(bs_results_brand_exit_change(r, 1, b01, NULL), -1, "no timeline: no change known");
     bs_results_free(r);
+}
+
+/* Quantile bins wherever a segment is named: compare's figure, export's rows, info's list;
+ * the reader's bins equal the file's, and a bin's series equals its slice of the grouping. */
+Test(analysis, quantile_bins_are_named_like_segments)
+{
+    cr_assert_eq(sh("'%s' run '%s/tests/data/analysis/ensemble.yaml' -o q.h5 -q --set "
+                    "trait_quantiles=4 --set quantile_trait=grudge", BS_BINARY, SRC), 0, "%s",
+                 err_txt());
+    bs_error err = {0};
+    bs_results *r = bs_results_open(in_dir("q.h5"), &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_expect_eq(bs_results_quantile_bins(r, BS_QG_STRENGTH), 3);
+    cr_expect_eq(bs_results_quantile_bins(r, BS_QG_TRAIT), 4);
+    cr_expect_str_eq(bs_results_quantile_by(r, BS_QG_TRAIT), "grudge");
+    cr_expect_eq(bs_results_quantile_trait(r), BS_TRAIT_GRUDGE);
+    cr_expect(bs_results_has_market(r, BS_MK_ACTS_GINI));
+    enum { R = 3, S = 20, B = 3, BINS = 4 };
+    static double all[R * S * BINS * B], one[R * S * B], m[S * B];
+    bs_series_ref ref;
+    cr_assert_eq(bs_series_ref_parse("grudge_q2", "revenge_acts", "seg", &ref, &err), BS_OK, "%s", err.msg);
+    cr_assert_eq(bs_results_quantile(r, 1, BS_QG_TRAIT, BS_QM_REVENGE_ACTS, all, &err), BS_OK, "%s", err.msg);
+    cr_assert_eq(bs_results_ref_series(r, 1, &ref, one, &err), BS_OK, "%s", err.msg);
+    cr_assert_eq(bs_results_ref_stat(r, 1, &ref, BS_RSTAT_MEAN, m, &err), BS_OK, "%s", err.msg);
+    double acts = 0;
+    for (int rep = 0; rep < R; rep++)
+        for (int t = 0; t < S; t++)
+            for (int b = 0; b < B; b++) {
+                const double x = all[(((size_t)rep * S + t) * BINS + 1) * B + b];
+                cr_assert_eq(one[((size_t)rep * S + t) * B + b], x);
+                acts += x;
+            }
+    cr_expect_gt(acts, 0);
+    for (int t = 0; t < S; t++)
+        for (int b = 0; b < B; b++) {
+            double x = 0;
+            for (int rep = 0; rep < R; rep++) x += one[((size_t)rep * S + t) * B + b];
+            cr_expect_float_eq(m[t * B + b], x / R, 1e-9, "the file's mean");
+        }
+    cr_assert_eq(bs_series_ref_parse("anxiety_q2", "exits", "seg", &ref, &err), BS_OK);
+    cr_expect_eq(bs_results_check_ref(r, &ref, &err), BS_ERR_INPUT);
+    cr_expect_not_null(strstr(err.msg, "no bin anxiety_q2: the file's trait bins are by grudge"), "%s", err.msg);
+    bs_results_free(r);
+
+    cr_assert_eq(sh("'%s' compare q.h5 --segment strength_q3 --metric revenge_acts -o q.svg", BS_BINARY),
+                 0, "%s", err_txt());
+    char *svg = slurp(in_dir("q.svg"), NULL);
+    cr_assert_not_null(svg);
+    cr_expect_not_null(strstr(svg, "Comparison: revenge_acts, quantile bin strength_q3"));
+    free(svg);
+    cr_expect_eq(sh("'%s' compare q.h5 --segment grudge_q4 --metric mean_revenge -o g.png", BS_BINARY), 0,
+                 "%s", err_txt());
+    static const struct {
+        const char *args, *why;
+    } bad[] = {
+        {"--segment strength_q4 --metric exits -o x.png", "no bin strength_q4: the file has 3 strength bins"},
+        {"--segment anxiety_q1 --metric exits -o x.png", "the file's trait bins are by grudge"},
+        {"--segment strength_q1 --metric mean_quality", "'mean_quality' is not reported by quantile bin"},
+        {"--segment strength_q0", "'strength_q0' is not a segment"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        cr_expect_eq(sh("'%s' compare q.h5 %s", BS_BINARY, bad[k].args), 2, "%s", bad[k].args);
+        char *e = err_txt();
+        cr_expect_not_null(strstr(e, bad[k].why), "%s: %s", bad[k].args, e);
+        free(e);
+    }
+    cr_assert_eq(sh("'%s' export q.h5 --csv q.csv", BS_BINARY), 0, "%s", err_txt());
+    static const char *const names[3] = {"alder", "birch", "cedar"};
+    check_csv_against_h5(in_dir("q.csv"), in_dir("q.h5"), 2 * 3, 20, 3, 3 + 4, names);
+    cr_expect_eq(sh("grep -q ',cedar,grudge_q4,relationships,' q.csv && grep -q ',market,acts_gini,' q.csv"), 0);
+    cr_assert_eq(sh("'%s' info q.h5", BS_BINARY), 0, "%s", err_txt());
+    char *out = out_txt();
+    cr_expect_not_null(strstr(out, "quantiles  strength: 3 bins of prior relationship strength "
+                                   "(strength_q1 .. strength_q3, lowest first)"), "%s", out);
+    cr_expect_not_null(strstr(out, "trait: 4 bins of grudge (grudge_q1 .. grudge_q4"), "%s", out);
+    cr_expect_not_null(strstr(out, "% by the tenth of consumers with the most, Gini"), "%s", out);
+    free(out);
+}
+
+/* A file written before the quantile series and the concentration of acts (no
+ * /timeseries/quantile, no acts_gini or acts_top_decile_share) opens, exports its rows as
+ * before, draws its figures but 7, and says what it lacks when a bin is asked for. */
+Test(analysis, file_without_quantiles_still_opens)
+{
+    tiny_run("b");
+    hid_t f = H5Fopen(in_dir("b.h5"), H5F_ACC_RDWR, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    cr_assert_geq(H5Ldelete(f, "timeseries/quantile", H5P_DEFAULT), 0);
+    cr_assert_geq(H5Ldelete(f, "timeseries/market/acts_gini", H5P_DEFAULT), 0);
+    cr_assert_geq(H5Ldelete(f, "timeseries/market/acts_top_decile_share", H5P_DEFAULT), 0);
+    cr_assert_geq(H5Fclose(f), 0);
+    bs_error err = {0};
+    bs_results *r = bs_results_open(in_dir("b.h5"), &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_expect_eq(bs_results_quantile_bins(r, BS_QG_STRENGTH), 0);
+    cr_expect_str_eq(bs_results_quantile_by(r, BS_QG_STRENGTH), "");
+    cr_expect(!bs_results_has_market(r, BS_MK_ACTS_GINI));
+    cr_expect(bs_results_has_market(r, BS_MK_MEAN_DISTRUST));
+    double x[20];
+    cr_expect_eq(bs_results_quantile(r, 0, BS_QG_STRENGTH, BS_QM_EXITS, x, &err), BS_ERR_INPUT);
+    bs_results_free(r);
+    cr_assert_eq(sh("'%s' info b.h5", BS_BINARY), 0, "%s", err_txt());
+    char *out = out_txt();
+    cr_expect_not_null(strstr(out, "quantiles  none"), "%s", out);
+    free(out);
+    cr_assert_eq(sh("'%s' export b.h5 --csv b.csv", BS_BINARY), 0, "%s", err_txt());
+    cr_expect_eq(sh("test $(wc -l < b.csv) -eq %d", 1 + 10 * (9 * BS_M_COUNT * 2 + 8)), 0,
+                 "the rows of an older file: header + S x (9 x 30 x B + 8)");
+    cr_assert_eq(sh("'%s' plot b.h5 -o figs", BS_BINARY), 0, "%s", err_txt());
+    cr_expect_eq(count_files(in_dir("figs")), 5, "no figure 7 without bins");
+    cr_expect_eq(sh("'%s' compare b.h5 b.h5 --segment strength_q1 --metric exits -o c.png", BS_BINARY), 2);
+    char *e = err_txt();
+    cr_expect_not_null(strstr(e, "no bin strength_q1: the file holds no strength quantile series"), "%s", e);
+    free(e);
 }
 
 /* Exit policies as each variant ran them (an override, a policy shock), and figure 6's
@@ -975,7 +1132,7 @@ Test(analysis, report_is_one_self_contained_page)
     int figures = 0;
     for (const char *p = html; (p = strstr(p, "src=\"data:image/svg+xml;base64,")); p++)
         figures++;
-    cr_expect_eq(figures, 5, "5 figures embedded, got %d", figures);
+    cr_expect_eq(figures, 6, "6 figures embedded, got %d", figures);
     cr_expect_null(strstr(html, "http:"), "nothing from the network");
     cr_expect_null(strstr(html, "https:"), "nothing from the network");
     cr_expect_null(strstr(html, "<script"), "no scripts");

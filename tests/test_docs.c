@@ -6,7 +6,8 @@
  *   schema -->" and "<!-- END GENERATED -->") is byte for byte `brandsim schema`;
  * - every scenario key of every section (bs_params) is in scenarios/README.md, as a
  *   reference row "| `key` |";
- * - every metric, market metric, segment and /brands column is named in docs/OUTPUT.md;
+ * - every metric, market metric, quantile metric and grouping, segment and /brands column
+ *   is named in docs/OUTPUT.md;
  * - every .yaml file in scenarios/ is mentioned in scenarios/README.md.
  * A failure says what to run or edit: scripts/gen-scenario-docs.sh regenerates the
  * reference and the list of scenario files.
@@ -187,6 +188,21 @@ Test(docs, output_doc_names_every_metric_and_segment)
                   "docs/OUTPUT.md does not describe the market metric `%s` (%s): add it to "
                   "the table of market metrics",
                   mi->name, mi->description);
+    }
+    for (int q = 0; q < BS_QM_COUNT; q++) {
+        const bs_metric_info *mi = bs_quantile_metric_get((bs_quantile_metric)q);
+        cr_assert_not_null(mi, "no quantile metric %d", q);
+        char row[128];
+        snprintf(row, sizeof row, "| `%s` | %s |", mi->name, mi->units);
+        cr_assert(strstr(doc, row) && mentions(doc, mi->name),
+                  "docs/OUTPUT.md does not describe the quantile metric `%s` (%s): add a row "
+                  "'%s' to the table of quantile bins", mi->name, mi->description, row);
+    }
+    for (int g = 0; g < BS_QG_COUNT; g++) {
+        char path[128];
+        snprintf(path, sizeof path, "`/timeseries/quantile/%s`",
+                 bs_quantile_grouping_name((bs_quantile_grouping)g));
+        cr_assert_not_null(strstr(doc, path), "docs/OUTPUT.md does not describe %s", path);
     }
     for (int s = 0; s < BS_SEG_COUNT; s++) {
         const char *name = bs_segment_name((bs_segment)s);

@@ -9,7 +9,9 @@
  * A checksum is FNV-1a (64 bits) over the bytes of every step's aggregates
  * (bs_stats.v and .market, as doubles) and the run's events, in step order.
  * The runs are the scenarios as shipped, with consumers cut to 3 000 and two
- * threads; the same numbers come from any thread count (test_run.c).
+ * threads; the same numbers come from any thread count (test_run.c). The series added only
+ * to observe the model (the quantile series and the concentration of acts) have their own
+ * checksums, so that adding them changed none of the model's.
  * On a mismatch the message prints the new table row to paste.
  */
 #include <criterion/criterion.h>
@@ -34,8 +36,15 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
     return h;
 }
 
-/* The checksum of one whole run of sc (validated). */
-static uint64_t run_checksum(const bs_scenario *sc)
+/* The market metrics the checksums were first taken over; those added since (the
+ * concentration of acts) are in the observation checksums below, so that adding a series
+ * leaves the model's numbers as they were. */
+enum { OLD_MARKET = BS_MK_SHARE_UNCONCERNED + 1 };
+
+/* The checksum of one whole run of sc (validated): of the model's numbers, or (observed)
+ * of the series added to observe them since: the quantile series and the market metrics
+ * past OLD_MARKET. */
+static uint64_t run_checksum_of(const bs_scenario *sc, int observed)
 {
     bs_error err = {0};
     bs_run *run = bs_run_alloc(sc, 2, &err);
@@ -45,8 +54,19 @@ static uint64_t run_checksum(const bs_scenario *sc)
     for (int t = 0; t < sc->steps; t++) {
         cr_assert_eq(bs_run_step(run, &err), BS_OK, "step %d: %s", t, err.msg);
         const bs_stats *st = bs_run_stats(run);
+        if (observed) {
+            h = fnv1a(h, st->market + OLD_MARKET, (BS_MK_COUNT - OLD_MARKET) * sizeof *st->market);
+            for (int g = 0; g < BS_QG_COUNT; g++)
+                h = fnv1a(h, st->quantile[g],
+                          (size_t)BS_QM_COUNT * st->quantile_bins[g] * sc->n_brands * sizeof(double));
+            continue;
+        }
         h = fnv1a(h, st->v, per_step * sizeof *st->v);
-        h = fnv1a(h, st->market, sizeof st->market);
+        h = fnv1a(h, st->market, OLD_MARKET * sizeof *st->market);
+    }
+    if (observed) {
+        bs_run_free(run);
+        return h;
     }
     int n = 0;
     const bs_event *ev = bs_run_events(run, &n);
@@ -59,6 +79,8 @@ static uint64_t run_checksum(const bs_scenario *sc)
     bs_run_free(run);
     return h;
 }
+
+static uint64_t run_checksum(const bs_scenario *sc) { return run_checksum_of(sc, 0); }
 
 static void load_small(const char *rel, bs_scenario *sc, bs_variants *vars)
 {
@@ -126,4 +148,38 @@ Test(golden, replication_variants_keep_their_numbers)
     cr_expect_eq(h, f10_sums[0], "F10 variants x 2 replicates: checksum 0x%016llxULL, table has "
                                  "0x%016llxULL",
                  (unsigned long long)h, (unsigned long long)f10_sums[0]);
+}
+
+/* The observation series (issue 17 item 4) of the shipped scenarios, with the default
+ * strength terciles and, here, anxiety quintiles: a change of how they are formed moves
+ * these, and only these. */
+static const golden observed[] = {
+    {"scenarios/default.yaml", 0x5252d8eecb26a750ULL},
+    {"scenarios/breach.yaml", 0xdceb7ae413ebe03fULL},
+    {"scenarios/betrayal.yaml", 0x5eac2a78b1bc20efULL},
+    {"scenarios/exit.yaml", 0xd90702e275be87cfULL},
+    {"scenarios/personalization.yaml", 0xc24ec261f938250aULL},
+};
+
+Test(golden, shipped_scenarios_keep_their_observations)
+{
+    static bs_scenario sc;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof observed / sizeof observed[0]; i++) {
+        bs_variants vars;
+        load_small(observed[i].file, &sc, &vars);
+        bs_variants_free(&vars);
+        bs_error err = {0};
+        cr_assert_eq(bs_scenario_set(&sc, "trait_quantiles=5", &err), BS_OK, "%s", err.msg);
+        uint64_t h = run_checksum_of(&sc, 1);
+        if (h != observed[i].sum) {
+            cr_log_error("%s: observation checksum 0x%016llxULL, table has 0x%016llxULL:\n"
+                         "    {\"%s\", 0x%016llxULL},",
+                         observed[i].file, (unsigned long long)h,
+                         (unsigned long long)observed[i].sum, observed[i].file,
+                         (unsigned long long)h);
+            bad++;
+        }
+    }
+    cr_expect_eq(bad, 0, "%d shipped scenario(s) changed their observation series", bad);
 }

@@ -735,3 +735,95 @@ Test(output, full_disk_leaves_no_file)
     expect_no_files(path);
     free(sc);
 }
+
+/* ---- quantile series ----------------------------------------------------------------- */
+
+static double value_q(int step, int g, int m, int bin, int b)
+{
+    return step * 1000.0 + g * 500.0 + m * 10.0 + bin + b * 0.01;
+}
+
+/* /timeseries/quantile/<grouping>/<metric>: (steps, bins, brands) as written, across a chunk
+ * boundary, with by, bins, units, description and dims; absent when a grouping is off; a
+ * step with other bins than the file's is refused. */
+Test(output, quantile_series_round_trip)
+{
+    char path[256], name[256], buf[512];
+    enum { S = 70, B = 2, QS = 3, QT = 4 };
+    bs_scenario *sc = make_scenario(S, B);
+    sc->strength_quantiles = QS;
+    sc->trait_quantiles = QT;
+    sc->quantile_trait = BS_TRAIT_GRUDGE;
+    bs_error err = {0};
+    bs_output *out = bs_output_open(in_dir(path, sizeof path, "q.h5"), sc, YAML, OVERRIDES, &err);
+    cr_assert_not_null(out, "%s", err.msg);
+    double *v = alloc_values(B), qs[BS_QM_COUNT * QS * B], qt[BS_QM_COUNT * QT * B];
+    bs_stats st = {0};
+    st.quantile_trait = BS_TRAIT_GRUDGE;
+    for (int t = 0; t < S; t++) {
+        fill_stats(&st, v, t, B);
+        for (int g = 0; g < BS_QG_COUNT; g++) {
+            const int bins = g ? QT : QS;
+            double *q = g ? qt : qs;
+            st.quantile_bins[g] = bins;
+            st.quantile[g] = q;
+            for (int m = 0; m < BS_QM_COUNT; m++)
+                for (int bin = 0; bin < bins; bin++)
+                    for (int b = 0; b < B; b++) q[(m * bins + bin) * B + b] = value_q(t, g, m, bin, b);
+        }
+        if (t == 3) { /* other bins than the file's: refused, nothing written */
+            st.quantile_bins[BS_QG_TRAIT] = QT + 1;
+            cr_expect_eq(bs_output_write_step(out, &st, &err), BS_ERR_RUNTIME);
+            cr_expect_not_null(strstr(err.msg, "5 trait quantile bins, expected 4"), "%s", err.msg);
+            st.quantile_bins[BS_QG_TRAIT] = QT;
+        }
+        cr_assert_eq(bs_output_write_step(out, &st, &err), BS_OK, "step %d: %s", t, err.msg);
+    }
+    free(v);
+    cr_assert_eq(bs_output_finish(out, events, N_EVENTS, NULL, &err), BS_OK, "%s", err.msg);
+    hid_t f = open_h5(path);
+    static double x[S * QT * B];
+    for (int g = 0; g < BS_QG_COUNT; g++) {
+        const int bins = g ? QT : QS;
+        const char *gname = bs_quantile_grouping_name(g);
+        snprintf(name, sizeof name, "/timeseries/quantile/%s", gname);
+        int n = 0;
+        attr_num(f, name, "bins", H5T_NATIVE_INT, &n);
+        cr_expect_eq(n, bins);
+        attr_str(f, name, "by", buf, sizeof buf);
+        cr_expect_str_eq(buf, g ? "grudge" : "prior_strength");
+        for (int m = 0; m < BS_QM_COUNT; m++) {
+            snprintf(name, sizeof name, "/timeseries/quantile/%s/%s", gname,
+                     bs_quantile_metric_get(m)->name);
+            hid_t ds = H5Dopen2(f, name, H5P_DEFAULT);
+            cr_assert_geq(ds, 0, "no %s", name);
+            hid_t sp = H5Dget_space(ds);
+            hsize_t dims[3] = {0};
+            cr_assert_eq(H5Sget_simple_extent_ndims(sp), 3, "%s", name);
+            H5Sget_simple_extent_dims(sp, dims, NULL);
+            cr_assert(dims[0] == S && dims[1] == (hsize_t)bins && dims[2] == B, "%s", name);
+            cr_assert_geq(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x), 0);
+            H5Sclose(sp);
+            H5Dclose(ds);
+            for (int t = 0; t < S; t++)
+                for (int bin = 0; bin < bins; bin++)
+                    for (int b = 0; b < B; b++)
+                        cr_assert_eq(x[(t * bins + bin) * B + b], value_q(t, g, m, bin, b),
+                                     "%s [%d, %d, %d]", name, t, bin, b);
+            attr_str(f, name, "dims", buf, sizeof buf);
+            cr_expect_str_eq(buf, "step,bin,brand");
+            attr_str(f, name, "units", buf, sizeof buf);
+            cr_expect_str_eq(buf, bs_quantile_metric_get(m)->units);
+            attr_num(f, name, "bins", H5T_NATIVE_INT, &n);
+            cr_expect_eq(n, bins);
+        }
+    }
+    H5Fclose(f);
+    /* off: no group */
+    sc->strength_quantiles = sc->trait_quantiles = 0;
+    write_file(in_dir(path, sizeof path, "off.h5"), sc, events, N_EVENTS, NULL);
+    f = open_h5(path);
+    cr_expect_eq(H5Lexists(f, "/timeseries/quantile", H5P_DEFAULT), 0);
+    H5Fclose(f);
+    free(sc);
+}

@@ -113,6 +113,42 @@ Test(outcome, union_of_segments)
 #undef V
 }
 
+/* Quantile bins (segment strength_q2, or a union of bins of one grouping): counts add, mean
+   revenge is weighted by relationships; all brands: counts add, mean revenge averaged. */
+Test(outcome, quantile_bins_and_their_union)
+{
+    enum { B = 2, BINS = 3 };
+    double v[BS_SEG_COUNT * BS_M_COUNT * B] = {0}, q[BS_QM_COUNT * BINS * B] = {0};
+#define Q(m, bin, b) q[((m) * BINS + (bin)) * B + (b)]
+    Q(BS_QM_REVENGE_ACTS, 1, 0) = 7; Q(BS_QM_REVENGE_ACTS, 2, 0) = 5; Q(BS_QM_REVENGE_ACTS, 2, 1) = 4;
+    Q(BS_QM_RELATIONSHIPS, 1, 0) = 100; Q(BS_QM_RELATIONSHIPS, 2, 0) = 300;
+    Q(BS_QM_MEAN_REVENGE, 1, 0) = 0.8; Q(BS_QM_MEAN_REVENGE, 2, 0) = 0.4;
+    Q(BS_QM_MEAN_REVENGE, 2, 1) = 0.2;
+    bs_stats st = {0, B, v, {0}, {BINS, 0}, 0, {q, NULL}};
+    bs_outcome o = {0};
+    o.quantile = 1;
+    o.grouping = BS_QG_STRENGTH;
+    o.brand = 0;
+    o.n_seg = 1;
+    o.bin[0] = 2;
+    o.metric = BS_QM_REVENGE_ACTS;
+    cr_expect_float_eq(bs_outcome_series_value(&o, &st), 5, 0);
+    o.n_seg = 2;
+    o.bin[1] = 1;
+    cr_expect_float_eq(bs_outcome_series_value(&o, &st), 12, 0);
+    o.metric = BS_QM_MEAN_REVENGE; /* (300 x 0.4 + 100 x 0.8) / 400 */
+    cr_expect_float_eq(bs_outcome_series_value(&o, &st), 0.5, 1e-12);
+    o.n_seg = 1;
+    o.brand = -1; /* all brands: mean revenge averaged over brands */
+    cr_expect_float_eq(bs_outcome_series_value(&o, &st), 0.3, 1e-12);
+    o.metric = BS_QM_REVENGE_ACTS;
+    cr_expect_float_eq(bs_outcome_series_value(&o, &st), 9, 0);
+    cr_expect_float_eq(bs_stats_quantile(&st, BS_QG_STRENGTH, BS_QM_REVENGE_ACTS, 2, 1), 4, 0);
+    cr_expect(isnan(bs_stats_quantile(&st, BS_QG_STRENGTH, BS_QM_REVENGE_ACTS, 3, 0)));
+    cr_expect(isnan(bs_stats_quantile(&st, BS_QG_TRAIT, BS_QM_REVENGE_ACTS, 0, 0)));
+#undef Q
+}
+
 Test(outcome, relative_to_a_baseline)
 {
     double x[] = {1, 1, 1, 1, 4, 6, 5, 5};
@@ -345,6 +381,76 @@ Test(parser, errors_name_line_and_key, .init = mk, .fini = rm)
     snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
              "  typo: 1\n", good_test);
     expect_error(block, 17, "'replication.typo': unknown key");
+}
+
+/* A quantile bin where a segment is accepted: the bin must be one the scenario reports, the
+   metric one reported by bin; segments and bins do not mix. The head's scenario has the
+   default 3 strength bins and no trait bins. */
+Test(parser, quantile_bins_as_segments, .init = mk, .fini = rm)
+{
+    char block[1024];
+#define BLOCK(outcome)                                                                              \
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n"    \
+             "    - name: t\n      outcome: " outcome "\n"                                           \
+             "      criterion: {type: less, a: a, b: b}\n")
+    bs_error err = {0};
+    BLOCK("{metric: revenge_acts, brand: acme, segment: strength_q3}");
+    cr_expect_eq(load_block(block, &err), BS_OK, "%s", err.msg);
+    BLOCK("{metric: mean_revenge, brand: '*', segment: [strength_q2, strength_q3]}");
+    cr_expect_eq(load_block(block, &err), BS_OK, "%s", err.msg);
+    BLOCK("{metric: revenge_acts, brand: acme, segment: strength_q4}");
+    expect_error(block, 15, "'replication.tests[0].outcome.segment': 'strength_q4': the scenario has 3 "
+                 "strength bins, expected strength_q1 .. strength_q3");
+    BLOCK("{metric: mean_quality, brand: acme, segment: strength_q1}");
+    expect_error(block, 15, "'replication.tests[0].outcome.metric': 'mean_quality' is not reported by "
+                 "quantile bin, expected purchases, revenue, revenge_acts, exits, mean_revenge or "
+                 "relationships");
+    BLOCK("{metric: relationships, brand: acme, segment: strong}");
+    expect_error(block, 15, "'replication.tests[0].outcome.metric': 'relationships', expected a brand "
+                 "metric");
+    BLOCK("{metric: exits, brand: acme, segment: anxiety_q1}");
+    expect_error(block, 15, "'anxiety_q1' is a quantile bin, but the scenario reports no trait bins "
+                 "(trait_quantiles is 0)");
+    BLOCK("{metric: exits, brand: acme, segment: [strong, strength_q1]}");
+    expect_error(block, 15, "'strength_q1' mixed with segments");
+    BLOCK("{metric: exits, brand: acme, segment: [strength_q1, weak]}");
+    expect_error(block, 15, "'weak' mixed with quantile bins");
+    BLOCK("{metric: exits, brand: acme, segment: strength_q0}");
+    expect_error(block, 15, "'strength_q0', expected a segment (all, strong");
+#undef BLOCK
+}
+
+/* With trait bins on: a bin of another trait, or past the bins, is refused. */
+Test(parser, trait_bins_name_their_trait, .init = mk, .fini = rm)
+{
+    const char *seg[] = {"grudge_q4", "anxiety_q1", "grudge_q5"};
+    const char *why[] = {NULL, "the scenario's trait bins are by grudge (quantile_trait), expected "
+                               "grudge_q1 .. grudge_q4", "the scenario has 4 grudge bins"};
+    for (int k = 0; k < 3; k++) {
+        char path[128], text[1200];
+        snprintf(path, sizeof path, "%s/t%d.yaml", tmpdir, k);
+        snprintf(text, sizeof text, "%strait_quantiles: 4\nquantile_trait: grudge\nreplication:\n"
+                 "  id: X\n  source: s\n  expected: e\n  tests:\n    - name: t\n      outcome: "
+                 "{metric: exits, brand: acme, segment: %s}\n      criterion: {type: less, a: a, "
+                 "b: b}\n", head, seg[k]);
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs(text, f);
+        fclose(f);
+        bs_scenario *sc = malloc(sizeof *sc);
+        bs_variants vars;
+        bs_error err = {0};
+        cr_assert_eq(bs_scenario_load_variants(path, sc, &vars, &err), BS_OK, "%s", err.msg);
+        bs_replication *rep = malloc(sizeof *rep);
+        bs_status s = bs_replication_load(path, sc, &vars, rep, &err);
+        if (!why[k])
+            cr_expect_eq(s, BS_OK, "%s", err.msg);
+        else
+            cr_expect(s == BS_ERR_INPUT && strstr(err.msg, why[k]), "%s: %s", seg[k], err.msg);
+        bs_variants_free(&vars);
+        free(rep);
+        free(sc);
+    }
 }
 
 /* The block is bound by the scenario's binder (sim/io/yaml_bind.h): a key given twice, a key

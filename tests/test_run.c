@@ -35,15 +35,22 @@ static bs_scenario *busy_market(void)
     sh = market_shock(sc, BS_SHOCK_POLICY, 14, "e");
     sh->policy.relevance = 0.9;
     sh->policy_set = (uint64_t)1 << bs_param_index(BS_SECTION_BRAND, "relevance");
+    sc->trait_quantiles = 4; /* observation by quantile: both groupings on (strength's 3 by default) */
+    sc->quantile_trait = BS_TRAIT_GRUDGE;
     return sc;
 }
 
 static int same_series(const series *a, const series *b)
 {
     size_t n = (size_t)a->steps * a->per_step;
-    return a->steps == b->steps && a->per_step == b->per_step &&
-           memcmp(a->v, b->v, n * sizeof *a->v) == 0 &&
-           memcmp(a->market, b->market, (size_t)a->steps * BS_MK_COUNT * sizeof *a->market) == 0;
+    int same = a->steps == b->steps && a->per_step == b->per_step &&
+               memcmp(a->v, b->v, n * sizeof *a->v) == 0 &&
+               memcmp(a->market, b->market, (size_t)a->steps * BS_MK_COUNT * sizeof *a->market) == 0;
+    for (int g = 0; same && g < BS_QG_COUNT; g++) {
+        const size_t nq = (size_t)a->steps * BS_QM_COUNT * a->qbins[g] * (size_t)a->B;
+        same = a->qbins[g] == b->qbins[g] && (!nq || !memcmp(a->q[g], b->q[g], nq * sizeof(double)));
+    }
+    return same;
 }
 
 Test(run, same_seed_same_numbers_for_1_2_3_8_threads)

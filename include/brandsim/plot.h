@@ -12,6 +12,9 @@
  *   6 after the exit: former customers, shame, anti-brand acts, revenge
  *     (only when a brand ends relationships: a forced_exit event or an
  *     exit_policy other than none)
+ *   7 by prior relationship strength: purchases, revenge acts, revenge and
+ *     exits of the shocked brands' relationships, one line per quantile bin of
+ *     R at the first shock (only with a shock and strength quantile series)
  * With replicates every line is the mean, with the 95 % CI shaded.
  *
  * Each figure is one gnuplot script (style, data inline as datablocks, the
@@ -37,6 +40,7 @@ typedef enum {
     BS_FIG_TRUST,
     BS_FIG_STRONG_WEAK,
     BS_FIG_POST_EXIT,
+    BS_FIG_PRIOR_STRENGTH,
     BS_FIG_COUNT
 } bs_figure;
 
@@ -90,6 +94,11 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
                           int baseline, bs_segment seg, bs_metric metric,
                           const char *const *brands, int n_brands, const char *file,
                           bs_error *err);
+/* The same for any brand series by name (results.h): a segment's or a quantile bin's
+ * (every arm's file must hold it: bs_results_check_ref). */
+bs_status bs_plot_compare_ref(const bs_plot_env *env, const bs_plot_arm *arms, int n_arms,
+                              int baseline, const bs_series_ref *ref, const char *const *brands,
+                              int n_brands, const char *file, bs_error *err);
 
 BS_API_END
 

@@ -26,16 +26,22 @@ typedef enum {
     BS_STAT_TIME_BELOW, BS_STAT_RELATIVE, BS_STAT_PEAK_FRACTION, BS_STAT_COUNT
 } bs_outcome_stat;
 
-/* One series of a run (a brand metric in a segment or a union of segments, of one brand or
-   of all (brand "*": counts summed, means and shares averaged over brands), or a market
-   metric) reduced over the step window [from, to) to one number. */
+/* One series of a run (a brand metric in a segment or a union of segments, or a quantile
+   metric in a quantile bin or a union of bins of one grouping, of one brand or of all (brand
+   "*": counts summed, means and shares averaged over brands), or a market metric) reduced
+   over the step window [from, to) to one number. */
 typedef struct {
     int market;         /* 1: a market metric (metric is a bs_market_metric) */
-    int metric;         /* bs_metric or bs_market_metric */
+    int quantile;       /* 1: a quantile metric (metric is a bs_quantile_metric) in bins bin[]
+                           of grouping `grouping` (segment strength_q3, anxiety_q1, ...) */
+    int metric;         /* bs_metric, bs_market_metric or bs_quantile_metric */
     int brand;          /* brand index, or -1 for "*" (the sum over brands) */
-    int n_seg;          /* segments in the union (1: one segment) */
+    int n_seg;          /* segments in the union (1: one segment), or bins (quantile) */
     int seg[BS_SEG_COUNT]; /* bs_segment; a union adds counts and weights means by their
                               denominators (active, ever held, former customers, purchases) */
+    int grouping;       /* quantile: bs_quantile_grouping */
+    int bin[BS_QUANTILE_MAX_BINS]; /* quantile: 0-based bins (n_seg of them); a union adds
+                                      counts and weights mean_revenge by relationships */
     int from, to;       /* step window [from, to) */
     int stat;           /* bs_outcome_stat */
     double fraction;    /* time_below: steps from the peak until below fraction x peak */

@@ -23,6 +23,7 @@
 #ifndef BS_ANALYSIS_RESULTS_H
 #define BS_ANALYSIS_RESULTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "brandsim/error.h"
@@ -119,6 +120,66 @@ bs_status bs_results_stat(const bs_results *r, int v, bs_segment seg, bs_metric 
 /* The same for a market-wide metric: out[step] (S values). */
 bs_status bs_results_market_stat(const bs_results *r, int v, bs_market_metric metric,
                                  bs_rstat stat, double *out, bs_error *err);
+
+/* Whether the file holds market metric m (files written before acts_top_decile_share and
+ * acts_gini existed do not: bs_results_market fails for them). */
+int bs_results_has_market(const bs_results *r, bs_market_metric m);
+
+/* ---- quantile bins (docs/OUTPUT.md, /timeseries/quantile) ------------------------------ */
+
+/* The bins of quantile grouping g the file holds: 0 when it holds none (the grouping was
+ * off, or the file was written before quantile series existed). The same in every variant
+ * (variants cannot change the quantile keys). */
+int bs_results_quantile_bins(const bs_results *r, bs_quantile_grouping g);
+/* What grouping g bins by: "prior_strength" or a trait's name; "" when the file holds none. */
+const char *bs_results_quantile_by(const bs_results *r, bs_quantile_grouping g);
+/* For the trait grouping, the trait (bs_trait); -1 for strength or none. */
+int bs_results_quantile_trait(const bs_results *r);
+
+/* Quantile metric `metric` of grouping g, variant v, every replicate:
+ * out[((rep * S + step) * bins + bin) * B + brand], R*S*bins*B values. BS_ERR_INPUT when
+ * the file holds no such grouping. */
+bs_status bs_results_quantile(const bs_results *r, int v, bs_quantile_grouping g,
+                              bs_quantile_metric metric, double *out, bs_error *err);
+/* A statistic across replicates: out[(step * bins + bin) * B + brand] (S*bins*B values);
+ * read from the file's /ensemble group when it has one, else computed. */
+bs_status bs_results_quantile_stat(const bs_results *r, int v, bs_quantile_grouping g,
+                                   bs_quantile_metric metric, bs_rstat stat, double *out,
+                                   bs_error *err);
+
+/* ---- a brand series by name ------------------------------------------------------------- */
+
+/* A brand series named as the analysis commands and the replication block name it: a brand
+ * metric within a segment ("all", "strong", ...), or a quantile metric within a quantile
+ * bin ("strength_q3", "anxiety_q1": bs_quantile_bin_parse). */
+typedef struct {
+    int quantile; /* 0: a segment's series; 1: a quantile bin's */
+    int seg;      /* bs_segment (quantile 0) */
+    int grouping; /* bs_quantile_grouping (quantile 1) */
+    int trait;    /* the trait a trait bin's name gives (bs_trait), -1 for strength */
+    int bin;      /* 0-based (quantile 1) */
+    int metric;   /* bs_metric (quantile 0) or bs_quantile_metric (quantile 1) */
+} bs_series_ref;
+
+/* A segment or quantile-bin name and a metric name into *ref. BS_ERR_INPUT with a message
+ * naming the option (`what`, e.g. "--segment") and what was expected when the segment is
+ * neither, or when the metric is not a brand metric (segments) or not one of the metrics
+ * reported by quantile bin (bins). */
+bs_status bs_series_ref_parse(const char *segment, const char *metric, const char *what,
+                              bs_series_ref *ref, bs_error *err);
+/* The segment's (or bin's) name of ref into buf (n bytes); returns buf. */
+const char *bs_series_ref_segment(const bs_series_ref *ref, char *buf, size_t n);
+/* The metric's name (static storage). */
+const char *bs_series_ref_metric(const bs_series_ref *ref);
+/* BS_OK if the file holds ref's series; else BS_ERR_INPUT saying what it holds ("out.h5:
+ * no bin strength_q5: the file has 3 strength bins", "... bins by anxiety, not grudge"). */
+bs_status bs_results_check_ref(const bs_results *r, const bs_series_ref *ref, bs_error *err);
+/* ref's series of variant v, every replicate: out[(rep * S + step) * B + brand]. */
+bs_status bs_results_ref_series(const bs_results *r, int v, const bs_series_ref *ref,
+                                double *out, bs_error *err);
+/* A statistic across replicates of ref's series: out[step * B + brand] (S*B values). */
+bs_status bs_results_ref_stat(const bs_results *r, int v, const bs_series_ref *ref,
+                              bs_rstat stat, double *out, bs_error *err);
 
 BS_API_END
 

@@ -56,6 +56,18 @@ typedef enum {
     BS_ACT_COUNT
 } bs_act;
 typedef enum { BS_RECOVERY_NONE = 0, BS_RECOVERY_GOOD, BS_RECOVERY_POOR, BS_RECOVERY_COUNT } bs_recovery;
+/* A consumer trait, as `quantile_trait` names it (the trait the output's trait quantiles
+ * bin consumers by; metrics.h, bs_trait_name). */
+typedef enum {
+    BS_TRAIT_CONCERN = 0,
+    BS_TRAIT_SELF_RELEVANCE,
+    BS_TRAIT_GRUDGE,
+    BS_TRAIT_PRICE_SENSITIVITY,
+    BS_TRAIT_WOM_SUSCEPTIBILITY,
+    BS_TRAIT_ANXIETY,
+    BS_TRAIT_AVOIDANCE,
+    BS_TRAIT_COUNT
+} bs_trait;
 
 /* ---- scenario ------------------------------------------------------------ */
 
@@ -188,6 +200,9 @@ typedef struct {
     double step_days;
     int slots;           /* relationship slots per consumer (K) */
     int replicates;      /* runs of the scenario (seeds seed, seed+1, ...); a run is one */
+    int strength_quantiles; /* output: quantile bins of prior relationship strength (0: off) */
+    int trait_quantiles;    /* output: quantile bins of the trait quantile_trait (0: off) */
+    int quantile_trait;     /* bs_trait */
     bs_population population;
     bs_network network;
     bs_model model;
@@ -281,7 +296,8 @@ bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err
  * overrides in --set syntax ("brands[acme].breach_response: apology"). A
  * variant is the scenario with its overrides applied on top (after any
  * command-line --set). Variants may not change name, seed, steps, step_days,
- * replicates, or the brands' names, so that every variant's series line up. */
+ * replicates, the quantile keys (strength_quantiles, trait_quantiles, quantile_trait) or
+ * the brands' names, so that every variant's series line up. */
 #define BS_MAX_VARIANTS 256
 typedef struct {
     char name[BS_NAME_MAX];

@@ -14,6 +14,7 @@ series.
     run.metric("market_share")            # one value per brand, this step
     series = run.run_to_end()
     series.brand("revenge_wom", "strong")  # steps x brands
+    series.brand("revenge_acts", "strength_q3")  # a quantile bin: the strongest third
     series.market("mean_distrust")         # one value per step
     brandsim.run_file("scenarios/breach.yaml", "out.h5", ["replicates=10"])  # as `brandsim run`
 
@@ -36,8 +37,8 @@ except ImportError:  # lists instead
     _np = None
 
 __all__ = ["Error", "Scenario", "Run", "Series", "Event", "simulate", "METRICS", "SEGMENTS",
-           "MARKET_METRICS", "metric_info", "ERR_INPUT", "ERR_RUNTIME", "HAVE_NUMPY",
-           "LIBRARY"]
+           "MARKET_METRICS", "QUANTILE_METRICS", "metric_info", "ERR_INPUT", "ERR_RUNTIME",
+           "HAVE_NUMPY", "LIBRARY"]
 
 ERR_RUNTIME = 1  # BS_ERR_RUNTIME: memory, I/O, a finished run, anything else
 ERR_INPUT = 2    # BS_ERR_INPUT: the scenario or an override is wrong
@@ -47,11 +48,12 @@ LIBRARY = _native.path  # the libbrandsim.so loaded
 METRICS = tuple(m[0] for m in _native.METRICS)                # brand metrics
 MARKET_METRICS = tuple(m[0] for m in _native.MARKET_METRICS)  # market-wide metrics
 SEGMENTS = tuple(_native.SEGMENTS)                            # groups of relationships
+QUANTILE_METRICS = tuple(m[0] for m in _native.QUANTILE_METRICS)  # reported by quantile bin
 
 
 def metric_info(name):
     """(units, description) of a brand or market metric, as the library documents it."""
-    for table in (_native.METRICS, _native.MARKET_METRICS):
+    for table in (_native.METRICS, _native.MARKET_METRICS, _native.QUANTILE_METRICS):
         for m in table:
             if m[0] == name:
                 return m[1], m[2]
@@ -197,18 +199,43 @@ class Event:
         return f"Event(step={self.step}, brand={self.brand!r}, kind={self.kind!r}, size={self.size})"
 
 
+def _bin_of(segment, bins, trait, metric):
+    """(grouping, bin, quantile metric index) when `segment` names a quantile bin the run
+    reports (bins: each grouping's; trait: the trait grouping's), else None."""
+    q = _native.quantile_bin(segment)
+    if q is None:
+        return None
+    g, t, b = q
+    if not bins[g] or (g == 1 and t != trait) or b >= bins[g]:
+        raise KeyError(f"no quantile bin {segment!r} in this run (strength bins: {bins[0]}, "
+                       f"trait bins: {bins[1]})")
+    return g, b, _index(QUANTILE_METRICS, metric, "metric reported by quantile bin")
+
+
 class Series:
     """Every aggregate of a run's steps: brand(metric, segment) is steps x
-    brands, market(metric) one value per step; `steps` the step numbers."""
+    brands (segment may be a quantile bin, "strength_q1", with a metric of
+    QUANTILE_METRICS), market(metric) one value per step; `steps` the step
+    numbers."""
 
-    def __init__(self, brands, steps, values, market, arrays):
+    def __init__(self, brands, steps, values, market, arrays, quantile=None):
         self.brands = brands
         self.steps = steps
         self._v = values      # per step: segment x metric x brand (flat list, or array)
         self._market = market  # per step: market metrics
         self._arrays = arrays
+        # (bins per grouping, trait, per grouping: per step metric x bin x brand, flat)
+        self._q = quantile or ((0, 0), -1, ([], []))
 
     def brand(self, metric, segment="all"):
+        bins, trait, values = self._q
+        q = _bin_of(segment, bins, trait, metric)
+        if q is not None:
+            g, b, m = q
+            B = len(self.brands)
+            off = (m * bins[g] + b) * B
+            rows = [row[off:off + B] for row in values[g]]
+            return _np.array(rows) if self._arrays else [list(r) for r in rows]
         s = _index(SEGMENTS, segment, "segment")
         m = _index(METRICS, metric, "metric")
         if self._arrays:
@@ -287,9 +314,15 @@ class Run:
         return _np.array(values) if self._arrays else list(values)
 
     def metric(self, metric, segment="all"):
-        """The last step's value of a brand metric within a segment, per brand."""
+        """The last step's value of a brand metric within a segment (or of a quantile
+        metric within a quantile bin, "strength_q1"), per brand."""
         st = self._stats()
         B = st.n_brands
+        q = _bin_of(segment, tuple(st.quantile_bins), st.quantile_trait, metric)
+        if q is not None:
+            g, b, m = q
+            off = (m * st.quantile_bins[g] + b) * B
+            return self._out(st.quantile[g][off:off + B])
         off = (_index(SEGMENTS, segment, "segment") * len(METRICS)
                + _index(METRICS, metric, "metric")) * B
         return self._out(st.v[off:off + B])
@@ -312,10 +345,15 @@ class Run:
     def run_to_end(self):
         """Step to the last step; every aggregate of those steps as a Series."""
         n = len(SEGMENTS) * len(METRICS) * len(self.brands)
-        steps, values, market = [], [], []
+        steps, values, market, qvalues = [], [], [], ([], [])
+        bins, trait = (0, 0), -1
         while not self.finished:
             steps.append(self.step())
             st = _lib.bs_run_stats(self._ptr).contents
+            bins, trait = tuple(st.quantile_bins), st.quantile_trait
+            for g in range(_native.QUANTILE_GROUPINGS):
+                nq = len(QUANTILE_METRICS) * bins[g] * len(self.brands)
+                qvalues[g].append(st.quantile[g][:nq] if nq else [])
             if self._arrays:
                 values.append(_np.ctypeslib.as_array(st.v, shape=(n,)).copy())
                 market.append(_np.ctypeslib.as_array(st.market).copy())
@@ -327,7 +365,8 @@ class Run:
             values = _np.array(values).reshape(shape)
             market = _np.array(market).reshape(len(steps), len(MARKET_METRICS))
             steps = _np.array(steps)
-        return Series(list(self.brands), steps, values, market, self._arrays)
+        return Series(list(self.brands), steps, values, market, self._arrays,
+                      (bins, trait, qvalues))
 
 
 def simulate(path, overrides=(), threads=0, arrays=None):

@@ -88,6 +88,9 @@ _PROTOTYPES = {
     "bs_metric_get": (POINTER(_MetricInfo), [c_int]),
     "bs_market_metric_get": (POINTER(_MetricInfo), [c_int]),
     "bs_segment_name": (c_char_p, [c_int]),
+    "bs_quantile_metric_get": (POINTER(_MetricInfo), [c_int]),
+    "bs_quantile_bin_parse": (c_int, [c_char_p, POINTER(c_int), POINTER(c_int), POINTER(c_int)]),
+    "bs_quantile_bin_name": (c_char_p, [c_int, c_int, c_int, c_char_p, c_size_t]),
     # run.h (bs_run_stats is declared below, once bs_stats' size is known)
     "bs_run_alloc": (c_void_p, [c_void_p, c_int, _err]),
     "bs_run_free": (None, [c_void_p]),
@@ -116,17 +119,34 @@ def _infos(get):
 
 METRICS = _infos(lib.bs_metric_get)
 MARKET_METRICS = _infos(lib.bs_market_metric_get)
+QUANTILE_METRICS = _infos(lib.bs_quantile_metric_get)
 SEGMENTS = []
 while lib.bs_segment_name(len(SEGMENTS)) is not None:
     SEGMENTS.append(lib.bs_segment_name(len(SEGMENTS)).decode())
 
 
+QUANTILE_GROUPINGS = 2  # BS_QG_COUNT: strength, trait
+
+
 class _Stats(Structure):
     """bs_stats (include/brandsim/metrics.h): market[] holds one value per market
-    metric, as many as the library names."""
+    metric, as many as the library names; then the bins of each quantile grouping,
+    the trait of the trait grouping, and each grouping's values (NULL when off)."""
 
     _fields_ = [("step", c_int), ("n_brands", c_int), ("v", POINTER(c_double)),
-                ("market", c_double * len(MARKET_METRICS))]
+                ("market", c_double * len(MARKET_METRICS)),
+                ("quantile_bins", c_int * QUANTILE_GROUPINGS), ("quantile_trait", c_int),
+                ("quantile", POINTER(c_double) * QUANTILE_GROUPINGS)]
+
+
+def quantile_bin(name):
+    """(grouping, trait, bin) of a quantile bin's name ("strength_q1", "anxiety_q3"), or
+    None when the name is not one."""
+    g, t, b = c_int(), c_int(), c_int()
+    if lib.bs_quantile_bin_parse(name.encode(), ctypes.byref(g), ctypes.byref(t),
+                                 ctypes.byref(b)) != 0:
+        return None
+    return g.value, t.value, b.value
 
 
 lib.bs_run_stats.restype, lib.bs_run_stats.argtypes = POINTER(_Stats), [c_void_p]

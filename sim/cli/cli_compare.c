@@ -38,8 +38,12 @@ static void compare_usage(FILE *out)
           "                     the first)\n"
           "  --brands a,b       brands to report (default: those hit by the first shock)\n"
           "  --metric M         metric of the figure (default market_share; any brand metric\n"
-          "                     of docs/OUTPUT.md)\n"
-          "  --segment S        segment of the figure's metric (default all)\n"
+          "                     of docs/OUTPUT.md, or with a quantile bin as the segment one\n"
+          "                     of purchases, revenue, revenge_acts, exits, mean_revenge,\n"
+          "                     relationships)\n"
+          "  --segment S        segment of the figure's metric (default all), or a quantile\n"
+          "                     bin: strength_q1 (weakest prior relationships) .. strength_qN,\n"
+          "                     or <trait>_q1 .. (e.g. anxiety_q3) when the files hold them\n"
           "  -o, --output FILE  write the overlay figure (PNG, SVG or PDF by its extension)\n"
           "  --format F         png, svg or pdf, whatever FILE's extension\n"
           "  -h, --help         this help\n"
@@ -156,6 +160,7 @@ typedef struct {
     int n_files, variants;
     const char *baseline, *brands, *output, *segment, *metric;
     int format;
+    bs_series_ref ref; /* the figure's series: --segment and --metric */
 } compare_args;
 
 static int parse(int argc, char **argv, compare_args *a)
@@ -208,15 +213,11 @@ static int parse(int argc, char **argv, compare_args *a)
         compare_usage(stderr);
         return BS_EXIT_INPUT;
     }
-    if (bs_metric_by_name(a->metric) < 0) {
-        fprintf(stderr, "brandsim: compare: --metric: '%s' is not a brand metric (see "
-                        "docs/OUTPUT.md), e.g. market_share, mean_revenge, revenue\n", a->metric);
-        return BS_EXIT_INPUT;
-    }
-    if (bs_segment_by_name(a->segment) < 0) {
-        fprintf(stderr, "brandsim: compare: --segment: '%s' is not a segment, expected all, "
-                        "strong, weak, new, fundamentalist, pragmatist, unconcerned, communal "
-                        "or exchange\n", a->segment);
+    bs_error err = {0};
+    if (bs_series_ref_parse(a->segment, a->metric, "--segment", &a->ref, &err)) {
+        fprintf(stderr, "brandsim: compare: %s%s\n",
+                !a->ref.quantile && strstr(err.msg, "is not a brand metric") ? "--metric: " : "",
+                err.msg);
         return BS_EXIT_INPUT;
     }
     int rc;
@@ -334,8 +335,7 @@ static int draw(const compare_args *a, const arm *arms, int n_arms, int baseline
         pa[k] = (bs_plot_arm){arms[k].r, arms[k].v, arms[k].label};
     bs_plot_env env = {tpl, gnuplot, (bs_plot_format)a->format, cli_cancel()};
     cli_catch_stop_signals(); /* the figure is finished or removed, never left half */
-    if (bs_plot_compare(&env, pa, n_arms, baseline, (bs_segment)bs_segment_by_name(a->segment),
-                        (bs_metric)bs_metric_by_name(a->metric), names, n, a->output, &err)) {
+    if (bs_plot_compare_ref(&env, pa, n_arms, baseline, &a->ref, names, n, a->output, &err)) {
         if (!cli_stop_signal)
             return cli_fail(&err);
         fprintf(stderr, "brandsim: compare: interrupted (%s); %s not drawn\n",
@@ -370,6 +370,11 @@ int cli_compare(int argc, char **argv)
         rc = BS_EXIT_INPUT;
     if (!rc)
         rc = choose(&a, arms, n_arms, baseline, buf, names, &n_names);
+    for (int f = 0; f < a.n_files && !rc && a.output; f++) { /* the figure's bin, in every file */
+        bs_error err = {0};
+        if (bs_results_check_ref(res[f], &a.ref, &err))
+            rc = cli_fail(&err);
+    }
     char gnuplot[4096], tpl[4096];
     if (!rc && a.output) /* no table printed for a figure that cannot be drawn */
         rc = find_drawing_tools(gnuplot, tpl, sizeof gnuplot);

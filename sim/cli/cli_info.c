@@ -31,6 +31,30 @@ static void info_usage(FILE *out)
           out);
 }
 
+/* The quantile groupings the file holds, with the names of their bins. */
+static void print_quantiles(const bs_results *r)
+{
+    int any = 0;
+    for (int g = 0; g < BS_QG_COUNT; g++) {
+        const int bins = bs_results_quantile_bins(r, (bs_quantile_grouping)g);
+        if (!bins)
+            continue;
+        char first[64], last[64];
+        const int trait = bs_results_quantile_trait(r);
+        bs_quantile_bin_name(g, trait, 0, first, sizeof first);
+        bs_quantile_bin_name(g, trait, bins - 1, last, sizeof last);
+        printf("  %-10s %s: %d bins of %s (%s .. %s, lowest first)\n", any ? "" : "quantiles",
+               bs_quantile_grouping_name((bs_quantile_grouping)g), bins,
+               g == BS_QG_STRENGTH ? "prior relationship strength"
+                                   : bs_results_quantile_by(r, (bs_quantile_grouping)g),
+               first, last);
+        any = 1;
+    }
+    if (!any)
+        printf("  quantiles  none (strength_quantiles and trait_quantiles were 0, or the file is "
+               "older)\n");
+}
+
 static void print_summary(const bs_results *r)
 {
     const char *desc = bs_results_description(r);
@@ -67,6 +91,7 @@ static void print_summary(const bs_results *r)
             fputs(*p == '\n' ? ", " : (char[2]){*p, 0}, stdout);
         putchar('\n');
     }
+    print_quantiles(r);
 }
 
 /* Events of variant v. Listing every variant (all), a variant's events that are those of
@@ -95,6 +120,29 @@ static void print_events(const bs_results *r, int v, int all)
                ev[i].brand >= 0 ? bs_results_brand_name(r, ev[i].brand) : "-", ev[i].kind,
                ev[i].size);
     }
+}
+
+/* How concentrated the revenge acts are by the last step (files that hold it). */
+static int print_concentration(const bs_results *r, int v)
+{
+    if (!bs_results_has_market(r, BS_MK_ACTS_GINI) || !bs_results_has_market(r, BS_MK_ACTS_TOP_DECILE_SHARE))
+        return BS_EXIT_OK;
+    const int S = bs_results_steps(r);
+    double *top = malloc((size_t)S * sizeof *top), *gini = malloc((size_t)S * sizeof *gini);
+    bs_error err = {0};
+    int rc = BS_EXIT_OK;
+    if (!top || !gini) {
+        fputs("brandsim: out of memory\n", stderr);
+        rc = BS_EXIT_RUNTIME;
+    } else if (bs_results_market_stat(r, v, BS_MK_ACTS_TOP_DECILE_SHARE, BS_RSTAT_MEAN, top, &err)
+               || bs_results_market_stat(r, v, BS_MK_ACTS_GINI, BS_RSTAT_MEAN, gini, &err))
+        rc = cli_fail(&err);
+    else
+        printf("  revenge acts by the last step: %.1f %% by the tenth of consumers with the most, "
+               "Gini %.3f\n", 100 * top[S - 1], gini[S - 1]);
+    free(top);
+    free(gini);
+    return rc;
 }
 
 static int print_key_numbers(const bs_results *r, int v)
@@ -147,7 +195,7 @@ static int print_key_numbers(const bs_results *r, int v)
     }
     free(all);
     free(vals);
-    return BS_EXIT_OK;
+    return print_concentration(r, v);
 }
 
 int cli_info(int argc, char **argv)

@@ -24,6 +24,8 @@ static void plot_usage(FILE *out)
           "  1 market share, shocks and responses marked   4 trust and disclosure\n"
           "  2 loyalty and defections                      5 strong vs weak relationships\n"
           "  3 revenge acts by kind, and avoidance         6 after the exit (with exits)\n"
+          "  7 by prior relationship strength: one line per quantile bin (with a shock\n"
+          "    and strength bins, scenario key strength_quantiles)\n"
           "With replicates each line is the mean and the shaded band its 95 % CI.\n"
           "\n"
           "  -o, --output DIR   folder for the figures, created if missing\n"

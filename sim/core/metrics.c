@@ -3,6 +3,9 @@
  * metrics.c: names, units and descriptions of every series a run reports.
  * The output writer, the docs and the CLI all read them from here.
  */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "brandsim/error.h"
@@ -100,6 +103,38 @@ static const bs_metric_info market_info[BS_MK_COUNT] = {
                                 "share of consumers who are privacy pragmatists (C1)"},
     [BS_MK_SHARE_UNCONCERNED] = {"share_unconcerned", "1",
                                  "share of consumers who are privacy unconcerned (C1)"},
+    [BS_MK_ACTS_TOP_DECILE_SHARE] = {
+        "acts_top_decile_share", "1",
+        "share of all revenge acts so far (complaints, withholding, anti-brand acts) made by "
+        "the tenth of consumers with the most acts, ties shared in proportion; 0 before any act"},
+    [BS_MK_ACTS_GINI] = {"acts_gini", "1",
+                         "Gini coefficient of the revenge acts each consumer has made so far, "
+                         "over all consumers (0: all alike; near 1: a few made them all); 0 "
+                         "before any act"},
+};
+
+static const bs_metric_info quantile_info[BS_QM_COUNT] = {
+    [BS_QM_PURCHASES] = {"purchases", "purchases",
+                         "purchases made at the brand this step in relationships of the bin"},
+    [BS_QM_REVENUE] = {"revenue", "currency units",
+                       "sum of prices paid to the brand this step in relationships of the bin"},
+    [BS_QM_REVENGE_ACTS] = {"revenge_acts", "acts",
+                            "revenge acts against the brand this step in relationships of the "
+                            "bin: complaints, withholding, anti-brand acts (post-exit ones "
+                            "included)"},
+    [BS_QM_EXITS] = {"exits", "consumers",
+                     "relationships of the bin with the brand ended this step (avoidance or "
+                     "forced)"},
+    [BS_QM_MEAN_REVENGE] = {"mean_revenge", "1",
+                            "mean desire for revenge over the bin's current and former "
+                            "relationships with the brand"},
+    [BS_QM_RELATIONSHIPS] = {"relationships", "relationships",
+                             "current and former relationships with the brand in the bin"},
+};
+
+static const char *const grouping_names[BS_QG_COUNT] = {
+    [BS_QG_STRENGTH] = "strength",
+    [BS_QG_TRAIT] = "trait",
 };
 
 static const char *const segment_names[BS_SEG_COUNT] = {
@@ -153,4 +188,72 @@ int bs_segment_by_name(const char *name)
         if (!strcmp(bs_segment_name((bs_segment)s), name))
             return s;
     return -1;
+}
+
+/* ---- quantile groupings ---------------------------------------------------------- */
+
+const char *bs_quantile_grouping_name(bs_quantile_grouping g)
+{
+    return (g >= 0 && g < BS_QG_COUNT) ? grouping_names[g] : NULL;
+}
+
+const bs_metric_info *bs_quantile_metric_get(bs_quantile_metric m)
+{
+    return (m >= 0 && m < BS_QM_COUNT) ? &quantile_info[m] : NULL;
+}
+
+int bs_quantile_metric_by_name(const char *name)
+{
+    for (int m = 0; m < BS_QM_COUNT; m++)
+        if (!strcmp(quantile_info[m].name, name))
+            return m;
+    return -1;
+}
+
+const char *bs_trait_name(int t)
+{
+    return bs_enum_name(BS_SECTION_TOP, "quantile_trait", t); /* the one list of names */
+}
+
+int bs_quantile_bin_parse(const char *name, int *grouping, int *trait, int *bin)
+{
+    const char *q = strrchr(name, '_');
+    if (!q || q == name || q[1] != 'q' || q[2] < '1' || q[2] > '9')
+        return -1;
+    char *end;
+    long k = strtol(q + 2, &end, 10);
+    if (*end || k < 1 || k > BS_QUANTILE_MAX_BINS)
+        return -1;
+    const size_t len = (size_t)(q - name);
+    int g = -1, t = -1;
+    if (len == 8 && !strncmp(name, "strength", 8))
+        g = BS_QG_STRENGTH;
+    for (int k2 = 0; g < 0 && k2 < BS_TRAIT_COUNT; k2++)
+        if (strlen(bs_trait_name(k2)) == len && !strncmp(name, bs_trait_name(k2), len)) {
+            g = BS_QG_TRAIT;
+            t = k2;
+        }
+    if (g < 0)
+        return -1;
+    *grouping = g;
+    *trait = t;
+    *bin = (int)k - 1;
+    return 0;
+}
+
+const char *bs_quantile_bin_name(int grouping, int trait, int bin, char *buf, size_t n)
+{
+    const char *base = grouping == BS_QG_STRENGTH ? "strength" : bs_trait_name(trait);
+    snprintf(buf, n, "%s_q%d", base ? base : "?", bin + 1);
+    return buf;
+}
+
+double bs_stats_quantile(const bs_stats *st, bs_quantile_grouping g, bs_quantile_metric metric,
+                         int bin, int brand)
+{
+    if (!st || g < 0 || g >= BS_QG_COUNT || metric < 0 || metric >= BS_QM_COUNT || bin < 0
+        || bin >= st->quantile_bins[g] || brand < 0 || brand >= st->n_brands || !st->quantile[g])
+        return NAN;
+    return st->quantile[g][((size_t)metric * (size_t)st->quantile_bins[g] + (size_t)bin) *
+                               (size_t)st->n_brands + (size_t)brand];
 }

@@ -33,6 +33,9 @@ static const char *const act_names[] = {"reposition", "transactional", "ignore_f
                                         "broken_promise", "fee", "cheap_gift",
                                         "delayed_request", NULL};
 static const char *const recovery_names[] = {"none", "good", "poor", NULL};
+static const char *const trait_names[] = {"concern", "self_relevance", "grudge",
+                                          "price_sensitivity", "wom_susceptibility", "anxiety",
+                                          "avoidance", NULL};
 
 /* Tag in descriptions: where the mechanism comes from (docs/FINDINGS.md id) or
  * "assumption" where no source gives a number. */
@@ -56,6 +59,21 @@ static const bs_param top_params[] = {
     {"replicates", BS_P_INT, OFF(bs_scenario, replicates), 1, 1, 100000, NULL, "runs",
      "runs of `brandsim run`, seeds seed, seed + 1, ...; from 2 on, the output also holds "
      "their mean and 95 % confidence interval (docs/OUTPUT.md)"},
+    {"strength_quantiles", BS_P_INT, OFF(bs_scenario, strength_quantiles), 3, 0,
+     BS_QUANTILE_MAX_BINS, NULL, "bins",
+     "output only: quantile bins of prior relationship strength (R at the reference step) "
+     "whose purchases, revenue, revenge acts, exits and mean revenge the output reports "
+     "(/timeseries/quantile/strength; 3 terciles, 10 deciles); 0 = off, else 2 to 20; the "
+     "same in every variant"},
+    {"trait_quantiles", BS_P_INT, OFF(bs_scenario, trait_quantiles), 0, 0, BS_QUANTILE_MAX_BINS,
+     NULL, "bins",
+     "output only: quantile bins of consumers by the trait `quantile_trait`, reported like "
+     "strength_quantiles (/timeseries/quantile/trait); 0 = off, else 2 to 20; the same in "
+     "every variant"},
+    {"quantile_trait", BS_P_ENUM, OFF(bs_scenario, quantile_trait), BS_TRAIT_ANXIETY, 0,
+     BS_TRAIT_COUNT - 1, trait_names, "",
+     "output only: the consumer trait trait_quantiles bins consumers by; the same in every "
+     "variant"},
 };
 
 static const bs_param population_params[] = {
@@ -576,6 +594,10 @@ bs_status bs_scenario_validate(bs_scenario *sc, const char *file, bs_error *err)
     if (why)
         return fail(err, file, "'name': '%s' %s, expected a scenario name (letters, digits, "
                     "'_', '-', '.')", sc->name, why);
+    if (sc->strength_quantiles == 1 || sc->trait_quantiles == 1) /* one bin is no quantile */
+        return fail(err, file, "'%s': 1 bin, expected 0 (off) or 2 to %d",
+                    sc->strength_quantiles == 1 ? "strength_quantiles" : "trait_quantiles",
+                    BS_QUANTILE_MAX_BINS);
     const bs_population *pop = &sc->population;
     double shares = pop->privacy_fundamentalist + pop->privacy_pragmatist;
     if (shares > 1 + 1e-9)

@@ -34,17 +34,19 @@ static bs_run *fail_alloc(bs_run *run, bs_error *err, const char *what)
     X(wom_susceptibility, N) X(anxiety, N) X(avoidance, N) X(segment, N) X(distrust, N) X(last_brand, N) X(wom[0], N)       \
     X(wom[1], N) X(wom_bits, W) X(rewired, NR) X(brand, NK) X(status, NK) X(flags, NK)        \
     X(R, NK) X(conf, NK) X(benev, NK) X(S, NK) X(D, NK) X(betrayal, NK) X(revenge, NK)         \
-    X(avoid, NK) X(R0, NK) X(shame, NK) X(irritation, NK) X(H, NK)
+    X(avoid, NK) X(R0, NK) X(shame, NK) X(irritation, NK) X(H, NK) X(qbin, NQ) X(acts, N)
 
-static int state_alloc(bs_state *st, int64_t N, int K, int small_world,
+static int state_alloc(bs_state *st, int64_t N, int K, int small_world, int strength_bins,
                        double *bytes_per_consumer)
 {
     size_t NK = (size_t)N * (size_t)K, W = ((size_t)N + 63) / 64;
     size_t NR = small_world ? (size_t)N : 1; /* the rewired mask: small world only */
+    size_t NQ = strength_bins ? NK : 1;      /* the strength bins: only when reported */
     double bytes = 0;
     (void)NK;
     (void)W;
     (void)NR;
+    (void)NQ;
 #define ALLOC(f, n)                                                                            \
     st->f = malloc((size_t)(n) * sizeof *st->f);                                               \
     if (!st->f) return -1;                                                                     \
@@ -141,6 +143,7 @@ static void init_consumer(bs_run *run, int64_t i)
     st->distrust[i] = 0;
     st->last_brand[i] = -1;
     st->wom[0][i] = st->wom[1][i] = -1;
+    st->acts[i] = 0;
 
     int n_rel = (int)gsl_ran_poisson(&g, pop->initial_relationships);
     if (n_rel > K) n_rel = K;
@@ -154,6 +157,7 @@ static void init_consumer(bs_run *run, int64_t i)
         st->R[s] = st->conf[s] = st->benev[s] = st->S[s] = st->D[s] = 0;
         st->betrayal[s] = st->revenge[s] = st->avoid[s] = st->R0[s] = st->shame[s] = 0;
         st->irritation[s] = st->H[s] = 0;
+        if (run->q.bins[BS_QG_STRENGTH]) st->qbin[s] = BS_QBIN_NONE; /* binned at the reference step */
         if (k >= n_rel) continue;
         int b, tries = 0;
         do { /* distinct brands per consumer; the first its community's, if it follows it */
@@ -470,6 +474,207 @@ static void reduce_stats(bs_run *run)
     s->market[BS_MK_SHARE_UNCONCERNED] = (double)run->privacy_count[2] / N;
 }
 
+/* ---- quantile bins and the concentration of acts (observation only) ---------------- */
+
+/* The bins of a histogram: h[u] counts the items (slots or consumers) whose stored value
+ * is u, over every thread's histogram h_th (run->accum[th].hist, zeroed here); on return
+ * accum[0].hist[u] is the bin of value u, floor(count(value < u) x bins / n), so that the
+ * bins are quantiles of the values and equal values share one bin (ties are not split:
+ * a bin may hold more or fewer than n / bins items, or none). Returns n. */
+static int64_t histogram_bins(bs_run *run, int bins)
+{
+    int64_t *h = run->accum[0].hist;
+    for (int th = 1; th < run->threads; th++) { /* integer sums: exact in any order */
+        int64_t *x = run->accum[th].hist;
+        for (int u = 0; u < BS_HIST; u++) h[u] += x[u];
+        memset(x, 0, BS_HIST * sizeof *x);
+    }
+    int64_t n = 0, below = 0;
+    for (int u = 0; u < BS_HIST; u++) n += h[u];
+    for (int u = 0; u < BS_HIST; u++) {
+        const int64_t c = h[u];
+        h[u] = n > 0 ? below * bins / n : 0; /* below < n wherever c > 0: bin < bins */
+        below += c;
+    }
+    return n;
+}
+
+/* At the start of the reference step, before S0 reads it: the prior-strength bin of
+ * every active slot from the exact histogram of its stored R (MODEL.md "Observation"). */
+static void assign_strength_bins(bs_run *run)
+{
+    const int64_t N = run->N;
+    const int K = run->K;
+    bs_state *st = &run->st;
+#pragma omp parallel num_threads(run->threads)
+    {
+        int64_t *h = run->accum[omp_get_thread_num()].hist; /* zero between steps */
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < N; i++)
+            for (int k = 0; k < K; k++) {
+                const size_t s = (size_t)i * (size_t)K + (size_t)k;
+                if (st->status[s] == SLOT_ACTIVE) h[st->R[s]]++;
+            }
+    }
+    histogram_bins(run, run->q.bins[BS_QG_STRENGTH]);
+    const int64_t *bin = run->accum[0].hist;
+    const int B = run->B;
+#pragma omp parallel num_threads(run->threads)
+    {
+        /* the bins' relationships, per thread in its quantile accumulators (free before the
+         * step's consumers, which zero them) */
+        int64_t *rel = run->accum[omp_get_thread_num()].qacc;
+        memset(rel, 0, (size_t)run->q.bins[BS_QG_STRENGTH] * B * NQACC * sizeof *rel);
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < N; i++)
+            for (int k = 0; k < K; k++) {
+                const size_t s = (size_t)i * (size_t)K + (size_t)k;
+                if (st->status[s] != SLOT_ACTIVE) continue;
+                const int q = (int)bin[st->R[s]];
+                st->qbin[s] = (uint8_t)q;
+                rel[((size_t)q * B + (size_t)st->brand[s]) * NQACC + Q_RELATIONSHIPS]++;
+            }
+    }
+    memset(run->accum[0].hist, 0, BS_HIST * sizeof *run->accum[0].hist);
+    for (int th = 0; th < run->threads; th++) /* integer sums: exact in any order */
+        for (size_t x = 0; x < (size_t)run->q.bins[BS_QG_STRENGTH] * B; x++)
+            run->q.rel[x] += run->accum[th].qacc[x * NQACC + Q_RELATIONSHIPS];
+}
+
+/* After initialisation: the trait bin of every stored value of the trait quantile_trait
+ * names, from the exact histogram of that trait over all consumers. */
+static void trait_bins(bs_run *run)
+{
+    const int64_t N = run->N;
+    const uint16_t *x = run->q.trait_of;
+#pragma omp parallel num_threads(run->threads)
+    {
+        int64_t *h = run->accum[omp_get_thread_num()].hist;
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < N; i++) h[x[i]]++;
+    }
+    histogram_bins(run, run->q.bins[BS_QG_TRAIT]);
+    for (int u = 0; u < BS_HIST; u++) run->q.trait_bin[u] = (uint8_t)run->accum[0].hist[u];
+    memset(run->accum[0].hist, 0, BS_HIST * sizeof *run->accum[0].hist);
+    /* the bins' relationships: every initial relationship in its consumer's bin (counted per
+     * thread in its histogram, which has room for bins x brands) */
+    const int K = run->K, B = run->B;
+    const uint8_t *bin = run->q.trait_bin;
+    const bs_state *st = &run->st;
+#pragma omp parallel num_threads(run->threads)
+    {
+        int64_t *h = run->accum[omp_get_thread_num()].hist;
+#pragma omp for schedule(static)
+        for (int64_t i = 0; i < N; i++)
+            for (int k = 0; k < K; k++) {
+                const size_t s = (size_t)i * (size_t)K + (size_t)k;
+                if (st->status[s] != SLOT_EMPTY) h[(size_t)bin[x[i]] * B + (size_t)st->brand[s]]++;
+            }
+    }
+    int64_t *rel = run->q.rel + (size_t)run->q.bins[BS_QG_STRENGTH] * B;
+    for (int th = 0; th < run->threads; th++) {
+        int64_t *h = run->accum[th].hist;
+        for (size_t k = 0; k < (size_t)run->q.bins[BS_QG_TRAIT] * B; k++) {
+            rel[k] += h[k];
+            h[k] = 0;
+        }
+    }
+}
+
+/* The quantile series of the step (bs_stats.quantile) from the threads' accumulators. */
+static void reduce_quantiles(bs_run *run)
+{
+    const int B = run->B, nq = run->q.bins[BS_QG_STRENGTH] + run->q.bins[BS_QG_TRAIT];
+    if (nq == 0) return;
+    const size_t n = (size_t)nq * (size_t)B * NQACC;
+    int64_t *tot = run->q.sum;
+    memcpy(tot, run->accum[0].qacc, n * sizeof *tot);
+    for (int th = 1; th < run->threads; th++) /* integer sums: exact in any order */
+        for (size_t k = 0; k < n; k++) tot[k] += run->accum[th].qacc[k];
+    for (int g = 0, q0 = 0; g < BS_QG_COUNT; q0 += run->q.bins[g++]) {
+        const int bins = run->q.bins[g];
+        double *V = run->stats.quantile[g];
+        for (int bin = 0; bin < bins; bin++)
+            for (int b = 0; b < B; b++) {
+                const int64_t *a = tot + ((size_t)(q0 + bin) * B + (size_t)b) * NQACC;
+                int64_t *count = &run->q.rel[(size_t)(q0 + bin) * B + (size_t)b];
+                *count += a[Q_RELATIONSHIPS]; /* this step's change */
+                assert(a[Q_PURCHASES] >= 0 && a[Q_ACTS] >= 0 && a[Q_EXITS] >= 0);
+                assert(a[Q_SUM_REVENGE] >= 0 && *count >= 0);
+                const double rel = (double)*count;
+#define AT(m) V[((size_t)(m) * bins + bin) * B + b]
+                AT(BS_QM_PURCHASES) = (double)a[Q_PURCHASES];
+                AT(BS_QM_REVENUE) = (double)a[Q_PURCHASES] * run->sc.brands[b].price;
+                AT(BS_QM_REVENGE_ACTS) = (double)a[Q_ACTS];
+                AT(BS_QM_EXITS) = (double)a[Q_EXITS];
+                AT(BS_QM_MEAN_REVENGE) =
+                    rel > 0 ? (double)a[Q_SUM_REVENGE] / BS_U16_ONE / rel : 0.0;
+                AT(BS_QM_RELATIONSHIPS) = rel;
+#undef AT
+            }
+    }
+}
+
+/* The concentration of revenge acts across consumers, from h[c] (consumers who have made
+ * c acts so far, c <= max; they sum to N): the share of all acts made by the tenth of
+ * consumers with the most (a count at the boundary shares its acts in proportion, so
+ * N / 10 consumers exactly, however many tie) and the Gini coefficient
+ * sum_i sum_j |x_i - x_j| / (2 N sum_i x_i). Both from exact integer sums (128-bit),
+ * divided once; 0 when nobody has acted. */
+__extension__ typedef __int128 bs_i128;
+static void act_concentration(const int64_t *h, int max, int64_t N, double *top, double *gini)
+{
+    bs_i128 total = 0, pairs = 0, below = 0, sum_below = 0;
+    for (int c = 0; c <= max; c++) {
+        total += (bs_i128)c * h[c];
+        /* consumers with c acts against those with fewer: h[c] (c below - sum below) */
+        pairs += (bs_i128)h[c] * ((bs_i128)c * below - sum_below);
+        below += h[c];
+        sum_below += (bs_i128)c * h[c];
+    }
+    *top = *gini = 0;
+    if (total == 0) return;
+    /* the top tenth, times 10: whole counts from the top while they fit in N / 10
+     * consumers (10 x taken <= N), then a share of the boundary count */
+    bs_i128 taken = 0, acts10 = 0; /* consumers taken; acts taken, times 10 */
+    for (int c = max; c > 0 && 10 * taken < N; c--) {
+        const bs_i128 room10 = (bs_i128)N - 10 * taken; /* consumers left, times 10 */
+        const bs_i128 h10 = 10 * (bs_i128)h[c];
+        const bs_i128 take10 = h10 < room10 ? h10 : room10;
+        acts10 += (bs_i128)c * take10;
+        taken += h[c]; /* past N / 10 only on the last count taken */
+    }
+    *top = (double)acts10 / ((double)total * 10.0);
+    *gini = (double)pairs / ((double)N * (double)total);
+}
+
+/* Who has made how many acts so far: the threads' changes this step added to
+ * run->act_hist (and zeroed), then the market's concentration metrics. */
+static void reduce_acts(bs_run *run)
+{
+    for (int th = 0; th < run->threads; th++) {
+        bs_accum *ac = &run->accum[th];
+        for (int c = ac->hist_lo; c <= ac->hist_hi; c++) {
+            run->act_hist[c] += ac->hist[c];
+            ac->hist[c] = 0;
+        }
+        if (ac->hist_hi > run->act_max) run->act_max = ac->hist_hi;
+        ac->hist_lo = BS_HIST;
+        ac->hist_hi = -1;
+    }
+#ifndef NDEBUG
+    int64_t n = 0;
+    for (int c = 0; c <= run->act_max; c++) {
+        assert(run->act_hist[c] >= 0);
+        n += run->act_hist[c];
+    }
+    assert(n == run->N); /* every consumer has made some number of acts */
+#endif
+    act_concentration(run->act_hist, run->act_max, run->N,
+                      &run->stats.market[BS_MK_ACTS_TOP_DECILE_SHARE],
+                      &run->stats.market[BS_MK_ACTS_GINI]);
+}
+
 /* ---- public API --------------------------------------------------------------- */
 
 #define CTX_ARRAYS(X)                                                                          \
@@ -494,8 +699,10 @@ bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
     run->first.exit = bs_u16_first(m->exit_threshold, 1);     /* avoid > exit_threshold */
     run->first.avoid = bs_u16_first(m->avoid_threshold, 0);   /* avoid >= avoid_threshold */
     run->first.betrayed = bs_u16_first(m->betrayed_threshold, 1);
+    run->q.bins[BS_QG_STRENGTH] = sc->strength_quantiles;
+    run->q.bins[BS_QG_TRAIT] = sc->trait_quantiles;
     if (state_alloc(&run->st, run->N, run->K, sc->network.kind == BS_NET_SMALL_WORLD,
-                    &run->bytes_per_consumer))
+                    sc->strength_quantiles, &run->bytes_per_consumer))
         return fail_alloc(run, err, "consumer state");
 #define CALLOC(f)                                                                              \
     run->ctx.f = calloc((size_t)B, sizeof *run->ctx.f);                                        \
@@ -504,16 +711,36 @@ bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
 #undef CALLOC
     run->accum = calloc((size_t)run->threads, sizeof *run->accum);
     if (!run->accum) return fail_alloc(run, err, "accumulators");
+    const size_t nq = (size_t)(sc->strength_quantiles + sc->trait_quantiles) * (size_t)B * NQACC;
     for (int th = 0; th < run->threads; th++) {
-        run->accum[th].acc = calloc((size_t)BS_CELLS * B * NACC, sizeof(int64_t));
-        if (!run->accum[th].acc) return fail_alloc(run, err, "accumulators");
+        bs_accum *ac = &run->accum[th];
+        ac->acc = calloc((size_t)BS_CELLS * B * NACC, sizeof(int64_t));
+        ac->hist = calloc(BS_HIST, sizeof *ac->hist);
+        ac->qacc = nq ? calloc(nq, sizeof *ac->qacc) : NULL;
+        ac->hist_lo = BS_HIST;
+        ac->hist_hi = -1;
+        if (!ac->acc || !ac->hist || (nq && !ac->qacc))
+            return fail_alloc(run, err, "accumulators");
     }
     run->seg_acc = calloc((size_t)BS_SEG_COUNT * NACC * B, sizeof(int64_t));
-    if (!run->seg_acc) return fail_alloc(run, err, "accumulators");
+    run->q.sum = nq ? malloc(nq * sizeof *run->q.sum) : NULL;
+    run->q.rel = nq ? calloc(nq / NQACC, sizeof *run->q.rel) : NULL;
+    run->act_hist = calloc(BS_HIST, sizeof *run->act_hist);
+    if (!run->seg_acc || (nq && (!run->q.sum || !run->q.rel)) || !run->act_hist)
+        return fail_alloc(run, err, "accumulators");
     run->stats.n_brands = B;
     run->stats.v = calloc((size_t)BS_SEG_COUNT * BS_M_COUNT * B, sizeof(double));
     run->appeal_cdf = malloc((size_t)B * sizeof(double));
     if (!run->stats.v || !run->appeal_cdf) return fail_alloc(run, err, "aggregates");
+    run->stats.quantile_trait = sc->quantile_trait;
+    for (int g = 0; g < BS_QG_COUNT; g++) {
+        const int bins = run->q.bins[g];
+        run->stats.quantile_bins[g] = bins;
+        if (bins && !(run->stats.quantile[g] = calloc((size_t)BS_QM_COUNT * bins * B, sizeof(double))))
+            return fail_alloc(run, err, "aggregates");
+    }
+    if (sc->trait_quantiles && !(run->q.trait_bin = malloc(BS_HIST)))
+        return fail_alloc(run, err, "aggregates");
     double acc = 0;
     for (int b = 0; b < B; b++) run->appeal_cdf[b] = acc += sc->brands[b].appeal + 1e-9;
     if (build_schedule(run)) return fail_alloc(run, err, "the schedule");
@@ -527,6 +754,18 @@ bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
             run->st.rewired[i] = bs_network_rewired_mask(&sc->network, run->net_key, i);
     memset(run->st.wom_bits, 0, ((size_t)N + 63) / 64 * sizeof *run->st.wom_bits); /* no complaints yet */
     for (int64_t i = 0; i < N; i++) run->privacy_count[SEG_PRIVACY(run->st.segment[i])]++;
+    run->act_hist[0] = N; /* nobody has acted yet */
+    if (sc->trait_quantiles) {
+        const bs_state *st = &run->st;
+        const uint16_t *const traits[BS_TRAIT_COUNT] = {
+            [BS_TRAIT_CONCERN] = st->concern, [BS_TRAIT_SELF_RELEVANCE] = st->self_relevance,
+            [BS_TRAIT_GRUDGE] = st->grudge, [BS_TRAIT_PRICE_SENSITIVITY] = st->price_sensitivity,
+            [BS_TRAIT_WOM_SUSCEPTIBILITY] = st->wom_susceptibility,
+            [BS_TRAIT_ANXIETY] = st->anxiety, [BS_TRAIT_AVOIDANCE] = st->avoidance};
+        assert(sc->quantile_trait >= 0 && sc->quantile_trait < BS_TRAIT_COUNT);
+        run->q.trait_of = traits[sc->quantile_trait];
+        trait_bins(run);
+    }
     return run;
 }
 
@@ -538,9 +777,18 @@ void bs_run_free(bs_run *run)
     CTX_ARRAYS(FREE)
 #undef FREE
     if (run->accum)
-        for (int th = 0; th < run->threads; th++) free(run->accum[th].acc);
+        for (int th = 0; th < run->threads; th++) {
+            free(run->accum[th].acc);
+            free(run->accum[th].qacc);
+            free(run->accum[th].hist);
+        }
     free(run->accum);
     free(run->seg_acc);
+    free(run->q.sum);
+    free(run->q.rel);
+    free(run->q.trait_bin);
+    free(run->act_hist);
+    for (int g = 0; g < BS_QG_COUNT; g++) free(run->stats.quantile[g]);
     free(run->stats.v);
     free(run->appeal_cdf);
     free(run->actions);
@@ -555,8 +803,12 @@ bs_status bs_run_step(bs_run *run, bs_error *err)
     }
     assert(run->t >= 0);
     build_context(run);
+    if (run->t == run->reference_step && run->q.bins[BS_QG_STRENGTH])
+        assign_strength_bins(run); /* prior strength: R as S0 reads it at this step */
     bs_step_consumers(run);
     reduce_stats(run);
+    reduce_quantiles(run);
+    reduce_acts(run);
     run->t++;
     return BS_OK;
 }

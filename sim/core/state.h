@@ -118,7 +118,15 @@ typedef struct {
     uint16_t *R, *conf, *benev, *S, *D, *betrayal, *revenge, *avoid, *R0, *shame; /* fixed point */
     uint16_t *irritation; /* C3: memory of irrelevant personalized messages, fixed point */
     uint16_t *H;          /* habit strength: routine and switching costs built by purchases */
+    /* observation only (issue 17 item 4; MODEL.md "Observation"): nothing the model
+     * reads */
+    uint8_t *qbin;   /* [NK] the slot's prior-strength quantile bin, BS_QBIN_NONE if it has
+                      * none (begun at or after the reference step, or not active at its
+                      * start), when strength_quantiles > 0; [1] otherwise */
+    uint16_t *acts;  /* [N] revenge acts the consumer has made so far (saturating at 65535) */
 } bs_state;
+
+enum { BS_QBIN_NONE = 255, BS_ACTS_MAX = 65535, BS_HIST = 65536 /* values of a uint16 */ };
 
 /* What happens to each brand in the current step (built serially). */
 typedef struct {
@@ -172,6 +180,12 @@ enum {
 enum {
     MKT_PURCHASES, MKT_NO_PURCHASE, MKT_SUM_DISTRUST, MKT_LOCATION, MKT_BROWSING, NMKT
 };
+/* Accumulators by quantile bin (strength bins, then trait bins: bin index q over both),
+ * [(q * B + b) * NQACC + a]: integers like the others (revenge as stored 16-bit values).
+ * Q_RELATIONSHIPS is the step's change of the bin's relationships with the brand (a slot
+ * binned, or taken by a new relationship): the count itself is kept in bs_run.q.rel, so
+ * that a slot adds nothing in a step where nothing happens to it. */
+enum { Q_PURCHASES, Q_ACTS, Q_EXITS, Q_SUM_REVENGE, Q_RELATIONSHIPS, NQACC };
 
 /* Cells: (strength segment - BS_SEG_STRONG) * 6 + privacy segment * 2 + norm. */
 enum { BS_CELLS = 3 * 3 * 2 };
@@ -188,6 +202,12 @@ static inline int bs_consumer_cell(uint8_t segment)
 typedef struct {
     int64_t *acc; /* [BS_CELLS * B * NACC] */
     int64_t mkt[NMKT];
+    int64_t *qacc; /* [(strength bins + trait bins) * B * NQACC], NULL if both are off */
+    /* [BS_HIST]: the change this step of how many consumers have made each number of
+     * acts (entries hist_lo .. hist_hi touched; all zero between steps); before the
+     * reference step's consumers, scratch for the histogram of prior strength */
+    int64_t *hist;
+    int hist_lo, hist_hi;
     char pad[64];
 } bs_accum;
 
@@ -215,6 +235,16 @@ struct bs_run {
     struct { /* model thresholds as stored values (bs_u16_first), set at allocation */
         int strong, act, exit, avoid, betrayed;
     } first;
+    struct { /* quantile bins (observation only) */
+        int bins[BS_QG_COUNT];    /* strength_quantiles, trait_quantiles (0: off) */
+        const uint16_t *trait_of; /* [N] the trait quantile_trait names (st's array) */
+        uint8_t *trait_bin;       /* [BS_HIST] a stored trait value's bin; NULL when off */
+        int64_t *sum;             /* [(bins) * B * NQACC]: the threads' qacc summed */
+        int64_t *rel;             /* [(bins) * B]: active + former relationships per bin and
+                                   * brand, kept up to date by the steps' changes */
+    } q;
+    int64_t *act_hist; /* [BS_HIST]: consumers who have made each number of acts so far */
+    int act_max;       /* the largest number of acts any consumer has made */
 };
 
 

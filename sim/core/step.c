@@ -149,7 +149,29 @@ typedef struct {
     size_t base; /* its first slot, i * K */
     int K, t, norm;
     sink sk; /* its thread's accumulators, in its privacy segment and norm */
+    /* observation by quantile bin (state.h): the thread's strength-bin accumulators once
+     * bins are assigned (from the reference step on), and those of the consumer's trait
+     * bin; NULL when a grouping is off (or, for strength, before the reference step) */
+    int64_t *qs, *qt;
 } consumer;
+
+/* The accumulators (Q_*) of brand b in the strength bin of slot s, NULL if it has none
+ * (or strength bins are off, or not yet assigned). */
+STEP_INLINE int64_t *qcell(const consumer *cs, size_t s, int b)
+{
+    if (!cs->qs) return NULL;
+    const unsigned q = cs->st->qbin[s];
+    return q == BS_QBIN_NONE ? NULL : cs->qs + ((size_t)q * (size_t)cs->sk.B + (size_t)b) * NQACC;
+}
+
+/* Add v to quantity a (Q_*) of brand b in the strength bin of slot s, if it has one, and
+ * in the consumer's trait bin: observation only, a few integer adds. */
+STEP_INLINE void qadd(const consumer *cs, size_t s, int b, int a, int64_t v)
+{
+    int64_t *x = qcell(cs, s, b);
+    if (x) x[a] += v;
+    if (cs->qt) cs->qt[(size_t)b * NQACC + a] += v;
+}
 
 /* S0. Strength classification: until the reference step (the caller checks),
  * every active slot sets R0 = R and its strong flag from R; after it the
@@ -373,6 +395,7 @@ STEP_INLINE int appraise_forced_exit(const consumer *cs, bs_rng *r, size_t s, in
         st->R0[s] = st->R[s];
         st->flags[s] |= FLAG_DIRECT;
         add(&cs->sk, bs_strength_segment(st->flags[s]), ACC_EXITS, b, 1);
+        qadd(cs, s, b, Q_EXITS, 1);
         return exit_slot(cs->run, s, b, 1);
     }
     return 0;
@@ -485,10 +508,21 @@ typedef struct {
     double level;
 } complaint;
 
+/* S4 (and S7): one revenge act of kind a (ACC_WOM, ACC_WITHHOLD, ACC_ANTIBRAND) at slot
+ * s of brand b in strength segment g: counted for the brand, in the slot's quantile bins,
+ * and in the consumer's tally *acts. */
+STEP_INLINE void revenge_act(const consumer *cs, size_t s, int g, int a, int b, int *acts)
+{
+    add(&cs->sk, g, a, b, 1);
+    qadd(cs, s, b, Q_ACTS, 1);
+    ++*acts;
+}
+
 /* S4. Act (F1, F8, F9, F6) at slot k, right after it feels: revenge acts
  * (word of mouth, withholding, anti-brand action), post-exit anti-brand
- * action, exit. Sets *helped on a clean break. */
-STEP_INLINE void act(const consumer *cs, bs_rng *r, int k, complaint *wom, int *helped)
+ * action, exit. Sets *helped on a clean break; adds the acts to *acts. */
+STEP_INLINE void act(const consumer *cs, bs_rng *r, int k, complaint *wom, int *helped,
+                     int *acts)
 {
     bs_state *st = cs->st;
     const bs_model *m = cs->m;
@@ -499,13 +533,13 @@ STEP_INLINE void act(const consumer *cs, bs_rng *r, int k, complaint *wom, int *
     if (st->revenge[s] >= cs->run->first.act) { /* revenge > act_threshold */
         const double rv = GET(revenge, s);
         if (bs_rng_bernoulli(r, bs_act_probability(m, m->p_wom, rv))) {
-            add(&cs->sk, seg_strength, ACC_WOM, b, 1);
+            revenge_act(cs, s, seg_strength, ACC_WOM, b, acts);
             if (!(st->flags[s] & FLAG_DIRECT)) add(&cs->sk, seg_strength, ACC_WOM_SECONDHAND, b, 1);
             if (rv > wom->level) { wom->level = rv; wom->brand = b; }
         }
         if (st->status[s] == SLOT_ACTIVE &&
             bs_rng_bernoulli(r, bs_act_probability(m, m->p_withhold, rv))) {
-            add(&cs->sk, seg_strength, ACC_WITHHOLD, b, 1);
+            revenge_act(cs, s, seg_strength, ACC_WITHHOLD, b, acts);
             SET(D, s, GET(D, s) * (1 - m->withhold_amount));
             for (int j = 0; j < cs->K; j++)
                 if (j != k && st->status[base + (size_t)j] == SLOT_ACTIVE)
@@ -513,15 +547,16 @@ STEP_INLINE void act(const consumer *cs, bs_rng *r, int k, complaint *wom, int *
                         GET(D, base + j) * (1 - m->withhold_amount * m->withhold_spill));
         }
         if (bs_rng_bernoulli(r, bs_act_probability(m, m->p_antibrand, rv)))
-            add(&cs->sk, seg_strength, ACC_ANTIBRAND, b, 1);
+            revenge_act(cs, s, seg_strength, ACC_ANTIBRAND, b, acts);
     }
     if (st->status[s] == SLOT_EXITED && st->shame[s] > 0 &&
         bs_rng_bernoulli(r, m->p_antibrand_exit * GET(shame, s))) /* F9: shame drives it */
-        add(&cs->sk, seg_strength, ACC_ANTIBRAND, b, 1);
+        revenge_act(cs, s, seg_strength, ACC_ANTIBRAND, b, acts);
     if (st->status[s] == SLOT_ACTIVE && /* avoid > exit_threshold + habit_hold x H */
         past_threshold(st, m, s, cs->run->first.exit, m->exit_threshold, 1)) {
         *helped |= exit_slot(cs->run, s, b, 0);
         add(&cs->sk, seg_strength, ACC_EXITS, b, 1);
+        qadd(cs, s, b, Q_EXITS, 1);
     }
 }
 
@@ -529,20 +564,36 @@ STEP_INLINE void act(const consumer *cs, bs_rng *r, int k, complaint *wom, int *
  * only its own slot's feelings, and feel reads nothing act writes (the D of
  * other slots, the slot's own status), so one pass gives the numbers of two,
  * with the draws in the same order. Last, the consumer's outbox: the brand it
- * complains about this step, -1 none. */
-STEP_INLINE void feel_and_act(const consumer *cs, bs_rng *r, const double *betrayal_in,
-                                int *helped)
+ * complains about this step, -1 none. Returns the revenge acts made. */
+STEP_INLINE int feel_and_act(const consumer *cs, bs_rng *r, const double *betrayal_in,
+                               int *helped)
 {
     bs_state *st = cs->st;
     const mood md = feel_mood(cs);
     complaint wom = {-1, 0};
+    int acts = 0;
     for (int k = 0; k < cs->K; k++) {
         size_t s = cs->base + (size_t)k;
         if (st->status[s] == SLOT_EMPTY) continue;
-        if (feel(cs, s, betrayal_in[k], &md)) act(cs, r, k, &wom, helped);
+        if (feel(cs, s, betrayal_in[k], &md)) act(cs, r, k, &wom, helped, &acts);
     }
     assert(wom.brand >= -1 && wom.brand < cs->run->B);
     st->wom[(cs->t + 1) & 1][cs->i] = (int16_t)wom.brand;
+    return acts;
+}
+
+/* S7, observation only: the consumer made n > 0 revenge acts this step: its count so far
+ * (saturating), and in the thread's histogram changes one consumer moves from its old
+ * count to its new one (state.h, bs_accum.hist). */
+static inline void count_acts(bs_state *st, int64_t i, int n, bs_accum *ac)
+{
+    const int old = st->acts[i], now = old + n < BS_ACTS_MAX ? old + n : BS_ACTS_MAX;
+    if (now == old) return; /* saturated */
+    st->acts[i] = (uint16_t)now;
+    ac->hist[old]--;
+    ac->hist[now]++;
+    if (old < ac->hist_lo) ac->hist_lo = old;
+    if (now > ac->hist_hi) ac->hist_hi = now;
 }
 
 /* What the consumer bought this step: the slot and brand, -1 and -1 none. */
@@ -632,6 +683,9 @@ STEP_INLINE int choose_begin(const consumer *cs, int b, double distrust)
     const int k = slot_for_new(st, cs->base, cs->K);
     assert(k >= 0 && k < cs->K); /* choose_discovered offers no brand without room */
     size_t s = cs->base + (size_t)k;
+    if (st->status[s] == SLOT_EXITED) /* the former relationship leaves its bins */
+        qadd(cs, s, st->brand[s], Q_RELATIONSHIPS, -1);
+    if (cs->qt) cs->qt[(size_t)b * NQACC + Q_RELATIONSHIPS]++; /* the new one its trait bin */
     st->brand[s] = (int16_t)b;
     st->status[s] = SLOT_ACTIVE;
     st->flags[s] = (uint8_t)((br->clarifies ? FLAG_CLARIFIED : 0) |
@@ -643,6 +697,8 @@ STEP_INLINE int choose_begin(const consumer *cs, int b, double distrust)
     st->betrayal[s] = st->revenge[s] = st->avoid[s] = st->shame[s] = 0;
     st->irritation[s] = 0;
     st->H[s] = 0;
+    if (cs->qs) st->qbin[s] = BS_QBIN_NONE; /* begun now: no prior strength (before the
+                                              * reference step no slot has a bin yet) */
     return k;
 }
 
@@ -735,6 +791,7 @@ STEP_INLINE void record(const consumer *cs, size_t s, int b, int status)
     const bs_run *run = cs->run;
     int64_t *a = cell_of(&cs->sk, bs_strength_segment(st->flags[s]), b);
     if (st->revenge[s] | st->avoid[s] | st->betrayal[s]) { /* most relationships: all 0 */
+        if (cs->qs || cs->qt) qadd(cs, s, b, Q_SUM_REVENGE, st->revenge[s]); /* its bins */
         a[ACC_SUM_REVENGE] += st->revenge[s];
         a[ACC_SUM_AVOID] += st->avoid[s];
         a[ACC_BETRAYED] += st->betrayal[s] >= run->first.betrayed;
@@ -801,6 +858,7 @@ STEP_INLINE void record_consumer(const consumer *cs, purchase p, double distrust
         size_t s = base + (size_t)p.slot;
         int seg_strength = bs_strength_segment(st->flags[s]);
         add(&cs->sk, seg_strength, ACC_PURCHASES, p.brand, 1);
+        qadd(cs, s, p.brand, Q_PURCHASES, 1);
         ac->mkt[MKT_PURCHASES]++;
         if (last == p.brand)
             add(&cs->sk, seg_strength, ACC_REPEAT, p.brand, 1);
@@ -846,13 +904,25 @@ static inline int slots_ok(const consumer *cs)
 
 /* One consumer's step: the submodels in MODEL.md's order, each slot loop in
  * index order. Every draw comes from the consumer's stream for this step, in
- * the order the submodels make them. */
-static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
+ * the order the submodels make them. `binned` (a constant in each of the two
+ * copies below): whether the step records by quantile bin, so that a step
+ * without bins has none of their work, not even the tests. */
+STEP_INLINE void consumer_step(const bs_run *run, int64_t i, bs_accum *ac, const int binned)
 {
     bs_state *st = (bs_state *)&run->st;
     const int seg = st->segment[i];
+    const int qs_bins = run->q.bins[BS_QG_STRENGTH];
+    int64_t *qs = NULL, *qt = NULL;
+    if (binned) {
+        qs = qs_bins && run->t >= run->reference_step ? ac->qacc : NULL;
+        qt = run->q.bins[BS_QG_TRAIT]
+                 ? ac->qacc + (size_t)(qs_bins + run->q.trait_bin[run->q.trait_of[i]]) *
+                                  (size_t)run->B * NQACC
+                 : NULL;
+    }
     const consumer cs = {run,    &run->sc.model, st, i, (size_t)i * (size_t)run->K, run->K, run->t,
-                         SEG_NORM(seg), {ac->acc, run->B, bs_consumer_cell((uint8_t)seg)}};
+                         SEG_NORM(seg), {ac->acc, run->B, bs_consumer_cell((uint8_t)seg)},
+                         qs, qt};
     assert(cs.K >= 1 && cs.K <= BS_MAX_SLOTS && cs.t >= 0);
     assert(st->wom[cs.t & 1] != st->wom[(cs.t + 1) & 1]); /* the outbox's double buffer */
     double distrust = GET(distrust, i);
@@ -866,11 +936,30 @@ static void consumer_step(const bs_run *run, int64_t i, bs_accum *ac)
     if (cs.t <= run->reference_step) classify(&cs);                /* S0 */
     hear(&cs, betrayal_in);                                        /* S1 */
     distrust = appraise(&cs, &r, distrust, betrayal_in, &helped); /* S2 */
-    feel_and_act(&cs, &r, betrayal_in, &helped);                   /* S3, S4 */
+    const int acts = feel_and_act(&cs, &r, betrayal_in, &helped);  /* S3, S4 */
+    if (acts) count_acts(st, i, acts, ac);                         /* (S7) */
     const purchase p = choose(&cs, &r, distrust, helped, ac);      /* S5 */
     distrust = update_and_record(&cs, &r, p.slot, distrust);       /* S6, S7 */
     record_consumer(&cs, p, distrust, ac);                         /* S7 */
     assert(slots_ok(&cs));
+}
+
+static void consumer_step_binned(const bs_run *run, int64_t i, bs_accum *ac)
+{
+    consumer_step(run, i, ac, 1);
+}
+
+static void consumer_step_plain(const bs_run *run, int64_t i, bs_accum *ac)
+{
+    consumer_step(run, i, ac, 0);
+}
+
+/* Whether this step records by quantile bin: strength bins once assigned (from the
+ * reference step on), trait bins from the start. */
+static int step_binned(const bs_run *run)
+{
+    return (run->q.bins[BS_QG_STRENGTH] && run->t >= run->reference_step) ||
+           run->q.bins[BS_QG_TRAIT];
 }
 
 void bs_step_consumers(bs_run *run)
@@ -878,18 +967,27 @@ void bs_step_consumers(bs_run *run)
     const int64_t N = run->N;
     const size_t n_acc = (size_t)BS_CELLS * (size_t)run->B * NACC;
     /* zero every thread's accumulators here: OpenMP may give fewer threads */
+    const size_t n_q = (size_t)(run->q.bins[BS_QG_STRENGTH] + run->q.bins[BS_QG_TRAIT]) *
+                       (size_t)run->B * NQACC;
     for (int th = 0; th < run->threads; th++) {
         memset(run->accum[th].acc, 0, n_acc * sizeof *run->accum[th].acc);
         memset(run->accum[th].mkt, 0, sizeof run->accum[th].mkt);
+        if (n_q) memset(run->accum[th].qacc, 0, n_q * sizeof *run->accum[th].qacc);
     }
     const int64_t n_words = (N + 63) / 64;
+    const int binned = step_binned(run);
     int64_t senders = 0;
 #pragma omp parallel num_threads(run->threads)
     {
         assert(omp_get_thread_num() < run->threads); /* one accumulator per thread */
         bs_accum *ac = &run->accum[omp_get_thread_num()];
+        if (binned) {
 #pragma omp for schedule(static)
-        for (int64_t i = 0; i < N; i++) consumer_step(run, i, ac);
+            for (int64_t i = 0; i < N; i++) consumer_step_binned(run, i, ac);
+        } else {
+#pragma omp for schedule(static)
+            for (int64_t i = 0; i < N; i++) consumer_step_plain(run, i, ac);
+        }
         /* after every outbox is written: who complained, for the next step's listeners */
         const int16_t *out = run->st.wom[(run->t + 1) & 1];
         uint64_t *bits = run->st.wom_bits;

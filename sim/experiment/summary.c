@@ -37,7 +37,10 @@ bs_status bs_summary_write(bs_output *out, const bs_scenario *sc, bs_error *err)
 {
     const size_t R = (size_t)sc->replicates, T = (size_t)sc->steps;
     const size_t brand_cells = T * (size_t)sc->n_brands;
-    const size_t cells = brand_cells > T ? brand_cells : T;
+    size_t cells = brand_cells > T ? brand_cells : T;
+    for (int g = 0; g < BS_QG_COUNT; g++) /* quantile series: bins x brands wide */
+        if (brand_cells * (size_t)bs_output_quantile_bins(out, g) > cells)
+            cells = brand_cells * (size_t)bs_output_quantile_bins(out, g);
     double *x = malloc((R * cells + 1) * sizeof *x), *y = malloc((4 * cells + 1) * sizeof *y);
     bs_status s = BS_OK;
     if (!x || !y) {
@@ -49,6 +52,10 @@ bs_status bs_summary_write(bs_output *out, const bs_scenario *sc, bs_error *err)
             s = one_series(out, seg, m, R, brand_cells, x, y, err);
     for (int q = 0; s == BS_OK && q < BS_MK_COUNT; q++)
         s = one_series(out, BS_SERIES_MARKET, q, R, T, x, y, err);
+    for (int g = 0; s == BS_OK && g < BS_QG_COUNT; g++)
+        for (int m = 0; s == BS_OK && bs_output_quantile_bins(out, g) && m < BS_QM_COUNT; m++)
+            s = one_series(out, BS_SERIES_QUANTILE(g), m, R,
+                           brand_cells * (size_t)bs_output_quantile_bins(out, g), x, y, err);
     free(x);
     free(y);
     return s;

@@ -41,6 +41,10 @@ struct bs_output {
     hid_t file;
     hid_t series[BS_SEG_COUNT][BS_M_COUNT]; /* [BS_SEG_ALL]: /timeseries/brand */
     hid_t market[BS_MK_COUNT];
+    /* /timeseries/quantile/<grouping>/<metric>, groupings with bins only */
+    int qbins[BS_QG_COUNT], qtrait;
+    hid_t quant[BS_QG_COUNT][BS_QM_COUNT];
+    size_t qcol[BS_QG_COUNT]; /* the grouping's first column in a buffered row */
     hid_t step_ds, day_ds;
     int steps, n_brands, chunk_rows;
     /* ensemble files: R replicates of each of n_variants variants */
@@ -53,11 +57,12 @@ struct bs_output {
     hid_t ens;          /* its /ensemble group, once statistics are written (else invalid) */
     hid_t sum_brand[BS_SUMMARY_STATS], sum_segs[BS_SUMMARY_STATS], sum_market[BS_SUMMARY_STATS];
     hid_t sum_at[BS_SUMMARY_STATS]; /* the group of segment sum_seg under each statistic */
+    hid_t sum_quant[BS_SUMMARY_STATS][BS_QG_COUNT]; /* <stat>/quantile/<grouping> */
     int sum_seg;        /* segment whose statistics are being written (-1: none) */
     double step_days;
     int done, buffered; /* steps received; of those, rows still in buf */
-    size_t row_len;     /* BS_SEG_COUNT * BS_M_COUNT * n_brands + BS_MK_COUNT */
-    double *buf;        /* chunk_rows x row_len: st->v, then st->market */
+    size_t row_len;     /* BS_SEG_COUNT * BS_M_COUNT * n_brands + BS_MK_COUNT + quantiles */
+    double *buf;        /* chunk_rows x row_len: st->v, st->market, st->quantile[g] */
     char (*names)[BS_NAME_MAX]; /* brand names, for /events/brand_name */
     char why[WHY_MAX];  /* reason of the first failure ("" if none) */
 };
@@ -201,7 +206,9 @@ static hid_t group_create(hid_t loc, const char *name)
 static herr_t set_layout(hid_t dcpl, int rank, const hsize_t *dims, hsize_t chunk, int per_rep)
 {
     /* per_rep: the first dimension is the replicate: one replicate's rows per chunk */
-    hsize_t cdims[3] = {chunk, rank > 1 ? dims[1] : 0, rank > 2 ? dims[2] : 0};
+    hsize_t cdims[4] = {chunk, 0, 0, 0};
+    for (int d = 1; d < rank && d < 4; d++)
+        cdims[d] = dims[d];
     if (per_rep) {
         cdims[0] = 1;
         cdims[1] = chunk;
@@ -217,7 +224,7 @@ static herr_t set_layout(hid_t dcpl, int rank, const hsize_t *dims, hsize_t chun
     return 0;
 }
 
-/* A dataset of rank 1 to 3. Its chunk cache is off: whole chunks are written at once. */
+/* A dataset of rank 1 to 4. Its chunk cache is off: whole chunks are written at once. */
 static hid_t dataset_create_in(hid_t loc, const char *name, hid_t type, int rank,
                                const hsize_t *dims, hsize_t chunk, int per_rep)
 {
@@ -410,6 +417,76 @@ static herr_t create_market(bs_output *o, hid_t ts)
     return rc;
 }
 
+/* What a quantile grouping bins by: "prior_strength" or the trait's name. */
+static const char *quantile_by(const bs_output *o, int g)
+{
+    return g == BS_QG_STRENGTH ? "prior_strength" : bs_trait_name(o->qtrait);
+}
+
+/* The attributes of a quantile group or dataset: by, bins, and a description. */
+static herr_t describe_quantile(const bs_output *o, hid_t obj, int g)
+{
+    return attr_str(obj, "by", quantile_by(o, g)) < 0 || attr_int(obj, "bins", o->qbins[g]) < 0
+               ? -1
+               : 0;
+}
+
+/* One sentence on what bin q of grouping g holds, for descriptions. */
+static void quantile_what(const bs_output *o, int g, char *buf, size_t n)
+{
+    if (g == BS_QG_STRENGTH)
+        snprintf(buf, n, "by quantile bin of prior relationship strength (R at the start of the "
+                 "reference step, relationships active then; bin 0 the weakest, %d bins; ties in "
+                 "one bin)", o->qbins[g]);
+    else
+        snprintf(buf, n, "by quantile bin of the consumers' %s (bin 0 the lowest, %d bins; ties "
+                 "in one bin)", quantile_by(o, g), o->qbins[g]);
+}
+
+/* /timeseries/quantile/<grouping>/<metric>: (steps, bins, brands), in an ensemble
+   (replicates, steps, bins, brands), for each grouping with bins. */
+static herr_t create_quantiles(bs_output *o, hid_t ts)
+{
+    if (o->qbins[BS_QG_STRENGTH] + o->qbins[BS_QG_TRAIT] == 0)
+        return 0;
+    hid_t top = group_create(ts, "quantile");
+    herr_t rc = top < 0 ? -1 : 0;
+    for (int g = 0; rc >= 0 && g < BS_QG_COUNT; g++) {
+        if (!o->qbins[g])
+            continue;
+        char what[300];
+        quantile_what(o, g, what, sizeof what);
+        hid_t grp = group_create(top, bs_quantile_grouping_name((bs_quantile_grouping)g));
+        if (grp < 0 || describe_quantile(o, grp, g) < 0 || attr_str(grp, "description", what) < 0)
+            rc = -1;
+        const int rank = o->ensemble ? 4 : 3;
+        hsize_t dims[4] = {(hsize_t)o->steps, (hsize_t)o->qbins[g], (hsize_t)o->n_brands, 0};
+        if (o->ensemble) {
+            dims[0] = (hsize_t)o->R;
+            dims[1] = (hsize_t)o->steps;
+            dims[2] = (hsize_t)o->qbins[g];
+            dims[3] = (hsize_t)o->n_brands;
+        }
+        for (int m = 0; rc >= 0 && m < BS_QM_COUNT; m++) {
+            const bs_metric_info *mi = bs_quantile_metric_get((bs_quantile_metric)m);
+            char desc[600];
+            snprintf(desc, sizeof desc, "%s, %s", mi->description, what);
+            hid_t ds = series_create(o, grp, mi->name, rank, dims);
+            o->quant[g][m] = ds;
+            if (ds < 0
+                || describe(ds, mi->units, desc,
+                            o->ensemble ? "replicate,step,bin,brand" : "step,bin,brand") < 0
+                || describe_quantile(o, ds, g) < 0)
+                rc = -1;
+        }
+        if (grp >= 0 && H5Gclose(grp) < 0)
+            rc = -1;
+    }
+    if (top >= 0 && H5Gclose(top) < 0)
+        rc = -1;
+    return rc;
+}
+
 static herr_t create_series(bs_output *o, hid_t loc)
 {
     hid_t ts = group_create(loc, "timeseries");
@@ -420,6 +497,8 @@ static herr_t create_series(bs_output *o, hid_t loc)
         rc = create_segments(o, ts);
     if (rc >= 0)
         rc = create_market(o, ts);
+    if (rc >= 0)
+        rc = create_quantiles(o, ts);
     if (ts >= 0 && H5Gclose(ts) < 0)
         rc = -1;
     return rc;
@@ -667,21 +746,27 @@ static herr_t write_axes(bs_output *o, hsize_t start, hsize_t n)
     return rc;
 }
 
-/* Rows [start, start+n) of dataset ds (rank 1 or 2, `width` columns; in an ensemble
-   file one more leading dimension, the replicate) from columns [col, col+width) of the
-   buffer, whose dataspace is mem. A dataset reads only the first `rank` elements of
-   fstart and fcount. */
+/* Rows [start, start+n) of dataset ds (rank 1 or 2, `width` columns, or with bins > 0
+   rank 3, (steps, bins, width / bins); in an ensemble file one more leading dimension,
+   the replicate) from columns [col, col+width) of the buffer, whose dataspace is mem.
+   A dataset reads only the first `rank` elements of fstart and fcount. */
 static herr_t write_block(bs_output *o, hid_t ds, hid_t mem, hsize_t col, hsize_t width,
-                          hsize_t start, hsize_t n)
+                          hsize_t bins, hsize_t start, hsize_t n)
 {
     hsize_t mstart[2] = {0, col}, mcount[2] = {n, width};
-    hsize_t fstart[3] = {start, 0, 0}, fcount[3] = {n, width, 0};
+    hsize_t fstart[4] = {0, 0, 0, 0}, fcount[4] = {0, 0, 0, 0};
+    int k = 0;
     if (o->ensemble) { /* the same rows of replicate o->rep */
-        hsize_t r = (hsize_t)o->rep;
-        hsize_t s3[3] = {r, start, 0}, c3[3] = {1, n, width};
-        memcpy(fstart, s3, sizeof s3);
-        memcpy(fcount, c3, sizeof c3);
+        fstart[k] = (hsize_t)o->rep;
+        fcount[k++] = 1;
     }
+    fstart[k] = start;
+    fcount[k++] = n;
+    if (bins) {
+        fcount[k++] = bins;
+        fcount[k++] = width / bins;
+    } else
+        fcount[k++] = width;
     if (width == 0)
         return 0;
     hid_t fs = H5Dget_space(ds);
@@ -707,10 +792,16 @@ static herr_t flush_rows(bs_output *o)
     herr_t rc = mem < 0 ? -1 : o->rep > 0 ? 0 : write_axes(o, start, n);
     for (int s = 0; rc >= 0 && s < BS_SEG_COUNT; s++)
         for (int m = 0; rc >= 0 && m < BS_M_COUNT; m++)
-            rc = write_block(o, o->series[s][m], mem, (hsize_t)(s * BS_M_COUNT + m) * nb, nb,
+            rc = write_block(o, o->series[s][m], mem, (hsize_t)(s * BS_M_COUNT + m) * nb, nb, 0,
                              start, n);
     for (int k = 0; rc >= 0 && k < BS_MK_COUNT; k++)
-        rc = write_block(o, o->market[k], mem, market_col + (hsize_t)k, 1, start, n);
+        rc = write_block(o, o->market[k], mem, market_col + (hsize_t)k, 1, 0, start, n);
+    for (int g = 0; rc >= 0 && g < BS_QG_COUNT; g++) {
+        const hsize_t bins = (hsize_t)o->qbins[g];
+        for (int m = 0; rc >= 0 && bins && m < BS_QM_COUNT; m++)
+            rc = write_block(o, o->quant[g][m], mem, o->qcol[g] + (hsize_t)m * bins * nb,
+                             bins * nb, bins, start, n);
+    }
     if (mem >= 0)
         H5Sclose(mem);
     if (rc >= 0)
@@ -737,8 +828,11 @@ static bs_output *output_new(const char *path, const bs_scenario *sc)
     if (!o)
         return NULL;
     o->file = o->step_ds = o->day_ds = o->vgroup = o->ens = H5I_INVALID_HID;
-    for (int k = 0; k < BS_SUMMARY_STATS; k++)
+    for (int k = 0; k < BS_SUMMARY_STATS; k++) {
         o->sum_brand[k] = o->sum_segs[k] = o->sum_market[k] = o->sum_at[k] = H5I_INVALID_HID;
+        for (int g = 0; g < BS_QG_COUNT; g++)
+            o->sum_quant[k][g] = H5I_INVALID_HID;
+    }
     o->sum_seg = -1;
     o->variant = o->rep = -1;
     o->lock_fd = -1;
@@ -747,11 +841,21 @@ static bs_output *output_new(const char *path, const bs_scenario *sc)
             o->series[s][m] = H5I_INVALID_HID;
     for (int k = 0; k < BS_MK_COUNT; k++)
         o->market[k] = H5I_INVALID_HID;
+    for (int g = 0; g < BS_QG_COUNT; g++)
+        for (int m = 0; m < BS_QM_COUNT; m++)
+            o->quant[g][m] = H5I_INVALID_HID;
+    o->qbins[BS_QG_STRENGTH] = sc->strength_quantiles;
+    o->qbins[BS_QG_TRAIT] = sc->trait_quantiles;
+    o->qtrait = sc->quantile_trait;
     o->steps = sc->steps;
     o->n_brands = sc->n_brands;
     o->step_days = sc->step_days;
     o->chunk_rows = sc->steps > 0 && sc->steps < CHUNK_ROWS ? sc->steps : CHUNK_ROWS;
     o->row_len = (size_t)BS_SEG_COUNT * BS_M_COUNT * (size_t)sc->n_brands + BS_MK_COUNT;
+    for (int g = 0; g < BS_QG_COUNT; g++) {
+        o->qcol[g] = o->row_len;
+        o->row_len += (size_t)BS_QM_COUNT * (size_t)o->qbins[g] * (size_t)sc->n_brands;
+    }
     o->path = strdup(path);
     o->partial = malloc(strlen(path) + sizeof ".partial");
     o->buf = calloc((size_t)o->chunk_rows * o->row_len, sizeof *o->buf);
@@ -816,6 +920,8 @@ static herr_t summary_groups_close(bs_output *o)
 {
     herr_t rc = 0;
     for (int k = 0; k < BS_SUMMARY_STATS; k++) {
+        for (int g = 0; g < BS_QG_COUNT; g++)
+            rc |= close_id(&o->sum_quant[k][g], H5Gclose);
         rc |= close_id(&o->sum_at[k], H5Gclose);
         rc |= close_id(&o->sum_market[k], H5Gclose);
         rc |= close_id(&o->sum_segs[k], H5Gclose);
@@ -834,6 +940,9 @@ static herr_t close_datasets(bs_output *o)
             rc |= close_id(&o->series[s][m], H5Dclose);
     for (int k = 0; k < BS_MK_COUNT; k++)
         rc |= close_id(&o->market[k], H5Dclose);
+    for (int g = 0; g < BS_QG_COUNT; g++)
+        for (int m = 0; m < BS_QM_COUNT; m++)
+            rc |= close_id(&o->quant[g][m], H5Dclose);
     rc |= close_id(&o->step_ds, H5Dclose);
     rc |= close_id(&o->day_ds, H5Dclose);
     rc |= close_id(&o->vgroup, H5Gclose);
@@ -968,9 +1077,10 @@ bs_status bs_output_begin_variant(bs_output *o, int v, const bs_scenario *sc, co
         return fail(err, "cannot begin variant %d of '%s': expected variant %d of %d", v,
                     o->partial, o->variants_done, o->n_variants);
     if (sc->steps != o->steps || sc->n_brands != o->n_brands || sc->replicates != o->R
-        || sc->seed != o->seed)
-        return fail(err, "cannot begin variant '%s' of '%s': its steps, brands, replicates or "
-                         "seed differ from the scenario's", name, o->partial);
+        || sc->seed != o->seed || sc->strength_quantiles != o->qbins[BS_QG_STRENGTH]
+        || sc->trait_quantiles != o->qbins[BS_QG_TRAIT] || sc->quantile_trait != o->qtrait)
+        return fail(err, "cannot begin variant '%s' of '%s': its steps, brands, replicates, "
+                         "seed or quantile bins differ from the scenario's", name, o->partial);
     if (n_events < 0 || (n_events > 0 && !ev))
         return fail(err, "cannot begin variant '%s': no events array", name);
     uint64_t *seeds = malloc((size_t)o->R * sizeof *seeds);
@@ -1050,6 +1160,11 @@ static hid_t series_of(const bs_output *o, int seg, int metric, size_t *width)
         *width = (size_t)o->n_brands;
         return o->series[seg][metric];
     }
+    const int g = BS_SERIES_QUANTILE(0) - seg; /* BS_SERIES_QUANTILE(g) = -2 - g */
+    if (g >= 0 && g < BS_QG_COUNT && o->qbins[g] && metric >= 0 && metric < BS_QM_COUNT) {
+        *width = (size_t)o->qbins[g] * (size_t)o->n_brands;
+        return o->quant[g][metric];
+    }
     return H5I_INVALID_HID;
 }
 
@@ -1081,6 +1196,58 @@ bs_status bs_output_read_replicates(bs_output *o, int seg, int metric, double *x
     return BS_OK;
 }
 
+static const char *const summary_what[BS_SUMMARY_STATS] = {
+    "mean across replicates of", "standard deviation across replicates of",
+    "lower end of the 95 % confidence interval of the mean (t, R - 1 df) of",
+    "upper end of the 95 % confidence interval of the mean (t, R - 1 df) of"};
+
+/* The statistics of quantile series (g, metric): /variants/<v>/ensemble/<stat>/quantile/
+   <grouping>/<metric>, (steps, bins, brands) each. */
+static bs_status write_quantile_summary(bs_output *o, int g, int metric, const double *stat,
+                                        bs_error *err)
+{
+    const bs_metric_info *mi = bs_quantile_metric_get((bs_quantile_metric)metric);
+    herr_t rc = summary_groups(o);
+    for (int k = 0; rc >= 0 && k < BS_SUMMARY_STATS; k++) {
+        if (o->sum_quant[k][g] >= 0)
+            continue;
+        char where[64];
+        snprintf(where, sizeof where, "%s/quantile", stat_group[k]);
+        hid_t q = H5Lexists(o->ens, where, H5P_DEFAULT) > 0 ? H5Gopen2(o->ens, where, H5P_DEFAULT)
+                                                             : group_create(o->ens, where);
+        o->sum_quant[k][g] = q < 0 ? H5I_INVALID_HID
+                                   : group_create(q, bs_quantile_grouping_name((bs_quantile_grouping)g));
+        if (q < 0 || H5Gclose(q) < 0 || o->sum_quant[k][g] < 0
+            || describe_quantile(o, o->sum_quant[k][g], g) < 0)
+            rc = -1;
+    }
+    char what[300];
+    quantile_what(o, g, what, sizeof what);
+    const size_t cells = (size_t)o->steps * (size_t)o->qbins[g] * (size_t)o->n_brands;
+    hsize_t dims[3] = {(hsize_t)o->steps, (hsize_t)o->qbins[g], (hsize_t)o->n_brands};
+    for (int k = 0; rc >= 0 && k < BS_SUMMARY_STATS; k++) {
+        char desc[900];
+        snprintf(desc, sizeof desc, "%s: %s, %s", summary_what[k], mi->description, what);
+        hid_t e = dataset_create(o->sum_quant[k][g], mi->name, H5T_IEEE_F64LE, 3, dims,
+                                 o->chunk_rows);
+        if (e < 0 || describe(e, mi->units, desc, "step,bin,brand") < 0
+            || describe_quantile(o, e, g) < 0
+            || (cells > 0 && H5Dwrite(e, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                      stat + (size_t)k * cells) < 0))
+            rc = -1;
+        if (e >= 0 && H5Dclose(e) < 0)
+            rc = -1;
+    }
+    if (rc < 0)
+        return h5_fail(o, err, "cannot write '%s'", o->partial);
+    return BS_OK;
+}
+
+int bs_output_quantile_bins(const bs_output *o, int g)
+{
+    return o && g >= 0 && g < BS_QG_COUNT ? o->qbins[g] : 0;
+}
+
 bs_status bs_output_write_summary(bs_output *o, int seg, int metric, const double *stat,
                                   bs_error *err)
 {
@@ -1089,6 +1256,8 @@ bs_status bs_output_write_summary(bs_output *o, int seg, int metric, const doubl
         return fail(err, "cannot write statistics of series (%d, %d): no such series, or the "
                          "replicates are not all written", seg, metric);
     errors_to(o);
+    if (seg <= BS_SERIES_QUANTILE(0))
+        return write_quantile_summary(o, BS_SERIES_QUANTILE(0) - seg, metric, stat, err);
     const int market = seg == BS_SERIES_MARKET;
     const bs_metric_info *mi = market ? bs_market_metric_get((bs_market_metric)metric)
                                       : bs_metric_get((bs_metric)metric);
@@ -1105,10 +1274,7 @@ bs_status bs_output_write_summary(bs_output *o, int seg, int metric, const doubl
         }
         o->sum_seg = seg;
     }
-    static const char *const what[BS_SUMMARY_STATS] = {
-        "mean across replicates of", "standard deviation across replicates of",
-        "lower end of the 95 % confidence interval of the mean (t, R - 1 df) of",
-        "upper end of the 95 % confidence interval of the mean (t, R - 1 df) of"};
+    const char *const *what = summary_what;
     const size_t cells = (size_t)o->steps * width;
     hsize_t dims[2] = {(hsize_t)o->steps, (hsize_t)width};
     for (int k = 0; rc >= 0 && k < BS_SUMMARY_STATS; k++) {
@@ -1162,11 +1328,20 @@ bs_status bs_output_write_step(bs_output *o, const bs_stats *st, bs_error *err)
     if (st->n_brands != o->n_brands || (o->n_brands > 0 && !st->v))
         return fail(err, "cannot write step %d to '%s': %d brands, expected %d", st->step,
                     o->partial, st->n_brands, o->n_brands);
+    for (int g = 0; g < BS_QG_COUNT; g++)
+        if (st->quantile_bins[g] != o->qbins[g] || (o->qbins[g] && o->n_brands && !st->quantile[g]))
+            return fail(err, "cannot write step %d to '%s': %d %s quantile bins, expected %d",
+                        st->step, o->partial, st->quantile_bins[g],
+                        bs_quantile_grouping_name((bs_quantile_grouping)g), o->qbins[g]);
     double *row = o->buf + (size_t)o->buffered * o->row_len;
-    size_t nv = o->row_len - BS_MK_COUNT;
+    size_t nv = (size_t)BS_SEG_COUNT * BS_M_COUNT * (size_t)o->n_brands;
     if (nv > 0)
         memcpy(row, st->v, nv * sizeof *row);
     memcpy(row + nv, st->market, sizeof st->market);
+    for (int g = 0; g < BS_QG_COUNT; g++)
+        if (o->qbins[g] && o->n_brands)
+            memcpy(row + o->qcol[g], st->quantile[g],
+                   (size_t)BS_QM_COUNT * (size_t)o->qbins[g] * (size_t)o->n_brands * sizeof *row);
     o->buffered++;
     o->done++;
     if (o->buffered == o->chunk_rows && flush_rows(o) < 0)

@@ -63,9 +63,15 @@ bs_status bs_output_begin_replicate(bs_output *out, int r, bs_error *err);
 /* Every replicate of the variant is written (all steps of the last one): flush them. */
 bs_status bs_output_end_replicates(bs_output *out, bs_error *err);
 
-/* A series of a file: a brand metric (bs_metric) in a segment (bs_segment), or a market
-   metric (bs_market_metric) with seg = BS_SERIES_MARKET. Width: n_brands, or 1 (market). */
+/* A series of a file: a brand metric (bs_metric) in a segment (bs_segment), a market
+   metric (bs_market_metric) with seg = BS_SERIES_MARKET, or a quantile metric
+   (bs_quantile_metric) of grouping g with seg = BS_SERIES_QUANTILE(g). Width: n_brands, 1
+   (market), or bins x n_brands (quantile: bin-major). */
 enum { BS_SERIES_MARKET = -1 };
+#define BS_SERIES_QUANTILE(g) (-2 - (g))
+
+/* The bins of quantile grouping g (bs_quantile_grouping) the file holds: 0 when off. */
+int bs_output_quantile_bins(const bs_output *out, int g);
 /* The statistics across replicates of a series, in this order (datasets under
    /variants/<v>/ensemble/<stat>/). */
 enum { BS_SUMMARY_MEAN, BS_SUMMARY_SD, BS_SUMMARY_CI_LOW, BS_SUMMARY_CI_HIGH, BS_SUMMARY_STATS };
@@ -76,7 +82,8 @@ bs_status bs_output_read_replicates(bs_output *out, int seg, int metric, double 
 
 /* After bs_output_end_replicates(): the statistics of one series, stat[k][t][w] for k in
    BS_SUMMARY_MEAN .. BS_SUMMARY_CI_HIGH (4 x steps x width doubles). Brand series come
-   segment by segment (all metrics of one segment together, each segment once). */
+   segment by segment (all metrics of one segment together, each segment once); quantile
+   series go to <stat>/quantile/<grouping>/<metric>, (steps, bins, brands). */
 bs_status bs_output_write_summary(bs_output *out, int seg, int metric, const double *stat,
                                   bs_error *err);
 

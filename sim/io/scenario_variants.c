@@ -165,7 +165,9 @@ char *bs_variant_overrides(const bs_variants *vars, int v)
    meaning (the seed is shared: common random numbers). */
 static int frozen_key(const char *assignment)
 {
-    static const char *const frozen[] = {"name", "seed", "steps", "step_days", "replicates"};
+    static const char *const frozen[] = {"name", "seed", "steps", "step_days", "replicates",
+                                         "strength_quantiles", "trait_quantiles",
+                                         "quantile_trait"};
     size_t len = strcspn(assignment, "=");
     for (size_t q = 0; q < sizeof frozen / sizeof *frozen; q++)
         if (strlen(frozen[q]) == len && !strncmp(assignment, frozen[q], len)) return 1;
@@ -185,8 +187,8 @@ bs_status bs_variant_apply(const bs_scenario *base, const bs_variants *vars, int
             return bs_yaml_error(err, file, var->set_line[k],
                                  "'variants[%d].set.%.*s': a variant cannot change this, expected "
                                  "a parameter of the model, the population, the network, a brand "
-                                 "or a shock (name, seed, steps, step_days, replicates and brand "
-                                 "names are shared by all variants)",
+                                 "or a shock (name, seed, steps, step_days, replicates, the "
+                                 "quantile keys and brand names are shared by all variants)",
                                  v, len, a);
         bs_error e = {0};
         if (bs_scenario_set(out, a, &e)) {

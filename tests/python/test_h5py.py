@@ -37,7 +37,11 @@ def check_dataset(name, ds, S, B, R, ensemble):
     """Shape of one dataset from its path, as docs/OUTPUT.md describes it."""
     data = ds[()]  # reads it (every filter must be available)
     parts = name.split("/")
-    if "timeseries" in parts:
+    if "quantile" in parts:  # (replicates,) steps, bins, brands; bins as the attribute says
+        bins = int(ds.attrs["bins"])
+        assert 2 <= bins <= 20 and ds.attrs["by"], f"{name}: bins {bins}, by {ds.attrs['by']}"
+        want = (R, S, bins, B) if ensemble and "ensemble" not in parts else (S, bins, B)
+    elif "timeseries" in parts:
         if parts[-1] in ("step", "day"):
             want = (S,)
         elif "market" in parts:
@@ -97,7 +101,24 @@ def check_file(path, ensemble):
             g = f[f"variants/{v[0]}"]
             x = g["timeseries/brand/market_share"][()]
             assert np.allclose(g["ensemble/mean/brand/market_share"][()], x.mean(axis=0))
+            q = g["timeseries/quantile/strength/revenge_acts"][()]
+            assert np.allclose(g["ensemble/mean/quantile/strength/revenge_acts"][()],
+                               q.mean(axis=0))
+        # the strength bins partition the relationships they cover: at the last step the
+        # market's strong and weak ones (no relationship of these runs ends before the shock)
+        pre = first_variant(f)
+        rel = f[pre + "timeseries/quantile/strength/relationships"][()].sum(axis=-2)
+        seg = sum(f[pre + f"timeseries/segment/{s}/{m}"][()] for s in ("strong", "weak")
+                  for m in ("active_customers", "former_customers"))
+        assert (rel[..., -1, :] == seg[..., -1, :]).all(), "bins != strong + weak at the end"
         return len(names)
+
+
+def first_variant(f):
+    """The prefix of the first variant's groups ("" in a single-run file)."""
+    if f.attrs["layout"] != "ensemble":
+        return ""
+    return "variants/" + f.attrs["variants"].split("\n")[0] + "/"
 
 
 def check_csv(h5, csv):
@@ -116,7 +137,13 @@ def check_csv(h5, csv):
         S, B = int(f.attrs["steps"]), int(f.attrs["n_brands"])
         R = int(f.attrs["replicates"]) if ensemble else 1
         V = len(f.attrs["variants"].split("\n")) if ensemble else 1
-        assert len(df) == V * R * S * (9 * 30 * B + 8), len(df)
+        pre0 = first_variant(f)
+        bins = sum(int(f[f"{pre0}timeseries/quantile/{g}"].attrs["bins"])
+                   for g in ("strength", "trait") if f"{pre0}timeseries/quantile/{g}" in f)
+        # docs/ANALYSIS.md: V x R x S x (9 x 30 x B + 10 + quantile bins x 6 x B)
+        assert len(df) == V * R * S * (9 * 30 * B + 10 + bins * 6 * B), (len(df), bins)
+        q = df[(df.segment == "strength_q1") & (df.metric == "relationships")]
+        assert len(q) == V * R * S * B, "strength_q1 rows: one per step and brand"
         brands = list(f["brands/name"].asstr()[()])
         for v in df["variant"].unique():
             pre = f"variants/{v}/" if ensemble else ""

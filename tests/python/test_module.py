@@ -67,8 +67,17 @@ class CommandAgrees(unittest.TestCase):
             self.assertTrue(same(got, value), f"{r}: module gives {got!r}")
             n += 1
         B, S = len(series.brands), len(series.steps)
-        want = S * (B * len(brandsim.SEGMENTS) * len(brandsim.METRICS) + len(brandsim.MARKET_METRICS))
+        bins = 3  # the default strength terciles (strength_q1 .. strength_q3)
+        want = S * (B * len(brandsim.SEGMENTS) * len(brandsim.METRICS) + len(brandsim.MARKET_METRICS)
+                    + bins * len(brandsim.QUANTILE_METRICS) * B)
         self.assertEqual(n, want, "the CSV does not hold every series the module reads")
+        self.assertIn("acts_gini", brandsim.MARKET_METRICS)
+        self.assertEqual(brandsim.QUANTILE_METRICS, ("purchases", "revenue", "revenge_acts",
+                                                     "exits", "mean_revenge", "relationships"))
+        with self.assertRaises(KeyError):
+            series.brand("revenge_acts", "strength_q4")
+        with self.assertRaises(KeyError):
+            series.brand("mean_quality", "strength_q1")
 
     def test_events_match_the_scenario(self):
         run = brandsim.Run(brandsim.Scenario.load(BREACH, ["consumers=500"]))
@@ -196,6 +205,8 @@ class Values(unittest.TestCase):
             self.assertEqual(run.metric("betrayed", "communal"), whole.brand("betrayed", "communal")[t])
             self.assertEqual(run.market("mean_distrust"), whole.market("mean_distrust")[t])
             self.assertEqual(run.market()["purchases"], whole.market("purchases")[t])
+            self.assertEqual(run.metric("revenge_acts", "strength_q3"),
+                             whole.brand("revenge_acts", "strength_q3")[t])
             self.assertAlmostEqual(sum(run.metric("market_share")), 1.0, places=12)
 
     def test_numpy_arrays_when_numpy_imports(self):
