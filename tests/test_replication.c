@@ -692,3 +692,46 @@ Test(command, only_selects_by_id_and_bad_flags_exit_2, .init = mk, .fini = rm, .
     cr_expect_eq(replicate("--only t2 --scenarios " BS_SOURCE_DIR "/tests/data/replication-bad "
                            "-o err.txt --no-controls", out, sizeof out), 2);
 }
+
+/* `versus` sets a second outcome of the same run against the test's outcome: their
+ * difference by default, or with `contrast: log_ratio` the log of their ratio; a contrast
+ * without versus, and an unknown contrast, are refused at their line. */
+Test(parser, versus_and_its_contrast, .init = mk, .fini = rm)
+{
+    char block[1024], path[128];
+    snprintf(block, sizeof block,
+             "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "      versus: {metric: mean_revenge, brand: acme, from: 2, to: 10, stat: mean}\n"
+             "    - name: u\n"
+             "      outcome: {metric: purchases, brand: acme, stat: sum}\n"
+             "      versus: {metric: purchases, brand: acme, segment: strong, stat: sum}\n"
+             "      contrast: log_ratio\n"
+             "      criterion: {type: less, a: a, b: b}\n", good_test);
+    snprintf(path, sizeof path, "%s/p.yaml", tmpdir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "%s%s", head, block);
+    fclose(f);
+    bs_error err = {0};
+    bs_scenario *sc = malloc(sizeof *sc);
+    bs_variants vars;
+    cr_assert_eq(bs_scenario_load_variants(path, sc, &vars, &err), BS_OK, "%s", err.msg);
+    bs_replication *rep = malloc(sizeof *rep);
+    cr_assert_eq(bs_replication_load(path, sc, &vars, rep, &err), BS_OK, "%s", err.msg);
+    cr_expect_eq(rep->tests[0].contrast, BS_CONTRAST_DIFFERENCE, "versus alone: a difference");
+    cr_expect_eq(rep->tests[0].versus.metric, BS_M_MEAN_REVENGE);
+    cr_expect_eq(rep->tests[1].contrast, BS_CONTRAST_LOG_RATIO);
+    cr_expect_eq(rep->tests[1].versus.seg[0], BS_SEG_STRONG);
+    cr_expect_eq(rep->tests[1].outcome.seg[0], BS_SEG_ALL);
+    bs_variants_free(&vars);
+    free(rep);
+    free(sc);
+    /* the good test's three lines are 14-16 */
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "      contrast: log_ratio\n", good_test);
+    expect_error(block, 17, "'replication.tests[0].contrast': given without versus");
+    snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
+             "      versus: {metric: mean_revenge, brand: acme}\n      contrast: ratio\n",
+             good_test);
+    expect_error(block, 18, "'replication.tests[0].contrast': 'ratio' is not a known value");
+}
