@@ -519,12 +519,15 @@ static void assign_strength_bins(bs_run *run)
     histogram_bins(run, run->q.bins[BS_QG_STRENGTH]);
     const int64_t *bin = run->accum[0].hist;
     const int B = run->B;
+    /* the bins' relationships, per thread in its quantile accumulators (free before the
+     * step's consumers, which zero them again), every thread's zeroed here: OpenMP may
+     * give fewer threads */
+    for (int th = 0; th < run->threads; th++)
+        memset(run->accum[th].qacc, 0,
+               (size_t)run->q.bins[BS_QG_STRENGTH] * B * NQACC * sizeof *run->accum[th].qacc);
 #pragma omp parallel num_threads(run->threads)
     {
-        /* the bins' relationships, per thread in its quantile accumulators (free before the
-         * step's consumers, which zero them) */
         int64_t *rel = run->accum[omp_get_thread_num()].qacc;
-        memset(rel, 0, (size_t)run->q.bins[BS_QG_STRENGTH] * B * NQACC * sizeof *rel);
 #pragma omp for schedule(static)
         for (int64_t i = 0; i < N; i++)
             for (int k = 0; k < K; k++) {
