@@ -616,9 +616,11 @@ static void breach_cut(bs_scenario *sc, double size, double cut[2], double reven
  * Without habit (its three parameters 0) the strong cut more. */
 Test(behaviour, strong_relationships_resent_more_but_keep_buying)
 {
-    bs_scenario *sc = market_new(40000, 33, 3);
+    bs_scenario *sc = market_new(N, 33, 3);
     double cut[2], revenge[2];
     breach_cut(sc, 0.3, cut, revenge);
+    cr_log_info("double edge: cut strong %g weak %g, revenge strong %g weak %g", cut[0], cut[1],
+                revenge[0], revenge[1]);
     cr_expect_gt(revenge[0], 1.5 * revenge[1], "revenge strong %g weak %g", revenge[0], revenge[1]);
     cr_expect_gt(cut[0], 0.01, "the strong cut too: %g", cut[0]);
     cr_expect_lt(cut[0], cut[1], "cut strong %g weak %g", cut[0], cut[1]);
