@@ -331,6 +331,24 @@ static bs_status load_block(const char *block, bs_error *err)
     return load_block_from(path, block, err);
 }
 
+/* A replication block (text after the common head) that must load: written to dir/p.yaml
+ * and loaded; the caller frees *sc, *rep (free) and *vars (bs_variants_free). */
+static bs_replication *load_good_block(const char *block, bs_scenario **sc, bs_variants *vars)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/p.yaml", tmpdir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "%s%s", head, block);
+    fclose(f);
+    bs_error err = {0};
+    *sc = malloc(sizeof **sc);
+    cr_assert_eq(bs_scenario_load_variants(path, *sc, vars, &err), BS_OK, "%s", err.msg);
+    bs_replication *rep = malloc(sizeof *rep);
+    cr_assert_eq(bs_replication_load(path, *sc, vars, rep, &err), BS_OK, "%s", err.msg);
+    return rep;
+}
+
 static void expect_error(const char *block, int line, const char *fragment)
 {
     bs_error err = {0};
@@ -486,7 +504,7 @@ Test(parser, the_binder_names_every_key, .init = mk, .fini = rm)
    refused at its line. */
 Test(parser, basis_and_its_reason, .init = mk, .fini = rm)
 {
-    char block[1024], path[128];
+    char block[1024];
     snprintf(block, sizeof block, "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
              "      basis: emergent\n      basis_reason: \"no equation names it\"\n"
              "    - name: u\n"
@@ -496,17 +514,9 @@ Test(parser, basis_and_its_reason, .init = mk, .fini = rm)
              "    - name: w\n"
              "      outcome: {metric: mean_revenge, brand: acme}\n"
              "      criterion: {type: less, a: a, b: b}\n", good_test);
-    snprintf(path, sizeof path, "%s/p.yaml", tmpdir);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fprintf(f, "%s%s", head, block);
-    fclose(f);
-    bs_error err = {0};
-    bs_scenario *sc = malloc(sizeof *sc);
+    bs_scenario *sc;
     bs_variants vars;
-    cr_assert_eq(bs_scenario_load_variants(path, sc, &vars, &err), BS_OK, "%s", err.msg);
-    bs_replication *rep = malloc(sizeof *rep);
-    cr_assert_eq(bs_replication_load(path, sc, &vars, rep, &err), BS_OK, "%s", err.msg);
+    bs_replication *rep = load_good_block(block, &sc, &vars);
     cr_expect_eq(rep->tests[0].basis, BS_BASIS_EMERGENT);
     cr_expect_str_eq(rep->tests[0].basis_reason, "no equation names it");
     cr_expect_eq(rep->tests[1].basis, BS_BASIS_BUILT_IN);
@@ -698,7 +708,7 @@ Test(command, only_selects_by_id_and_bad_flags_exit_2, .init = mk, .fini = rm, .
  * without versus, and an unknown contrast, are refused at their line. */
 Test(parser, versus_and_its_contrast, .init = mk, .fini = rm)
 {
-    char block[1024], path[128];
+    char block[1024];
     snprintf(block, sizeof block,
              "replication:\n  id: X\n  source: s\n  expected: e\n  tests:\n%s"
              "      versus: {metric: mean_revenge, brand: acme, from: 2, to: 10, stat: mean}\n"
@@ -707,17 +717,9 @@ Test(parser, versus_and_its_contrast, .init = mk, .fini = rm)
              "      versus: {metric: purchases, brand: acme, segment: strong, stat: sum}\n"
              "      contrast: log_ratio\n"
              "      criterion: {type: less, a: a, b: b}\n", good_test);
-    snprintf(path, sizeof path, "%s/p.yaml", tmpdir);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fprintf(f, "%s%s", head, block);
-    fclose(f);
-    bs_error err = {0};
-    bs_scenario *sc = malloc(sizeof *sc);
+    bs_scenario *sc;
     bs_variants vars;
-    cr_assert_eq(bs_scenario_load_variants(path, sc, &vars, &err), BS_OK, "%s", err.msg);
-    bs_replication *rep = malloc(sizeof *rep);
-    cr_assert_eq(bs_replication_load(path, sc, &vars, rep, &err), BS_OK, "%s", err.msg);
+    bs_replication *rep = load_good_block(block, &sc, &vars);
     cr_expect_eq(rep->tests[0].contrast, BS_CONTRAST_DIFFERENCE, "versus alone: a difference");
     cr_expect_eq(rep->tests[0].versus.metric, BS_M_MEAN_REVENGE);
     cr_expect_eq(rep->tests[1].contrast, BS_CONTRAST_LOG_RATIO);
