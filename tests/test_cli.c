@@ -62,6 +62,13 @@ static int exists(const char *name)
     return stat(in_dir(name), &st) == 0;
 }
 
+/* A file that exists and is not empty. */
+static int has_content(const char *name)
+{
+    struct stat st;
+    return stat(in_dir(name), &st) == 0 && st.st_size > 0;
+}
+
 static int is_dir(const char *name)
 {
     struct stat st;
@@ -526,7 +533,10 @@ Test(cli, a_second_run_to_the_same_output_leaves_the_first_intact, .timeout = 12
 {
     pid_t pid = start_big_run("30000", "100", "first.txt", "first-err.txt");
     double t0 = now();
-    while (!exists("big.h5.partial") && now() - t0 < 30) sleep_s(0.002);
+    /* the partial file is created, then locked, then written by HDF5: once it has
+     * content the lock is held (held at mere existence, the first run could be
+     * stopped before it locks, and the second would rightly take the file) */
+    while (!has_content("big.h5.partial") && now() - t0 < 30) sleep_s(0.002);
     kill(pid, SIGSTOP);
     int status = 0;
     if (waitpid(pid, &status, WUNTRACED) == pid && !WIFSTOPPED(status))
