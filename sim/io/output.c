@@ -1201,6 +1201,34 @@ static const char *const summary_what[BS_SUMMARY_STATS] = {
     "lower end of the 95 % confidence interval of the mean (t, R - 1 df) of",
     "upper end of the 95 % confidence interval of the mean (t, R - 1 df) of"};
 
+/* One dataset per statistic k under parents[k]: metric mi's statistics `stat`
+ * (BS_SUMMARY_STATS blocks of `cells` values, shaped dims), described with what
+ * the statistic is, the metric's description and `extra` (if any); quantile
+ * grouping g's bins described too when g >= 0. */
+static herr_t write_stat_datasets(bs_output *o, const hid_t parents[BS_SUMMARY_STATS],
+                                  const bs_metric_info *mi, int rank, const hsize_t *dims,
+                                  const char *dim_names, const char *extra, int g,
+                                  const double *stat)
+{
+    size_t cells = 1;
+    for (int d = 0; d < rank; d++) cells *= (size_t)dims[d];
+    herr_t rc = 0;
+    for (int k = 0; rc >= 0 && k < BS_SUMMARY_STATS; k++) {
+        char desc[900];
+        snprintf(desc, sizeof desc, "%s: %s%s%s", summary_what[k], mi->description,
+                 extra ? ", " : "", extra ? extra : "");
+        hid_t e = dataset_create(parents[k], mi->name, H5T_IEEE_F64LE, rank, dims, o->chunk_rows);
+        if (e < 0 || describe(e, mi->units, desc, dim_names) < 0
+            || (g >= 0 && describe_quantile(o, e, g) < 0)
+            || (cells > 0 && H5Dwrite(e, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                      stat + (size_t)k * cells) < 0))
+            rc = -1;
+        if (e >= 0 && H5Dclose(e) < 0)
+            rc = -1;
+    }
+    return rc;
+}
+
 /* The statistics of quantile series (g, metric): /variants/<v>/ensemble/<stat>/quantile/
    <grouping>/<metric>, (steps, bins, brands) each. */
 static bs_status write_quantile_summary(bs_output *o, int g, int metric, const double *stat,
@@ -1223,21 +1251,11 @@ static bs_status write_quantile_summary(bs_output *o, int g, int metric, const d
     }
     char what[300];
     quantile_what(o, g, what, sizeof what);
-    const size_t cells = (size_t)o->steps * (size_t)o->qbins[g] * (size_t)o->n_brands;
     hsize_t dims[3] = {(hsize_t)o->steps, (hsize_t)o->qbins[g], (hsize_t)o->n_brands};
-    for (int k = 0; rc >= 0 && k < BS_SUMMARY_STATS; k++) {
-        char desc[900];
-        snprintf(desc, sizeof desc, "%s: %s, %s", summary_what[k], mi->description, what);
-        hid_t e = dataset_create(o->sum_quant[k][g], mi->name, H5T_IEEE_F64LE, 3, dims,
-                                 o->chunk_rows);
-        if (e < 0 || describe(e, mi->units, desc, "step,bin,brand") < 0
-            || describe_quantile(o, e, g) < 0
-            || (cells > 0 && H5Dwrite(e, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                      stat + (size_t)k * cells) < 0))
-            rc = -1;
-        if (e >= 0 && H5Dclose(e) < 0)
-            rc = -1;
-    }
+    hid_t parents[BS_SUMMARY_STATS];
+    for (int k = 0; k < BS_SUMMARY_STATS; k++) parents[k] = o->sum_quant[k][g];
+    if (rc >= 0)
+        rc = write_stat_datasets(o, parents, mi, 3, dims, "step,bin,brand", what, g, stat);
     if (rc < 0)
         return h5_fail(o, err, "cannot write '%s'", o->partial);
     return BS_OK;
@@ -1274,21 +1292,13 @@ bs_status bs_output_write_summary(bs_output *o, int seg, int metric, const doubl
         }
         o->sum_seg = seg;
     }
-    const char *const *what = summary_what;
-    const size_t cells = (size_t)o->steps * width;
     hsize_t dims[2] = {(hsize_t)o->steps, (hsize_t)width};
-    for (int k = 0; rc >= 0 && k < BS_SUMMARY_STATS; k++) {
-        char desc[600];
-        snprintf(desc, sizeof desc, "%s: %s", what[k], mi->description);
-        hid_t e = dataset_create(market ? o->sum_market[k] : o->sum_at[k], mi->name,
-                                 H5T_IEEE_F64LE, market ? 1 : 2, dims, o->chunk_rows);
-        if (e < 0 || describe(e, mi->units, desc, market ? NULL : "step,brand") < 0
-            || (cells > 0 && H5Dwrite(e, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                      stat + (size_t)k * cells) < 0))
-            rc = -1;
-        if (e >= 0 && H5Dclose(e) < 0)
-            rc = -1;
-    }
+    hid_t parents[BS_SUMMARY_STATS];
+    for (int k = 0; k < BS_SUMMARY_STATS; k++)
+        parents[k] = market ? o->sum_market[k] : o->sum_at[k];
+    if (rc >= 0)
+        rc = write_stat_datasets(o, parents, mi, market ? 1 : 2, dims,
+                                 market ? NULL : "step,brand", NULL, -1, stat);
     if (rc < 0)
         return h5_fail(o, err, "cannot write '%s'", o->partial);
     return BS_OK;
