@@ -61,11 +61,12 @@ def series(scenario, size, k):
         return run.run_to_end()
 
 
-def effect(scenario, size, k, t0, breached):
-    """Per breached brand and for the rest: quarterly purchase change, exits, lost."""
+def effect(scenario, size, k, t0, breached, c):
+    """Per breached brand and for the rest: quarterly purchase change, exits, lost,
+    against the counterfactual series c (the breach at size 0)."""
     quarter = max(1, round(91 / float(scenario.get("step_days"))))
     year = QUARTERS * quarter
-    a, c = series(scenario, size, k), series(scenario, 0, k)
+    a = series(scenario, size, k)
     T = len(a.steps)
     if t0 < 1 or t0 + year > T:
         raise SystemExit(f"field-check: the run must go on {year} steps after the breach "
@@ -111,8 +112,9 @@ def main():
           f"within a year, % (against size 0, same seed)")
     if not args.csv:
         print(f"{'size':>5} {'brand':<14}" + "".join(f"{h:>8}" for h in head[2:]))
+    counterfactual = series(sc, 0, k)  # the same for every size
     for size in sizes:
-        for name, qs, ex, lost in effect(sc, size, k, t0, breached):
+        for name, qs, ex, lost in effect(sc, size, k, t0, breached, counterfactual):
             vals = qs + [ex, lost]
             if args.csv:
                 print(",".join([f"{size:g}", name] + [f"{v:.3f}" for v in vals]))
