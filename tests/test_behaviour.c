@@ -44,6 +44,8 @@ Test(behaviour, strong_customers_withhold_most)
 {
     bs_scenario *sc = market_new(N, 10, 3);
     market_shock(sc, BS_SHOCK_BREACH, 3, "a")->size = 0.6;
+    sc->model.breach_severity = 2; /* a breach felt hard enough to act on (the
+                                    * calibrated default is a Target-like hack) */
     series *s = market_run(sc, 2);
     double w_strong = series_sum(s, 3, 9, BS_SEG_STRONG, BS_M_REVENGE_WITHHOLD, 0) /
                       AT(s, 2, BS_SEG_STRONG, BS_M_ACTIVE_CUSTOMERS);
@@ -137,6 +139,12 @@ static double rival_purchases(double size)
     bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 10, "a");
     sh->size = size;
     sh->reach = 0.5;
+    /* the mechanisms at strengths this small market shows (the defaults are
+     * calibrated to a real breach, docs/CALIBRATION.md) */
+    sc->model.spillover = 0.5;
+    sc->model.breach_severity = 1;
+    sc->model.breach_concern_gain = 0;
+    sc->model.betrayal_memory = 0.01;
     series *s = market_run(sc, 2);
     double x = series_sum(s, 10, 29, BS_SEG_ALL, BS_M_PURCHASES, 1);
     series_free(s);
@@ -617,6 +625,8 @@ static void breach_cut(bs_scenario *sc, double size, double cut[2], double reven
 Test(behaviour, strong_relationships_resent_more_but_keep_buying)
 {
     bs_scenario *sc = market_new(N, 33, 3);
+    sc->model.breach_concern_gain = 0; /* every exposed customer alike, felt hard enough to act on */
+    sc->model.breach_severity = 0.7;
     double cut[2], revenge[2];
     breach_cut(sc, 0.3, cut, revenge);
     cr_log_info("double edge: cut strong %g weak %g, revenge strong %g weak %g", cut[0], cut[1],
@@ -702,4 +712,89 @@ Test(behaviour, fearful_consumers_take_more_revenge)
     cr_expect_gt(acts[0][1], 1.5 * acts[0][0], "fearful %g secure %g", acts[0][1], acts[0][0]);
     cr_expect_eq(acts[1][1], acts[1][0], "moderations off: %g vs %g", acts[1][1], acts[1][0]);
     free(sc);
+}
+
+/* S2.2: a breach's size is the share of customers whose records it exposed.
+ * Notified, unheard by anyone else (reach 0) and felt hard, it betrays about
+ * that share of the brand's customers, not all of them a little. */
+Test(behaviour, breach_size_is_the_share_exposed)
+{
+    for (int k = 0; k < 2; k++) {
+        const double size = k ? 0.5 : 0.2;
+        bs_scenario *sc = market_new(N, 6, 3);
+        bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 3, "a");
+        sh->size = size;
+        sh->reach = 0;
+        sc->brands[0].notify = 1;
+        sc->model.breach_severity = 3;
+        sc->model.breach_concern_gain = 0;
+        series *s = market_run(sc, 2);
+        const double share = AT(s, 3, BS_SEG_ALL, BS_M_BETRAYED) / AT(s, 3, BS_SEG_ALL, BS_M_ACTIVE_CUSTOMERS);
+        cr_expect_float_eq(share, size, 0.04, "size %g: betrayed share %g", size, share);
+        series_free(s);
+        free(sc);
+    }
+}
+
+/* Purchases at a betrayed brand over steps t0..t1, with desire for revenge
+ * weighted beta_anger in utility. */
+static double purchases_after_betrayal(double beta_anger, int t0, int t1)
+{
+    bs_scenario *sc = market_new(N, 30, 3);
+    bs_shock *sh = market_shock(sc, BS_SHOCK_BETRAYAL, 4, "a");
+    sh->act = BS_ACT_BROKEN_PROMISE;
+    sh->size = 0.3;
+    sc->model.beta_anger = beta_anger;
+    series *s = market_run(sc, 2);
+    double x = series_sum(s, t0, t1, BS_SEG_ALL, BS_M_PURCHASES, 0);
+    series_free(s);
+    free(sc);
+    return x;
+}
+
+/* Anger holds purchases back while it lasts (beta_anger, S5): after a betrayal
+ * the brand sells less with it than without, and the gap narrows as revenge
+ * fades. */
+Test(behaviour, anger_holds_purchases_back_while_it_lasts)
+{
+    const double early = 1 - purchases_after_betrayal(3, 5, 12) / purchases_after_betrayal(0, 5, 12);
+    const double late = 1 - purchases_after_betrayal(3, 21, 29) / purchases_after_betrayal(0, 21, 29);
+    cr_log_info("anger: purchases cut %g early, %g late", early, late);
+    cr_expect_gt(early, 0.02, "anger must cut purchases: %g", early);
+    /* (habit lost in the meantime keeps part of the gap: hysteresis) */
+    cr_expect_lt(late, 0.75 * early, "and the cut must fade: early %g late %g", early, late);
+}
+
+/* Exits of brand a's customers over the run: a betrayal in step 3 (or none),
+ * with exit_threshold out of reach so that only the hazard can end a
+ * relationship, a brand that irritates with irrelevant messages (C3). */
+static double exits_with_hazard(double hazard, int betrayal)
+{
+    bs_scenario *sc = market_new(N, 30, 3);
+    if (betrayal) {
+        bs_shock *sh = market_shock(sc, BS_SHOCK_BETRAYAL, 3, "a");
+        sh->act = BS_ACT_BROKEN_PROMISE;
+        sh->size = 1;
+    }
+    sc->brands[0].personalization = 0.8;
+    sc->brands[0].relevance = 0.2;
+    sc->model.exit_threshold = 1;
+    sc->model.exit_hazard = hazard;
+    series *s = market_run(sc, 2);
+    double x = series_sum(s, 0, 29, BS_SEG_ALL, BS_M_EXITS, 0);
+    series_free(s);
+    free(sc);
+    return x;
+}
+
+/* The exit hazard (S4): a customer kept from buying by a betrayal drifts off
+ * for good, so exits come without the exit threshold; one kept away by
+ * irritation alone (C3) does not. */
+Test(behaviour, betrayed_avoiders_drift_off_for_good)
+{
+    const double off = exits_with_hazard(0, 1), on = exits_with_hazard(0.05, 1);
+    cr_expect_eq(off, 0, "no exits without the hazard: %g", off);
+    cr_expect_gt(on, 0.01 * N, "exits with the hazard: %g", on);
+    cr_expect_eq(exits_with_hazard(0.05, 0), exits_with_hazard(0, 0),
+                 "irritation alone: the hazard must not apply");
 }

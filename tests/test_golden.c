@@ -98,11 +98,11 @@ typedef struct {
 } golden;
 
 static const golden shipped[] = {
-    {"scenarios/default.yaml", 0x414936a07021635dULL},
-    {"scenarios/breach.yaml", 0xa1426f396971e4e0ULL},
-    {"scenarios/betrayal.yaml", 0x713b64c9d04763a8ULL},
-    {"scenarios/exit.yaml", 0x2caca568331bcff7ULL},
-    {"scenarios/personalization.yaml", 0xccc676306bf85560ULL},
+    {"scenarios/default.yaml", 0x21bbdd9ed97760f5ULL},
+    {"scenarios/breach.yaml", 0x3835db8edd6eb0f4ULL},
+    {"scenarios/betrayal.yaml", 0xf078d8920a2acf4eULL},
+    {"scenarios/exit.yaml", 0x0eeb07bfd356b446ULL},
+    {"scenarios/personalization.yaml", 0xec90d1fe9db7814cULL},
 };
 
 Test(golden, shipped_scenarios_keep_their_numbers)
@@ -127,7 +127,7 @@ Test(golden, shipped_scenarios_keep_their_numbers)
 }
 
 /* F10's variants (exit policies) with two replicates each: seeds seed and seed + 1. */
-static const uint64_t f10_sums[] = {0x0a9843789fcf86bcULL};
+static const uint64_t f10_sums[] = {0xa315f4afa910bb8cULL};
 
 Test(golden, replication_variants_keep_their_numbers)
 {
@@ -154,11 +154,11 @@ Test(golden, replication_variants_keep_their_numbers)
  * strength terciles and, here, anxiety quintiles: a change of how they are formed moves
  * these, and only these. */
 static const golden observed[] = {
-    {"scenarios/default.yaml", 0x5252d8eecb26a750ULL},
-    {"scenarios/breach.yaml", 0xdceb7ae413ebe03fULL},
-    {"scenarios/betrayal.yaml", 0x5eac2a78b1bc20efULL},
-    {"scenarios/exit.yaml", 0xd90702e275be87cfULL},
-    {"scenarios/personalization.yaml", 0xc24ec261f938250aULL},
+    {"scenarios/default.yaml", 0xafbc35247d8f5130ULL},
+    {"scenarios/breach.yaml", 0x4d60ddf46bd0252bULL},
+    {"scenarios/betrayal.yaml", 0x0306148fb0bafe7eULL},
+    {"scenarios/exit.yaml", 0xf1b058e6f1d55b5cULL},
+    {"scenarios/personalization.yaml", 0x45393bc70c7f7c77ULL},
 };
 
 Test(golden, shipped_scenarios_keep_their_observations)

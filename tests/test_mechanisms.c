@@ -383,3 +383,22 @@ Test(mechanisms, habit_builds_with_purchases_and_fades_without)
     const double f = 0.5, g = m.habit_gain, d = m.habit_decay;
     cr_expect(fabs(often - g * f / (g * f + d)) < 0.1, "often %g", often);
 }
+
+/* S2.2 (calibration, docs/CALIBRATION.md): a customer whose own records were
+ * exposed feels breach_severity, one who only learns of the breach
+ * breach_bystander of that; the privacy-concerned feel more, as
+ * (concern / 0.55)^breach_concern_gain, and not at all so at gain 0. */
+Test(mechanisms, breach_intensity_exposure_and_concern)
+{
+    bs_model m = defaults();
+    cr_expect_float_eq(bs_breach_intensity(&m, 1, BS_CONCERN_REFERENCE), m.breach_severity, 1e-12);
+    cr_expect_float_eq(bs_breach_intensity(&m, 0, BS_CONCERN_REFERENCE),
+                       m.breach_severity * m.breach_bystander, 1e-12);
+    cr_expect_gt(m.breach_concern_gain, 0);
+    cr_expect_gt(bs_breach_intensity(&m, 1, 0.85), 3 * bs_breach_intensity(&m, 1, 0.55),
+                 "a fundamentalist feels a breach far more");
+    cr_expect_lt(bs_breach_intensity(&m, 1, 0.15), 0.1 * bs_breach_intensity(&m, 1, 0.55),
+                 "the unconcerned hardly at all");
+    m.breach_concern_gain = 0;
+    cr_expect_float_eq(bs_breach_intensity(&m, 1, 0.85), bs_breach_intensity(&m, 1, 0.15), 1e-12);
+}

@@ -164,6 +164,7 @@ static double distrust_after(double size)
     bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 1, "a");
     sh->reach = 1.0;
     sh->size = size;
+    sc->model.spillover = 0.5;
     series *s = market_run(sc, 2);
     double d = series_market(s, 1, BS_MK_MEAN_DISTRUST);
     series_free(s); free(sc);

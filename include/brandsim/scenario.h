@@ -150,7 +150,7 @@ typedef struct {
 typedef struct {
     double purchase_rate;     /* probability a consumer buys in the category per step */
     double beta_quality, beta_price, beta_relationship, beta_trust;
-    double beta_personalization, beta_creepy, beta_habit;
+    double beta_personalization, beta_creepy, beta_habit, beta_anger;
     double outside_utility, beta_distrust;
     double new_relationship_quality, discovery_rate;
     double learning_rate;     /* R moves toward satisfaction at this rate */
@@ -165,6 +165,7 @@ typedef struct {
         communal_sold_extra;
     double policy_buffer; /* F3: transparency and control soften a breach */
     double breach_confidence_hit, breach_benevolence_hit;
+    double breach_severity, breach_bystander, breach_concern_gain; /* S2.2: exposed customers, and the rest who learn */
     double relief, spillover, distrust_decay;
     double rival_contagion, similarity_scale; /* F2: guilt by association */
     double clarify_cut, clarify_tolerance;
@@ -173,7 +174,7 @@ typedef struct {
     double avoidance_growth, avoidance_moderation, betrayal_memory;
     double act_threshold, p_wom, p_withhold, p_antibrand, withhold_amount, withhold_spill;
     double wom_impact;
-    double avoid_threshold, exit_threshold;
+    double avoid_threshold, exit_threshold, exit_hazard;
     double shame_gain, shame_decay, move_on_rate, clean_break_boost, win_back_sting,
         win_back_success, p_antibrand_exit;
     double response_apology, response_compensation, response_transparency,

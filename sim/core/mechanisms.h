@@ -21,12 +21,13 @@ static inline double bs_clamp01(double x)
     return x < 0 ? 0 : (x > 1 ? 1 : x);
 }
 
-/* F1, F5 (love becomes hate): felt violation of a privacy breach. It grows with
- * the data the consumer gave the brand (D) and with the prior relationship
- * quality R. Selling data reads as greed: worse than a hack, and worse still
- * for consumers who expect communal norms (seed 000, F12). Not clamped: the
- * caller clamps what it adds to betrayal. */
-static inline double bs_breach_violation(const bs_model *m, double size, int breach_kind,
+/* F1, F5 (love becomes hate): felt violation of a privacy breach felt with the
+ * given intensity (bs_breach_intensity). It grows with the data the consumer
+ * gave the brand (D) and with the prior relationship quality R. Selling data
+ * reads as greed: worse than a hack, and worse still for consumers who expect
+ * communal norms (seed 000, F12). Not clamped: the caller clamps what it adds
+ * to betrayal. */
+static inline double bs_breach_violation(const bs_model *m, double intensity, int breach_kind,
                                          int consumer_norm, double D, double R)
 {
     double kind = 1.0;
@@ -34,7 +35,23 @@ static inline double bs_breach_violation(const bs_model *m, double size, int bre
         kind = m->sold_data_multiplier *
                (consumer_norm == BS_NORM_COMMUNAL ? 1.0 + m->communal_sold_extra : 1.0);
     double data = (1.0 - m->breach_disclosure_weight) + m->breach_disclosure_weight * 2.0 * D;
-    return size * kind * data * (m->breach_base + m->love_amplifier * R);
+    return intensity * kind * data * (m->breach_base + m->love_amplifier * R);
+}
+
+/* The reference consumer of the concern factor: the default population's
+ * mean privacy concern. */
+#define BS_CONCERN_REFERENCE 0.55
+
+/* S2.2: the intensity of a breach felt by a customer who learns of it, before
+ * the kind, data and closeness factors of bs_breach_violation: breach_severity
+ * for a customer whose own records were exposed, breach_bystander of that for
+ * one who was not, times (concern / BS_CONCERN_REFERENCE)^breach_concern_gain:
+ * the privacy-concerned feel a breach most. */
+static inline double bs_breach_intensity(const bs_model *m, int exposed, double concern)
+{
+    double f = m->breach_severity * (exposed ? 1.0 : m->breach_bystander);
+    return m->breach_concern_gain == 0 ? f
+                                       : f * pow(concern / BS_CONCERN_REFERENCE, m->breach_concern_gain);
 }
 
 /* F2 (Martin, Borah & Palmatier 2017): how similar two brands look to

@@ -305,13 +305,19 @@ STEP_INLINE void appraise_breach(const consumer *cs, bs_rng *r, size_t s, int b,
     const bs_model *m = cs->m;
     const bs_context *c = &cs->run->ctx;
     if (c->breach[b] > 0) {
-        if (c->notify[b] || bs_rng_bernoulli(r, c->breach_reach[b])) { /* F1, F5 */
+        /* the breach's size is the share of customers whose records it exposed;
+         * the brand notifies those, the rest learn from the media or not at all */
+        const int exposed = bs_rng_bernoulli(r, c->breach[b]);
+        if ((exposed && c->notify[b]) || bs_rng_bernoulli(r, c->breach_reach[b])) { /* F1, F5 */
             st->R0[s] = st->R[s];
             st->flags[s] |= FLAG_DIRECT;
             const bs_brand *br = &cs->run->sc.brands[b];
-            double v = bs_breach_violation(m, c->breach[b], c->breach_kind[b], cs->norm,
-                                           GET(D, s), GET(R, s)) *
-                       bs_policy_buffer(m, br->transparency, br->control); /* F3 */
+            const double intensity = bs_breach_intensity(m, exposed, GET(concern, cs->i));
+            /* at most 1, the most betrayal one shock can add, so that a response in
+             * the shock's own step (S2.5) cuts what is felt */
+            double v = fmin(1.0, bs_breach_violation(m, intensity, c->breach_kind[b], cs->norm,
+                                                     GET(D, s), GET(R, s)) *
+                                     bs_policy_buffer(m, br->transparency, br->control)); /* F3 */
             SET(conf, s, GET(conf, s) - m->breach_confidence_hit * v);
             SET(benev, s, GET(benev, s) - m->breach_benevolence_hit * v);
             *in += v;
@@ -553,7 +559,11 @@ STEP_INLINE void act(const consumer *cs, bs_rng *r, int k, complaint *wom, int *
         bs_rng_bernoulli(r, m->p_antibrand_exit * GET(shame, s))) /* F9: shame drives it */
         revenge_act(cs, s, seg_strength, ACC_ANTIBRAND, b, acts);
     if (st->status[s] == SLOT_ACTIVE && /* avoid > exit_threshold + habit_hold x H */
-        past_threshold(st, m, s, cs->run->first.exit, m->exit_threshold, 1)) {
+        (past_threshold(st, m, s, cs->run->first.exit, m->exit_threshold, 1) ||
+         /* or, kept from buying by a betrayal, it drifts off for good */
+         (st->betrayal[s] && m->exit_hazard > 0 &&
+          past_threshold(st, m, s, cs->run->first.avoid, m->avoid_threshold, 0) &&
+          bs_rng_bernoulli(r, m->exit_hazard * GET(betrayal, s))))) {
         *helped |= exit_slot(cs->run, s, b, 0);
         add(&cs->sk, seg_strength, ACC_EXITS, b, 1);
         qadd(cs, s, b, Q_EXITS, 1);
@@ -627,7 +637,8 @@ STEP_INLINE int choose_held(const consumer *cs, double ps, int last, double *U, 
         U[n] = m->beta_quality * br->quality - m->beta_price * ps * br->price +
                (1 - m->habit_autopilot * H) *
                    (m->beta_relationship * GET(R, s) + m->beta_trust * trust +
-                    m->beta_personalization * pv - m->beta_creepy * creepy) +
+                    m->beta_personalization * pv - m->beta_creepy * creepy -
+                    m->beta_anger * GET(revenge, s)) +
                m->beta_habit_strength * H + (b == last ? m->beta_habit : 0);
         slot[n] = k;
         brand[n++] = b;
