@@ -187,7 +187,7 @@ static const bs_param model_params[] = {
     P(revenge_gain, 0.9, 0, 5, "1", "k_r: revenge added per unit of new betrayal (F6)"),
     P(avoidance_growth, 0.06, 0, 1, "1/step", "g_a: growth rate of avoidance toward betrayal (F6)"),
     P(avoidance_moderation, 1.0, 0, 10, "1", "a_a: prior R speeds avoidance growth (F7)"),
-    P(betrayal_memory, 0.08, 0, 1, "1/step", "decay of felt betrayal; avoidance follows it (calibrated: a breach's dip fades within about two quarters, docs/CALIBRATION.md)"),
+    P(betrayal_memory, 0.08, 0, 1, "1/step", "decay of felt betrayal; avoidance follows it (calibrated to a breach's dip and the customers it loses: docs/CALIBRATION.md)"),
     P(act_threshold, 0.25, 0, 1, "1", "revenge below this leads to no revenge acts (F8)"),
     P(p_wom, 0.5, 0, 1, "1/step", "probability of negative word of mouth at full revenge"),
     P(p_withhold, 0.5, 0, 1, "1/step", "probability of withholding data at full revenge (F1)"),
