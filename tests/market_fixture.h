@@ -132,6 +132,18 @@ static inline double series_sum(const series *s, int t0, int t1, int seg, int me
     return x;
 }
 
+/* Run sc on 2 threads and return the sum of (segment, metric, brand) over steps
+ * [t0, t1]; frees the series and sc. For tests that compare one number across
+ * variants of a market. */
+static inline double market_run_sum(bs_scenario *sc, int t0, int t1, int seg, int metric, int b)
+{
+    series *s = market_run(sc, 2);
+    const double x = series_sum(s, t0, t1, seg, metric, b);
+    series_free(s);
+    free(sc);
+    return x;
+}
+
 static inline double series_market(const series *s, int t, int k)
 {
     return s->market[(size_t)t * BS_MK_COUNT + k];

@@ -145,11 +145,7 @@ static double rival_purchases(double size)
     sc->model.breach_severity = 1;
     sc->model.breach_concern_gain = 0;
     sc->model.betrayal_memory = 0.01;
-    series *s = market_run(sc, 2);
-    double x = series_sum(s, 10, 29, BS_SEG_ALL, BS_M_PURCHASES, 1);
-    series_free(s);
-    free(sc);
-    return x;
+    return market_run_sum(sc, 10, 29, BS_SEG_ALL, BS_M_PURCHASES, 1);
 }
 
 /* F2 (Martin, Borah & Palmatier 2017): a small breach at a makes the whole
@@ -745,11 +741,7 @@ static double purchases_after_betrayal(double beta_anger, int t0, int t1)
     sh->act = BS_ACT_BROKEN_PROMISE;
     sh->size = 0.3;
     sc->model.beta_anger = beta_anger;
-    series *s = market_run(sc, 2);
-    double x = series_sum(s, t0, t1, BS_SEG_ALL, BS_M_PURCHASES, 0);
-    series_free(s);
-    free(sc);
-    return x;
+    return market_run_sum(sc, t0, t1, BS_SEG_ALL, BS_M_PURCHASES, 0);
 }
 
 /* Anger holds purchases back while it lasts (beta_anger, S5): after a betrayal
@@ -780,11 +772,7 @@ static double exits_with_hazard(double hazard, int betrayal)
     sc->brands[0].relevance = 0.2;
     sc->model.exit_threshold = 1;
     sc->model.exit_hazard = hazard;
-    series *s = market_run(sc, 2);
-    double x = series_sum(s, 0, 29, BS_SEG_ALL, BS_M_EXITS, 0);
-    series_free(s);
-    free(sc);
-    return x;
+    return market_run_sum(sc, 0, 29, BS_SEG_ALL, BS_M_EXITS, 0);
 }
 
 /* The exit hazard (S4): a customer kept from buying by a betrayal drifts off
