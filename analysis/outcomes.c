@@ -11,13 +11,28 @@
 #include <string.h>
 
 static const bs_kpi_info infos[BS_KPI_COUNT] = {
-    [BS_KPI_SHARE_LOST] = {"share_lost", "share lost", "percentage points of purchases", 1},
+    [BS_KPI_SHARE_LOST] = {"share_lost", "share lost", "percentage points of purchases", 1,
+                           "share lost", "n/a"},
     [BS_KPI_SHARE_REGAINED] = {"share_regained", "share regained",
-                               "percentage points of purchases", 1},
-    [BS_KPI_REVENUE] = {"revenue", "revenue over the horizon", "currency units", 0},
-    [BS_KPI_REVENGE_ACTS] = {"revenge_acts", "revenge acts (total)", "acts", 0},
-    [BS_KPI_REVENGE_DAYS] = {"revenge_days", "days until revenge < 10 % of peak", "days", 0},
-    [BS_KPI_EXIT_LOSSES] = {"exit_losses", "customers lost to exit", "consumers", 0},
+                               "percentage points of purchases", 1, "regained", "n/a"},
+    [BS_KPI_RECOVERY_WEEKS] = {"recovery_weeks", "weeks until share recovers", "weeks", 0,
+                               "recovery", "not recovered"},
+    [BS_KPI_REVENUE] = {"revenue", "revenue over the horizon", "currency units", 0, "revenue",
+                        "n/a"},
+    [BS_KPI_REVENUE_AFTER] = {"revenue_after", "revenue after the shock", "currency units", 0,
+                              "revenue after", "n/a"},
+    [BS_KPI_RESPONSE_COST] = {"response_cost", "cost of the response", "currency units", 0,
+                              "response cost", "n/a"},
+    [BS_KPI_NET_CONTRIBUTION] = {"net_contribution", "net contribution after the shock",
+                                 "currency units", 0, "net contrib.", "n/a"},
+    [BS_KPI_CUSTOMERS_LOST] = {"customers_lost", "customers lost after the shock", "consumers", 0,
+                               "lost after", "n/a"},
+    [BS_KPI_EXIT_LOSSES] = {"exit_losses", "customers lost to exit", "consumers", 0,
+                            "exit losses", "n/a"},
+    [BS_KPI_REVENGE_ACTS] = {"revenge_acts", "revenge acts (total)", "acts", 0, "revenge acts",
+                             "n/a"},
+    [BS_KPI_REVENGE_DAYS] = {"revenge_days", "days until revenge < 10 % of peak", "days", 0,
+                             "revenge days", "not reached"},
 };
 
 const bs_kpi_info *bs_kpi_get(bs_kpi o)
@@ -57,9 +72,40 @@ static double revenge_days(const bs_kpi_series *s)
     return NAN;
 }
 
+/* Mean of x over steps (t - w, t], clipped at `from`. */
+static double trailing_mean(const double *x, size_t stride, int from, int t, int w)
+{
+    int a = t - w + 1 < from ? from : t - w + 1;
+    double s = 0;
+    for (int k = a; k <= t; k++)
+        s += at(x, stride, k);
+    return s / (t - a + 1);
+}
+
+/* Weeks from the start of step t0 until the share, averaged over a month, is back within
+   the fraction f of its month before t0 and stays there (outcomes.h). */
+static double recovery_weeks(const bs_kpi_series *s, int t0, double f)
+{
+    if (t0 <= 0 || t0 >= s->steps)
+        return NAN;
+    double step_days = s->day[0] > 0 ? s->day[0] : 1;
+    int w = (int)lround(BS_KPI_RECOVERY_WINDOW_DAYS / step_days);
+    w = w < 1 ? 1 : w;
+    double before = trailing_mean(s->share, s->stride, 0, t0 - 1, w), floor = f * before;
+    int last_below = -1; /* the last step at which the month's share is below the floor */
+    for (int t = t0; t < s->steps; t++)
+        if (trailing_mean(s->share, s->stride, t0, t, w) < floor)
+            last_below = t;
+    if (last_below < 0)
+        return 0;
+    if (last_below == s->steps - 1)
+        return NAN;
+    return (s->day[last_below] - s->day[t0 - 1]) / 7.0; /* back by the end of that step */
+}
+
 void bs_kpis_of(const bs_kpi_series *s, double out[BS_KPI_COUNT])
 {
-    int S = s->steps, t0 = s->first_shock;
+    int S = s->steps, t0 = s->first_shock, from = t0 > 0 && t0 < S ? t0 : 0;
     out[BS_KPI_SHARE_LOST] = out[BS_KPI_SHARE_REGAINED] = NAN;
     if (t0 > 0 && t0 < S) {
         /* the lowest share from the step before the shock on: a brand the shock spares
@@ -71,29 +117,80 @@ void bs_kpis_of(const bs_kpi_series *s, double out[BS_KPI_COUNT])
         out[BS_KPI_SHARE_LOST] = before - low;
         out[BS_KPI_SHARE_REGAINED] = at(s->share, s->stride, S - 1) - low;
     }
+    out[BS_KPI_RECOVERY_WEEKS] = recovery_weeks(
+        s, t0, s->recovery_fraction > 0 ? s->recovery_fraction : BS_KPI_RECOVERY_FRACTION);
     out[BS_KPI_REVENUE] = sum(s->revenue, s->stride, S);
+    out[BS_KPI_REVENUE_AFTER] = sum(s->revenue + (size_t)from * s->stride, s->stride, S - from);
+    out[BS_KPI_RESPONSE_COST] = s->response_cost ? sum(s->response_cost, s->stride, S) : NAN;
+    out[BS_KPI_NET_CONTRIBUTION] =
+        s->net_contribution
+            ? sum(s->net_contribution + (size_t)from * s->stride, s->stride, S - from)
+            : NAN;
+    out[BS_KPI_CUSTOMERS_LOST] = sum(s->exits + (size_t)from * s->stride, s->stride, S - from);
+    out[BS_KPI_EXIT_LOSSES] = sum(s->exits, s->stride, S);
     out[BS_KPI_REVENGE_ACTS] = sum(s->wom, s->stride, S) + sum(s->withhold, s->stride, S)
                                + sum(s->antibrand, s->stride, S);
     out[BS_KPI_REVENGE_DAYS] = revenge_days(s);
-    out[BS_KPI_EXIT_LOSSES] = sum(s->exits, s->stride, S);
 }
 
-bs_status bs_kpis_compute(const bs_results *r, int v, double *out, bs_error *err)
+double bs_kpi_payback(const double *net, const double *net_base, size_t stride, int steps,
+                      int t0, const double *day)
 {
-    enum { SHARE, REVENUE, WOM, WITHHOLD, ANTIBRAND, REVENGE, EXITS, NSER };
+    int from = t0 > 0 && t0 < steps ? t0 : 0;
+    double cum = 0;
+    int last_below = -1;
+    for (int t = from; t < steps; t++) {
+        cum += at(net, stride, t) - at(net_base, stride, t);
+        if (cum < 0)
+            last_below = t;
+    }
+    if (last_below < 0)
+        return 0;
+    if (last_below == steps - 1)
+        return NAN;
+    return (day[last_below] - (from > 0 ? day[from - 1] : 0)) / 7.0;
+}
+
+/* Read the brand series the outcomes need, for variant v: x[k], R*S*B values each. */
+enum { SHARE, REVENUE, WOM, WITHHOLD, ANTIBRAND, REVENGE, EXITS, COST, NET, NSER };
+static bs_status read_series(const bs_results *r, int v, double *x[NSER], bs_error *err)
+{
     static const bs_metric metric[NSER] = {
         BS_M_MARKET_SHARE, BS_M_REVENUE, BS_M_REVENGE_WOM, BS_M_REVENGE_WITHHOLD,
-        BS_M_REVENGE_ANTIBRAND, BS_M_MEAN_REVENGE, BS_M_EXITS};
+        BS_M_REVENGE_ANTIBRAND, BS_M_MEAN_REVENGE, BS_M_EXITS, BS_M_RESPONSE_COST,
+        BS_M_NET_CONTRIBUTION};
     int R = bs_results_replicates(r), S = bs_results_steps(r), B = bs_results_brands(r);
     size_t n = (size_t)R * (size_t)S * (size_t)(B ? B : 1);
-    double *x[NSER] = {0};
-    bs_status st = BS_OK;
     for (int k = 0; k < NSER; k++)
-        if (!(x[k] = malloc(n * sizeof *x[k]))) {
-            st = bs_error_setf(err, BS_ERR_RUNTIME, "%s: out of memory", bs_results_path(r));
+        x[k] = NULL;
+    for (int k = 0; k < NSER; k++)
+        if (!(x[k] = malloc(n * sizeof *x[k])))
+            return bs_error_setf(err, BS_ERR_RUNTIME, "%s: out of memory", bs_results_path(r));
+    for (int k = 0; k < NSER && B > 0; k++) {
+        bs_status st = bs_results_series(r, v, BS_SEG_ALL, metric[k], x[k], err);
+        if (st && k >= COST) { /* a file written before the economics: no such series */
+            free(x[k]);
+            x[k] = NULL;
+            continue;
         }
-    for (int k = 0; !st && k < NSER && B > 0; k++)
-        st = bs_results_series(r, v, BS_SEG_ALL, metric[k], x[k], err);
+        if (st)
+            return st;
+    }
+    return BS_OK;
+}
+
+static void free_series(double *x[NSER])
+{
+    for (int k = 0; k < NSER; k++)
+        free(x[k]);
+}
+
+bs_status bs_kpis_compute(const bs_results *r, int v, double recovery_fraction, double *out,
+                          bs_error *err)
+{
+    int R = bs_results_replicates(r), S = bs_results_steps(r), B = bs_results_brands(r);
+    double *x[NSER];
+    bs_status st = read_series(r, v, x, err);
     int t0 = bs_results_first_shock(r, v);
     for (int rep = 0; !st && rep < R; rep++)
         for (int b = 0; b < B; b++) {
@@ -102,11 +199,43 @@ bs_status bs_kpis_compute(const bs_results *r, int v, double *out, bs_error *err
                 .steps = S, .day = bs_results_days(r), .first_shock = t0, .stride = (size_t)B,
                 .share = x[SHARE] + o, .revenue = x[REVENUE] + o, .wom = x[WOM] + o,
                 .withhold = x[WITHHOLD] + o, .antibrand = x[ANTIBRAND] + o,
-                .mean_revenge = x[REVENGE] + o, .exits = x[EXITS] + o};
+                .mean_revenge = x[REVENGE] + o, .exits = x[EXITS] + o,
+                .response_cost = x[COST] ? x[COST] + o : NULL,
+                .net_contribution = x[NET] ? x[NET] + o : NULL,
+                .recovery_fraction = recovery_fraction};
             bs_kpis_of(&s, out + ((size_t)rep * B + b) * BS_KPI_COUNT);
         }
-    for (int k = 0; k < NSER; k++)
-        free(x[k]);
+    free_series(x);
+    return st;
+}
+
+bs_status bs_kpis_payback(const bs_results *ra, int va, const bs_results *rb, int vb,
+                          double *out, bs_error *err)
+{
+    int R = bs_results_replicates(ra), S = bs_results_steps(ra), B = bs_results_brands(ra);
+    if (R != bs_results_replicates(rb) || S != bs_results_steps(rb) || B != bs_results_brands(rb)
+        || bs_test_for(bs_results_seeds(ra, va), R, bs_results_seeds(rb, vb), R) != BS_TEST_PAIRED)
+        return bs_error_setf(err, BS_ERR_INPUT,
+                             "%s: payback needs a baseline with the same brands, steps and seeds",
+                             bs_results_path(ra));
+    size_t n = (size_t)R * (size_t)S * (size_t)(B ? B : 1);
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    bs_status st = a && b ? BS_OK
+                          : bs_error_setf(err, BS_ERR_RUNTIME, "%s: out of memory",
+                                          bs_results_path(ra));
+    if (!st && B > 0)
+        st = bs_results_series(ra, va, BS_SEG_ALL, BS_M_NET_CONTRIBUTION, a, err);
+    if (!st && B > 0)
+        st = bs_results_series(rb, vb, BS_SEG_ALL, BS_M_NET_CONTRIBUTION, b, err);
+    int t0 = bs_results_first_shock(ra, va);
+    for (int rep = 0; !st && rep < R; rep++)
+        for (int k = 0; k < B; k++) {
+            size_t o = (size_t)rep * S * B + (size_t)k;
+            out[(size_t)rep * B + k] =
+                bs_kpi_payback(a + o, b + o, (size_t)B, S, t0, bs_results_days(ra));
+        }
+    free(a);
+    free(b);
     return st;
 }
 
@@ -126,7 +255,7 @@ static int decimals(bs_kpi o, double big)
 static void format_with(bs_kpi o, double x, int dec, char *buf, size_t n)
 {
     if (!isfinite(x))
-        snprintf(buf, n, "%s", o == BS_KPI_REVENGE_DAYS ? "not reached" : "n/a");
+        snprintf(buf, n, "%s", infos[o].unsure);
     else
         snprintf(buf, n, "%.*f", dec, infos[o].percent ? 100 * x : x);
 }

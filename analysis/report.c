@@ -209,7 +209,7 @@ bs_status bs_report_html(const bs_results *r, const bs_plot_env *env, FILE *out,
             fputs("</code></p>\n", out);
         }
         fputs("<h3>Key numbers</h3>\n", out);
-        s = bs_kpis_compute(r, v, all, err);
+        s = bs_kpis_compute(r, v, 0, all, err);
         if (!s)
             key_numbers(out, r, v, all);
         fputs("<h3>Shocks and policy actions</h3>\n", out);

@@ -401,6 +401,9 @@ static double constructed(int m, int v, int r, int t, int b)
         return v == 0 ? pow(0.5, k) : fmax(0.0, 1 - (0.3 + 0.1 * r) * k) + 0.01;
     }
     case BS_M_EXITS: return t == 4 ? (double)(r * (v + 1)) : 0;
+    case BS_M_RESPONSE_COST: return v == 1 && b == 0 && t == SHOCK + 1 ? 100.0 + r : 0;
+    case BS_M_NET_CONTRIBUTION:
+        return 0.3 * constructed(BS_M_REVENUE, v, r, t, b) - constructed(BS_M_RESPONSE_COST, v, r, t, b);
     default: return 0.5;
     }
 }
@@ -480,7 +483,8 @@ static void write_constructed(const char *path, const char *const *names, int V,
     w_strings(f, "/brands/name", brands, CB, 8);
     static const int metrics[] = {BS_M_MARKET_SHARE, BS_M_REVENUE, BS_M_REVENGE_WOM,
                                   BS_M_REVENGE_WITHHOLD, BS_M_REVENGE_ANTIBRAND,
-                                  BS_M_MEAN_REVENGE, BS_M_EXITS};
+                                  BS_M_MEAN_REVENGE, BS_M_EXITS, BS_M_RESPONSE_COST,
+                                  BS_M_NET_CONTRIBUTION};
     for (int v = 0; v < V; v++) {
         char p[256];
         uint64_t seeds[CR];
@@ -548,6 +552,25 @@ static double expected(int o, int v, int r, int b)
         for (int t = 0; t < CS; t++)
             sum += constructed(BS_M_EXITS, v, r, t, b);
         return sum;
+    case BS_KPI_CUSTOMERS_LOST: /* from the shock's step on */
+        for (int t = SHOCK; t < CS; t++)
+            sum += constructed(BS_M_EXITS, v, r, t, b);
+        return sum;
+    case BS_KPI_REVENUE_AFTER:
+        for (int t = SHOCK; t < CS; t++)
+            sum += constructed(BS_M_REVENUE, v, r, t, b);
+        return sum;
+    case BS_KPI_RESPONSE_COST:
+        for (int t = 0; t < CS; t++)
+            sum += constructed(BS_M_RESPONSE_COST, v, r, t, b);
+        return sum;
+    case BS_KPI_NET_CONTRIBUTION:
+        for (int t = SHOCK; t < CS; t++)
+            sum += constructed(BS_M_NET_CONTRIBUTION, v, r, t, b);
+        return sum;
+    case BS_KPI_RECOVERY_WEEKS:
+        /* hit: 0.5 before, at most 0.44 to the end: not back within 95 %; spared: never fell */
+        return b == 0 ? NAN : 0;
     }
     return NAN;
 }
@@ -556,7 +579,7 @@ static double *outcomes_of(const bs_results *r, int v)
 {
     bs_error err = {0};
     double *out = malloc((size_t)CR * CB * BS_KPI_COUNT * sizeof *out);
-    cr_assert_eq(bs_kpis_compute(r, v, out, &err), BS_OK, "%s", err.msg);
+    cr_assert_eq(bs_kpis_compute(r, v, 0, out, &err), BS_OK, "%s", err.msg);
     return out;
 }
 
@@ -599,6 +622,35 @@ Test(analysis, outcomes_of_constructed_runs)
     cr_expect_eq(out[(size_t)1 * BS_KPI_COUNT + BS_KPI_SHARE_LOST], 0);
     free(out);
     bs_results_free(r);
+}
+
+/* Recovery and payback on series worked out by hand (weekly steps, shock at step 4). */
+Test(analysis, recovery_and_payback_weeks_by_hand)
+{
+    enum { S = 12 };
+    double day[S], share[S] = {0.5, 0.5, 0.5, 0.5, 0.3, 0.3, 0.4, 0.5, 0.5, 0.5, 0.5, 0.5};
+    double zero[S] = {0}, net[S] = {0, 0, 0, 0, -10, 2, 3, 4, 5, 5, 5, 5};
+    for (int t = 0; t < S; t++) day[t] = 7.0 * (t + 1);
+    bs_kpi_series s = {.steps = S, .day = day, .first_shock = 4, .stride = 1, .share = share,
+                       .revenue = zero, .wom = zero, .withhold = zero, .antibrand = zero,
+                       .mean_revenge = zero, .exits = zero};
+    double out[BS_KPI_COUNT];
+    /* the month's share (mean of 4 steps, from the shock on): .3 .3 .333 .375 .425 .475 .5:
+       below 0.475 last at step 8, back by its end: 5 weeks after step 3 ended */
+    bs_kpis_of(&s, out);
+    cr_expect_float_eq(out[BS_KPI_RECOVERY_WEEKS], 5, 1e-12, "%g", out[BS_KPI_RECOVERY_WEEKS]);
+    s.recovery_fraction = 0.8; /* below 0.4 last at step 7 */
+    bs_kpis_of(&s, out);
+    cr_expect_float_eq(out[BS_KPI_RECOVERY_WEEKS], 4, 1e-12, "%g", out[BS_KPI_RECOVERY_WEEKS]);
+    share[S - 1] = 0; /* the month to the end below 0.4: not recovered */
+    bs_kpis_of(&s, out);
+    cr_expect(isnan(out[BS_KPI_RECOVERY_WEEKS]));
+    cr_expect(isnan(out[BS_KPI_RESPONSE_COST]), "no cost series: n/a");
+    /* cumulative net difference from step 4: -10 -8 -5 -1 4 ...: below 0 last at step 7 */
+    cr_expect_float_eq(bs_kpi_payback(net, zero, 1, S, 4, day), 4, 1e-12);
+    cr_expect_eq(bs_kpi_payback(zero, zero, 1, S, 4, day), 0, "never behind: pays at once");
+    net[S - 1] = -100;
+    cr_expect(isnan(bs_kpi_payback(net, zero, 1, S, 4, day)), "behind at the end: no payback");
 }
 
 /* mean and 95 % CI of x[0..n) by the textbook formula, with GSL */

@@ -12,7 +12,7 @@
  * bin's name as the segment ("strength_q1", "anxiety_q3"; only when the file
  * holds quantile series). Replicates count from 0. Values are written with
  * as few digits as read back to the same double. Rows per variant:
- * R x S x (9 x 30 x B + 10 + (strength bins + trait bins) x 6 x B)
+ * R x S x (9 x 33 x B + 10 + (strength bins + trait bins) x 6 x B)
  * (docs/ANALYSIS.md).
  */
 #ifndef BS_ANALYSIS_EXPORT_H

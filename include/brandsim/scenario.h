@@ -95,6 +95,7 @@ typedef struct {
     int exit_policy;        /* bs_exit_policy */
     int win_back_interval;  /* steps between win-back contacts */
     int exit_policy_scope;  /* bs_exit_scope: former customers the exit policy reaches */
+    double margin;          /* contribution margin: share of revenue kept after variable costs [0,1] */
 } bs_brand;
 
 /* A scheduled shock. Which fields matter depends on `kind`. */
@@ -192,6 +193,16 @@ typedef struct {
     double act_violation[BS_ACT_COUNT][BS_NORM_COUNT];
 } bs_model;
 
+/* What a brand's response to a breach or betrayal costs (the decision lab's economics):
+ * a fixed cost per response and a cost per customer it reaches, in the currency of
+ * brands' prices; compensation also pays `compensation_amount` to each customer reached.
+ * Accounting only: consumers never see these numbers, so they change no model number. */
+typedef struct {
+    double apology_fixed, apology_per_customer;
+    double compensation_fixed, compensation_per_customer, compensation_amount;
+    double transparency_fixed, transparency_per_customer;
+} bs_economics;
+
 typedef struct {
     char name[BS_NAME_MAX];
     char description[256];
@@ -207,6 +218,7 @@ typedef struct {
     bs_population population;
     bs_network network;
     bs_model model;
+    bs_economics economics;
     int n_brands;
     bs_brand brands[BS_MAX_BRANDS];
     int n_shocks;
@@ -243,7 +255,7 @@ typedef struct {
 
 typedef enum {
     BS_SECTION_TOP, BS_SECTION_POPULATION, BS_SECTION_NETWORK, BS_SECTION_MODEL,
-    BS_SECTION_BRAND, BS_SECTION_SHOCK, BS_SECTION_COUNT
+    BS_SECTION_BRAND, BS_SECTION_SHOCK, BS_SECTION_ECONOMICS, BS_SECTION_COUNT
 } bs_section;
 
 /* The parameters of one section, and how many there are. */

@@ -26,8 +26,10 @@ static void compare_usage(FILE *out)
           "       brandsim compare OUT.h5 --variants [options]\n"
           "\n"
           "Compare runs (one per file) or the variants of ensemble files: for each chosen\n"
-          "brand, a table of share lost and regained, revenue over the horizon, revenge acts,\n"
-          "days until revenge falls below 10 % of its peak, and customers lost to exit, each\n"
+          "brand, a table of share lost and regained, weeks until share recovers, revenue,\n"
+          "revenue after the shock, cost of the response, net contribution after the shock\n"
+          "(margin x revenue - response cost: its difference to a do-nothing baseline is the\n"
+          "response's net value), payback weeks, customers lost, revenge acts and days, each\n"
           "as mean and 95 % CI over replicates, with the difference to the baseline and its\n"
           "CI (paired t when both ran the same seeds, as variants of one file do; Welch t\n"
           "otherwise). With -o, also a figure overlaying one metric of every run or variant.\n"
@@ -37,6 +39,8 @@ static void compare_usage(FILE *out)
           "  --baseline NAME    the run or variant the others are compared with (default:\n"
           "                     the first)\n"
           "  --brands a,b       brands to report (default: those hit by the first shock)\n"
+          "  --recovery F       a share has recovered when back within F of its level\n"
+          "                     before the shock (default 0.95)\n"
           "  --metric M         metric of the figure (default market_share; any brand metric\n"
           "                     of docs/OUTPUT.md, or with a quantile bin as the segment one\n"
           "                     of purchases, revenue, revenge_acts, exits, mean_revenge,\n"
@@ -59,6 +63,7 @@ typedef struct {
     int v;
     char label[256];
     double *out; /* outcomes: R x B x BS_KPI_COUNT */
+    double *payback; /* payback weeks against the baseline, R x B (NULL: not paired, or the baseline) */
 } arm;
 
 /* "results/a.h5" -> "a" */
@@ -117,6 +122,26 @@ static void print_arm_row(const arm *a, const arm *base, int b, int bb, bs_kpi o
     free(y);
 }
 
+/* Payback weeks of arm a's brand b against the baseline: mean and CI, or why there is none. */
+static void print_payback_row(const arm *a, int b, int first)
+{
+    int R = bs_results_replicates(a->r), B = bs_results_brands(a->r), late = 0;
+    double *x = malloc((size_t)R * sizeof *x);
+    if (!x)
+        return;
+    for (int rep = 0; rep < R; rep++)
+        late += isnan(x[rep] = a->payback[(size_t)rep * B + b]);
+    char cell[96];
+    if (late)
+        snprintf(cell, sizeof cell, "not within the run (%d of %d)", late, R);
+    else {
+        bs_ci c = bs_ci_mean(x, 1, (size_t)R, 0.95);
+        bs_kpi_format_ci(BS_KPI_RECOVERY_WEEKS, c, cell, sizeof cell);
+    }
+    printf("  %-36s %-16s %s\n", first ? "payback (weeks)" : "", a->label, cell);
+    free(x);
+}
+
 static void print_table(const arm *arms, int n, int baseline, const char *brand)
 {
     const arm *base = &arms[baseline];
@@ -125,10 +150,19 @@ static void print_table(const arm *arms, int n, int baseline, const char *brand)
     printf("  %-36s %-16s %-28s %-28s %s\n", "outcome", "run/variant", "mean [95 % CI]",
            "difference to baseline", "test");
     int bb = bs_results_brand_index(base->r, brand);
-    for (int o = 0; o < BS_KPI_COUNT; o++)
+    for (int o = 0; o < BS_KPI_COUNT; o++) {
         for (int k = 0; k < n; k++)
             print_arm_row(&arms[k], base, bs_results_brand_index(arms[k].r, brand), bb,
                           (bs_kpi)o, k == 0);
+        if (o != BS_KPI_NET_CONTRIBUTION)
+            continue;
+        int first = 1; /* against the baseline, replicate by replicate */
+        for (int k = 0; k < n; k++)
+            if (arms[k].payback) {
+                print_payback_row(&arms[k], bs_results_brand_index(arms[k].r, brand), first);
+                first = 0;
+            }
+    }
 }
 
 /* The brands of the baseline's first shock (a policy change is not one); all
@@ -160,6 +194,7 @@ typedef struct {
     int n_files, variants;
     const char *baseline, *brands, *output, *segment, *metric;
     int format;
+    double recovery; /* --recovery */
     bs_series_ref ref; /* the figure's series: --segment and --metric */
 } compare_args;
 
@@ -170,7 +205,7 @@ static int parse(int argc, char **argv, compare_args *a)
         {"brands", required_argument, 0, 'B'},      {"metric", required_argument, 0, 'm'},
         {"segment", required_argument, 0, 's'},     {"output", required_argument, 0, 'o'},
         {"format", required_argument, 0, 'f'},      {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"recovery", required_argument, 0, 'r'},    {0, 0, 0, 0}};
     int c;
     a->format = -1;
     a->metric = "market_share";
@@ -182,6 +217,16 @@ static int parse(int argc, char **argv, compare_args *a)
         case 'v': a->variants = 1; break;
         case 'b': a->baseline = optarg; break;
         case 'B': a->brands = optarg; break;
+        case 'r': {
+            char *end;
+            a->recovery = strtod(optarg, &end);
+            if (end == optarg || *end || !(a->recovery > 0 && a->recovery <= 1)) {
+                fprintf(stderr, "brandsim: compare: --recovery: '%s' is not a fraction, expected "
+                                "a number in (0, 1], e.g. 0.95\n", optarg);
+                return BS_EXIT_INPUT;
+            }
+            break;
+        }
         case 'm': a->metric = optarg; break;
         case 's': a->segment = optarg; break;
         case 'o': a->output = optarg; break;
@@ -385,25 +430,47 @@ int cli_compare(int argc, char **argv)
         if (!(arms[k].out = malloc(len * BS_KPI_COUNT * sizeof *arms[k].out))) {
             fputs("brandsim: out of memory\n", stderr);
             rc = BS_EXIT_RUNTIME;
-        } else if (bs_kpis_compute(r, arms[k].v, arms[k].out, &err))
+        } else if (bs_kpis_compute(r, arms[k].v, a.recovery, arms[k].out, &err))
             rc = cli_fail(&err);
+        const arm *base = &arms[baseline];
+        int R = bs_results_replicates(r);
+        if (rc || k == baseline || R != bs_results_replicates(base->r)
+            || bs_test_for(bs_results_seeds(r, arms[k].v), R, bs_results_seeds(base->r, base->v), R)
+                   != BS_TEST_PAIRED
+            || bs_results_steps(r) != bs_results_steps(base->r)
+            || bs_results_brands(r) != bs_results_brands(base->r))
+            continue; /* payback pairs replicates: only against a baseline with the same seeds */
+        if (!(arms[k].payback = malloc(len * sizeof *arms[k].payback))) {
+            fputs("brandsim: out of memory\n", stderr);
+            rc = BS_EXIT_RUNTIME;
+        } else if (bs_kpis_payback(r, arms[k].v, base->r, base->v, arms[k].payback, &err)) {
+            free(arms[k].payback); /* e.g. a file written before the economics */
+            arms[k].payback = NULL;
+        }
     }
     if (!rc) {
         printf("comparing %d %s; baseline %s\n", n_arms,
                a.variants || a.n_files == 1 ? "variants" : "runs", arms[baseline].label);
         for (int j = 0; j < n_names; j++)
             print_table(arms, n_arms, baseline, names[j]);
-        printf("\npp: percentage points of market share (share of purchases). not reached: "
-               "revenge did not fall\nbelow 10 %% of its peak within the run (in some "
-               "replicate). n/a: undefined (no shock; a CI\nneeds 2 replicates or more). "
-               "Definitions: docs/ANALYSIS.md\n");
+        printf("\npp: percentage points of market share (share of purchases). After the shock: "
+               "from the first\nshock's step on. Net contribution: margin x revenue - response "
+               "cost; its difference to a\ndo-nothing baseline is the response's net value. "
+               "Payback: weeks from the shock until the\ncumulative difference in net "
+               "contribution turns and stays non-negative. Recovery: weeks\nuntil the month's "
+               "share is back within %.0f %% of the month before the shock. not reached:\n"
+               "revenge did not fall below 10 %% of its peak within the run (in some replicate). "
+               "n/a:\nundefined (no shock; a CI needs 2 replicates or more). Definitions: "
+               "docs/ANALYSIS.md\n", 100 * (a.recovery > 0 ? a.recovery : BS_KPI_RECOVERY_FRACTION));
     }
     if (!rc && a.output)
         rc = draw(&a, arms, n_arms, baseline, names, n_names, gnuplot, tpl);
     if (!rc)
         rc = cli_flush_stdout();
-    for (int k = 0; arms && k < n_arms; k++)
+    for (int k = 0; arms && k < n_arms; k++) {
         free(arms[k].out);
+        free(arms[k].payback);
+    }
     for (int f = 0; f < a.n_files; f++)
         bs_results_free(res[f]);
     free(arms);

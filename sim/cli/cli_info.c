@@ -157,7 +157,7 @@ static int print_key_numbers(const bs_results *r, int v)
         fputs("brandsim: out of memory\n", stderr);
         return BS_EXIT_RUNTIME;
     }
-    if (bs_kpis_compute(r, v, all, &err)) {
+    if (bs_kpis_compute(r, v, 0, all, &err)) {
         free(all);
         free(vals);
         return cli_fail(&err);
@@ -167,31 +167,42 @@ static int print_key_numbers(const bs_results *r, int v)
         printf(", variant %s", bs_results_variant_name(r, v));
     if (R >= 2)
         printf(" (mean ± half-width of the 95 %% CI, %d replicates)", R);
-    printf(":\n  %-16s", "brand");
-    static const char *const heads[BS_KPI_COUNT] = {"share lost", "regained", "revenue",
-                                                   "revenge acts", "revenge days", "exit losses"};
-    static const char *const units[BS_KPI_COUNT] = {"(pp)", "(pp)", "", "", "", "(consumers)"};
-    for (int o = 0; o < BS_KPI_COUNT; o++)
-        printf(" %17s", heads[o]);
-    printf("\n  %-16s", "");
-    for (int o = 0; o < BS_KPI_COUNT; o++)
-        printf(" %17s", units[o]);
-    putchar('\n');
-    for (int b = 0; b < B; b++) {
-        printf("  %-16s", bs_results_brand_name(r, b));
-        for (int o = 0; o < BS_KPI_COUNT; o++) {
-            char m[32], h[32], cell[72];
-            bs_kpi_values(all, R, B, b, (bs_kpi)o, vals);
-            bs_ci c = bs_ci_mean(vals, 1, (size_t)R, 0.95);
-            bs_kpi_format((bs_kpi)o, c.mean, m, sizeof m);
-            if (R >= 2 && isfinite(c.hi) && isfinite(c.mean)) {
-                bs_kpi_format((bs_kpi)o, c.hi - c.mean, h, sizeof h);
-                snprintf(cell, sizeof cell, "%s ± %s", m, h);
-                printf(" %18s", cell); /* ± is two bytes in UTF-8 */
-            } else
-                printf(" %17s", m);
+    putchar(':');
+    /* two rows of columns, so that a line stays within 120 characters */
+    static const bs_kpi rows[2][6] = {
+        {BS_KPI_SHARE_LOST, BS_KPI_SHARE_REGAINED, BS_KPI_RECOVERY_WEEKS, BS_KPI_CUSTOMERS_LOST,
+         BS_KPI_REVENGE_ACTS, BS_KPI_REVENGE_DAYS},
+        {BS_KPI_REVENUE, BS_KPI_REVENUE_AFTER, BS_KPI_RESPONSE_COST, BS_KPI_NET_CONTRIBUTION,
+         BS_KPI_EXIT_LOSSES, BS_KPI_COUNT}};
+    for (int row = 0; row < 2; row++) {
+        printf("\n  %-16s", "brand");
+        for (int j = 0; j < 6 && rows[row][j] != BS_KPI_COUNT; j++)
+            printf(" %17s", bs_kpi_get(rows[row][j])->short_label);
+        printf("\n  %-16s", "");
+        for (int j = 0; j < 6 && rows[row][j] != BS_KPI_COUNT; j++) {
+            const bs_kpi_info *k = bs_kpi_get(rows[row][j]);
+            char unit[40];
+            snprintf(unit, sizeof unit, "(%s)", k->percent ? "pp" : k->units);
+            printf(" %17s", unit);
         }
         putchar('\n');
+        for (int b = 0; b < B; b++) {
+            printf("  %-16s", bs_results_brand_name(r, b));
+            for (int j = 0; j < 6 && rows[row][j] != BS_KPI_COUNT; j++) {
+                bs_kpi o = rows[row][j];
+                char m[32], h[32], cell[72];
+                bs_kpi_values(all, R, B, b, o, vals);
+                bs_ci c = bs_ci_mean(vals, 1, (size_t)R, 0.95);
+                bs_kpi_format(o, c.mean, m, sizeof m);
+                if (R >= 2 && isfinite(c.hi) && isfinite(c.mean)) {
+                    bs_kpi_format(o, c.hi - c.mean, h, sizeof h);
+                    snprintf(cell, sizeof cell, "%s ± %s", m, h);
+                    printf(" %18s", cell); /* ± is two bytes in UTF-8 */
+                } else
+                    printf(" %17s", m);
+            }
+            putchar('\n');
+        }
     }
     free(all);
     free(vals);
@@ -239,9 +250,11 @@ int cli_info(int argc, char **argv)
                 rc = print_key_numbers(r, v);
         if (!rc)
             printf("\nshare lost: share before the first shock minus the lowest after it; "
-                   "regained: final minus\nthat lowest; revenge days: from the first shock "
-                   "until mean revenge < 10 %% of its peak\n(\"not reached\": not within the run); see "
-                   "docs/ANALYSIS.md\n");
+                   "regained: final minus\nthat lowest; recovery: weeks until the month's share "
+                   "is back within 95 %% of the month\nbefore the shock; lost after: exits from the "
+                   "shock on; revenge days: from the first shock\nuntil mean revenge < 10 %% of its "
+                   "peak (\"not reached\": not within the run); net contrib.:\nmargin x revenue - "
+                   "response cost, from the shock on; see docs/ANALYSIS.md\n");
     }
     if (!rc)
         rc = cli_flush_stdout();

@@ -86,6 +86,16 @@ static const bs_metric_info metric_info[BS_M_COUNT] = {
     [BS_M_WOM_SECONDHAND] = {"wom_secondhand", "acts",
                              "complaints by customers never hit by a shock themselves: anger "
                              "that travelled (the size of the complaint cascade this step)"},
+    [BS_M_RESPONSE_REACHED] = {"response_reached", "consumers",
+                               "customers the brand's response to a breach or betrayal reached "
+                               "this step (its active customers in the response's step)"},
+    [BS_M_RESPONSE_COST] = {"response_cost", "currency units",
+                            "what the brand's response cost this step: the economics' fixed cost "
+                            "of the response (whole market only) plus its cost per customer "
+                            "reached, and compensation_amount for each with compensation"},
+    [BS_M_NET_CONTRIBUTION] = {"net_contribution", "currency units",
+                               "margin x revenue - response_cost: what the step's sales left the "
+                               "brand after the goods sold and its response"},
 };
 
 static const bs_metric_info market_info[BS_MK_COUNT] = {

@@ -325,6 +325,36 @@ static const bs_param brand_params[] = {
      BS_SCOPE_COUNT - 1, scope_names, "",
      "former customers the exit policy reaches: all, those who left on their own (voluntary), "
      "or those the brand dropped (F10)"},
+    {"margin", BS_P_REAL, OFF(bs_brand, margin), 0.3, 0, 1, NULL, "1",
+     "contribution margin: the share of revenue the brand keeps after the cost of the goods "
+     "sold (accounting only: the decision lab's net contribution; assumption: 0.3, a general "
+     "retailer's gross margin)"},
+};
+
+/* What responses cost (bs_economics). Accounting only: no consumer sees these, so they
+ * change no model number. Every default is an assumption, in the currency of prices (a
+ * purchase at the default price costs 1). */
+static const bs_param economics_params[] = {
+#define P(f, d, s) {#f, BS_P_REAL, OFF(bs_economics, f), d, 0, 1e15, NULL, "currency units", s}
+    P(apology_fixed, 0,
+      "one-off cost of an apology (a statement, a campaign); assumption: 0, set it for the "
+      "market the scenario's consumers stand for"),
+    P(apology_per_customer, 0.02,
+      "cost of an apology per customer it reaches (a letter or e-mail, call-centre time); "
+      "assumption"),
+    P(compensation_fixed, 0, "one-off cost of a compensation programme; assumption: 0"),
+    P(compensation_per_customer, 0.05,
+      "cost of handling compensation per customer it reaches; assumption"),
+    P(compensation_amount, 0.5,
+      "compensation paid to each customer the response reaches (a voucher, credit monitoring); "
+      "assumption: half a purchase at the default price"),
+    P(transparency_fixed, 0,
+      "one-off cost of transparency and control (a privacy dashboard, a policy rewrite); "
+      "assumption: 0"),
+    P(transparency_per_customer, 0.05,
+      "cost of transparency and control per customer it reaches (access and deletion requests, "
+      "support); assumption"),
+#undef P
 };
 
 static const bs_param shock_params[] = {
@@ -359,6 +389,7 @@ const bs_param *bs_params(bs_section section, int *count)
     case BS_SECTION_MODEL: *count = COUNT(model_params); return model_params;
     case BS_SECTION_BRAND: *count = COUNT(brand_params); return brand_params;
     case BS_SECTION_SHOCK: *count = COUNT(shock_params); return shock_params;
+    case BS_SECTION_ECONOMICS: *count = COUNT(economics_params); return economics_params;
     default: *count = 0; return NULL;
     }
 }
@@ -389,7 +420,7 @@ const char *bs_enum_name(bs_section section, const char *key, int value)
 const char *bs_section_key(bs_section section)
 {
     static const char *const keys[BS_SECTION_COUNT] = {"", "population", "network", "model",
-                                                       "brands", "shocks"};
+                                                       "brands", "shocks", "economics"};
     return (section >= 0 && section < BS_SECTION_COUNT) ? keys[section] : NULL;
 }
 
@@ -424,6 +455,7 @@ void bs_scenario_defaults(bs_scenario *sc)
     bs_section_defaults(BS_SECTION_POPULATION, &sc->population);
     bs_section_defaults(BS_SECTION_NETWORK, &sc->network);
     bs_section_defaults(BS_SECTION_MODEL, &sc->model);
+    bs_section_defaults(BS_SECTION_ECONOMICS, &sc->economics);
 }
 
 void bs_brand_defaults(bs_brand *b) { memset(b, 0, sizeof *b); bs_section_defaults(BS_SECTION_BRAND, b); }
@@ -602,7 +634,8 @@ bs_status bs_scenario_validate(bs_scenario *sc, const char *file, bs_error *err)
     if (check_section(BS_SECTION_TOP, sc, "", file, err) ||
         check_section(BS_SECTION_POPULATION, &sc->population, "population.", file, err) ||
         check_section(BS_SECTION_NETWORK, &sc->network, "network.", file, err) ||
-        check_section(BS_SECTION_MODEL, &sc->model, "model.", file, err))
+        check_section(BS_SECTION_MODEL, &sc->model, "model.", file, err) ||
+        check_section(BS_SECTION_ECONOMICS, &sc->economics, "economics.", file, err))
         return BS_ERR_INPUT;
     const char *why = bad_name(sc->name);
     if (why)

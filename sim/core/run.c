@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/economics.h"
 #include "core/mechanisms.h"
 #include "core/network.h"
 #include "core/rng.h"
@@ -452,6 +453,14 @@ static void reduce_stats(bs_run *run)
             V[BS_M_WOM_HEARD * B + b] = CNT(ACC_HEARD);
             V[BS_M_WOM_CONVERTED * B + b] = CNT(ACC_CONVERTED);
             V[BS_M_WOM_SECONDHAND * B + b] = CNT(ACC_WOM_SECONDHAND);
+            /* the economics: accounting only, nothing above reads them */
+            const double reached = CNT(ACC_REACHED);
+            V[BS_M_RESPONSE_REACHED * B + b] = reached;
+            V[BS_M_RESPONSE_COST * B + b] = g == BS_SEG_ALL
+                ? bs_response_cost(&run->sc.economics, run->ctx.response[b], reached)
+                : bs_response_cost_per_customer(&run->sc.economics, run->ctx.response[b]) * reached;
+            V[BS_M_NET_CONTRIBUTION * B + b] =
+                br->margin * V[BS_M_REVENUE * B + b] - V[BS_M_RESPONSE_COST * B + b];
 #undef CNT
 #undef SUM16
 #undef MEAN16

@@ -381,6 +381,7 @@ STEP_INLINE void appraise_response(const consumer *cs, size_t s, int b, double *
     const bs_model *m = cs->m;
     const bs_context *c = &cs->run->ctx;
     if (c->response[b]) {
+        add(&cs->sk, bs_strength_segment(st->flags[s]), ACC_REACHED, b, 1); /* what it costs */
         double e = bs_response_effect(m, c->response[b], c->response_delay[b], GET(R0, s));
         *in *= 1 - e; /* a response in the shock's own step (delay 0) */
         SET(betrayal, s, GET(betrayal, s) * (1 - e));

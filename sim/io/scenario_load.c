@@ -203,6 +203,7 @@ static bs_status load_section(bs_yaml *L, yaml_node_t *map, bs_section sec, void
         } parts[] = {{BS_SECTION_POPULATION, offsetof(bs_scenario, population)},
                      {BS_SECTION_NETWORK, offsetof(bs_scenario, network)},
                      {BS_SECTION_MODEL, offsetof(bs_scenario, model)},
+                     {BS_SECTION_ECONOMICS, offsetof(bs_scenario, economics)},
                      {BS_SECTION_BRAND, 0},
                      {BS_SECTION_SHOCK, 0}};
         for (size_t q = 0; q < sizeof parts / sizeof parts[0]; q++) {

@@ -51,6 +51,7 @@ static bs_status resolve_path(bs_scenario *sc, const char *path, field_ref *ref,
         if (!strcmp(head, "population")) { sec = BS_SECTION_POPULATION; base = &sc->population; }
         else if (!strcmp(head, "network")) { sec = BS_SECTION_NETWORK; base = &sc->network; }
         else if (!strcmp(head, "model")) { sec = BS_SECTION_MODEL; base = &sc->model; }
+        else if (!strcmp(head, "economics")) { sec = BS_SECTION_ECONOMICS; base = &sc->economics; }
         else if (indexed) {
             int isb = head[0] == 'b';
             int n = isb ? sc->n_brands : sc->n_shocks, at = -1;
@@ -84,7 +85,7 @@ static bs_status resolve_path(bs_scenario *sc, const char *path, field_ref *ref,
         } else
             return bs_yaml_error(err, "--set", 0,
                                  "'%s': unknown section '%s', expected population, network, "
-                                 "model, brands[...] or shocks[...]",
+                                 "model, economics, brands[...] or shocks[...]",
                                  path, head);
     }
     int idx = bs_param_index(sec, key);

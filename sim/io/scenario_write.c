@@ -75,6 +75,8 @@ int bs_scenario_write_yaml(FILE *out, const bs_scenario *sc)
     write_section(out, BS_SECTION_NETWORK, &sc->network, "  ", "  ", 0);
     fputs("model:\n", out);
     write_section(out, BS_SECTION_MODEL, &sc->model, "  ", "  ", 0);
+    fputs("economics:\n", out);
+    write_section(out, BS_SECTION_ECONOMICS, &sc->economics, "  ", "  ", 0);
     fputs("brands:\n", out);
     for (int b = 0; b < sc->n_brands; b++)
         write_section(out, BS_SECTION_BRAND, &sc->brands[b], "    ", "  - ", 0);
@@ -116,6 +118,9 @@ int bs_scenario_write_reference(FILE *out)
         {BS_SECTION_MODEL, "model", "mapping `model:` (coefficients of docs/MODEL.md)"},
         {BS_SECTION_BRAND, "brands[]", "each entry of the list `brands:`"},
         {BS_SECTION_SHOCK, "shocks[]", "each entry of the list `shocks:`"},
+        {BS_SECTION_ECONOMICS, "economics",
+         "mapping `economics:` (what a brand's response costs: accounting only, no consumer "
+         "sees it; brands' `margin` is in `brands[]`)"},
     };
     for (size_t q = 0; q < sizeof parts / sizeof parts[0]; q++) {
         int n;

@@ -141,7 +141,7 @@ def check_csv(h5, csv):
         bins = sum(int(f[f"{pre0}timeseries/quantile/{g}"].attrs["bins"])
                    for g in ("strength", "trait") if f"{pre0}timeseries/quantile/{g}" in f)
         # docs/ANALYSIS.md: V x R x S x (9 x 30 x B + 10 + quantile bins x 6 x B)
-        assert len(df) == V * R * S * (9 * 30 * B + 10 + bins * 6 * B), (len(df), bins)
+        assert len(df) == V * R * S * (9 * 33 * B + 10 + bins * 6 * B), (len(df), bins)
         q = df[(df.segment == "strength_q1") & (df.metric == "relationships")]
         assert len(q) == V * R * S * B, "strength_q1 rows: one per step and brand"
         brands = list(f["brands/name"].asstr()[()])
