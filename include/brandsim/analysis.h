@@ -4,8 +4,10 @@
  * concern: reading them (results.h), reducing series to outcomes
  * (outcomes.h), a finding's virtual experiment and its verdicts
  * (replication.h), judging findings and writing REPORT.md (findings.h),
- * figures (plot.h, plot_format.h), the tidy CSV export (export.h) and the
- * HTML report (report.h). Included by brandsim.h.
+ * figures (plot.h, plot_format.h), the tidy CSV export (export.h), the
+ * HTML report (report.h), the sweep engine (sweep.h: many runs, one row of
+ * outcomes each) and the sensitivity indices of a sweep (sensitivity.h).
+ * Included by brandsim.h.
  */
 #ifndef BRANDSIM_ANALYSIS_H
 #define BRANDSIM_ANALYSIS_H
@@ -18,5 +20,7 @@
 #include "brandsim/plot.h"
 #include "brandsim/export.h"
 #include "brandsim/report.h"
+#include "brandsim/sensitivity.h"
+#include "brandsim/sweep.h"
 
 #endif

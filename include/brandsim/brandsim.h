@@ -19,6 +19,7 @@
  *   brandsim/provenance.h  bs_provenance: what a file records of how it was made
  *   brandsim/experiment.h  bs_experiment_run: the one driver of runs and ensembles
  *   brandsim/stats.h     confidence intervals and tests of effects across replicates
+ *   brandsim/design.h    sweep designs: factorial, Latin hypercube, Sobol, Saltelli, Morris, OAT
  *   brandsim/analysis.h  reading output files, outcomes, findings, figures, exports
  * Link with libbrandsim (pkg-config brandsim); docs/DESIGN.md says how it is
  * built and installed. The library's own files include the headers they need,
@@ -35,6 +36,7 @@
 #include "brandsim/provenance.h"
 #include "brandsim/experiment.h"
 #include "brandsim/stats.h"
+#include "brandsim/design.h"
 #include "brandsim/analysis.h"
 
 #endif

@@ -34,6 +34,8 @@ static const command commands[] = {
     {"info", "info OUT.h5", "scenario, shocks and key numbers of an output file", cli_info},
     {"report", "report OUT.h5", "one self-contained HTML page with figures and numbers",
      cli_report},
+    {"sweep", "sweep EXPERIMENT.yaml", "many runs over a design; one row of outcomes per run",
+     cli_sweep},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sweep.c: running a sweep (sweep.h). Each run goes through the one driver,
+ * bs_experiment_run (one variant, one replicate, no file), whose step
+ * callback keeps the few series the outcomes need; the outcomes of the run
+ * are computed as soon as it ends (outcomes.h, bs_kpis_of). Runs are spread
+ * over OpenMP threads, one run per thread when runs are small; each is a
+ * pure function of its scenario and seed, so the table does not depend on
+ * how they are spread. Every finished run is appended to the journal
+ * OUT.partial at once, so an interrupted sweep loses at most the runs in
+ * flight, and `resume` reads the journal back and runs only what is missing.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analysis/sweep_internal.h"
+#include "brandsim/experiment.h"
+#include "brandsim/export.h"
+#include "brandsim/results.h"
+
+/* The series the outcomes read, in bs_kpi_series order. */
+enum { SHARE, REVENUE, WOM, WITHHOLD, ANTIBRAND, REVENGE, EXITS, COST, NET, NSER };
+static const bs_metric kept[NSER] = {
+    BS_M_MARKET_SHARE, BS_M_REVENUE, BS_M_REVENGE_WOM, BS_M_REVENGE_WITHHOLD,
+    BS_M_REVENGE_ANTIBRAND, BS_M_MEAN_REVENGE, BS_M_EXITS, BS_M_RESPONSE_COST,
+    BS_M_NET_CONTRIBUTION};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ---- one run ---------------------------------------------------------------------------- */
+
+typedef struct {
+    const bs_sweep *s;
+    int steps;
+    double *x;      /* [step][series][brand j], the chosen brands only */
+    double *out;    /* nb x BS_KPI_COUNT: this run's row */
+} one_run;
+
+static void keep_step(void *ctx, const bs_run_info *info, const bs_run *run)
+{
+    (void)info;
+    one_run *o = ctx;
+    const bs_stats *st = bs_run_stats(run);
+    const int B = o->s->base->n_brands, nb = o->s->nb;
+    double *at = o->x + (size_t)st->step * NSER * (size_t)nb;
+    for (int k = 0; k < NSER; k++)
+        for (int j = 0; j < nb; j++)
+            at[k * nb + j] = st->v[(size_t)kept[k] * B + (size_t)o->s->brands[j]]; /* segment all */
+}
+
+static void outcomes_at_end(void *ctx, const bs_run_info *info, const bs_run *run)
+{
+    (void)info;
+    one_run *o = ctx;
+    const int S = o->steps, nb = o->s->nb;
+    int n = 0, t0 = -1;
+    const bs_event *ev = bs_run_events(run, &n);
+    for (int i = 0; i < n && t0 < 0; i++)
+        if (bs_results_event_is_shock(ev[i].kind))
+            t0 = ev[i].step;
+    double *day = malloc((size_t)S * sizeof *day);
+    if (!day)
+        return; /* the row stays NaN: the caller sees it was not computed */
+    for (int t = 0; t < S; t++)
+        day[t] = (t + 1) * o->s->base->step_days;
+    for (int j = 0; j < nb; j++) {
+        const size_t stride = NSER * (size_t)nb;
+        const double *x = o->x + j;
+        bs_kpi_series ks = {
+            .steps = S, .day = day, .first_shock = t0, .stride = stride,
+            .share = x + SHARE * nb, .revenue = x + REVENUE * nb, .wom = x + WOM * nb,
+            .withhold = x + WITHHOLD * nb, .antibrand = x + ANTIBRAND * nb,
+            .mean_revenge = x + REVENGE * nb, .exits = x + EXITS * nb,
+            .response_cost = x + COST * nb, .net_contribution = x + NET * nb,
+            .recovery_fraction = o->s->recovery};
+        bs_kpis_of(&ks, o->out + (size_t)j * BS_KPI_COUNT);
+    }
+    free(day);
+}
+
+/* Run k: point k mod P, replicate k / P, into s->out's row k. */
+static bs_status run_one(bs_sweep *s, size_t k, int threads, bs_cancel cancel, bs_error *err)
+{
+    const size_t p = k % s->P;
+    const int r = (int)(k / s->P);
+    bs_scenario *sc = malloc(sizeof *sc);
+    one_run o = {.s = s, .out = s->out + k * (size_t)s->nb * BS_KPI_COUNT};
+    if (!sc)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
+    bs_status st = bs_sweep_point_scenario(s, p, r, sc, err);
+    if (!st) {
+        o.steps = sc->steps;
+        if (!(o.x = malloc((size_t)sc->steps * NSER * (size_t)s->nb * sizeof *o.x)))
+            st = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
+    }
+    if (!st) {
+        bs_experiment_opts opt = {.threads = threads, .cancel = cancel, .ctx = &o,
+                                  .on_step = keep_step, .on_run_end = outcomes_at_end};
+        st = bs_experiment_run(sc, NULL, NULL, &opt, err);
+    }
+    free(o.x);
+    free(sc);
+    return st;
+}
+
+/* ---- the journal ----------------------------------------------------------------------- */
+
+void bs_sweep_write_header(const bs_sweep *s, FILE *f)
+{
+    fputs("run,point,replicate,seed", f);
+    for (int i = 0; i < s->k; i++) {
+        fputc(',', f);
+        bs_sweep_csv_field(f, s->factors[i].path);
+    }
+    for (int j = 0; j < s->nb; j++)
+        for (int o = 0; o < BS_KPI_COUNT; o++) {
+            char col[128];
+            snprintf(col, sizeof col, "%s.%s", bs_sweep_brand(s, j), bs_kpi_get((bs_kpi)o)->name);
+            fputc(',', f);
+            bs_sweep_csv_field(f, col);
+        }
+    fputc('\n', f);
+}
+
+/* The columns that say which run a row is: run,point,replicate,seed,factor values. */
+static void write_row_key(const bs_sweep *s, size_t run, FILE *f)
+{
+    const size_t p = run % s->P;
+    const unsigned long long seed = (unsigned long long)(s->base->seed + run / s->P);
+    fprintf(f, "%zu,%zu,%zu,%llu", run, p, run / s->P, seed);
+    for (int i = 0; i < s->k; i++) {
+        fputc(',', f);
+        bs_sweep_csv_field(f, bs_sweep_cell(s, p, i));
+    }
+}
+
+void bs_sweep_write_row(const bs_sweep *s, size_t run, FILE *f)
+{
+    write_row_key(s, run, f);
+    const double *x = s->out + run * (size_t)s->nb * BS_KPI_COUNT;
+    for (int i = 0; i < s->nb * BS_KPI_COUNT; i++) {
+        char num[32];
+        fputc(',', f);
+        fputs(isnan(x[i]) ? "" : bs_export_number(x[i], num), f); /* empty: not defined */
+    }
+    fputc('\n', f);
+}
+
+static char *text_of(const bs_sweep *s, size_t run, int header)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return NULL;
+    if (header)
+        bs_sweep_write_header(s, m);
+    else
+        write_row_key(s, run, m);
+    if (fclose(m)) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* Read the journal back: every complete row whose key is this sweep's marks its run done
+ * with its outcomes. A last line without its line break (cut by a kill) is dropped, and the
+ * file cut back to the end of the last complete row. */
+static bs_status read_journal(bs_sweep *s, const char *journal, size_t *found, bs_error *err)
+{
+    *found = 0;
+    FILE *f = fopen(journal, "r+");
+    if (!f)
+        return bs_error_setf(err, BS_ERR_INPUT, "%s: cannot reopen to resume: %s", journal,
+                             strerror(errno));
+    char *line = NULL, *want = text_of(s, 0, 1);
+    size_t cap = 0;
+    long good_end = 0;
+    bs_status st = want ? BS_OK : bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
+    ssize_t n = st ? -1 : getline(&line, &cap, f);
+    if (!st && (n < 0 || strcmp(line, want)))
+        st = bs_error_setf(err, BS_ERR_INPUT,
+                           "%s: written by another sweep (its header differs: other factors, "
+                           "brands or outcomes), expected this sweep's; remove it to start "
+                           "again",
+                           journal);
+    good_end = st ? 0 : ftell(f);
+    const size_t runs = bs_sweep_runs(s);
+    int lineno = 1;
+    while (!st && (n = getline(&line, &cap, f)) > 0) {
+        lineno++;
+        if (line[n - 1] != '\n')
+            break; /* cut short: that run is done again */
+        char *end;
+        errno = 0;
+        unsigned long long k = strtoull(line, &end, 10);
+        char *key = (errno || *end != ',' || k >= runs) ? NULL : text_of(s, (size_t)k, 0);
+        size_t kl = key ? strlen(key) : 0;
+        if (!key || strncmp(line, key, kl) || line[kl] != ',') {
+            free(key);
+            st = bs_error_setf(err, BS_ERR_INPUT,
+                               "%s:%d: not a run of this sweep (run, seed or factor values "
+                               "differ), expected the journal of the same experiment; remove it "
+                               "to start again",
+                               journal, lineno);
+            break;
+        }
+        double *x = s->out + (size_t)k * (size_t)s->nb * BS_KPI_COUNT;
+        char *c = line + kl;
+        for (int i = 0; i < s->nb * BS_KPI_COUNT && !st; i++) {
+            if (*c != ',') {
+                st = bs_error_setf(err, BS_ERR_INPUT, "%s:%d: %d outcomes, expected %d", journal,
+                                   lineno, i, s->nb * BS_KPI_COUNT);
+                break;
+            }
+            c++;
+            x[i] = (*c == ',' || *c == '\n') ? NAN : strtod(c, &end);
+            if (*c != ',' && *c != '\n')
+                c = end;
+        }
+        free(key);
+        if (!st && *c != '\n')
+            st = bs_error_setf(err, BS_ERR_INPUT, "%s:%d: more values than outcomes", journal,
+                               lineno);
+        if (!st && !s->done[k]) {
+            s->done[k] = 1;
+            (*found)++;
+        }
+        good_end = ftell(f);
+    }
+    if (!st && (fflush(f) || ftruncate(fileno(f), good_end)))
+        st = bs_error_setf(err, BS_ERR_RUNTIME, "%s: %s", journal, strerror(errno));
+    free(line);
+    free(want);
+    fclose(f);
+    return st;
+}
+
+/* ---- the sweep -------------------------------------------------------------------------- */
+
+/* Jobs (runs at once) and threads per run: one run per thread when runs are small (below
+ * 2 x 10^7 consumer-steps, a few seconds on one core) and there are at least as many runs to
+ * do as threads, else one run at a time on every thread. Nested parallelism is off, so a run
+ * inside a job has one thread. */
+static void split_threads(const bs_sweep *s, const bs_sweep_opts *opt, size_t todo, int *jobs,
+                          int *threads)
+{
+    int T = omp_get_max_threads();
+    double size = (double)s->base->consumers * s->base->steps;
+    *jobs = opt->jobs > 0 ? opt->jobs : size < 2e7 && todo >= (size_t)T ? T : 1;
+    *threads = opt->threads > 0 ? opt->threads : *jobs > 1 ? 1 : T;
+    if (*jobs > 1)
+        *threads = 1;
+}
+
+bs_status bs_sweep_run(bs_sweep *s, const char *out, const bs_sweep_opts *opt, bs_error *err)
+{
+    const size_t runs = bs_sweep_runs(s);
+    const double t_start = now_seconds();
+    char journal[4200];
+    snprintf(journal, sizeof journal, "%s.partial", out);
+    free(s->out);
+    free(s->done);
+    s->out = malloc((runs ? runs : 1) * (size_t)(s->nb ? s->nb : 1) * BS_KPI_COUNT * sizeof *s->out);
+    s->done = calloc(runs ? runs : 1, 1);
+    if (!s->out || !s->done)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory for %zu runs", runs);
+    for (size_t i = 0; i < runs * (size_t)s->nb * BS_KPI_COUNT; i++)
+        s->out[i] = NAN;
+    bs_status st = BS_OK;
+    size_t resumed = 0;
+    int exists = access(journal, F_OK) == 0;
+    if (exists && !opt->resume)
+        return bs_error_setf(err, BS_ERR_INPUT,
+                             "%s: a sweep into %s was interrupted: finish it with --resume, or "
+                             "remove %s to start again",
+                             journal, out, journal);
+    if (exists && (st = read_journal(s, journal, &resumed, err)))
+        return st;
+    FILE *j = fopen(journal, exists ? "a" : "w");
+    if (!j)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", journal, strerror(errno));
+    if (!exists)
+        bs_sweep_write_header(s, j);
+    if (fflush(j))
+        st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", journal, strerror(errno));
+    size_t *todo = malloc((runs ? runs : 1) * sizeof *todo), n_todo = 0;
+    if (!todo && !st)
+        st = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
+    for (size_t k = 0; todo && k < runs; k++)
+        if (!s->done[k])
+            todo[n_todo++] = k;
+    int jobs, threads;
+    split_threads(s, opt, n_todo, &jobs, &threads);
+    size_t done = resumed;
+    bs_sweep_progress pr = {done, runs, resumed, 0};
+    if (!st && opt->on_run)
+        opt->on_run(opt->ctx, &pr);
+    volatile int failed = st != BS_OK;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(jobs)
+    for (size_t i = 0; i < n_todo; i++) {
+        if (failed || bs_cancel_requested(opt->cancel))
+            continue;
+        bs_error e = {0};
+        bs_status rs = run_one(s, todo[i], threads, opt->cancel, &e);
+#pragma omp critical /* unnamed: a named one would be an exported symbol */
+        {
+            if (rs && !failed) {
+                failed = 1;
+                st = rs;
+                *err = e;
+            } else if (!rs && !failed) {
+                s->done[todo[i]] = 1;
+                bs_sweep_write_row(s, todo[i], j);
+                if (fflush(j)) {
+                    failed = 1;
+                    st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", journal,
+                                       strerror(errno));
+                }
+                pr = (bs_sweep_progress){++done, runs, resumed, now_seconds() - t_start};
+                if (opt->on_run)
+                    opt->on_run(opt->ctx, &pr);
+            }
+        }
+    }
+    free(todo);
+    if (fclose(j) && !st)
+        st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", journal, strerror(errno));
+    if (!st && done < runs) /* stopped between runs: nothing failed, the request did it */
+        st = bs_error_setf(err, BS_ERR_RUNTIME, "interrupted after %zu of %zu runs", done, runs);
+    else if (st && bs_cancel_requested(opt->cancel))
+        st = bs_error_setf(err, BS_ERR_RUNTIME, "interrupted after %zu of %zu runs", done, runs);
+    if (!st)
+        st = bs_sweep_write_tables(s, out, err);
+    if (!st && unlink(journal))
+        st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot remove %s: %s", journal, strerror(errno));
+    return st;
+}
+
+double bs_sweep_outcome(const bs_sweep *s, size_t run, int brand, bs_kpi o)
+{
+    if (!s->out || run >= bs_sweep_runs(s) || brand < 0 || brand >= s->nb || !s->done[run])
+        return NAN;
+    return s->out[(run * (size_t)s->nb + (size_t)brand) * BS_KPI_COUNT + o];
+}

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli_sweep.c: `brandsim sweep`: many runs of one scenario and a table of
+ * outcomes per run (analysis/sweep.h), from an experiment file or from a
+ * scenario and a design file; a progress line on stderr; Ctrl-C stops it
+ * between steps with every finished run kept for --resume.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "brandsim/sweep.h"
+#include "cli/cli.h"
+
+static void sweep_usage(FILE *out)
+{
+    fputs("usage: brandsim sweep EXPERIMENT.yaml [--outcomes OUT.csv] [options]\n"
+          "       brandsim sweep SCENARIO.yaml --design DESIGN.csv --outcomes OUT.csv [options]\n"
+          "\n"
+          "Run a scenario many times with some of its keys changed, and write one row of\n"
+          "outcomes per run (revenue, net contribution, share lost, recovery, customers lost,\n"
+          "revenge... of each reported brand: docs/ANALYSIS.md) to OUT.csv and the same table\n"
+          "to OUT.h5. An experiment file names the scenario, its factors (levels or ranges)\n"
+          "and a design: factorial, lhs, sobol, saltelli, morris or oat (docs/DECISIONS.md).\n"
+          "A design file is a CSV table whose header names key paths (as --set takes them)\n"
+          "and whose rows are the points to run. Run k is point k mod P, replicate k / P,\n"
+          "seed = the scenario's + replicate; the table is the same for any --jobs/--threads.\n"
+          "\n"
+          "  --outcomes FILE    the table (CSV; FILE's stem + .h5 gets it in HDF5); default\n"
+          "                     results/NAME-runs.csv for an experiment file\n"
+          "  --design FILE      the points, one per row (with a scenario file)\n"
+          "  --replicates R     runs of each point (default: the experiment's, else the\n"
+          "                     scenario's `replicates`; 1 with a design file)\n"
+          "  --brands a,b       brands whose outcomes are reported (default: those hit by the\n"
+          "                     first shock)\n"
+          "  --set key=value    override a scenario key before the factors (repeatable)\n"
+          "  --jobs J           runs at once (default: one per thread when runs are small)\n"
+          "  --threads T        threads per run (default: all, when one run at a time)\n"
+          "  --resume           finish an interrupted sweep (OUT.csv.partial) without redoing\n"
+          "                     a finished run\n"
+          "  -q, --quiet        no progress line\n"
+          "  -h, --help         this help\n"
+          "\n"
+          "exit codes: 0 success, 2 bad input (files, flags, a factor value the scenario\n"
+          "refuses, a journal of another sweep), 1 anything else (interrupted: --resume)\n",
+          out);
+}
+
+typedef struct {
+    const char *input, *design, *outcomes, *brands;
+    const char *sets[256];
+    int n_sets, replicates, jobs, threads, resume, quiet;
+} sweep_args;
+
+static int positive(const char *flag, const char *text, int *out)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end || v < 1 || v > 1000000) {
+        fprintf(stderr, "brandsim: sweep: %s: '%s' is not a positive whole number\n", flag, text);
+        return BS_EXIT_INPUT;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+static int parse(int argc, char **argv, sweep_args *a)
+{
+    static const struct option opts[] = {
+        {"outcomes", required_argument, 0, 'o'}, {"design", required_argument, 0, 'd'},
+        {"replicates", required_argument, 0, 'r'}, {"brands", required_argument, 0, 'B'},
+        {"set", required_argument, 0, 's'},      {"jobs", required_argument, 0, 'j'},
+        {"threads", required_argument, 0, 't'},  {"resume", no_argument, 0, 'R'},
+        {"quiet", no_argument, 0, 'q'},          {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    int c, rc = 0;
+    optind = 1;
+    opterr = 0;
+    while (!rc && (c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': a->outcomes = optarg; break;
+        case 'd': a->design = optarg; break;
+        case 'r': rc = positive("--replicates", optarg, &a->replicates); break;
+        case 'B': a->brands = optarg; break;
+        case 's':
+            if (a->n_sets == 256) {
+                fputs("brandsim: sweep: too many --set\n", stderr);
+                return BS_EXIT_INPUT;
+            }
+            a->sets[a->n_sets++] = optarg;
+            break;
+        case 'j': rc = positive("--jobs", optarg, &a->jobs); break;
+        case 't': rc = positive("--threads", optarg, &a->threads); break;
+        case 'R': a->resume = 1; break;
+        case 'q': a->quiet = 1; break;
+        case 'h': sweep_usage(stdout); return -1;
+        default:
+            fprintf(stderr, "brandsim: sweep: unknown or incomplete option '%s'\n", argv[optind - 1]);
+            sweep_usage(stderr);
+            return BS_EXIT_INPUT;
+        }
+    }
+    if (rc)
+        return rc;
+    if (optind != argc - 1) {
+        fputs("brandsim: sweep: expected one experiment or scenario file\n", stderr);
+        sweep_usage(stderr);
+        return BS_EXIT_INPUT;
+    }
+    a->input = argv[optind];
+    if (a->design && !a->outcomes) {
+        fputs("brandsim: sweep: --design needs --outcomes FILE (the table to write)\n", stderr);
+        return BS_EXIT_INPUT;
+    }
+    return 0;
+}
+
+/* ---- the progress line --------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    int tty, quiet;
+    double last; /* seconds at the last line printed (not a terminal: every 10 % or 30 s) */
+    size_t last_done;
+} progress;
+
+static void show(void *ctx, const bs_sweep_progress *p)
+{
+    progress *g = ctx;
+    if (g->quiet)
+        return;
+    size_t fresh = p->done - p->resumed;
+    double rate = p->seconds > 0 ? 60.0 * (double)fresh / p->seconds : 0; /* runs per minute */
+    int final = p->done == p->total;
+    if (!g->tty && !final && p->seconds - g->last < 30 && (p->done - g->last_done) * 10 < p->total)
+        return;
+    char left[64] = "";
+    if (rate > 0 && !final) {
+        double min = (double)(p->total - p->done) / rate;
+        if (min < 1)
+            snprintf(left, sizeof left, ", %.0f s left", 60 * min);
+        else
+            snprintf(left, sizeof left, ", %.0f min left", ceil(min));
+    }
+    fprintf(stderr, "%ssweep %s: %zu/%zu runs", g->tty ? "\r" : "", g->name, p->done, p->total);
+    if (p->resumed)
+        fprintf(stderr, " (%zu resumed)", p->resumed);
+    if (rate > 0)
+        fprintf(stderr, ", %.1f runs/min%s", rate, left);
+    fputs(g->tty ? (final ? "\n" : "   ") : "\n", stderr);
+    fflush(stderr);
+    g->last = p->seconds;
+    g->last_done = p->done;
+}
+
+/* ---- sensitivity, after a saltelli, morris or oat sweep --------------------------------- */
+
+/* The path of the sensitivity table beside OUT.csv: OUT-sensitivity.csv. */
+static void sensitivity_path(const char *out, char *buf, size_t n)
+{
+    snprintf(buf, n, "%.*s-sensitivity.csv", (int)(strlen(out) - 4), out);
+}
+
+/* For each brand, the outcomes a strategist reads first, each factor's index (total Sobol
+ * index, Morris mu*, or the tornado's swing), largest first. */
+static void print_sensitivity(const bs_sweep *s)
+{
+    static const bs_kpi shown[] = {BS_KPI_NET_CONTRIBUTION, BS_KPI_SHARE_LOST,
+                                   BS_KPI_CUSTOMERS_LOST, BS_KPI_REVENGE_ACTS};
+    const int k = bs_sweep_factors(s);
+    const bs_design_kind d = bs_sweep_design(s);
+    bs_sensitivity *ix = malloc((size_t)k * sizeof *ix);
+    int *order = malloc((size_t)k * sizeof *order);
+    double *key = malloc((size_t)k * sizeof *key);
+    if (!ix || !order || !key) {
+        free(ix), free(order), free(key);
+        return;
+    }
+    printf("\nsensitivity (%s): %s\n", bs_design_name(d),
+           d == BS_DESIGN_SALTELLI ? "first-order and total Sobol indices [95 % bootstrap CI]"
+           : d == BS_DESIGN_MORRIS ? "Morris mu* (mean absolute effect over the factor's range) and sigma"
+                                   : "outcome at the factor's low and high end, the others in the middle");
+    for (int j = 0; j < bs_sweep_brands(s); j++)
+        for (size_t q = 0; q < sizeof shown / sizeof *shown; q++) {
+            bs_error e = {0};
+            printf("  %s, %s:\n", bs_sweep_brand(s, j), bs_kpi_get(shown[q])->label);
+            if (bs_sweep_sensitivity(s, j, shown[q], ix, &e)) {
+                printf("    n/a (%s)\n", e.msg);
+                continue;
+            }
+            for (int i = 0; i < k; i++) {
+                order[i] = i;
+                key[i] = d == BS_DESIGN_SALTELLI ? ix[i].sobol.total.estimate
+                         : d == BS_DESIGN_MORRIS ? ix[i].morris.mu_star
+                                                 : fabs(ix[i].oat.high - ix[i].oat.low);
+                if (!isfinite(key[i]))
+                    key[i] = -1;
+            }
+            for (int a = 1; a < k; a++) /* largest first; ties in factor order */
+                for (int b = a; b > 0 && key[order[b]] > key[order[b - 1]]; b--) {
+                    int t = order[b];
+                    order[b] = order[b - 1];
+                    order[b - 1] = t;
+                }
+            for (int a = 0; a < k; a++) {
+                const bs_sensitivity *x = &ix[order[a]];
+                printf("    %-40s", bs_sweep_factor(s, order[a])->path);
+                if (d == BS_DESIGN_SALTELLI)
+                    printf(" first %5.2f [%5.2f, %5.2f]  total %5.2f [%5.2f, %5.2f]\n",
+                           x->sobol.first.estimate, x->sobol.first.lo, x->sobol.first.hi,
+                           x->sobol.total.estimate, x->sobol.total.lo, x->sobol.total.hi);
+                else if (d == BS_DESIGN_MORRIS)
+                    printf(" mu* %-12.4g sigma %.4g\n", x->morris.mu_star, x->morris.sigma);
+                else
+                    printf(" low %-12.4g high %-12.4g swing %.4g\n", x->oat.low, x->oat.high,
+                           fabs(x->oat.high - x->oat.low));
+            }
+        }
+    free(ix);
+    free(order);
+    free(key);
+}
+
+int cli_sweep(int argc, char **argv)
+{
+    sweep_args a = {0};
+    int rc = parse(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? cli_flush_stdout() : rc;
+    bs_error err = {0};
+    bs_sweep *s = a.design ? bs_sweep_from_design(a.input, a.design, a.sets, a.n_sets,
+                                                  a.replicates ? a.replicates : 1, &err)
+                           : bs_sweep_load(a.input, a.sets, a.n_sets, &err);
+    if (!s)
+        return cli_fail(&err);
+    if (!a.design && a.replicates) { /* --replicates over the experiment's */
+        bs_sweep_free(s);
+        fputs("brandsim: sweep: --replicates goes with --design; an experiment file says "
+              "`replicates:` itself\n", stderr);
+        return BS_EXIT_INPUT;
+    }
+    if (a.brands && bs_sweep_set_brands(s, a.brands, &err)) {
+        bs_sweep_free(s);
+        return cli_fail(&err);
+    }
+    const char *out = a.outcomes ? a.outcomes : bs_sweep_default_output(s);
+    size_t len = strlen(out);
+    const char *inputs[2] = {a.input, a.design ? a.design : a.input};
+    if ((rc = cli_check_output("sweep", "--outcomes", out, inputs, 2))) {
+        bs_sweep_free(s);
+        return rc;
+    }
+    if (len < 4 || strcmp(out + len - 4, ".csv")) {
+        fprintf(stderr, "brandsim: sweep: --outcomes: '%s' does not end in .csv, expected the "
+                        "CSV table's name (its stem + .h5 gets the HDF5 table)\n", out);
+        bs_sweep_free(s);
+        return BS_EXIT_INPUT;
+    }
+    cli_catch_stop_signals();
+    progress g = {bs_sweep_name(s), isatty(2), a.quiet, 0, 0};
+    bs_sweep_opts opt = {.jobs = a.jobs, .threads = a.threads, .resume = a.resume,
+                         .cancel = cli_cancel(), .ctx = &g, .on_run = show};
+    if (!a.quiet)
+        fprintf(stderr, "sweep %s: %zu points x %d replicates of scenario %s (%s design)\n",
+                bs_sweep_name(s), bs_sweep_points(s), bs_sweep_replicates(s),
+                bs_sweep_scenario(s)->name,
+                bs_sweep_design(s) == BS_DESIGN_COUNT ? "file" : bs_design_name(bs_sweep_design(s)));
+    if (bs_sweep_run(s, out, &opt, &err)) {
+        if (g.tty && !a.quiet)
+            fputc('\n', stderr);
+        rc = cli_stop_signal ? BS_EXIT_RUNTIME : err.status == BS_ERR_INPUT ? BS_EXIT_INPUT
+                                                                            : BS_EXIT_RUNTIME;
+        fprintf(stderr, "brandsim: %s\n", err.msg);
+        if (cli_stop_signal || strstr(err.msg, "interrupted after"))
+            fprintf(stderr, "brandsim: sweep: every finished run is kept in %s.partial; the same "
+                            "command with --resume finishes it\n", out);
+        bs_sweep_free(s);
+        return rc;
+    }
+    char h5[4200];
+    bs_sweep_table_h5(out, h5, sizeof h5);
+    printf("wrote %s and %s (%zu runs)\n", out, h5, bs_sweep_runs(s));
+    if (bs_sweep_has_sensitivity(s)) {
+        char sens[4200];
+        sensitivity_path(out, sens, sizeof sens);
+        if (bs_sweep_write_sensitivity(s, sens, &err)) {
+            bs_sweep_free(s);
+            return cli_fail(&err);
+        }
+        print_sensitivity(s);
+        printf("\nwrote %s (every brand, outcome and factor; docs/DECISIONS.md)\n", sens);
+    }
+    bs_sweep_free(s);
+    return cli_flush_stdout();
+}
