@@ -20,7 +20,10 @@ struct bs_sweep {
     bs_design_kind design;   /* BS_DESIGN_COUNT: the points of a design file */
     bs_design_spec spec;
     int levels[BS_DESIGN_MAX_FACTORS];
-    int k;                   /* factors */
+    int k;                   /* factors: the ko options first, then the uncertain ones */
+    int ko;                  /* options (a decision's choices; 0 without) */
+    size_t n_options;        /* combinations of the options' levels (1 without) */
+    int decide;              /* the reported brand whose net contribution decides */
     bs_factor *factors;      /* k */
     size_t P;                /* points */
     int R;                   /* replicates */

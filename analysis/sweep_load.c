@@ -372,7 +372,7 @@ typedef struct {
     int samples, morris_levels, replicates;
     uint64_t seed;
     double recovery;
-    yaml_node_t *description, *set, *brands, *factors;
+    yaml_node_t *description, *set, *brands, *factors, *options, *decide;
 } exp_in;
 
 static bs_status keep_node(bs_yaml *y, yaml_node_t *v, const char *path, void *base,
@@ -500,38 +500,99 @@ static void factor_value(const bs_factor *f, double u, char *buf)
     snprintf(buf, BS_SWEEP_VALUE_MAX, "%s", bs_export_number(x, num));
 }
 
+/* The points: every combination of the options' levels (the first ko factors; the last
+ * varying fastest) at each point of the design over the uncertain factors (the other ku):
+ * point p = uncertain point (p / options) with option combination (p mod options). */
 static bs_status make_points(bs_yaml *y, bs_sweep *s, const exp_in *in, yaml_node_t *root)
 {
-    s->spec = (bs_design_spec){.kind = (bs_design_kind)in->design, .k = s->k,
-                               .n = (size_t)in->samples, .levels = s->levels,
+    const int ko = s->ko, ku = s->k - s->ko;
+    s->n_options = 1;
+    for (int i = 0; i < ko; i++)
+        s->n_options *= (size_t)s->factors[i].n_levels;
+    s->spec = (bs_design_spec){.kind = (bs_design_kind)in->design, .k = ku,
+                               .n = (size_t)in->samples, .levels = s->levels + ko,
                                .morris_levels = in->morris_levels, .seed = in->seed};
     for (int i = 0; i < s->k; i++) {
-        if (in->design == BS_DESIGN_FACTORIAL && !s->factors[i].n_levels)
+        if (i >= ko && in->design == BS_DESIGN_FACTORIAL && !s->factors[i].n_levels)
             return bs_yaml_error(y->err, y->file, bs_yaml_line_of(y, "factors"),
                                  "'factors[%d]': a range, expected levels: a factorial design "
                                  "runs every combination of levels",
-                                 i);
+                                 i - ko);
         s->levels[i] = s->factors[i].n_levels ? s->factors[i].n_levels : 1;
     }
-    if (in->design != BS_DESIGN_FACTORIAL && in->design != BS_DESIGN_OAT && in->samples < 1)
-        return bs_yaml_error(y->err, y->file, bs_yaml_node_line(root),
-                             "'samples': missing, expected the number of points (lhs, sobol), "
-                             "base samples (saltelli) or trajectories (morris)");
-    size_t rows = 0;
+    size_t rows = 1; /* uncertain points: one (the scenario as it is) without uncertain factors */
     bs_error e = {0};
-    if (bs_design_rows(&s->spec, &rows, &e))
-        return bs_yaml_error(y->err, y->file, bs_yaml_line_of(y, "design"), "'design': %s", e.msg);
-    s->P = rows;
-    s->u = malloc(rows * (size_t)s->k * sizeof *s->u);
-    s->values = malloc(rows * (size_t)s->k * BS_SWEEP_VALUE_MAX);
-    if (!s->u || !s->values)
+    if (ku > 0) {
+        if (in->design != BS_DESIGN_FACTORIAL && in->design != BS_DESIGN_OAT && in->samples < 1)
+            return bs_yaml_error(y->err, y->file, bs_yaml_node_line(root),
+                                 "'samples': missing, expected the number of points (lhs, sobol), "
+                                 "base samples (saltelli) or trajectories (morris)");
+        if (bs_design_rows(&s->spec, &rows, &e))
+            return bs_yaml_error(y->err, y->file, bs_yaml_line_of(y, "design"), "'design': %s",
+                                 e.msg);
+    }
+    s->P = rows * s->n_options;
+    s->u = malloc(s->P * (size_t)s->k * sizeof *s->u);
+    s->values = malloc(s->P * (size_t)s->k * BS_SWEEP_VALUE_MAX);
+    double *un = malloc(rows * (ku > 0 ? (size_t)ku : 1) * sizeof *un);
+    if (!s->u || !s->values || !un) {
+        free(un);
         return bs_yaml_out_of_memory(y->err, y->file);
-    if (bs_design_fill(&s->spec, s->u, &e))
+    }
+    if (ku > 0 && bs_design_fill(&s->spec, un, &e)) {
+        free(un);
         return bs_yaml_error(y->err, y->file, bs_yaml_line_of(y, "design"), "'design': %s", e.msg);
-    for (size_t p = 0; p < rows; p++)
+    }
+    for (size_t p = 0; p < s->P; p++) {
+        double *u = s->u + p * (size_t)s->k;
+        size_t o = p % s->n_options, q = p / s->n_options;
+        for (int i = ko - 1; i >= 0; i--) { /* the option combination's levels, last fastest */
+            size_t L = (size_t)s->factors[i].n_levels;
+            u[i] = ((double)(o % L) + 0.5) / (double)L;
+            o /= L;
+        }
+        for (int i = 0; i < ku; i++)
+            u[ko + i] = un[q * (size_t)ku + (size_t)i];
         for (int i = 0; i < s->k; i++)
-            factor_value(&s->factors[i], s->u[p * (size_t)s->k + (size_t)i], bs_sweep_cell(s, p, i));
+            factor_value(&s->factors[i], u[i], bs_sweep_cell(s, p, i));
+    }
+    free(un);
     return BS_OK;
+}
+
+/* A list of factors (options or uncertain ones) into s->factors[at..]; levels only for options. */
+static bs_status bind_factor_list(bs_yaml *y, bs_sweep *s, yaml_node_t *fl, const char *key,
+                                  int at, int levels_only)
+{
+    int n = (int)(fl->data.sequence.items.top - fl->data.sequence.items.start);
+    for (int i = 0; i < n; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "%s[%d]", key, i);
+        yaml_node_t *m = yaml_document_get_node(y->doc, fl->data.sequence.items.start[i]);
+        if (bind_factor(y, s, m, path, &s->factors[at + i]))
+            return BS_ERR_INPUT;
+        if (levels_only && !s->factors[at + i].n_levels)
+            return bs_yaml_error(y->err, y->file, bs_yaml_node_line(m),
+                                 "'%s': a range, expected levels: an option is a choice "
+                                 "among levels",
+                                 path);
+        for (int j = 0; j < at + i; j++)
+            if (!strcmp(s->factors[j].path, s->factors[at + i].path))
+                return bs_yaml_error(y->err, y->file, bs_yaml_node_line(m),
+                                     "'%s': '%s' is already a factor or option", path,
+                                     s->factors[at + i].path);
+    }
+    return BS_OK;
+}
+
+/* The length of a list node, -1 if it is not a list (0 for an absent node). */
+static int list_length(const yaml_node_t *n)
+{
+    if (!n)
+        return 0;
+    return n->type == YAML_SEQUENCE_NODE
+               ? (int)(n->data.sequence.items.top - n->data.sequence.items.start)
+               : -1;
 }
 
 static bs_status bind_experiment(bs_yaml *y, bs_sweep *s, const char *const *ov, int n_ov)
@@ -563,8 +624,9 @@ static bs_status bind_experiment(bs_yaml *y, bs_sweep *s, const char *const *ov,
                .min = 0.01, .max = 1}},
         {.p = {.key = "set", .offset = offsetof(exp_in, set)}, .handler = keep_node},
         {.p = {.key = "brands", .offset = offsetof(exp_in, brands)}, .handler = keep_node},
-        {.p = {.key = "factors", .offset = offsetof(exp_in, factors)}, .handler = keep_node,
-         .required = 1, .expect = "a list of factors, each {path, levels} or {path, range}"},
+        {.p = {.key = "factors", .offset = offsetof(exp_in, factors)}, .handler = keep_node},
+        {.p = {.key = "options", .offset = offsetof(exp_in, options)}, .handler = keep_node},
+        {.p = {.key = "decide_for", .offset = offsetof(exp_in, decide)}, .handler = keep_node},
     };
     yaml_node_t *root = yaml_document_get_root_node(y->doc);
     if (!root || root->type != YAML_MAPPING_NODE)
@@ -591,26 +653,32 @@ static bs_status bind_experiment(bs_yaml *y, bs_sweep *s, const char *const *ov,
             return BS_ERR_INPUT;
     if (n_ov && bs_scenario_validate(s->base, "--set", y->err))
         return BS_ERR_INPUT;
-    yaml_node_t *fl = in.factors;
-    int n = fl->type == YAML_SEQUENCE_NODE
-                ? (int)(fl->data.sequence.items.top - fl->data.sequence.items.start)
-                : -1;
+    const int no = list_length(in.options), nu = list_length(in.factors);
     int max = in.design == BS_DESIGN_SALTELLI ? BS_DESIGN_SALTELLI_MAX_FACTORS : BS_DESIGN_MAX_FACTORS;
-    if (n < 1 || n > max)
-        return bs_yaml_error(y->err, y->file, bs_yaml_node_line(fl),
+    if (no < 0 || nu < 0)
+        return bs_yaml_error(y->err, y->file, bs_yaml_node_line(no < 0 ? in.options : in.factors),
+                             "'%s': %s, expected a list of factors, each {path, levels} or "
+                             "{path, range}",
+                             no < 0 ? "options" : "factors",
+                             bs_yaml_node_kind(no < 0 ? in.options : in.factors));
+    if (no + nu < 1 || nu > max || no + nu > BS_DESIGN_MAX_FACTORS)
+        return bs_yaml_error(y->err, y->file, bs_yaml_node_line(in.factors ? in.factors : root),
                              "'factors': %s, expected a list of 1 to %d factors%s",
-                             n < 0 ? bs_yaml_node_kind(fl) : n < 1 ? "an empty list" : "too many",
-                             max, in.design == BS_DESIGN_SALTELLI ? " (saltelli)" : "");
-    if (!(s->factors = calloc((size_t)n, sizeof *s->factors)))
+                             no + nu < 1 ? "an empty list" : "too many", max,
+                             in.design == BS_DESIGN_SALTELLI ? " (saltelli)" : "");
+    if (no && in.design != BS_DESIGN_FACTORIAL && in.design != BS_DESIGN_LHS
+        && in.design != BS_DESIGN_SOBOL)
+        return bs_yaml_error(y->err, y->file, bs_yaml_line_of(y, "design"),
+                             "'design': %s with options, expected factorial, lhs or sobol: the "
+                             "options are evaluated at each point of the uncertain factors' design",
+                             design_names[in.design]);
+    if (!(s->factors = calloc((size_t)(no + nu), sizeof *s->factors)))
         return bs_yaml_out_of_memory(y->err, y->file);
-    s->k = n;
-    for (int i = 0; i < n; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "factors[%d]", i);
-        if (bind_factor(y, s, yaml_document_get_node(y->doc, fl->data.sequence.items.start[i]),
-                        path, &s->factors[i]))
-            return BS_ERR_INPUT;
-    }
+    s->k = no + nu;
+    s->ko = no;
+    if ((no && bind_factor_list(y, s, in.options, "options", 0, 1))
+        || (nu && bind_factor_list(y, s, in.factors, "factors", no, 0)))
+        return BS_ERR_INPUT;
     s->design = (bs_design_kind)in.design;
     s->R = in.replicates > 0 ? in.replicates : s->base->replicates;
     s->recovery = in.recovery;
@@ -632,6 +700,22 @@ static bs_status bind_experiment(bs_yaml *y, bs_sweep *s, const char *const *ov,
             }
         if (bs_sweep_set_brands(s, names, &e))
             return bs_yaml_error(y->err, y->file, bs_yaml_node_line(b), "'brands': %s", e.msg);
+    }
+    if (in.decide && !s->ko)
+        return bs_yaml_error(y->err, y->file, bs_yaml_node_line(in.decide),
+                             "'decide_for': no options to decide between, expected 'options:'");
+    s->decide = 0;
+    if (in.decide) {
+        const char *name = bs_yaml_scalar(in.decide);
+        s->decide = -1;
+        for (int j = 0; name && j < s->nb; j++)
+            if (!strcmp(bs_sweep_brand(s, j), name))
+                s->decide = j;
+        if (s->decide < 0)
+            return bs_yaml_error(y->err, y->file, bs_yaml_node_line(in.decide),
+                                 "'decide_for': '%s' is not a reported brand, expected one of "
+                                 "'brands' (default: those the first shock hits)",
+                                 name ? name : "?");
     }
     snprintf(s->default_out, sizeof s->default_out, "results/%s-runs.csv", s->name);
     return BS_OK;

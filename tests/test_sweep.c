@@ -395,3 +395,68 @@ Test(sweep, shipped_experiment_files_load)
         bs_sweep_free(s);
     }
 }
+
+/* Options that differ only in money: a fixed cost of 100 more is a net value of exactly -100
+ * in every run, a regret of 100, never the best. */
+Test(sweep, a_decision_between_options_that_differ_only_in_cost_is_exact)
+{
+    write_file("m.yaml", market);
+    write_file("c.yaml", "name: c\nscenario: m.yaml\ndesign: lhs\nsamples: 3\n"
+                         "set: {\"brands[acme].breach_response\": apology}\n"
+                         "options:\n  - {path: economics.apology_fixed, levels: [0, 100]}\n"
+                         "factors:\n  - {path: \"shocks[0].size\", range: [0.2, 0.8]}\n");
+    bs_error err = {0};
+    bs_sweep *s = bs_sweep_load(in_dir("c.yaml"), NULL, 0, &err);
+    cr_assert_not_null(s, "%s", err.msg);
+    cr_expect_eq(bs_sweep_options(s), 2);
+    cr_expect_eq(bs_sweep_points(s), 6, "2 options at each of 3 points");
+    cr_expect_str_eq(bs_sweep_value(s, 3, 0), "100", "point 3: uncertain point 1, option 1");
+    cr_expect_str_eq(bs_sweep_value(s, 3, 1), bs_sweep_value(s, 2, 1), "the same uncertain point");
+    bs_sweep_opts opt = {.jobs = 2};
+    cr_assert_eq(bs_sweep_run(s, in_dir("c.csv"), &opt, &err), BS_OK, "%s", err.msg);
+    bs_option_value ov[2];
+    bs_flip fl[1];
+    cr_assert_eq(bs_sweep_decide(s, ov, fl, &err), BS_OK, "%s", err.msg);
+    cr_expect_str_eq(ov[1].label, "apology_fixed=100");
+    cr_expect_float_eq(ov[1].value.estimate, -100, 1e-9, "%.17g", ov[1].value.estimate);
+    cr_expect_float_eq(ov[1].regret_mean, 100, 1e-9);
+    cr_expect_float_eq(ov[1].regret_max, 100, 1e-9);
+    cr_expect_eq(ov[0].p_best, 1);
+    cr_expect_eq(ov[1].p_best, 0);
+    cr_expect_eq(ov[0].rank, 1);
+    cr_expect_eq(ov[1].rank, 2);
+    cr_expect_eq(fl[0].flips, 0, "cost alone never flips it");
+    bs_sweep_free(s);
+}
+
+/* Apology against nothing, with the apology's fixed cost uncertain over [0, 20]: apologising
+ * pays while the cost is below its benefit B, so the best option flips from apology to none
+ * where the cost is B (B: the apology's net value plus its mean fixed cost; the economics
+ * change no model number, so B is the same at every point). */
+Test(sweep, the_best_option_flips_where_an_uncertain_cost_eats_the_benefit)
+{
+    write_file("m.yaml", market);
+    write_file("f.yaml", "name: f\nscenario: m.yaml\ndesign: lhs\nsamples: 20\nseed: 5\n"
+                         "options:\n  - {path: \"brands[acme].breach_response\", levels: [none, apology]}\n"
+                         "factors:\n  - {path: economics.apology_fixed, range: [0, 20]}\n");
+    bs_error err = {0};
+    bs_sweep *s = bs_sweep_load(in_dir("f.yaml"), NULL, 0, &err);
+    cr_assert_not_null(s, "%s", err.msg);
+    bs_sweep_opts opt = {.jobs = 2};
+    cr_assert_eq(bs_sweep_run(s, in_dir("f.csv"), &opt, &err), BS_OK, "%s", err.msg);
+    bs_option_value ov[2];
+    bs_flip fl[1];
+    cr_assert_eq(bs_sweep_decide(s, ov, fl, &err), BS_OK, "%s", err.msg);
+    double fixed = 0;
+    for (size_t q = 0; q < 20; q++) fixed += strtod(bs_sweep_value(s, 2 * q + 1, 1), NULL) / 20;
+    double benefit = ov[1].value.estimate + fixed;
+    cr_assert(benefit > 2 && benefit < 18, "the test needs B inside the range: %g", benefit);
+    cr_expect_geq(fl[0].flips, 1);
+    cr_expect_eq(fl[0].from, 1, "apology while cheap");
+    cr_expect_eq(fl[0].to, 0, "nothing once dear");
+    cr_expect_lt(fabs(strtod(fl[0].at, NULL) - benefit), 1.0, "flips at %s, benefit %g", fl[0].at,
+                 benefit);
+    cr_expect_eq(fl[0].best[0], 1);
+    cr_expect_eq(fl[0].best[4], 0);
+    bs_sweep_free(s);
+}

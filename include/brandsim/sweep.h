@@ -37,6 +37,7 @@
 #include "brandsim/outcomes.h"
 #include "brandsim/scenario.h"
 #include "brandsim/sensitivity.h"
+#include "brandsim/stats.h"
 #include "brandsim/visibility.h"
 
 BS_API_BEGIN
@@ -147,6 +148,57 @@ bs_status bs_sweep_sensitivity(const bs_sweep *s, int j, bs_kpi o, bs_sensitivit
  * mu, mu_star, sigma, effects; oat: low, base, high, swing). An outcome without indices
  * (too few defined values) has empty cells. */
 bs_status bs_sweep_write_sensitivity(const bs_sweep *s, const char *path, bs_error *err);
+
+/* ---- decisions under uncertainty: an experiment with `options:` ----------------------------- */
+
+/* An experiment file's `options:` are the decision (levels only): every combination of their
+ * levels is run at every point of the design over the uncertain `factors:`, with the same
+ * seeds, so options are compared point by point and replicate by replicate. Option 0, the
+ * first level of every option, is the baseline (put doing nothing first). The brand whose net
+ * contribution after the shock decides is `decide_for:` (default: the first reported brand). */
+
+#define BS_DECIDE_BINS 5
+
+/* One option (a combination of the options' levels), across the uncertain points. */
+typedef struct {
+    size_t option;      /* index: the last option's level varies fastest */
+    char label[320];    /* "breach_response=apology, response_delay=1" (each path's last key) */
+    double net;         /* mean net contribution after the shock, over points and replicates */
+    bs_effect value;    /* its net value: mean of (net - the baseline's net) per point and
+                         * replicate, with the paired t CI */
+    double regret_mean; /* mean of (best option's net - this option's net), per point and replicate */
+    double regret_max;  /* the largest such regret */
+    double p_best;      /* share of (point, replicate) where it has the highest net contribution */
+    int rank;           /* 1: the highest expected net value */
+} bs_option_value;
+
+/* Where the best option changes along one uncertain factor: the points are cut into
+ * BS_DECIDE_BINS equal parts of the factor's range; best[b] is the option with the highest
+ * mean net contribution in part b (-1: an empty part). */
+typedef struct {
+    int factor;                  /* index into the sweep's factors (an uncertain one) */
+    int best[BS_DECIDE_BINS];
+    int flips;                   /* how many times the best option changes along the range */
+    char at[BS_SWEEP_VALUE_MAX]; /* the factor's value where it first changes (interpolated
+                                  * between parts; a level for a factor with levels); "" if never */
+    size_t from, to;             /* the best option below and above that value */
+} bs_flip;
+
+size_t bs_sweep_options(const bs_sweep *s);        /* option combinations (1 without options) */
+int bs_sweep_option_factors(const bs_sweep *s);    /* the first this many factors are options */
+const char *bs_sweep_decided_brand(const bs_sweep *s);
+
+/* After bs_sweep_run: every option's value (options: bs_sweep_options entries, in option order;
+ * rank says the order by expected net value) and, for each uncertain factor, where the best
+ * option flips (flips: factors - option factors entries). BS_ERR_INPUT without options, or when
+ * the decided brand's net contribution is undefined (a file written before the economics). */
+bs_status bs_sweep_decide(const bs_sweep *s, bs_option_value *options, bs_flip *flips,
+                          bs_error *err);
+
+/* The decision as CSV at path (path.partial, renamed): one row per option (option, label,
+ * rank, net, net_value, net_value_lo, net_value_hi, p, regret_mean, regret_max, p_best), then
+ * one row per uncertain factor (factor, best option per part, flips, at, from, to). */
+bs_status bs_sweep_write_decision(const bs_sweep *s, const char *path, bs_error *err);
 
 /* The HDF5 table's path for a CSV path: its stem + ".h5" ("x/runs.csv" -> "x/runs.h5"). */
 void bs_sweep_table_h5(const char *csv, char *buf, size_t n);

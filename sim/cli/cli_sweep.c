@@ -226,6 +226,65 @@ static void print_sensitivity(const bs_sweep *s)
     free(key);
 }
 
+/* ---- the decision, after a sweep with options ------------------------------------------- */
+
+static int print_decision(const bs_sweep *s, const char *out)
+{
+    const size_t O = bs_sweep_options(s);
+    const int k = bs_sweep_factors(s), ko = bs_sweep_option_factors(s), ku = k - ko;
+    bs_option_value *ov = malloc(O * sizeof *ov);
+    bs_flip *fl = malloc((size_t)(ku ? ku : 1) * sizeof *fl);
+    bs_error err = {0};
+    if (!ov || !fl || bs_sweep_decide(s, ov, fl, &err)) {
+        free(ov), free(fl);
+        if (!err.msg[0])
+            bs_error_setf(&err, BS_ERR_RUNTIME, "out of memory");
+        return cli_fail(&err);
+    }
+    size_t points = bs_sweep_points(s) / O;
+    printf("\ndecision for %s: %zu options x %zu uncertain point%s x %d replicate%s (baseline: %s)\n",
+           bs_sweep_decided_brand(s), O, points, points == 1 ? "" : "s", bs_sweep_replicates(s),
+           bs_sweep_replicates(s) == 1 ? "" : "s", ov[0].label);
+    printf("  %-4s %-52s %13s %26s %8s %12s %11s\n", "rank", "option", "net contrib.",
+           "net value [95 % CI]", "P(best)", "mean regret", "max regret");
+    for (int rank = 1; rank <= (int)O; rank++)
+        for (size_t o = 0; o < O; o++) {
+            if (ov[o].rank != rank)
+                continue;
+            char value[96];
+            if (o == 0)
+                snprintf(value, sizeof value, "(baseline)");
+            else if (isfinite(ov[o].value.lo))
+                snprintf(value, sizeof value, "%.0f [%.0f, %.0f]", ov[o].value.estimate,
+                         ov[o].value.lo, ov[o].value.hi);
+            else
+                snprintf(value, sizeof value, "%.0f", ov[o].value.estimate);
+            printf("  %-4d %-52.52s %13.0f %26s %7.0f%% %12.0f %11.0f\n", rank, ov[o].label,
+                   ov[o].net, value, 100 * ov[o].p_best, ov[o].regret_mean, ov[o].regret_max);
+        }
+    for (int i = 0; i < ku; i++) {
+        const bs_flip *f = &fl[i];
+        const char *path = bs_sweep_factor(s, f->factor)->path;
+        if (!f->flips)
+            printf("  along %s: the best option stays %s\n", path,
+                   f->best[0] >= 0 ? ov[f->best[0]].label : ov[0].label);
+        else
+            printf("  along %s: the best option flips from %s to %s at about %s%s\n", path,
+                   ov[f->from].label, ov[f->to].label, f->at,
+                   f->flips > 1 ? " (and again further on)" : "");
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%.*s-decision.csv", (int)(strlen(out) - 4), out);
+    int rc = 0;
+    if (bs_sweep_write_decision(s, path, &err))
+        rc = cli_fail(&err);
+    else
+        printf("\nwrote %s\n", path);
+    free(ov);
+    free(fl);
+    return rc;
+}
+
 int cli_sweep(int argc, char **argv)
 {
     sweep_args a = {0};
@@ -294,6 +353,10 @@ int cli_sweep(int argc, char **argv)
         }
         print_sensitivity(s);
         printf("\nwrote %s (every brand, outcome and factor; docs/DECISIONS.md)\n", sens);
+    }
+    if (bs_sweep_option_factors(s) && (rc = print_decision(s, out))) {
+        bs_sweep_free(s);
+        return rc;
     }
     bs_sweep_free(s);
     return cli_flush_stdout();
