@@ -8,6 +8,7 @@
 #define _GNU_SOURCE /* strcasecmp, strncasecmp, strdup */
 #include "brandsim/brandsim.h"
 #include "brandsim/findings.h"
+#include "brandsim/export.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -161,12 +162,54 @@ static void watch_step(void *ctx, const bs_run_info *in, const bs_run *run)
     }
 }
 
-/* Run the experiment of `path` with extra overrides into out_h5, and judge it. */
+/* The outcome table of an experiment beside its HDF5 file (X.h5 -> X.outcomes.csv): one
+   row per test, condition and replicate (NetLogo's BehaviorSpace table, for researchers). */
+static bs_status write_outcomes(const char *out_h5, const bs_replication *rep,
+                                const bs_variants *vars, const bs_scenario *sc, const watch *w,
+                                bs_error *err)
+{
+    char path[1100], partial[1200];
+    size_t n = strlen(out_h5);
+    snprintf(path, sizeof path, "%.*s.outcomes.csv", (int)(n > 3 ? n - 3 : n), out_h5);
+    snprintf(partial, sizeof partial, "%s.partial", path);
+    FILE *f = fopen(partial, "w");
+    if (!f)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", partial, strerror(errno));
+    fputs("finding,test,condition,replicate,seed,value\n", f);
+    for (int k = 0; k < rep->n_tests; k++)
+        for (int v = 0; v < w->V; v++)
+            for (int r = 0; r < w->R; r++) {
+                char num[32];
+                double x = w->values[(size_t)k * w->V * w->R + (size_t)v * w->R + r];
+                fprintf(f, "%s,\"", rep->id);
+                for (const char *c = rep->tests[k].name; *c; c++) /* "" is a quote */
+                    fputs(*c == '"' ? "\"\"" : (char[2]){*c, 0}, f);
+                fprintf(f, "\",%s,%d,%llu,%s\n", bs_experiment_variant_name(vars, v), r,
+                        (unsigned long long)(sc->seed + (uint64_t)r),
+                        isfinite(x) ? bs_export_number(x, num) : "");
+            }
+    int bad = fflush(f) || ferror(f);
+    bad |= fclose(f) != 0;
+    if (bad || rename(partial, path)) {
+        unlink(partial);
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s", path);
+    }
+    return BS_OK;
+}
+
+/* Run the experiment of `path` with the options' overrides and extra ones into out_h5, and
+   judge it. */
 static bs_status run_experiment(const char *path, const bs_findings_opts *op,
-                                const char *const *extra, int n_extra, const char *out_h5,
+                                const char *const *more, int n_more, const char *out_h5,
                                 bs_replication *rep, bs_scenario *sc, bs_variants *vars,
                                 bs_finding_result *res, bs_error *err)
 {
+    const char *extra[320];
+    int n_extra = 0;
+    for (int k = 0; k < op->n_overrides && n_extra < 256; k++)
+        extra[n_extra++] = op->overrides[k];
+    for (int k = 0; k < n_more && n_extra < 320; k++)
+        extra[n_extra++] = more[k];
     bs_overrides ov = {extra, NULL, n_extra};
     bs_status s = bs_scenario_load_overridden(path, &ov, sc, vars, err);
     if (s) return s;
@@ -196,6 +239,8 @@ static bs_status run_experiment(const char *path, const bs_findings_opts *op,
     s = !w.series || !w.versus || !w.values ? bs_error_setf(err, BS_ERR_RUNTIME, "out of memory")
                                : bs_experiment_run(sc, vars, out_h5, &opt, err);
     res->seconds = timing.wall_seconds;
+    if (s == BS_OK)
+        s = write_outcomes(out_h5, rep, vars, sc, &w, err);
     if (s == BS_OK) {
         res->pass = 1;
         res->n_tests = rep->n_tests;

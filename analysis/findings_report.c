@@ -94,6 +94,12 @@ bs_status bs_findings_write_report(const char *dir, const bs_finding *fs, int n,
                "stated range).\n\n",
             op->quick ? " --quick" : "", op->replicates ? " --replicates N" : "", BS_VERSION,
             op->replicates ? "the given number of" : op->quick ? "8" : "each finding's (30)");
+    if (op->n_overrides) {
+        fputs("Every scenario was run with these overrides before its conditions:", o);
+        for (int k = 0; k < op->n_overrides; k++)
+            fprintf(o, " `--set %s`", op->overrides[k]);
+        fputs(".\n\n", o);
+    }
     fprintf(o, "**%d of %d findings pass.**%s\n\n", passed, n,
             all_pass ? "" : " See the FAIL rows and each finding's notes below.");
     fprintf(o, "| id | source | expected | test | basis | simulated effect [95 %% CI] | test statistic | verdict |\n");

@@ -737,3 +737,42 @@ Test(parser, versus_and_its_contrast, .init = mk, .fini = rm)
              good_test);
     expect_error(block, 18, "'replication.tests[0].contrast': 'ratio' is not a known value");
 }
+
+/* --set reaches every run of every condition, and each experiment leaves its outcome table:
+ * with the apology's effect set to 0 the two conditions are the same runs (same seeds), so
+ * the finding fails, and its table shows the same value in both conditions, replicate by
+ * replicate. */
+Test(command, set_overrides_every_condition_and_the_outcome_table_has_every_run, .init = mk,
+     .fini = rm, .timeout = 120)
+{
+    char out[8192];
+    int rc = replicate("--scenarios " BS_SOURCE_DIR "/tests/data/replication -o out --no-controls "
+                       "--set model.response_apology=0", out, sizeof out);
+    cr_expect_eq(rc, 3, "without the apology's effect the finding fails: exit %d\n%s", rc, out);
+    cr_expect_not_null(strstr(report(), "`--set model.response_apology=0`"), "recorded in REPORT.md");
+    char p[160];
+    snprintf(p, sizeof p, "%s/out/T1-apology.outcomes.csv", tmpdir);
+    FILE *f = fopen(p, "r");
+    cr_assert_not_null(f, "the outcome table");
+    char line[512];
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    cr_expect_str_eq(line, "finding,test,condition,replicate,seed,value\n");
+    double v[2][4];
+    int rows = 0;
+    while (fgets(line, sizeof line, f)) {
+        char cond[32];
+        int r;
+        unsigned long long seed;
+        double x;
+        cr_assert_eq(sscanf(line, "T1,\"revenge lower after an apology\",%31[^,],%d,%llu,%lf", cond,
+                            &r, &seed, &x), 4, "%s", line);
+        cr_assert(r >= 0 && r < 4);
+        v[strcmp(cond, "none") != 0][r] = x;
+        cr_expect_eq(seed, 1 + (unsigned long long)r, "seeds: the scenario's seed + replicate");
+        rows++;
+    }
+    fclose(f);
+    cr_expect_eq(rows, 8, "2 conditions x 4 replicates");
+    for (int r = 0; r < 4; r++)
+        cr_expect_eq(v[0][r], v[1][r], "replicate %d: the conditions differ", r);
+}

@@ -50,6 +50,10 @@ typedef struct {
     int controls;    /* run the negative controls (of a finding that passes) */
     const char *out_dir; /* where the HDF5 files go (and REPORT.md) */
     bs_cancel cancel;
+    /* applied to every finding's scenario before its conditions ("key=value", as --set);
+     * recorded in REPORT.md */
+    const char *const *overrides;
+    int n_overrides;
 } bs_findings_opts;
 
 /* The experiment files of `dir` ("<ID>-*.yaml"), in natural id order (C1 < ... < F2 < F10),
@@ -60,9 +64,12 @@ bs_status bs_findings_list(const char *dir, const char *only, char ***names, int
                            bs_error *err);
 void bs_findings_list_free(char **names, int n);
 
-/* Judge the finding of scenario file `file`: run its experiment into out_dir/STEM.h5, then
+/* Judge the finding of scenario file `file`: run its experiment into out_dir/STEM.h5 (and
+ * its outcome table, one row per test, condition and replicate, into
+ * out_dir/STEM.outcomes.csv: finding,test,condition,replicate,seed,value), then
  * (opt->robustness) its robustness re-runs into out_dir/robustness/, then (opt->controls, and
- * only if the finding passes) its negative controls into out_dir/STEM.controlK.h5. Fills f.
+ * only if the finding passes) its negative controls into out_dir/STEM.controlK.h5 (each with
+ * its outcome table beside it, likewise). Fills f.
  * On success free f->vars with bs_variants_free(). */
 bs_status bs_finding_judge(const char *file, const bs_findings_opts *opt, bs_finding *f,
                            bs_error *err);

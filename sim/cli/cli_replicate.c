@@ -30,7 +30,9 @@ static void usage(FILE *out)
           "\n"
           "  --quick             8 replicates per condition instead of each finding's own (30)\n"
           "  --only ID,...       only these findings (e.g. F1,F5,C2)\n"
-          "  -o, --output DIR    where REPORT.md and the HDF5 of every run go\n"
+          "  -o, --output DIR    where REPORT.md, the HDF5 of every experiment and its\n"
+          "                      outcome table (STEM.outcomes.csv: a row per test,\n"
+          "                      condition and replicate) go\n"
           "                      (default results/replication)\n"
           "  --replicates R      replicates per condition (overrides --quick and the files)\n"
           "  --robustness        also re-run each finding with each of its key parameters at\n"
@@ -38,6 +40,8 @@ static void usage(FILE *out)
           "  --no-controls       skip the negative controls\n"
           "  --threads N         OpenMP threads per run (results do not depend on it)\n"
           "  --scenarios DIR     where the experiments are (default scenarios/replication)\n"
+          "  --set key.path=value  override a key of every finding's scenario, before its\n"
+          "                      conditions (repeatable; recorded in REPORT.md)\n"
           "  -h, --help          this help\n"
           "\n"
           "exit codes: 0 every finding passes (and every negative control fails),\n"
@@ -106,8 +110,10 @@ int cli_replicate(int argc, char **argv)
         {"output", required_argument, 0, 'o'}, {"replicates", required_argument, 0, 'R'},
         {"robustness", no_argument, 0, 'B'},   {"no-controls", no_argument, 0, 'C'},
         {"threads", required_argument, 0, 'j'}, {"scenarios", required_argument, 0, 'S'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+        {"set", required_argument, 0, 's'},    {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     bs_findings_opts op = {.controls = 1, .out_dir = "results/replication"};
+    static const char *sets[256];
     const char *only = NULL, *sdir_given = NULL;
     int c;
     optind = 1;
@@ -122,6 +128,14 @@ int cli_replicate(int argc, char **argv)
         case 'B': op.robustness = 1; break;
         case 'C': op.controls = 0; break;
         case 'S': sdir_given = optarg; break;
+        case 's':
+            if (op.n_overrides == 256) {
+                fputs("brandsim: replicate: too many --set\n", stderr);
+                return BS_EXIT_INPUT;
+            }
+            sets[op.n_overrides++] = optarg;
+            op.overrides = sets;
+            break;
         case 'R':
         case 'j':
             errno = 0;
