@@ -27,11 +27,22 @@ static void write_quoted(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* x with as few digits as read back to the same double (0.4, not 0.40000000000000002). */
+static void write_real(FILE *out, double x)
+{
+    char buf[40];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x) break;
+    }
+    fputs(buf, out);
+}
+
 static void write_value(FILE *out, const bs_param *p, const void *base)
 {
     const char *at = (const char *)base + p->offset;
     switch (p->type) {
-    case BS_P_REAL: fprintf(out, "%.17g", *(const double *)at); break;
+    case BS_P_REAL: write_real(out, *(const double *)at); break;
     case BS_P_INT: fprintf(out, "%d", *(const int *)at); break;
     case BS_P_I64: fprintf(out, "%lld", (long long)*(const int64_t *)at); break;
     case BS_P_U64: fprintf(out, "%llu", (unsigned long long)*(const uint64_t *)at); break;
