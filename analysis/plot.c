@@ -375,6 +375,34 @@ typedef struct {
     int n_brands, baseline; /* the arm whose events are marked */
 } compare_ctx;
 
+/* Whether (r, v) has event e (same step, brand and kind). */
+static int has_event(const bs_results *r, int v, const bs_event *e)
+{
+    int n = 0;
+    const bs_event *ev = bs_results_events(r, v, &n);
+    for (int i = 0; i < n; i++)
+        if (ev[i].step == e->step && ev[i].brand == e->brand && !strcmp(ev[i].kind, e->kind))
+            return 1;
+    return 0;
+}
+
+/* An arm's events that the baseline does not have (its response, its delay): a tick from the
+   bottom of the panel at the start of their step, in the arm's line style. */
+static void own_event_ticks(FILE *out, const bs_plot_arm *arm, const bs_plot_arm *base, int a)
+{
+    int n = 0;
+    const bs_event *ev = bs_results_events(arm->r, arm->v, &n);
+    const double *day = bs_results_days(arm->r);
+    for (int i = 0; i < n; i++) {
+        if (has_event(base->r, base->v, &ev[i]))
+            continue;
+        int t = ev[i].step;
+        double x = t > 0 && t <= bs_results_steps(arm->r) ? day[t - 1] : 0;
+        fprintf(out, "set arrow from %.7g, graph 0 to %.7g, graph 0.14 nohead ls %d front\n", x, x,
+                a % 8 + 1);
+    }
+}
+
 static void compare_panels(fig *f, void *data)
 {
     compare_ctx *c = data;
@@ -416,6 +444,9 @@ static void compare_panels(fig *f, void *data)
     char ylabel[160];
     const char *units = percent ? "%" : !strcmp(mi->units, "1") ? "0-1" : mi->units;
     snprintf(ylabel, sizeof ylabel, "%s (%s)", mi->name, units);
+    for (char *p = ylabel; *p && *p != '('; p++) /* market_share -> market share */
+        if (*p == '_')
+            *p = ' ';
     int cols = c->n_brands <= 2 ? 1 : 2, rows = (c->n_brands + cols - 1) / cols;
     for (int j = 0; j < c->n_brands && !f->status; j++) {
         fputs(j / cols == rows - 1 || j + cols >= c->n_brands ? "set xlabel \"time (days)\"\n"
@@ -427,6 +458,9 @@ static void compare_panels(fig *f, void *data)
         fputc('\n', f->out);
         const bs_plot_arm *base = &c->arms[c->baseline];
         bs_plot_events_lines(f->out, base->r, base->v);
+        for (int a = 0; a < c->n_arms; a++) /* each option's own events: ticks in its style */
+            if (a != c->baseline)
+                own_event_ticks(f->out, &c->arms[a], base, a);
         if (j == 0)
             bs_plot_events_note(f->out, base->r, base->v, f->width, f->height);
         const char *sep = "plot ";
@@ -464,6 +498,17 @@ bs_status bs_plot_compare(const bs_plot_env *env, const bs_plot_arm *arms, int n
     return bs_plot_compare_ref(env, arms, n_arms, baseline, &ref, brands, n_brands, file, err);
 }
 
+/* A metric's name for a title: "market share" for market_share. */
+static const char *human_metric(const char *name)
+{
+    static _Thread_local char buf[64];
+    snprintf(buf, sizeof buf, "%s", name);
+    for (char *p = buf; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    return buf;
+}
+
 bs_status bs_plot_compare_ref(const bs_plot_env *env, const bs_plot_arm *arms, int n_arms,
                               int baseline, const bs_series_ref *ref, const char *const *brands,
                               int n_brands, const char *file, bs_error *err)
@@ -485,7 +530,7 @@ bs_status bs_plot_compare_ref(const bs_plot_env *env, const bs_plot_arm *arms, i
     char title[512], what[160], segment[64];
     bs_series_ref_segment(ref, segment, sizeof segment);
     const int all = !ref->quantile && ref->seg == BS_SEG_ALL;
-    snprintf(what, sizeof what, "Comparison: %s%s%s", bs_series_ref_metric(ref),
+    snprintf(what, sizeof what, "Comparison: %s%s%s", human_metric(bs_series_ref_metric(ref)),
              all ? "" : ref->quantile ? ", quantile bin " : ", segment ", all ? "" : segment);
     figure_title(base->r, base->v, 0, what, title, sizeof title);
     /* the subtitle describes the baseline; say so when there are others */
@@ -493,8 +538,8 @@ bs_status bs_plot_compare_ref(const bs_plot_env *env, const bs_plot_arm *arms, i
     if (nl && n_arms > 1) {
         char rest[512];
         snprintf(rest, sizeof rest, "%s", nl + 1);
-        snprintf(nl + 1, sizeof title - (size_t)(nl + 1 - title), "events of %s; %s",
-                 base->label, rest);
+        snprintf(nl + 1, sizeof title - (size_t)(nl + 1 - title),
+                 "lines: events of %s; ticks: each other option's own; %s", base->label, rest);
     }
     compare_ctx c = {arms, n_arms, ref, brands, n_brands, baseline};
     double xmax = 0; /* runs of other lengths: the longest sets the x axis */

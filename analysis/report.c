@@ -15,9 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis/report_internal.h"
 #include "brandsim/outcomes.h"
 
-static void html(FILE *out, const char *s)
+void bs_report_text(FILE *out, const char *s)
 {
     for (; *s; s++)
         switch (*s) {
@@ -47,8 +48,10 @@ static void base64(FILE *out, const unsigned char *p, size_t n)
 }
 
 
+#define html bs_report_text
+
 /* Embed one SVG file as an <img>, then delete it. */
-static bs_status embed(FILE *out, const char *path, const char *alt, bs_error *err)
+bs_status bs_report_embed_svg(FILE *out, const char *path, const char *alt, bs_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -75,11 +78,19 @@ static bs_status embed(FILE *out, const char *path, const char *alt, bs_error *e
 
 static void key_numbers(FILE *out, const bs_results *r, int v, const double *all)
 {
-    int R = bs_results_replicates(r), B = bs_results_brands(r);
+    int R = bs_results_replicates(r), B = bs_results_brands(r), n = 0;
     double *vals = malloc((size_t)R * sizeof *vals);
-    if (!vals)
+    unsigned char *hit = calloc((size_t)(B ? B : 1), 1); /* brands an event names */
+    if (!vals || !hit) {
+        free(vals);
+        free(hit);
         return;
-    fputs("<table><thead><tr><th>brand</th>", out);
+    }
+    const bs_event *ev = bs_results_events(r, v, &n);
+    for (int i = 0; i < n; i++)
+        if (ev[i].brand >= 0 && ev[i].brand < B && strcmp(ev[i].kind, "policy"))
+            hit[ev[i].brand] = 1;
+    fputs("<div class=\"wide\"><table><thead><tr><th>brand</th>", out);
     for (int o = 0; o < BS_KPI_COUNT; o++) {
         const bs_kpi_info *oi = bs_kpi_get((bs_kpi)o);
         fputs("<th>", out);
@@ -95,6 +106,11 @@ static void key_numbers(FILE *out, const bs_results *r, int v, const double *all
         fputs("</td>", out);
         for (int o = 0; o < BS_KPI_COUNT; o++) {
             char cell[96];
+            if (!hit[b] && (o == BS_KPI_RECOVERY_WEEKS || o == BS_KPI_REVENGE_DAYS
+                            || o == BS_KPI_RESPONSE_COST)) {
+                fputs("<td>n/a</td>", out); /* nothing happened to it to recover from */
+                continue;
+            }
             bs_kpi_values(all, R, B, b, (bs_kpi)o, vals);
             bs_kpi_format_ci((bs_kpi)o, bs_ci_mean(vals, 1, (size_t)R, 0.95), cell,
                                  sizeof cell);
@@ -104,9 +120,9 @@ static void key_numbers(FILE *out, const bs_results *r, int v, const double *all
         }
         fputs("</tr>\n", out);
     }
-    fputs("</tbody></table>\n", out);
-    (void)v;
+    fputs("</tbody></table></div>\n", out);
     free(vals);
+    free(hit);
 }
 
 static void events(FILE *out, const bs_results *r, int v)
@@ -137,7 +153,9 @@ static const char *style =
     "padding:0 1em;color:#202020;line-height:1.4}"
     "h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc}"
     "table{border-collapse:collapse;margin:1em 0;font-size:0.92em}"
-    "th,td{border:1px solid #ccc;padding:0.3em 0.6em;text-align:right}"
+    "th,td{border:1px solid #ccc;padding:0.3em 0.6em;text-align:right}td{white-space:nowrap}"
+    "table.brief tr.base{background:#f7f7f7}p.answer{font-size:1.15em}"
+    "h2.detail{margin-top:3em}div.wide{overflow-x:auto}"
     "th:first-child,td:first-child{text-align:left}thead{background:#f0f0f0}"
     "figure{margin:1.5em 0}img{max-width:100%;height:auto;border:1px solid #eee}"
     "pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:0.85em}"
@@ -158,7 +176,7 @@ static bs_status figures(FILE *out, const bs_results *r, int v, const bs_plot_en
     for (int i = 0; i < n; i++) {
         int k = bs_figure_of_file(files[i]);
         if (!s)
-            s = embed(out, files[i], bs_figure_title((bs_figure)(k >= 0 ? k : 0)), err);
+            s = bs_report_embed_svg(out, files[i], bs_figure_title((bs_figure)(k >= 0 ? k : 0)), err);
         else
             remove(files[i]);
     }
@@ -167,6 +185,12 @@ static bs_status figures(FILE *out, const bs_results *r, int v, const bs_plot_en
 }
 
 bs_status bs_report_html(const bs_results *r, const bs_plot_env *env, FILE *out, bs_error *err)
+{
+    return bs_report_html_brief(r, env, NULL, out, err);
+}
+
+bs_status bs_report_html_brief(const bs_results *r, const bs_plot_env *env,
+                               const bs_brief_opts *brief, FILE *out, bs_error *err)
 {
     const char *tmp = getenv("TMPDIR");
     char dir[4096];
@@ -195,11 +219,19 @@ bs_status bs_report_html(const bs_results *r, const bs_plot_env *env, FILE *out,
     else
         fputs("a single run.", out);
     fputs(" Share lost: share before the first shock minus the lowest after it; regained: final "
-          "minus that lowest; revenge days: from the first shock until mean desire for revenge "
-          "falls below 10&nbsp;% of its peak (&ldquo;not reached&rdquo;: not within the run). With "
-          "replicates: mean "
-          "[95&nbsp;% CI].</p>\n", out);
+          "minus that lowest; recovery: weeks until the month's share is back within 95&nbsp;% of "
+          "the month before the shock; net contribution: margin &times; revenue &minus; the "
+          "response's cost, from the shock on; revenge days: from the first shock until mean "
+          "desire for revenge falls below 10&nbsp;% of its peak (&ldquo;not reached&rdquo;: not "
+          "within the run); n/a for a brand no shock names: nothing happened to it to recover "
+          "from. With replicates: mean [95&nbsp;% CI]. Definitions: docs/ANALYSIS.md.</p>\n",
+          out);
     bs_status s = BS_OK;
+    if (bs_results_variants(r) >= 2) {
+        s = bs_report_brief(out, r, env, brief, dir, err);
+        if (!s)
+            fputs("<h2 class=\"detail\">Each option in detail</h2>\n", out);
+    }
     for (int v = 0; v < bs_results_variants(r) && !s; v++) {
         if (bs_results_is_ensemble(r)) {
             fputs("<h2>Variant ", out);

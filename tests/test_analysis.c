@@ -1202,6 +1202,62 @@ Test(analysis, report_is_one_self_contained_page)
     cr_expect(!exists(in_dir("r.html.partial")));
 }
 
+/* A file with variants opens with the decision brief: the options ranked by net contribution
+ * (the outcomes module's, computed here), the net value against the baseline, one figure more
+ * than the variants' own, the margin at which the ranking flips (exact: the economics move no
+ * number, so it is (cost_a - cost_b) / (revenue_a - revenue_b) of the runs), then the detail. */
+Test(analysis, report_of_variants_opens_with_the_decision)
+{
+    ensemble_run("e");
+    cr_assert_eq(sh("mkdir tmp && TMPDIR=\"$PWD/tmp\" '%s' report e.h5 -o r.html --brand alder",
+                    BS_BINARY), 0, "%s", err_txt());
+    char *html = slurp(in_dir("r.html"), NULL);
+    cr_assert_not_null(html);
+    bs_error err = {0};
+    bs_results *r = bs_results_open(in_dir("e.h5"), &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    double net[2], rev[2], cost[2], out[3 * 3 * BS_KPI_COUNT];
+    for (int v = 0; v < 2; v++) {
+        cr_assert_eq(bs_kpis_compute(r, v, 0, out, &err), BS_OK, "%s", err.msg);
+        net[v] = rev[v] = cost[v] = 0;
+        for (int rep = 0; rep < 3; rep++) { /* alder is brand 0 */
+            net[v] += out[(size_t)rep * 3 * BS_KPI_COUNT + BS_KPI_NET_CONTRIBUTION] / 3;
+            rev[v] += out[(size_t)rep * 3 * BS_KPI_COUNT + BS_KPI_REVENUE_AFTER] / 3;
+            cost[v] += out[(size_t)rep * 3 * BS_KPI_COUNT + BS_KPI_RESPONSE_COST] / 3;
+        }
+    }
+    bs_results_free(r);
+    const char *decision = strstr(html, "<h2>The decision</h2>");
+    const char *detail = strstr(html, "Each option in detail");
+    cr_assert(decision && detail && decision < detail, "the decision first");
+    int first = net[1] > net[0];
+    const char *names[2] = {"silent", "apology"};
+    char want[160];
+    snprintf(want, sizeof want, "For <b>alder</b>, <b>%s</b> leaves the most", names[first]);
+    cr_expect_not_null(strstr(decision, want), "%s: %.400s", want, decision);
+    snprintf(want, sizeof want, "<tr><td>1</td><td>%s", names[first]);
+    cr_expect_not_null(strstr(decision, want), "ranked by net contribution: %s", want);
+    /* the net value's difference, as the outcomes give it */
+    char value[64];
+    snprintf(value, sizeof value, "%.0f", net[1] - net[0]);
+    cr_expect_not_null(strstr(decision, value), "net value %s in %.1500s", value, decision);
+    /* the margin at which the two swap places */
+    double m = (cost[first] - cost[!first]) / (rev[first] - rev[!first]);
+    if (m > 0 && m < 1) {
+        snprintf(want, sizeof want, "%.3g", m);
+        cr_expect_not_null(strstr(decision, want), "margin flip %s in %.3000s", want, decision);
+    }
+    int figures = 0;
+    for (const char *p = html; (p = strstr(p, "src=\"data:image/svg+xml;base64,")); p++)
+        figures++;
+    cr_expect_eq(figures, 1 + 2 * 7, "the brief's figure and each variant's seven: %d", figures);
+    free(html);
+    cr_expect_eq(sh("'%s' report e.h5 -o r2.html --brand nobody", BS_BINARY), 2);
+    cr_expect_eq(sh("'%s' report e.h5 -o r2.html --baseline nothing", BS_BINARY), 2);
+    cr_expect_eq(sh("'%s' report e.h5 -o r2.html --metric no_such_metric", BS_BINARY), 2);
+    cr_expect(!exists(in_dir("r2.html")), "nothing written for bad input");
+}
+
 /* ---- signals ---------------------------------------------------------------------- */
 
 /* A caught signal sets the flag the library is given: export stops before the next

@@ -16,13 +16,23 @@
 
 static void report_usage(FILE *out)
 {
-    fputs("usage: brandsim report OUT.h5 [-o REPORT.html]\n"
+    fputs("usage: brandsim report OUT.h5 [-o REPORT.html] [--brand B] [--baseline V] [--metric M]\n"
           "\n"
-          "Write one self-contained HTML page: the scenario in brief, key numbers per brand,\n"
-          "the shocks and policy actions, every standard figure (SVG, embedded) and the\n"
-          "scenario as run. It opens in a browser with no network.\n"
+          "Write one self-contained HTML page. For a file with variants it opens with the\n"
+          "decision brief: the options (variants) ranked by net contribution after the shock\n"
+          "for one brand, each with its net value against the baseline (paired by seed),\n"
+          "payback, cost, share and customers lost, revenge; one figure of every option over\n"
+          "time with each option's own events marked; and the assumptions the ranking rests\n"
+          "on, with the margin and response cost at which it flips. Then, per variant, the key\n"
+          "numbers per brand, the shocks and policy actions, every standard figure (SVG,\n"
+          "embedded), and the scenario as run. It opens in a browser with no network.\n"
           "\n"
           "  -o, --output FILE   the page to write (default: OUT.html beside OUT.h5)\n"
+          "  --brand B           the brand the decision is for (default: the first brand of\n"
+          "                      the first shock)\n"
+          "  --baseline V        the variant options are compared with (default: the first;\n"
+          "                      put doing nothing first)\n"
+          "  --metric M          the brief's figure (default market_share; any brand metric)\n"
           "  -h, --help          this help\n"
           "\n"
           "Needs gnuplot (Debian package gnuplot-nox).\n"
@@ -33,15 +43,22 @@ static void report_usage(FILE *out)
 int cli_report(int argc, char **argv)
 {
     static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                         {"brand", required_argument, 0, 'b'},
+                                         {"baseline", required_argument, 0, 'B'},
+                                         {"metric", required_argument, 0, 'm'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *output = NULL;
+    bs_brief_opts brief = {0};
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
         switch (c) {
         case 'o': output = optarg; break;
+        case 'b': brief.brand = optarg; break;
+        case 'B': brief.baseline = optarg; break;
+        case 'm': brief.metric = optarg; break;
         case 'h': report_usage(stdout); return cli_flush_stdout();
         default:
             fprintf(stderr, "brandsim: report: unknown or incomplete option '%s'\n",
@@ -85,7 +102,7 @@ int cli_report(int argc, char **argv)
     }
     if (!rc) {
         bs_plot_env env = {tpl, gnuplot, BS_PLOT_SVG, cli_cancel()};
-        if (bs_report_html(r, &env, out, &err))
+        if (bs_report_html_brief(r, &env, &brief, out, &err))
             rc = cli_stop_signal ? BS_EXIT_RUNTIME : cli_fail(&err);
         if (cli_stop_signal) /* also one after the last figure */
             rc = BS_EXIT_RUNTIME;
