@@ -110,6 +110,7 @@ static const golden shipped[] = {
     {"scenarios/betrayal.yaml", 0xf078d8920a2acf4eULL},
     {"scenarios/exit.yaml", 0x0eeb07bfd356b446ULL},
     {"scenarios/personalization.yaml", 0xec90d1fe9db7814cULL},
+    {"scenarios/response.yaml", 0x114ffc5465f88730ULL},
 };
 
 Test(golden, shipped_scenarios_keep_their_numbers)
@@ -166,6 +167,7 @@ static const golden observed[] = {
     {"scenarios/betrayal.yaml", 0x96c9f2a468378b11ULL},
     {"scenarios/exit.yaml", 0x6f8a92d2c995401fULL},
     {"scenarios/personalization.yaml", 0x13ba6b33f6a0b59eULL},
+    {"scenarios/response.yaml", 0xa959909a6b5f7be3ULL},
 };
 
 Test(golden, shipped_scenarios_keep_their_observations)
