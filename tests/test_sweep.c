@@ -460,3 +460,30 @@ Test(sweep, the_best_option_flips_where_an_uncertain_cost_eats_the_benefit)
     cr_expect_eq(fl[0].best[4], 0);
     bs_sweep_free(s);
 }
+
+/* --figures draws one complete sensitivity figure per outcome (PNG ends with its IEND chunk,
+ * which bs_gnuplot_check_complete checks before the rename); a design without indices says
+ * so and draws none. */
+Test(sweep, figures_one_per_outcome)
+{
+    write_file("m.yaml", market);
+    write_file("o.yaml", "name: o\nscenario: m.yaml\ndesign: oat\nreplicates: 1\nfactors:\n"
+                         "  - {path: \"shocks[0].size\", range: [0.1, 1]}\n"
+                         "  - {path: \"brands[acme].breach_response\", levels: [none, apology]}\n");
+    cr_assert_eq(sh("'%s' sweep o.yaml --outcomes o.csv -q --figures figs", BS_BINARY), 0, "%s",
+                 slurp(in_dir("err.txt"), NULL));
+    for (int o = 0; o < BS_KPI_COUNT; o++) {
+        char name[128];
+        snprintf(name, sizeof name, "figs/sensitivity_%s.png", bs_kpi_get((bs_kpi)o)->name);
+        size_t len = 0;
+        char *png = slurp(in_dir(name), &len);
+        cr_expect(png && len > 1000 && !memcmp(png + len - 8, "IEND", 4), "%s", name);
+        free(png);
+    }
+    write_file("l.yaml", "name: l\nscenario: m.yaml\ndesign: lhs\nsamples: 2\nfactors:\n"
+                         "  - {path: model.revenge_decay, range: [0.1, 0.2]}\n");
+    cr_assert_eq(sh("'%s' sweep l.yaml --outcomes l.csv -q --figures lfigs", BS_BINARY), 0);
+    char *out = slurp(in_dir("out.txt"), NULL);
+    cr_expect_not_null(strstr(out, "no sensitivity figures"), "%s", out);
+    free(out);
+}

@@ -35,6 +35,7 @@
 #include "brandsim/design.h"
 #include "brandsim/error.h"
 #include "brandsim/outcomes.h"
+#include "brandsim/plot.h"
 #include "brandsim/scenario.h"
 #include "brandsim/sensitivity.h"
 #include "brandsim/stats.h"
@@ -148,6 +149,13 @@ bs_status bs_sweep_sensitivity(const bs_sweep *s, int j, bs_kpi o, bs_sensitivit
  * mu, mu_star, sigma, effects; oat: low, base, high, swing). An outcome without indices
  * (too few defined values) has empty cells. */
 bs_status bs_sweep_write_sensitivity(const bs_sweep *s, const char *path, bs_error *err);
+
+/* One figure per outcome of its sensitivity (panels: the reported brands, at most 4): Sobol
+ * indices with their CIs as bars (saltelli), mu* against sigma (morris), a tornado (oat), drawn
+ * by gnuplot into the existing folder dir as sensitivity_<outcome>.<format>. The paths written
+ * go to files[k] (k < *n_files, BS_KPI_COUNT at most; each file_len bytes). */
+bs_status bs_sweep_plot_sensitivity(const bs_sweep *s, const bs_plot_env *env, const char *dir,
+                                    char *files, size_t file_len, int *n_files, bs_error *err);
 
 /* ---- decisions under uncertainty: an experiment with `options:` ----------------------------- */
 

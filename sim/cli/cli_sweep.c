@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "brandsim/findings.h"
 #include "brandsim/sweep.h"
 #include "cli/cli.h"
 
@@ -43,6 +44,9 @@ static void sweep_usage(FILE *out)
           "  --threads T        threads per run (default: all, when one run at a time)\n"
           "  --resume           finish an interrupted sweep (OUT.csv.partial) without redoing\n"
           "                     a finished run\n"
+          "  --figures DIR      after a saltelli, morris or oat design, also draw one\n"
+          "                     sensitivity figure per outcome into DIR (gnuplot)\n"
+          "  --format F         the figures' format: png (default), svg or pdf\n"
           "  -q, --quiet        no progress line\n"
           "  -h, --help         this help\n"
           "\n"
@@ -52,7 +56,8 @@ static void sweep_usage(FILE *out)
 }
 
 typedef struct {
-    const char *input, *design, *outcomes, *brands;
+    const char *input, *design, *outcomes, *brands, *figures;
+    int format;
     const char *sets[256];
     int n_sets, replicates, jobs, threads, resume, quiet;
 } sweep_args;
@@ -77,6 +82,7 @@ static int parse(int argc, char **argv, sweep_args *a)
         {"set", required_argument, 0, 's'},      {"jobs", required_argument, 0, 'j'},
         {"threads", required_argument, 0, 't'},  {"resume", no_argument, 0, 'R'},
         {"quiet", no_argument, 0, 'q'},          {"help", no_argument, 0, 'h'},
+        {"figures", required_argument, 0, 'F'},  {"format", required_argument, 0, 'f'},
         {0, 0, 0, 0}};
     int c, rc = 0;
     optind = 1;
@@ -97,6 +103,14 @@ static int parse(int argc, char **argv, sweep_args *a)
         case 'j': rc = positive("--jobs", optarg, &a->jobs); break;
         case 't': rc = positive("--threads", optarg, &a->threads); break;
         case 'R': a->resume = 1; break;
+        case 'F': a->figures = optarg; break;
+        case 'f':
+            if ((a->format = bs_plot_format_by_name(optarg)) < 0) {
+                fprintf(stderr, "brandsim: sweep: --format: '%s' is not a format, expected png, "
+                                "svg or pdf\n", optarg);
+                return BS_EXIT_INPUT;
+            }
+            break;
         case 'q': a->quiet = 1; break;
         case 'h': sweep_usage(stdout); return -1;
         default:
@@ -226,6 +240,34 @@ static void print_sensitivity(const bs_sweep *s)
     free(key);
 }
 
+/* The sensitivity figures into a->figures (created if missing). */
+static int draw_figures(const bs_sweep *s, const sweep_args *a)
+{
+    char gnuplot[4096], tpl[4096];
+    bs_error err = {0};
+    if (bs_gnuplot_find(gnuplot, sizeof gnuplot, &err))
+        return cli_fail(&err);
+    int rc = cli_template_dir(tpl, sizeof tpl);
+    if (rc)
+        return rc;
+    if (bs_mkdir_p(a->figures)) {
+        fprintf(stderr, "brandsim: sweep: --figures: cannot create '%s'\n", a->figures);
+        return BS_EXIT_RUNTIME;
+    }
+    enum { LEN = 4200 };
+    char(*files)[LEN] = calloc(BS_KPI_COUNT, LEN);
+    int n = 0;
+    if (!files)
+        return BS_EXIT_RUNTIME;
+    bs_plot_env env = {tpl, gnuplot, a->format > 0 ? a->format : BS_PLOT_PNG, cli_cancel()};
+    if (bs_sweep_plot_sensitivity(s, &env, a->figures, files[0], LEN, &n, &err))
+        rc = cli_fail(&err);
+    for (int i = 0; i < n; i++)
+        printf("wrote %s\n", files[i]);
+    free(files);
+    return rc;
+}
+
 /* ---- the decision, after a sweep with options ------------------------------------------- */
 
 static int print_decision(const bs_sweep *s, const char *out)
@@ -353,7 +395,13 @@ int cli_sweep(int argc, char **argv)
         }
         print_sensitivity(s);
         printf("\nwrote %s (every brand, outcome and factor; docs/DECISIONS.md)\n", sens);
-    }
+        if (a.figures && (rc = draw_figures(s, &a))) {
+            bs_sweep_free(s);
+            return rc;
+        }
+    } else if (a.figures)
+        printf("no sensitivity figures: a %s design has no indices (saltelli, morris or oat do)\n",
+               bs_sweep_design(s) == BS_DESIGN_COUNT ? "file" : bs_design_name(bs_sweep_design(s)));
     if (bs_sweep_option_factors(s) && (rc = print_decision(s, out))) {
         bs_sweep_free(s);
         return rc;
