@@ -64,11 +64,20 @@ static double revenge_days(const bs_kpi_series *s)
     double top = at(s->mean_revenge, s->stride, peak);
     if (!(top > 0))
         return 0;
-    for (int t = peak + 1; t < s->steps; t++)
-        if (at(s->mean_revenge, s->stride, t) < 0.1 * top) {
+    const double floor = 0.1 * top;
+    for (int t = peak + 1; t < s->steps; t++) {
+        const double now = at(s->mean_revenge, s->stride, t);
+        if (now < floor) {
+            /* between the ends of steps t - 1 (at or above the floor) and t (below), where the
+               line through the two crosses it: revenge fades within a step, and whole steps
+               would give every replicate the same day */
+            const double before = at(s->mean_revenge, s->stride, t - 1);
+            const double f = (before - floor) / (before - now);
+            const double crossing = s->day[t - 1] + f * (s->day[t] - s->day[t - 1]);
             /* counted from the beginning of the start step: the end of the one before */
-            return s->day[t] - (start > 0 ? s->day[start - 1] : 0);
+            return crossing - (start > 0 ? s->day[start - 1] : 0);
         }
+    }
     return NAN;
 }
 

@@ -545,8 +545,9 @@ static double expected(int o, int v, int r, int b)
         for (int t = 0; t < CS; t++)
             s[t] = constructed(BS_M_MEAN_REVENGE, v, r, t, b);
         for (int t = SHOCK + 1; t < CS; t++)
-            if (s[t] < 0.1 * s[SHOCK])
-                return 7.0 * (t + 1) - 7.0 * SHOCK; /* from the start of the shock's step */
+            if (s[t] < 0.1 * s[SHOCK]) /* where the line from the end of step t - 1 crosses */
+                return 7.0 * t + 7.0 * (s[t - 1] - 0.1 * s[SHOCK]) / (s[t - 1] - s[t])
+                       - 7.0 * SHOCK; /* from the start of the shock's step */
         return NAN;
     case BS_KPI_EXIT_LOSSES:
         for (int t = 0; t < CS; t++)
@@ -966,7 +967,7 @@ Test(analysis, quantile_bins_are_named_like_segments)
                  0, "%s", err_txt());
     char *svg = slurp(in_dir("q.svg"), NULL);
     cr_assert_not_null(svg);
-    cr_expect_not_null(strstr(svg, "Comparison: revenge_acts, quantile bin strength_q3"));
+    cr_expect_not_null(strstr(svg, "Comparison: revenge acts, quantile bin strength_q3"));
     free(svg);
     cr_expect_eq(sh("'%s' compare q.h5 --segment grudge_q4 --metric mean_revenge -o g.png", BS_BINARY), 0,
                  "%s", err_txt());

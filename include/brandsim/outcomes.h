@@ -27,7 +27,8 @@
  *   revenge_acts    revenge_wom + revenge_withhold + revenge_antibrand, summed
  *   revenge_days    days from the first shock (from the start without one)
  *                   until mean_revenge, after its peak, first falls below
- *                   10 % of that peak; 0 if it never rises above 0, NaN if it
+ *                   10 % of that peak (interpolated linearly within the step
+ *                   where it does); 0 if it never rises above 0, NaN if it
  *                   does not fall that far within the run
  *
  * And one outcome of a pair of runs with the same seed (bs_kpi_payback): the payback
