@@ -161,6 +161,8 @@ static const char *style =
     "pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:0.85em}"
     "small{color:#555;font-weight:normal}";
 
+const char *bs_report_style(void) { return style; }
+
 /* The figures of variant v, drawn into dir (created and removed here). */
 static bs_status figures(FILE *out, const bs_results *r, int v, const bs_plot_env *env,
                          const char *dir, bs_error *err)

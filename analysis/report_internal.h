@@ -11,6 +11,9 @@
 
 #include "brandsim/report.h"
 
+/* The pages' style sheet (one <style> block: nothing loaded from elsewhere). */
+const char *bs_report_style(void);
+
 /* s as HTML text (<, >, &, " escaped). */
 void bs_report_text(FILE *out, const char *s);
 

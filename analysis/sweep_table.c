@@ -63,6 +63,32 @@ static herr_t attr_text(hid_t loc, const char *name, const char *text)
     return rc;
 }
 
+static herr_t attr_scalar(hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *x)
+{
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(loc, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, mtype, x);
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(sp);
+    return rc;
+}
+
+static herr_t attr_int(hid_t loc, const char *name, int64_t x)
+{
+    return attr_scalar(loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &x);
+}
+
+static herr_t attr_u64(hid_t loc, const char *name, uint64_t x)
+{
+    return attr_scalar(loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &x);
+}
+
+static herr_t attr_double(hid_t loc, const char *name, double x)
+{
+    return attr_scalar(loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &x);
+}
+
 static herr_t column(hid_t g, const char *name, hid_t ftype, hid_t mtype, size_t n,
                      const void *data, const char *description)
 {
@@ -104,6 +130,34 @@ static herr_t write_h5_body(const bs_sweep *s, hid_t f)
     rc = rc < 0 ? rc : attr_text(f, "scenario", s->base->name);
     rc = rc < 0 ? rc : attr_text(f, "design", s->design == BS_DESIGN_COUNT ? "file"
                                                                                : bs_design_name(s->design));
+    /* what bs_sweep_open_table needs to rebuild the sweep: factors and brands in order, the
+       options, the design's size and seed */
+    char *list = NULL;
+    size_t list_len = 0;
+    FILE *m = open_memstream(&list, &list_len);
+    for (int i = 0; m && i < s->k; i++)
+        fprintf(m, "%s%s", i ? "\n" : "", s->factors[i].path);
+    if (!m || fclose(m))
+        rc = -1;
+    rc = rc < 0 ? rc : attr_text(f, "factors", list);
+    free(list);
+    list = NULL;
+    m = open_memstream(&list, &list_len);
+    for (int j = 0; m && j < s->nb; j++)
+        fprintf(m, "%s%s", j ? "\n" : "", bs_sweep_brand(s, j));
+    if (!m || fclose(m))
+        rc = -1;
+    rc = rc < 0 ? rc : attr_text(f, "brands", list);
+    free(list);
+    const int64_t ints[7] = {s->ko, (int64_t)s->n_options, s->decide, (int64_t)s->spec.n,
+                             (int64_t)s->P, s->R, s->spec.morris_levels};
+    static const char *const int_names[7] = {"options", "option_combinations", "decide_for",
+                                             "samples", "points", "replicates", "morris_levels"};
+    for (int q = 0; rc >= 0 && q < 7; q++)
+        rc = attr_int(f, int_names[q], ints[q]);
+    rc = rc < 0 ? rc : attr_u64(f, "design_seed", s->spec.seed);
+    rc = rc < 0 ? rc : attr_u64(f, "seed", s->base->seed);
+    rc = rc < 0 ? rc : attr_double(f, "recovery_fraction", s->recovery);
     static const char *const key[3] = {"run", "point", "replicate"};
     static const char *const what[3] = {"run index: replicate x points + point",
                                         "design point (row of the design)",

@@ -487,3 +487,59 @@ Test(sweep, figures_one_per_outcome)
     cr_expect_not_null(strstr(out, "no sensitivity figures"), "%s", out);
     free(out);
 }
+
+/* A sweep read back from its HDF5 table is the sweep that ran: the same points, values,
+ * outcomes and decision; `brandsim report` on the table opens with that decision. */
+Test(sweep, the_table_reads_back_and_reports_the_decision)
+{
+    write_file("m.yaml", market);
+    write_file("c.yaml", "name: c\nscenario: m.yaml\ndesign: lhs\nsamples: 4\nseed: 9\n"
+                         "options:\n  - {path: \"brands[acme].breach_response\", "
+                         "levels: [none, apology, transparency_control]}\n"
+                         "factors:\n  - {path: \"shocks[0].size\", range: [0.2, 0.8]}\n");
+    bs_error err = {0};
+    bs_sweep *s = bs_sweep_load(in_dir("c.yaml"), NULL, 0, &err);
+    cr_assert_not_null(s, "%s", err.msg);
+    bs_sweep_opts opt = {.jobs = 2};
+    cr_assert_eq(bs_sweep_run(s, in_dir("c.csv"), &opt, &err), BS_OK, "%s", err.msg);
+    cr_assert(bs_sweep_is_table(in_dir("c.h5")));
+    bs_sweep *t = bs_sweep_open_table(in_dir("c.h5"), &err);
+    cr_assert_not_null(t, "%s", err.msg);
+    cr_expect_eq(bs_sweep_runs(t), bs_sweep_runs(s));
+    cr_expect_eq(bs_sweep_options(t), 3);
+    cr_expect_eq(bs_sweep_option_factors(t), 1);
+    cr_expect_str_eq(bs_sweep_decided_brand(t), "acme");
+    for (size_t p = 0; p < bs_sweep_points(s); p++)
+        for (int i = 0; i < 2; i++)
+            cr_expect_str_eq(bs_sweep_value(t, p, i), bs_sweep_value(s, p, i));
+    for (size_t k = 0; k < bs_sweep_runs(s); k++)
+        for (int o = 0; o < BS_KPI_COUNT; o++) {
+            double a = bs_sweep_outcome(s, k, 0, (bs_kpi)o), b = bs_sweep_outcome(t, k, 0, (bs_kpi)o);
+            cr_expect(isnan(a) ? isnan(b) : a == b, "run %zu outcome %d: %g vs %g", k, o, a, b);
+        }
+    bs_option_value a[3], b[3];
+    bs_flip fa[1], fb[1];
+    cr_assert_eq(bs_sweep_decide(s, a, fa, &err), BS_OK, "%s", err.msg);
+    cr_assert_eq(bs_sweep_decide(t, b, fb, &err), BS_OK, "%s", err.msg);
+    for (int o = 0; o < 3; o++) {
+        cr_expect_eq(a[o].rank, b[o].rank);
+        cr_expect_eq(a[o].value.estimate, b[o].value.estimate);
+    }
+    char want[256];
+    for (int o = 0; o < 3; o++)
+        if (a[o].rank == 1)
+            snprintf(want, sizeof want, "For <b>acme</b>, <b>%s</b> has the highest", a[o].label);
+    bs_sweep_free(s);
+    bs_sweep_free(t);
+    cr_assert_eq(sh("'%s' report c.h5 -o c.html", BS_BINARY), 0, "%s",
+                 slurp(in_dir("err.txt"), NULL));
+    char *html = slurp(in_dir("c.html"), NULL);
+    cr_assert_not_null(html);
+    cr_expect_not_null(strstr(html, "<h2>The decision</h2>"));
+    cr_expect_not_null(strstr(html, want), "%s", want);
+    cr_expect_not_null(strstr(html, "Where the ranking flips"));
+    cr_expect_null(strstr(html, "<script"));
+    free(html);
+    write_file("junk.h5", "not hdf5");
+    cr_expect_eq(sh("'%s' report junk.h5 -o j.html", BS_BINARY), 2);
+}

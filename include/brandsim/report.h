@@ -39,6 +39,15 @@ typedef struct {
 bs_status bs_report_html_brief(const bs_results *r, const bs_plot_env *env,
                                const bs_brief_opts *brief, FILE *out, bs_error *err);
 
+/* The page of a finished sweep (sweep.h; bs_sweep_open_table reads one back): with options,
+ * the decision first (options ranked by expected net value, with their net value against the
+ * baseline, P(best), mean and worst regret, and where each uncertain factor flips the
+ * ranking); with a saltelli, morris or oat design, the sensitivity of the key outcomes as
+ * tables and one figure per outcome; then the factors and the design. */
+struct bs_sweep;
+bs_status bs_report_sweep_html(const struct bs_sweep *s, const bs_plot_env *env, FILE *out,
+                               bs_error *err);
+
 BS_API_END
 
 #endif

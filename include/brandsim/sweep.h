@@ -72,6 +72,14 @@ bs_sweep *bs_sweep_from_design(const char *scenario_path, const char *design_pat
 
 void bs_sweep_free(bs_sweep *s);
 
+/* A finished sweep read back from its HDF5 table (the .h5 beside its CSV): its factors,
+ * options, points and every run's outcomes, for the decision, the sensitivity indices and
+ * the report, without running it again (it cannot be run: its scenario is not kept).
+ * BS_ERR_INPUT for a file that is not a sweep table. */
+bs_sweep *bs_sweep_open_table(const char *path, bs_error *err);
+/* Whether path is a sweep's HDF5 table (not a run's output file). */
+int bs_sweep_is_table(const char *path);
+
 /* The brands whose outcomes are reported (names, comma-separated: "acme,bolt"); default: those
  * hit by the scenario's first shock, all brands if it has none. BS_ERR_INPUT for a name that
  * is not a brand. */

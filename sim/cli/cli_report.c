@@ -12,11 +12,17 @@
 #include <string.h>
 
 #include "brandsim/report.h"
+#include "brandsim/sweep.h"
 #include "cli/cli.h"
 
 static void report_usage(FILE *out)
 {
     fputs("usage: brandsim report OUT.h5 [-o REPORT.html] [--brand B] [--baseline V] [--metric M]\n"
+          "       brandsim report SWEEP.h5 [-o REPORT.html]\n"
+          "\n"
+          "A sweep's table (the .h5 beside its CSV) gets the sweep's page: the decision between\n"
+          "its options under uncertainty (ranking, net value, P(best), regret, where it flips),\n"
+          "the sensitivity of the key outcomes (tables and figures), what was swept.\n"
           "\n"
           "Write one self-contained HTML page. For a file with variants it opens with the\n"
           "decision brief: the options (variants) ranked by net contribution after the shock\n"
@@ -86,8 +92,13 @@ int cli_report(int argc, char **argv)
     int rc = cli_check_output("report", "-o", page, &path, 1);
     if (rc)
         return rc;
-    bs_results *r = cli_open_results(path, &rc);
-    if (!r)
+    bs_sweep *sweep = NULL; /* a sweep's table gets the sweep's page */
+    bs_results *r = NULL;
+    if (bs_sweep_is_table(path)) {
+        bs_error e = {0};
+        if (!(sweep = bs_sweep_open_table(path, &e)))
+            return cli_fail(&e);
+    } else if (!(r = cli_open_results(path, &rc)))
         return rc;
     bs_error err = {0};
     if (bs_gnuplot_find(gnuplot, sizeof gnuplot, &err))
@@ -102,7 +113,8 @@ int cli_report(int argc, char **argv)
     }
     if (!rc) {
         bs_plot_env env = {tpl, gnuplot, BS_PLOT_SVG, cli_cancel()};
-        if (bs_report_html_brief(r, &env, &brief, out, &err))
+        if (sweep ? bs_report_sweep_html(sweep, &env, out, &err)
+                  : bs_report_html_brief(r, &env, &brief, out, &err))
             rc = cli_stop_signal ? BS_EXIT_RUNTIME : cli_fail(&err);
         if (cli_stop_signal) /* also one after the last figure */
             rc = BS_EXIT_RUNTIME;
@@ -131,5 +143,6 @@ int cli_report(int argc, char **argv)
     if (!rc)
         rc = cli_flush_stdout();
     bs_results_free(r);
+    bs_sweep_free(sweep);
     return rc;
 }
