@@ -12,7 +12,8 @@ It writes a single-run file (tests/data/good/tiny.yaml) and an ensemble file
 dataset and checks its shape against the root attributes (steps, n_brands,
 replicates, variants) and docs/OUTPUT.md; then reads `brandsim export`'s CSV
 with pandas (skipped, and said so, if pandas is missing) and checks that it
-holds the same values as the file. Prints 'N passed, N failed'; exits 1 on
+holds the same values as the file, and that the --summary table's mean and sd are
+those of the replicates' rows and the --outcomes table has a row per run and brand. Prints 'N passed, N failed'; exits 1 on
 any failure.
 """
 import os
@@ -162,6 +163,36 @@ def check_csv(h5, csv):
             assert (y[mk.replicate.values, mk.step.values] == mk.value.values).all()
 
 
+def check_summary(csv, summary_csv, outcomes_csv, replicates):
+    """`export --summary` and `--outcomes` as docs/ANALYSIS.md reads them: the summary's
+    mean and sd are those of the series' replicates; empty cells are NaN."""
+    try:
+        import pandas as pd
+    except ImportError:
+        global skipped
+        skipped += 1
+        print("skip: pandas is not installed (Debian package python3-pandas)")
+        return
+    df = pd.read_csv(csv)
+    df = df[(df.segment == "all") & (df.metric == "market_share")]
+    s = pd.read_csv(summary_csv)
+    assert list(s.columns) == ["step", "day", "variant", "brand", "segment", "metric", "n",
+                               "mean", "sd", "ci_low", "ci_high"], list(s.columns)
+    assert len(s) * replicates == len(df), (len(s), len(df))
+    g = df.groupby(["variant", "step", "brand"], sort=False).value
+    m = s.set_index(["variant", "step", "brand"])
+    assert np.allclose(m["mean"], g.mean().loc[m.index], rtol=1e-12, atol=0), "mean"
+    if replicates == 1:
+        assert m["sd"].isna().all() and m["ci_low"].isna().all(), "one replicate: no sd, no CI"
+    else:
+        assert np.allclose(m["sd"], g.std().loc[m.index], rtol=1e-9, atol=0), "sd"
+        assert (m["ci_low"] <= m["mean"]).all() and (m["mean"] <= m["ci_high"]).all()
+    o = pd.read_csv(outcomes_csv)
+    assert list(o.columns[:5]) == ["variant", "replicate", "seed", "brand", "share_lost"]
+    assert len(o) == len(df) // df.step.nunique(), "a row per variant, replicate and brand"
+    assert o.revenue.notna().all() and (o.revenue > 0).all()
+
+
 def test(name, fn):
     global passed, failed
     try:
@@ -187,6 +218,13 @@ def main():
             run("export", h5, "--csv", csv)
             test(f"pandas reads the CSV export of {os.path.basename(h5)}",
                  lambda h5=h5, csv=csv: check_csv(h5, csv))
+            summary, outcomes = h5[:-3] + "-summary.csv", h5[:-3] + "-outcomes.csv"
+            run("export", h5, "--csv", summary, "--summary", "--metrics", "market_share",
+                "--segments", "all")
+            run("export", h5, "--csv", outcomes, "--outcomes")
+            test(f"pandas reads the --summary and --outcomes export of {os.path.basename(h5)}",
+                 lambda csv=csv, summary=summary, outcomes=outcomes, h5=h5:
+                 check_summary(csv, summary, outcomes, 3 if h5 == ens else 1))
     finally:
         shutil.rmtree(tmp)
     print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
