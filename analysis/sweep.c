@@ -27,10 +27,12 @@
 
 /* The series the outcomes read, in bs_kpi_series order. */
 enum { SHARE, REVENUE, WOM, WITHHOLD, ANTIBRAND, REVENGE, EXITS, COST, NET, NSER };
-static const bs_metric kept[NSER] = {
+const bs_metric bs_sweep_series_metric[BS_SWEEP_SERIES] = {
     BS_M_MARKET_SHARE, BS_M_REVENUE, BS_M_REVENGE_WOM, BS_M_REVENGE_WITHHOLD,
     BS_M_REVENGE_ANTIBRAND, BS_M_MEAN_REVENGE, BS_M_EXITS, BS_M_RESPONSE_COST,
     BS_M_NET_CONTRIBUTION};
+#define kept bs_sweep_series_metric
+_Static_assert((int)NSER == (int)BS_SWEEP_SERIES, "the kept series");
 
 static double now_seconds(void)
 {
@@ -105,11 +107,19 @@ static bs_status run_one(bs_sweep *s, size_t k, int threads, bs_cancel cancel, b
         if (!(o.x = malloc((size_t)sc->steps * NSER * (size_t)s->nb * sizeof *o.x)))
             st = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
     }
+    if (!st && s->series && sc->steps != s->steps)
+        st = bs_error_setf(err, BS_ERR_INPUT,
+                           "%s: point %zu runs %d steps, the scenario %d: a sweep with per-run "
+                           "series keeps every run's length",
+                           s->source, p, sc->steps, s->steps);
     if (!st) {
         bs_experiment_opts opt = {.threads = threads, .cancel = cancel, .ctx = &o,
                                   .on_step = keep_step, .on_run_end = outcomes_at_end};
         st = bs_experiment_run(sc, NULL, NULL, &opt, err);
     }
+    if (!st && s->series) /* the run's own slot: no other run writes it */
+        memcpy(s->series + k * (size_t)s->steps * NSER * (size_t)s->nb, o.x,
+               (size_t)s->steps * NSER * (size_t)s->nb * sizeof *o.x);
     free(o.x);
     free(sc);
     return st;
@@ -249,6 +259,58 @@ static bs_status read_journal(bs_sweep *s, const char *journal, size_t *found, b
     return st;
 }
 
+/* ---- the series journal: OUT.series.partial, binary, a record per run ------------------- */
+
+/* One record: the run's index (uint64) and its series (steps x NSER x nb doubles). */
+static size_t record_values(const bs_sweep *s)
+{
+    return (size_t)s->steps * NSER * (size_t)s->nb;
+}
+
+static int write_record(const bs_sweep *s, size_t run, FILE *f)
+{
+    uint64_t k = run;
+    const size_t n = record_values(s);
+    return fwrite(&k, sizeof k, 1, f) != 1
+           || fwrite(s->series + run * n, sizeof *s->series, n, f) != n || fflush(f);
+}
+
+/* Read the series journal back; a run the row journal has but this one lacks (or holds cut
+   short) is not done: it runs again for its series. The file is cut after its last whole
+   record. */
+static bs_status read_series_journal(bs_sweep *s, const char *path, size_t *found, bs_error *err)
+{
+    const size_t n = record_values(s), runs = bs_sweep_runs(s);
+    unsigned char *have = calloc(runs ? runs : 1, 1);
+    FILE *f = fopen(path, "r+");
+    if (!have || !f) {
+        free(have);
+        if (f)
+            fclose(f);
+        return bs_error_setf(err, BS_ERR_INPUT, "%s: cannot reopen to resume (%s): the rows' "
+                                                "journal is there, the series' is not",
+                             path, strerror(errno));
+    }
+    uint64_t k;
+    long good_end = 0;
+    while (fread(&k, sizeof k, 1, f) == 1 && k < runs
+           && fread(s->series + k * n, sizeof *s->series, n, f) == n) {
+        have[k] = 1;
+        good_end = ftell(f);
+    }
+    bs_status st = BS_OK;
+    if (fflush(f) || ftruncate(fileno(f), good_end))
+        st = bs_error_setf(err, BS_ERR_RUNTIME, "%s: %s", path, strerror(errno));
+    fclose(f);
+    for (size_t r = 0; r < runs; r++)
+        if (s->done[r] && !have[r]) {
+            s->done[r] = 0;
+            (*found)--;
+        }
+    free(have);
+    return st;
+}
+
 /* ---- the sweep -------------------------------------------------------------------------- */
 
 /* Jobs (runs at once) and threads per run: one run per thread when runs are small (below
@@ -272,11 +334,18 @@ bs_status bs_sweep_run(bs_sweep *s, const char *out, const bs_sweep_opts *opt, b
     const double t_start = now_seconds();
     char journal[4200];
     snprintf(journal, sizeof journal, "%s.partial", out);
+    char series_journal[4300];
+    snprintf(series_journal, sizeof series_journal, "%s.series.partial", out);
     free(s->out);
     free(s->done);
+    free(s->series);
+    s->series = NULL;
+    s->steps = s->base->steps;
     s->out = malloc((runs ? runs : 1) * (size_t)(s->nb ? s->nb : 1) * BS_KPI_COUNT * sizeof *s->out);
     s->done = calloc(runs ? runs : 1, 1);
-    if (!s->out || !s->done)
+    if (opt->series)
+        s->series = calloc((runs ? runs : 1) * record_values(s), sizeof *s->series);
+    if (!s->out || !s->done || (opt->series && !s->series))
         return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory for %zu runs", runs);
     for (size_t i = 0; i < runs * (size_t)s->nb * BS_KPI_COUNT; i++)
         s->out[i] = NAN;
@@ -290,9 +359,17 @@ bs_status bs_sweep_run(bs_sweep *s, const char *out, const bs_sweep_opts *opt, b
                              journal, out, journal);
     if (exists && (st = read_journal(s, journal, &resumed, err)))
         return st;
+    if (exists && s->series && (st = read_series_journal(s, series_journal, &resumed, err)))
+        return st;
     FILE *j = fopen(journal, exists ? "a" : "w");
     if (!j)
         return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", journal, strerror(errno));
+    FILE *sj = s->series ? fopen(series_journal, exists ? "a" : "w") : NULL;
+    if (s->series && !sj) {
+        fclose(j);
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", series_journal,
+                             strerror(errno));
+    }
     if (!exists)
         bs_sweep_write_header(s, j);
     if (fflush(j))
@@ -324,8 +401,14 @@ bs_status bs_sweep_run(bs_sweep *s, const char *out, const bs_sweep_opts *opt, b
                 *err = e;
             } else if (!rs && !failed) {
                 s->done[todo[i]] = 1;
+                /* the series first: a row without its series would not run again */
+                if (sj && write_record(s, todo[i], sj)) {
+                    failed = 1;
+                    st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", series_journal,
+                                       strerror(errno));
+                }
                 bs_sweep_write_row(s, todo[i], j);
-                if (fflush(j)) {
+                if (!failed && fflush(j)) {
                     failed = 1;
                     st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", journal,
                                        strerror(errno));
@@ -337,6 +420,9 @@ bs_status bs_sweep_run(bs_sweep *s, const char *out, const bs_sweep_opts *opt, b
         }
     }
     free(todo);
+    if (sj && fclose(sj) && !st)
+        st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", series_journal,
+                           strerror(errno));
     if (fclose(j) && !st)
         st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", journal, strerror(errno));
     if (!st && done < runs) /* stopped between runs: nothing failed, the request did it */
@@ -347,6 +433,9 @@ bs_status bs_sweep_run(bs_sweep *s, const char *out, const bs_sweep_opts *opt, b
         st = bs_sweep_write_tables(s, out, err);
     if (!st && unlink(journal))
         st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot remove %s: %s", journal, strerror(errno));
+    if (!st && s->series && unlink(series_journal))
+        st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot remove %s: %s", series_journal,
+                           strerror(errno));
     return st;
 }
 

@@ -33,8 +33,16 @@ struct bs_sweep {
     int brands[BS_MAX_BRANDS];
     double recovery;
     double *out;             /* runs x nb x BS_KPI_COUNT (NaN until run) */
+    double *series;          /* with per-run series: runs x steps x BS_SWEEP_SERIES x nb */
+    int steps;               /* of every run (a sweep with series may not change `steps`) */
     unsigned char *done;     /* runs */
 };
+
+/* The series kept of each run for its outcomes (and, when asked, for the table), in this
+ * order: market_share, revenue, revenge_wom, revenge_withhold, revenge_antibrand,
+ * mean_revenge, exits, response_cost, net_contribution. */
+enum { BS_SWEEP_SERIES = 9 };
+extern const bs_metric bs_sweep_series_metric[BS_SWEEP_SERIES];
 
 /* Text of factor i at point p. */
 static inline char *bs_sweep_cell(const bs_sweep *s, size_t p, int i)

@@ -103,6 +103,7 @@ void bs_sweep_free(bs_sweep *s)
     free(s->u);
     free(s->out);
     free(s->done);
+    free(s->series);
     free(s);
 }
 

@@ -118,6 +118,43 @@ static herr_t text_column(hid_t g, const char *name, const char *const *text, si
     return rc;
 }
 
+/* /series/day (steps) and /series/<brand>/<metric> (runs x steps). */
+static herr_t write_series(const bs_sweep *s, hid_t f)
+{
+    const size_t runs = bs_sweep_runs(s), S = (size_t)s->steps, nb = (size_t)s->nb;
+    double *m = malloc(runs * S * sizeof *m);
+    herr_t rc = m ? 0 : -1;
+    for (size_t t = 0; rc >= 0 && t < S; t++)
+        m[t] = (double)(t + 1) * s->base->step_days;
+    if (rc >= 0)
+        rc = column(f, "series/day", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, S, m,
+                    "simulated day at the end of each step");
+    for (size_t j = 0; rc >= 0 && j < nb; j++)
+        for (int q = 0; rc >= 0 && q < BS_SWEEP_SERIES; q++) {
+            for (size_t k = 0; k < runs; k++)
+                for (size_t t = 0; t < S; t++)
+                    m[k * S + t] = s->series[((k * S + t) * BS_SWEEP_SERIES + (size_t)q) * nb + j];
+            const bs_metric_info *mi = bs_metric_get(bs_sweep_series_metric[q]);
+            char name[160];
+            snprintf(name, sizeof name, "series/%s/%s", bs_sweep_brand(s, (int)j), mi->name);
+            hsize_t d[2] = {runs, S};
+            hid_t sp = H5Screate_simple(2, d, NULL), lcpl = H5Pcreate(H5P_LINK_CREATE);
+            H5Pset_create_intermediate_group(lcpl, 1);
+            hid_t ds = H5Dcreate2(f, name, H5T_IEEE_F64LE, sp, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+            rc = ds < 0 ? -1 : H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m);
+            if (rc >= 0)
+                rc = attr_text(ds, "description", mi->description);
+            if (rc >= 0)
+                rc = attr_text(ds, "units", mi->units);
+            if (ds >= 0)
+                H5Dclose(ds);
+            H5Pclose(lcpl);
+            H5Sclose(sp);
+        }
+    free(m);
+    return rc;
+}
+
 static herr_t write_h5_body(const bs_sweep *s, hid_t f)
 {
     const size_t runs = bs_sweep_runs(s), P = s->P;
@@ -202,6 +239,8 @@ static herr_t write_h5_body(const bs_sweep *s, hid_t f)
             if (ds >= 0)
                 H5Dclose(ds);
         }
+    if (rc >= 0 && s->series) /* every run's series: runs x steps per brand and metric */
+        rc = write_series(s, f);
     free(u64);
     free(x);
     free(text);

@@ -115,6 +115,11 @@ typedef struct {
     int jobs;      /* runs at once (0: one per thread when a run is small, else 1) */
     int threads;   /* threads per run (0: all threads / jobs) */
     int resume;    /* continue OUT.partial instead of refusing to overwrite it */
+    int series;    /* also keep every run's series of the reported brands (market_share,
+                    * revenue, the revenge acts, mean_revenge, exits, response_cost,
+                    * net_contribution) and write them to the HDF5 table as
+                    * /series/<brand>/<metric> (runs x steps); journaled beside the rows in
+                    * OUT.series.partial, so a resume redoes nothing */
     bs_cancel cancel;
     void *ctx;
     void (*on_run)(void *ctx, const bs_sweep_progress *p); /* after every run; may be NULL */

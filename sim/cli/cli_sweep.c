@@ -44,6 +44,9 @@ static void sweep_usage(FILE *out)
           "  --threads T        threads per run (default: all, when one run at a time)\n"
           "  --resume           finish an interrupted sweep (OUT.csv.partial) without redoing\n"
           "                     a finished run\n"
+          "  --series           also keep every run's series of the reported brands (share,\n"
+          "                     revenue, revenge acts and mean revenge, exits, response cost,\n"
+          "                     net contribution) in OUT.h5: /series/<brand>/<metric>\n"
           "  --figures DIR      after a saltelli, morris or oat design, also draw one\n"
           "                     sensitivity figure per outcome into DIR (gnuplot)\n"
           "  --format F         the figures' format: png (default), svg or pdf\n"
@@ -59,7 +62,7 @@ typedef struct {
     const char *input, *design, *outcomes, *brands, *figures;
     int format;
     const char *sets[256];
-    int n_sets, replicates, jobs, threads, resume, quiet;
+    int n_sets, replicates, jobs, threads, resume, quiet, series;
 } sweep_args;
 
 static int positive(const char *flag, const char *text, int *out)
@@ -83,6 +86,7 @@ static int parse(int argc, char **argv, sweep_args *a)
         {"threads", required_argument, 0, 't'},  {"resume", no_argument, 0, 'R'},
         {"quiet", no_argument, 0, 'q'},          {"help", no_argument, 0, 'h'},
         {"figures", required_argument, 0, 'F'},  {"format", required_argument, 0, 'f'},
+        {"series", no_argument, 0, 'S'},
         {0, 0, 0, 0}};
     int c, rc = 0;
     optind = 1;
@@ -103,6 +107,7 @@ static int parse(int argc, char **argv, sweep_args *a)
         case 'j': rc = positive("--jobs", optarg, &a->jobs); break;
         case 't': rc = positive("--threads", optarg, &a->threads); break;
         case 'R': a->resume = 1; break;
+        case 'S': a->series = 1; break;
         case 'F': a->figures = optarg; break;
         case 'f':
             if ((a->format = bs_plot_format_by_name(optarg)) < 0) {
@@ -365,6 +370,7 @@ int cli_sweep(int argc, char **argv)
     cli_catch_stop_signals();
     progress g = {bs_sweep_name(s), isatty(2), a.quiet, 0, 0};
     bs_sweep_opts opt = {.jobs = a.jobs, .threads = a.threads, .resume = a.resume,
+                         .series = a.series,
                          .cancel = cli_cancel(), .ctx = &g, .on_run = show};
     if (!a.quiet)
         fprintf(stderr, "sweep %s: %zu points x %d replicates of scenario %s (%s design)\n",
