@@ -162,14 +162,6 @@ bs_status bs_sweep_decide(const bs_sweep *s, bs_option_value *ov, bs_flip *flips
     return st;
 }
 
-static void num(FILE *f, double x)
-{
-    char b[32];
-    fputc(',', f);
-    if (isfinite(x))
-        fputs(bs_export_number(x, b), f);
-}
-
 bs_status bs_sweep_write_decision(const bs_sweep *s, const char *path, bs_error *err)
 {
     const size_t O = bs_sweep_options(s);
@@ -190,14 +182,14 @@ bs_status bs_sweep_write_decision(const bs_sweep *s, const char *path, bs_error 
             fprintf(f, "%zu,", o);
             bs_sweep_csv_field(f, ov[o].label);
             fprintf(f, ",%d", ov[o].rank);
-            num(f, ov[o].net);
-            num(f, ov[o].value.estimate);
-            num(f, ov[o].value.lo);
-            num(f, ov[o].value.hi);
-            num(f, ov[o].value.p);
-            num(f, ov[o].regret_mean);
-            num(f, ov[o].regret_max);
-            num(f, ov[o].p_best);
+            bs_sweep_csv_number(f, ov[o].net);
+            bs_sweep_csv_number(f, ov[o].value.estimate);
+            bs_sweep_csv_number(f, ov[o].value.lo);
+            bs_sweep_csv_number(f, ov[o].value.hi);
+            bs_sweep_csv_number(f, ov[o].value.p);
+            bs_sweep_csv_number(f, ov[o].regret_mean);
+            bs_sweep_csv_number(f, ov[o].regret_max);
+            bs_sweep_csv_number(f, ov[o].p_best);
             fputc('\n', f);
         }
         fputs("\nfactor,best_part1,best_part2,best_part3,best_part4,best_part5,flips,at,from,to\n",

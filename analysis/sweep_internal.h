@@ -57,6 +57,8 @@ bs_status bs_sweep_point_scenario(const bs_sweep *s, size_t p, int r, bs_scenari
 
 /* One CSV field into f (quoted when it holds a comma, a quote or a line break). */
 void bs_sweep_csv_field(FILE *f, const char *text);
+/* ",x" for a number (as few digits as read back to it), "," alone for NaN: an empty cell. */
+void bs_sweep_csv_number(FILE *f, double x);
 /* Split one CSV line (no line break) into at most max fields (RFC 4180 quoting), each copied
  * into fields[i] (cap bytes). Returns the count, or -1 for a line that is not CSV (an
  * unclosed quote, a field too long, too many fields). */

@@ -39,6 +39,14 @@ void bs_sweep_csv_field(FILE *f, const char *text)
     fputc('"', f);
 }
 
+void bs_sweep_csv_number(FILE *f, double x)
+{
+    char b[32];
+    fputc(',', f);
+    if (isfinite(x))
+        fputs(bs_export_number(x, b), f);
+}
+
 int bs_sweep_csv_split(const char *line, char (*fields)[BS_SWEEP_PATH_MAX + BS_SWEEP_VALUE_MAX],
                        int max)
 {

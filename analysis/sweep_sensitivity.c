@@ -94,14 +94,6 @@ bs_status bs_sweep_sensitivity(const bs_sweep *s, int j, bs_kpi o, bs_sensitivit
     return BS_OK;
 }
 
-static void num(FILE *f, double x)
-{
-    char b[32];
-    fputc(',', f);
-    if (isfinite(x))
-        fputs(bs_export_number(x, b), f);
-}
-
 bs_status bs_sweep_write_sensitivity(const bs_sweep *s, const char *path, bs_error *err)
 {
     if (!bs_sweep_has_sensitivity(s))
@@ -133,23 +125,23 @@ bs_status bs_sweep_write_sensitivity(const bs_sweep *s, const char *path, bs_err
                 fprintf(f, ",%s", bs_design_name(s->design));
                 const bs_sensitivity *x = &ix[i];
                 if (m == 0) {
-                    num(f, have ? x->sobol.first.estimate : NAN);
-                    num(f, have ? x->sobol.first.lo : NAN);
-                    num(f, have ? x->sobol.first.hi : NAN);
-                    num(f, have ? x->sobol.total.estimate : NAN);
-                    num(f, have ? x->sobol.total.lo : NAN);
-                    num(f, have ? x->sobol.total.hi : NAN);
-                    num(f, have ? (double)x->used : NAN);
+                    bs_sweep_csv_number(f, have ? x->sobol.first.estimate : NAN);
+                    bs_sweep_csv_number(f, have ? x->sobol.first.lo : NAN);
+                    bs_sweep_csv_number(f, have ? x->sobol.first.hi : NAN);
+                    bs_sweep_csv_number(f, have ? x->sobol.total.estimate : NAN);
+                    bs_sweep_csv_number(f, have ? x->sobol.total.lo : NAN);
+                    bs_sweep_csv_number(f, have ? x->sobol.total.hi : NAN);
+                    bs_sweep_csv_number(f, have ? (double)x->used : NAN);
                 } else if (m == 1) {
-                    num(f, have ? x->morris.mu : NAN);
-                    num(f, have ? x->morris.mu_star : NAN);
-                    num(f, have ? x->morris.sigma : NAN);
-                    num(f, have ? (double)x->morris.n : NAN);
+                    bs_sweep_csv_number(f, have ? x->morris.mu : NAN);
+                    bs_sweep_csv_number(f, have ? x->morris.mu_star : NAN);
+                    bs_sweep_csv_number(f, have ? x->morris.sigma : NAN);
+                    bs_sweep_csv_number(f, have ? (double)x->morris.n : NAN);
                 } else {
-                    num(f, have ? x->oat.low : NAN);
-                    num(f, have ? x->oat.base : NAN);
-                    num(f, have ? x->oat.high : NAN);
-                    num(f, have ? fabs(x->oat.high - x->oat.low) : NAN);
+                    bs_sweep_csv_number(f, have ? x->oat.low : NAN);
+                    bs_sweep_csv_number(f, have ? x->oat.base : NAN);
+                    bs_sweep_csv_number(f, have ? x->oat.high : NAN);
+                    bs_sweep_csv_number(f, have ? fabs(x->oat.high - x->oat.low) : NAN);
                 }
                 fputc('\n', f);
             }
