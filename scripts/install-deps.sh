@@ -18,6 +18,8 @@ packages=(
   python3-h5py python3-numpy  # tests/python/test_h5py.py reads every dataset with h5py;
                         # the brandsim module (test_module.py) gives NumPy arrays
   python3-pandas        # ... and the CSV export with pandas
+  python3-xarray python3-netcdf4  # tests/python/test_xarray.py: the files' dimension scales
+                        # as netCDF readers see them (xarray opens HDF5 through netCDF4)
 )
 
 missing=()

@@ -10,6 +10,11 @@
  *
  * Reproducibility: no object carries a timestamp, and everything that varies
  * between two runs of the same scenario and seed lives in /provenance.
+ *
+ * Coordinates: every group of series carries HDF5 dimension scales (the
+ * high-level library's H5DS) for the dimensions of its datasets, so that
+ * netCDF readers (xarray, netCDF4, h5netcdf) see named dimensions with
+ * coordinates (docs/OUTPUT.md, "Dimension scales").
  */
 #define _POSIX_C_SOURCE 200809L
 #include "io/output.h"
@@ -18,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +38,7 @@ enum {
     KIND_MAX = (int)sizeof(((bs_event *)0)->kind),
     ENUM_NAME_MAX = 256, /* longest value name of an enumerated brand parameter */
     WHY_MAX = 200,       /* bytes of a failure's reason */
+    COMPACT_MAX = 16384, /* a coordinate up to this many bytes is kept in its object header */
 };
 
 struct bs_output {
@@ -293,6 +300,223 @@ static herr_t write_strings(bs_output *o, hid_t loc, const char *name, const cha
     return rc;
 }
 
+/* ---- coordinates: dimension scales ------------------------------------------------
+ * A netCDF reader finds a dataset's dimensions through the dimension scales attached to
+ * it (H5DS), looking in the dataset's group and then its ancestors; but xarray's
+ * open_dataset(group=...) shows as coordinates only the variables of the group it opened.
+ * So every group of series holds its own small coordinate datasets, named as the
+ * dimensions (the names in the datasets' `dims` attribute):
+ *   step       int32 (S)  scale: 0 .. S-1
+ *   day        float64 (S) along step: (step + 1) * step_days
+ *   brand      string (B) scale: the brand names, as /brands/name
+ *   bin        int32 (Q)  scale of a quantile group: 0 .. Q-1, and bin_name (Q) along it
+ *   replicate  int32 (R)  scale of an ensemble's /variants/<v>/timeseries groups: 0 .. R-1
+ * day and bin_name are not scales (a second scale on a dimension becomes a dimension of
+ * its own to netCDF) but coordinates along one, named in the group's `coordinates`
+ * attribute, which xarray reads (CF puts it on each variable: 350 to 3 000 more
+ * attributes a file, for the same effect). The dimensions are not labelled (H5DSset_label):
+ * the scales and the `dims` attribute name them already, netCDF shows the labels as a
+ * stray DIMENSION_LABELS attribute, and they made a file 7 % (one run) to 17 % larger.
+ * The strings are variable length: netCDF-C 4.9 crashes on a fixed-length string scale. */
+
+#define REPLICATE_DESC \
+    "replicate, from 0 (seed: the scenario's seed + replicate): the scale of the replicate " \
+    "dimension"
+
+/* A 1-D coordinate of n values: compact (in its object header) when small, else
+   contiguous; no timestamps. Returns the open dataset, or < 0. Its conversion buffer
+   (strings) is as large as it needs: HDF5's default, 1 MiB zeroed at every write, took
+   a second per ensemble file. */
+static hid_t coord_create(hid_t g, const char *name, hid_t ftype, hid_t mtype, size_t n,
+                          const void *data, const char *units, const char *desc)
+{
+    hsize_t dims[1] = {n};
+    size_t bytes = n * H5Tget_size(ftype);
+    hid_t space = H5Screate_simple(1, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    hid_t ds = H5I_INVALID_HID;
+    if (space >= 0 && dcpl >= 0 && dxpl >= 0 && H5Pset_obj_track_times(dcpl, 0) >= 0
+        && H5Pset_layout(dcpl, bytes <= COMPACT_MAX ? H5D_COMPACT : H5D_CONTIGUOUS) >= 0
+        && H5Pset_buffer(dxpl, 2 * bytes + 64, NULL, NULL) >= 0)
+        ds = H5Dcreate2(g, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (ds >= 0
+        && (describe(ds, units, desc, NULL) < 0
+            || (n > 0 && H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, dxpl, data) < 0))) {
+        H5Dclose(ds);
+        ds = H5I_INVALID_HID;
+    }
+    if (dxpl >= 0)
+        H5Pclose(dxpl);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    return ds;
+}
+
+/* Close a coordinate; -1 if it was never made or does not close. */
+static herr_t coord_close(hid_t ds, herr_t rc)
+{
+    if (ds < 0)
+        return -1;
+    return H5Dclose(ds) < 0 ? -1 : rc;
+}
+
+/* Make `scale` the dimension scale `name` and attach it to dimension 0 of `along`, a
+   coordinate of the same length (day along step, bin_name along bin). */
+static herr_t scale_with(hid_t scale, const char *name, hid_t along)
+{
+    return H5DSset_scale(scale, name) < 0 || H5DSattach_scale(along, scale, 0) < 0 ? -1 : 0;
+}
+
+/* step (scale) and day along it, in group g. */
+static herr_t coords_step(const bs_output *o, hid_t g)
+{
+    size_t S = (size_t)o->steps;
+    int *step = malloc((S ? S : 1) * sizeof *step);
+    double *day = malloc((S ? S : 1) * sizeof *day);
+    hid_t st = H5I_INVALID_HID, dy = H5I_INVALID_HID;
+    for (size_t t = 0; step && day && t < S; t++) {
+        step[t] = (int)t;
+        day[t] = (double)(t + 1) * o->step_days;
+    }
+    if (step && day) {
+        st = coord_create(g, "step", H5T_STD_I32LE, H5T_NATIVE_INT, S, step, "steps",
+                          "step index, from 0: the scale of the step dimension");
+        dy = st < 0 ? H5I_INVALID_HID
+                    : coord_create(g, "day", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, S, day, "days",
+                                   "simulated day at the end of the step: (step + 1) * "
+                                   "step_days; a coordinate along step");
+    }
+    herr_t rc = st >= 0 && dy >= 0 ? scale_with(st, "step", dy) : -1;
+    if (st >= 0)
+        rc = coord_close(st, rc);
+    if (dy >= 0)
+        rc = coord_close(dy, rc);
+    free(step);
+    free(day);
+    return rc;
+}
+
+/* An int32 scale `name` of 0 .. n-1 in group g, returned open (or < 0). */
+static hid_t coord_index(hid_t g, const char *name, int n, const char *units, const char *desc)
+{
+    int *v = malloc((n > 0 ? (size_t)n : 1) * sizeof *v);
+    for (int i = 0; v && i < n; i++)
+        v[i] = i;
+    hid_t ds = v ? coord_create(g, name, H5T_STD_I32LE, H5T_NATIVE_INT, (size_t)n, v, units, desc)
+                 : H5I_INVALID_HID;
+    free(v);
+    if (ds >= 0 && H5DSset_scale(ds, name) < 0) {
+        H5Dclose(ds);
+        ds = H5I_INVALID_HID;
+    }
+    return ds;
+}
+
+/* A variable-length UTF-8 string coordinate (the type of netCDF's string). */
+static hid_t coord_strings(hid_t g, const char *name, const char *const *s, size_t n,
+                           const char *desc)
+{
+    hid_t t = str_type(0);
+    hid_t ds = t < 0 ? H5I_INVALID_HID : coord_create(g, name, t, t, n, s, "", desc);
+    if (t >= 0)
+        H5Tclose(t);
+    return ds;
+}
+
+/* brand (scale): the brand names. */
+static herr_t coords_brand(const bs_output *o, hid_t g)
+{
+    const char *names[BS_MAX_BRANDS];
+    for (int b = 0; b < o->n_brands; b++)
+        names[b] = o->names[b];
+    hid_t ds = coord_strings(g, "brand", names, (size_t)o->n_brands,
+                             "brand name, as /brands/name: the scale of the brand dimension");
+    return coord_close(ds, ds >= 0 ? H5DSset_scale(ds, "brand") : -1);
+}
+
+/* bin (scale) of quantile grouping qg, and bin_name along it (strength_q1, ...). */
+static herr_t coords_bin(const bs_output *o, hid_t g, int qg)
+{
+    int Q = o->qbins[qg];
+    char(*label)[BS_NAME_MAX + 16] = calloc(Q > 0 ? (size_t)Q : 1, sizeof *label);
+    const char **names = calloc(Q > 0 ? (size_t)Q : 1, sizeof *names);
+    hid_t bin = H5I_INVALID_HID, bn = H5I_INVALID_HID;
+    for (int q = 0; label && names && q < Q; q++)
+        names[q] = bs_quantile_bin_name(qg, o->qtrait, q, label[q], sizeof label[q]);
+    if (label && names) {
+        bin = coord_index(g, "bin", Q, "",
+                          "quantile bin, 0 the lowest: the scale of the bin dimension");
+        bn = bin < 0 ? H5I_INVALID_HID
+                     : coord_strings(g, "bin_name", names, (size_t)Q,
+                                     "the bin's name in the analysis commands: <grouping>_q<bin "
+                                     "+ 1>; a coordinate along bin");
+    }
+    herr_t rc = bin >= 0 && bn >= 0 ? scale_with(bin, "bin", bn) : -1;
+    if (bin >= 0)
+        rc = coord_close(bin, rc);
+    if (bn >= 0)
+        rc = coord_close(bn, rc);
+    free(label);
+    free(names);
+    return rc;
+}
+
+/* The coordinates of a group of series whose datasets have the dimensions named in
+   `dims` (as their `dims` attribute: "replicate,step,bin,brand" or a part of it); qg: the
+   quantile grouping of a bin dimension. The group's `coordinates` attribute names those
+   that are not scales. */
+static herr_t coords_create(const bs_output *o, hid_t g, const char *dims, int qg)
+{
+    herr_t rc = coords_step(o, g);
+    if (rc >= 0)
+        rc = attr_str(g, "coordinates", strstr(dims, "bin") ? "day bin_name" : "day");
+    if (rc >= 0 && strstr(dims, "brand"))
+        rc = coords_brand(o, g);
+    if (rc >= 0 && strstr(dims, "bin"))
+        rc = coords_bin(o, g, qg);
+    if (rc >= 0 && strstr(dims, "replicate")) {
+        hid_t r = coord_index(g, "replicate", o->R, "", REPLICATE_DESC);
+        rc = coord_close(r, r >= 0 ? 0 : -1);
+    }
+    return rc;
+}
+
+/* Attach dataset ds's dimensions, named in order in `dims`, to the scales of those names
+   in its group g. */
+static herr_t coords_attach(hid_t g, hid_t ds, const char *dims)
+{
+    herr_t rc = 0;
+    unsigned d = 0;
+    for (const char *p = dims; rc >= 0 && *p; d++) {
+        size_t len = strcspn(p, ",");
+        char name[16] = "";
+        if (len >= sizeof name)
+            return -1;
+        memcpy(name, p, len);
+        hid_t scale = H5Dopen2(g, name, H5P_DEFAULT);
+        if (scale < 0 || H5DSattach_scale(ds, scale, d) < 0)
+            rc = -1;
+        if (scale >= 0 && H5Dclose(scale) < 0)
+            rc = -1;
+        p += len + (p[len] == ',');
+    }
+    return rc;
+}
+
+/* /variants/<v>/seeds along a replicate scale of the variant's group. */
+static herr_t seeds_scale(const bs_output *o)
+{
+    hid_t r = coord_index(o->vgroup, "replicate", o->R, "", REPLICATE_DESC);
+    hid_t seeds = r < 0 ? H5I_INVALID_HID : H5Dopen2(o->vgroup, "seeds", H5P_DEFAULT);
+    herr_t rc = seeds >= 0 && H5DSattach_scale(seeds, r, 0) >= 0 ? 0 : -1;
+    if (seeds >= 0 && H5Dclose(seeds) < 0)
+        rc = -1;
+    return coord_close(r, rc);
+}
+
 /* ---- layout ------------------------------------------------------------------- */
 
 static herr_t write_root_attrs(hid_t f, const bs_scenario *sc, const char *yaml,
@@ -347,7 +571,8 @@ static herr_t create_axes(bs_output *o, hid_t ts)
     o->day_ds = dataset_create(ts, "day", H5T_IEEE_F64LE, 1, dims, o->chunk_rows);
     if (o->day_ds < 0
         || describe(o->day_ds, "days",
-                    "simulated day at the end of the step: (step + 1) * step_days", NULL) < 0)
+                    "simulated day at the end of the step: (step + 1) * step_days", NULL) < 0
+        || scale_with(o->step_ds, "step", o->day_ds) < 0 || attr_str(ts, "coordinates", "day") < 0)
         return -1;
     return 0;
 }
@@ -363,8 +588,9 @@ static herr_t create_metric_group(bs_output *o, hid_t loc, const char *name, bs_
         dims[1] = (hsize_t)o->steps;
         dims[2] = (hsize_t)o->n_brands;
     }
+    const char *dim_names = o->ensemble ? "replicate,step,brand" : "step,brand";
     hid_t g = group_create(loc, name);
-    herr_t rc = g < 0 ? -1 : 0;
+    herr_t rc = g < 0 ? -1 : coords_create(o, g, dim_names, -1);
     for (int m = 0; rc >= 0 && m < BS_M_COUNT; m++) {
         const bs_metric_info *mi = bs_metric_get((bs_metric)m);
         char desc[512];
@@ -374,8 +600,8 @@ static herr_t create_metric_group(bs_output *o, hid_t loc, const char *name, bs_
             snprintf(desc, sizeof desc, "%s, within segment %s", mi->description, name);
         hid_t ds = series_create(o, g, mi->name, rank, dims);
         o->series[seg][m] = ds;
-        if (ds < 0 || describe(ds, mi->units, desc, o->ensemble ? "replicate,step,brand"
-                                                                : "step,brand") < 0)
+        if (ds < 0 || describe(ds, mi->units, desc, dim_names) < 0
+            || coords_attach(g, ds, dim_names) < 0)
             rc = -1;
     }
     if (g >= 0 && H5Gclose(g) < 0)
@@ -404,12 +630,14 @@ static herr_t create_market(bs_output *o, hid_t ts)
         dims[1] = (hsize_t)o->steps;
     }
     hid_t g = group_create(ts, "market");
-    herr_t rc = g < 0 ? -1 : 0;
+    herr_t rc = g < 0 ? -1 : coords_create(o, g, o->ensemble ? "replicate,step" : "step", -1);
     for (int k = 0; rc >= 0 && k < BS_MK_COUNT; k++) {
         const bs_metric_info *mi = bs_market_metric_get((bs_market_metric)k);
         o->market[k] = series_create(o, g, mi->name, rank, dims);
-        if (o->market[k] < 0 || describe(o->market[k], mi->units, mi->description,
-                                         o->ensemble ? "replicate,step" : NULL) < 0)
+        if (o->market[k] < 0
+            || describe(o->market[k], mi->units, mi->description,
+                        o->ensemble ? "replicate,step" : NULL) < 0
+            || coords_attach(g, o->market[k], o->ensemble ? "replicate,step" : "step") < 0)
             rc = -1;
     }
     if (g >= 0 && H5Gclose(g) < 0)
@@ -456,8 +684,10 @@ static herr_t create_quantiles(bs_output *o, hid_t ts)
             continue;
         char what[300];
         quantile_what(o, g, what, sizeof what);
+        const char *dim_names = o->ensemble ? "replicate,step,bin,brand" : "step,bin,brand";
         hid_t grp = group_create(top, bs_quantile_grouping_name((bs_quantile_grouping)g));
-        if (grp < 0 || describe_quantile(o, grp, g) < 0 || attr_str(grp, "description", what) < 0)
+        if (grp < 0 || describe_quantile(o, grp, g) < 0 || attr_str(grp, "description", what) < 0
+            || coords_create(o, grp, dim_names, g) < 0)
             rc = -1;
         const int rank = o->ensemble ? 4 : 3;
         hsize_t dims[4] = {(hsize_t)o->steps, (hsize_t)o->qbins[g], (hsize_t)o->n_brands, 0};
@@ -473,10 +703,8 @@ static herr_t create_quantiles(bs_output *o, hid_t ts)
             snprintf(desc, sizeof desc, "%s, %s", mi->description, what);
             hid_t ds = series_create(o, grp, mi->name, rank, dims);
             o->quant[g][m] = ds;
-            if (ds < 0
-                || describe(ds, mi->units, desc,
-                            o->ensemble ? "replicate,step,bin,brand" : "step,bin,brand") < 0
-                || describe_quantile(o, ds, g) < 0)
+            if (ds < 0 || describe(ds, mi->units, desc, dim_names) < 0
+                || describe_quantile(o, ds, g) < 0 || coords_attach(grp, ds, dim_names) < 0)
                 rc = -1;
         }
         if (grp >= 0 && H5Gclose(grp) < 0)
@@ -1099,7 +1327,8 @@ bs_status bs_output_begin_variant(bs_output *o, int v, const bs_scenario *sc, co
             || write_column(o->vgroup, "seeds", H5T_STD_U64LE, H5T_NATIVE_UINT64, (size_t)o->R,
                             seeds, "", "seed of each replicate: the scenario's seed + replicate "
                                        "index, the same in every variant") < 0
-            || create_series(o, o->vgroup) < 0 || write_events(o, o->vgroup, ev, n_events) < 0
+            || seeds_scale(o) < 0 || create_series(o, o->vgroup) < 0
+            || write_events(o, o->vgroup, ev, n_events) < 0
             || write_exit_policy_timeline(o, o->vgroup, sc) < 0))
         rc = -1;
     free(seeds);
@@ -1143,7 +1372,8 @@ static herr_t summary_groups(bs_output *o)
         o->sum_segs[k] = top < 0 ? H5I_INVALID_HID : group_create(top, "segment");
         o->sum_market[k] = top < 0 ? H5I_INVALID_HID : group_create(top, "market");
         if (top < 0 || H5Gclose(top) < 0 || o->sum_brand[k] < 0 || o->sum_segs[k] < 0
-            || o->sum_market[k] < 0)
+            || o->sum_market[k] < 0 || coords_create(o, o->sum_brand[k], "step,brand", -1) < 0
+            || coords_create(o, o->sum_market[k], "step", -1) < 0)
             rc = -1;
     }
     return rc;
@@ -1220,6 +1450,7 @@ static herr_t write_stat_datasets(bs_output *o, const hid_t parents[BS_SUMMARY_S
         hid_t e = dataset_create(parents[k], mi->name, H5T_IEEE_F64LE, rank, dims, o->chunk_rows);
         if (e < 0 || describe(e, mi->units, desc, dim_names) < 0
             || (g >= 0 && describe_quantile(o, e, g) < 0)
+            || coords_attach(parents[k], e, dim_names ? dim_names : "step") < 0
             || (cells > 0 && H5Dwrite(e, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
                                       stat + (size_t)k * cells) < 0))
             rc = -1;
@@ -1246,7 +1477,8 @@ static bs_status write_quantile_summary(bs_output *o, int g, int metric, const d
         o->sum_quant[k][g] = q < 0 ? H5I_INVALID_HID
                                    : group_create(q, bs_quantile_grouping_name((bs_quantile_grouping)g));
         if (q < 0 || H5Gclose(q) < 0 || o->sum_quant[k][g] < 0
-            || describe_quantile(o, o->sum_quant[k][g], g) < 0)
+            || describe_quantile(o, o->sum_quant[k][g], g) < 0
+            || coords_create(o, o->sum_quant[k][g], "step,bin,brand", g) < 0)
             rc = -1;
     }
     char what[300];
@@ -1287,7 +1519,8 @@ bs_status bs_output_write_summary(bs_output *o, int seg, int metric, const doubl
             o->sum_at[k] = seg == BS_SEG_ALL
                                ? H5Gopen2(o->sum_brand[k], ".", H5P_DEFAULT)
                                : group_create(o->sum_segs[k], bs_segment_name((bs_segment)seg));
-            if (o->sum_at[k] < 0)
+            if (o->sum_at[k] < 0
+                || (seg != BS_SEG_ALL && coords_create(o, o->sum_at[k], "step,brand", -1) < 0))
                 rc = -1;
         }
         o->sum_seg = seg;

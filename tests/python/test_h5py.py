@@ -38,7 +38,14 @@ def check_dataset(name, ds, S, B, R, ensemble):
     """Shape of one dataset from its path, as docs/OUTPUT.md describes it."""
     data = ds[()]  # reads it (every filter must be available)
     parts = name.split("/")
-    if "quantile" in parts:  # (replicates,) steps, bins, brands; bins as the attribute says
+    # the coordinates a group of series holds (docs/OUTPUT.md, "Dimension scales")
+    coords = {"step": (S,), "day": (S,), "brand": (B,), "replicate": (R,)}
+    if parts[-1] in ("bin", "bin_name"):
+        coords[parts[-1]] = (int(ds.parent.attrs["bins"]),)
+    if parts[-1] in coords and ("timeseries" in parts or "ensemble" in parts
+                                or parts[-1] == "replicate"):
+        want = coords[parts[-1]]
+    elif "quantile" in parts:  # (replicates,) steps, bins, brands; bins as the attribute says
         bins = int(ds.attrs["bins"])
         assert 2 <= bins <= 20 and ds.attrs["by"], f"{name}: bins {bins}, by {ds.attrs['by']}"
         want = (R, S, bins, B) if ensemble and "ensemble" not in parts else (S, bins, B)
