@@ -165,8 +165,9 @@ Test(faults, every_allocation_of_a_single_run_can_fail_cleanly)
 
 Test(faults, every_allocation_of_an_ensemble_can_fail_cleanly)
 {
-    const char *sets[] = {"consumers=300", "steps=10", "replicates=2"};
-    long tolerated, n = fail_each("tests/data/replication/T1-apology.yaml", sets, 3, &tolerated);
+    /* no quantile series: their groups are written by the same code as the segments' */
+    const char *sets[] = {"consumers=300", "steps=10", "replicates=2", "strength_quantiles=0"};
+    long tolerated, n = fail_each("tests/data/replication/T1-apology.yaml", sets, 4, &tolerated);
     cr_expect_gt(n, 10, "only %ld allocations counted: is the wrapper linked?", n);
     cr_expect_lt(tolerated, n / 4, "%ld of %ld refusals were survived: the test sees little", tolerated, n);
     cr_log_info("ensemble: %ld allocations, each refused in turn (%ld survived on purpose)", n,
