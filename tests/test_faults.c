@@ -165,7 +165,8 @@ Test(faults, every_allocation_of_a_single_run_can_fail_cleanly)
 
 Test(faults, every_allocation_of_an_ensemble_can_fail_cleanly)
 {
-    /* no quantile series: their groups are written by the same code as the segments' */
+    /* two variants (their loading, a group each), no quantile series (their groups are
+       written by the segments' code) */
     const char *sets[] = {"consumers=300", "steps=10", "replicates=2", "strength_quantiles=0"};
     long tolerated, n = fail_each("tests/data/replication/T1-apology.yaml", sets, 4, &tolerated);
     cr_expect_gt(n, 10, "only %ld allocations counted: is the wrapper linked?", n);
