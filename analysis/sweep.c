@@ -132,14 +132,14 @@ void bs_sweep_write_header(const bs_sweep *s, FILE *f)
     fputs("run,point,replicate,seed", f);
     for (int i = 0; i < s->k; i++) {
         fputc(',', f);
-        bs_sweep_csv_field(f, s->factors[i].path);
+        bs_export_field(f, s->factors[i].path);
     }
     for (int j = 0; j < s->nb; j++)
         for (int o = 0; o < BS_KPI_COUNT; o++) {
             char col[128];
             snprintf(col, sizeof col, "%s.%s", bs_sweep_brand(s, j), bs_kpi_get((bs_kpi)o)->name);
             fputc(',', f);
-            bs_sweep_csv_field(f, col);
+            bs_export_field(f, col);
         }
     fputc('\n', f);
 }
@@ -152,7 +152,7 @@ static void write_row_key(const bs_sweep *s, size_t run, FILE *f)
     fprintf(f, "%zu,%zu,%zu,%llu", run, p, run / s->P, seed);
     for (int i = 0; i < s->k; i++) {
         fputc(',', f);
-        bs_sweep_csv_field(f, bs_sweep_cell(s, p, i));
+        bs_export_field(f, bs_sweep_cell(s, p, i));
     }
 }
 

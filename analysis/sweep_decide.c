@@ -180,26 +180,26 @@ bs_status bs_sweep_write_decision(const bs_sweep *s, const char *path, bs_error 
               "regret_mean,regret_max,p_best\n", f);
         for (size_t o = 0; o < O; o++) {
             fprintf(f, "%zu,", o);
-            bs_sweep_csv_field(f, ov[o].label);
+            bs_export_field(f, ov[o].label);
             fprintf(f, ",%d", ov[o].rank);
-            bs_sweep_csv_number(f, ov[o].net);
-            bs_sweep_csv_number(f, ov[o].value.estimate);
-            bs_sweep_csv_number(f, ov[o].value.lo);
-            bs_sweep_csv_number(f, ov[o].value.hi);
-            bs_sweep_csv_number(f, ov[o].value.p);
-            bs_sweep_csv_number(f, ov[o].regret_mean);
-            bs_sweep_csv_number(f, ov[o].regret_max);
-            bs_sweep_csv_number(f, ov[o].p_best);
+            bs_export_cell(f, ov[o].net);
+            bs_export_cell(f, ov[o].value.estimate);
+            bs_export_cell(f, ov[o].value.lo);
+            bs_export_cell(f, ov[o].value.hi);
+            bs_export_cell(f, ov[o].value.p);
+            bs_export_cell(f, ov[o].regret_mean);
+            bs_export_cell(f, ov[o].regret_max);
+            bs_export_cell(f, ov[o].p_best);
             fputc('\n', f);
         }
         fputs("\nfactor,best_part1,best_part2,best_part3,best_part4,best_part5,flips,at,from,to\n",
               f);
         for (int i = 0; i < ku; i++) {
-            bs_sweep_csv_field(f, s->factors[fl[i].factor].path);
+            bs_export_field(f, s->factors[fl[i].factor].path);
             for (int b = 0; b < BS_DECIDE_BINS; b++)
                 fprintf(f, ",%d", fl[i].best[b]);
             fprintf(f, ",%d,", fl[i].flips);
-            bs_sweep_csv_field(f, fl[i].at);
+            bs_export_field(f, fl[i].at);
             if (fl[i].flips)
                 fprintf(f, ",%zu,%zu\n", fl[i].from, fl[i].to);
             else

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "analysis/export_internal.h"
 #include "brandsim/sweep.h"
 
 struct bs_sweep {
@@ -55,10 +56,8 @@ static inline char *bs_sweep_cell(const bs_sweep *s, size_t p, int i)
 bs_status bs_sweep_point_scenario(const bs_sweep *s, size_t p, int r, bs_scenario *sc,
                                   bs_error *err);
 
-/* One CSV field into f (quoted when it holds a comma, a quote or a line break). */
-void bs_sweep_csv_field(FILE *f, const char *text);
-/* ",x" for a number (as few digits as read back to it), "," alone for NaN: an empty cell. */
-void bs_sweep_csv_number(FILE *f, double x);
+/* CSV fields and numbers are written by the export's writers (export_internal.h):
+ * bs_export_field (quoted when needed) and bs_export_cell (",x", "," for NaN). */
 /* Split one CSV line (no line break) into at most max fields (RFC 4180 quoting), each copied
  * into fields[i] (cap bytes). Returns the count, or -1 for a line that is not CSV (an
  * unclosed quote, a field too long, too many fields). */

@@ -24,29 +24,6 @@
 
 /* ---- CSV -------------------------------------------------------------------------- */
 
-void bs_sweep_csv_field(FILE *f, const char *text)
-{
-    if (!strpbrk(text, ",\"\r\n")) {
-        fputs(text, f);
-        return;
-    }
-    fputc('"', f);
-    for (const char *c = text; *c; c++) {
-        if (*c == '"')
-            fputc('"', f);
-        fputc(*c, f);
-    }
-    fputc('"', f);
-}
-
-void bs_sweep_csv_number(FILE *f, double x)
-{
-    char b[32];
-    fputc(',', f);
-    if (isfinite(x))
-        fputs(bs_export_number(x, b), f);
-}
-
 int bs_sweep_csv_split(const char *line, char (*fields)[BS_SWEEP_PATH_MAX + BS_SWEEP_VALUE_MAX],
                        int max)
 {

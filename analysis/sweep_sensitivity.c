@@ -121,27 +121,27 @@ bs_status bs_sweep_write_sensitivity(const bs_sweep *s, const char *path, bs_err
             int have = bs_sweep_sensitivity(s, j, (bs_kpi)o, ix, &e) == BS_OK;
             for (int i = 0; i < s->k; i++) {
                 fprintf(f, "%s,%s,", bs_sweep_brand(s, j), bs_kpi_get((bs_kpi)o)->name);
-                bs_sweep_csv_field(f, s->factors[i].path);
+                bs_export_field(f, s->factors[i].path);
                 fprintf(f, ",%s", bs_design_name(s->design));
                 const bs_sensitivity *x = &ix[i];
                 if (m == 0) {
-                    bs_sweep_csv_number(f, have ? x->sobol.first.estimate : NAN);
-                    bs_sweep_csv_number(f, have ? x->sobol.first.lo : NAN);
-                    bs_sweep_csv_number(f, have ? x->sobol.first.hi : NAN);
-                    bs_sweep_csv_number(f, have ? x->sobol.total.estimate : NAN);
-                    bs_sweep_csv_number(f, have ? x->sobol.total.lo : NAN);
-                    bs_sweep_csv_number(f, have ? x->sobol.total.hi : NAN);
-                    bs_sweep_csv_number(f, have ? (double)x->used : NAN);
+                    bs_export_cell(f, have ? x->sobol.first.estimate : NAN);
+                    bs_export_cell(f, have ? x->sobol.first.lo : NAN);
+                    bs_export_cell(f, have ? x->sobol.first.hi : NAN);
+                    bs_export_cell(f, have ? x->sobol.total.estimate : NAN);
+                    bs_export_cell(f, have ? x->sobol.total.lo : NAN);
+                    bs_export_cell(f, have ? x->sobol.total.hi : NAN);
+                    bs_export_cell(f, have ? (double)x->used : NAN);
                 } else if (m == 1) {
-                    bs_sweep_csv_number(f, have ? x->morris.mu : NAN);
-                    bs_sweep_csv_number(f, have ? x->morris.mu_star : NAN);
-                    bs_sweep_csv_number(f, have ? x->morris.sigma : NAN);
-                    bs_sweep_csv_number(f, have ? (double)x->morris.n : NAN);
+                    bs_export_cell(f, have ? x->morris.mu : NAN);
+                    bs_export_cell(f, have ? x->morris.mu_star : NAN);
+                    bs_export_cell(f, have ? x->morris.sigma : NAN);
+                    bs_export_cell(f, have ? (double)x->morris.n : NAN);
                 } else {
-                    bs_sweep_csv_number(f, have ? x->oat.low : NAN);
-                    bs_sweep_csv_number(f, have ? x->oat.base : NAN);
-                    bs_sweep_csv_number(f, have ? x->oat.high : NAN);
-                    bs_sweep_csv_number(f, have ? fabs(x->oat.high - x->oat.low) : NAN);
+                    bs_export_cell(f, have ? x->oat.low : NAN);
+                    bs_export_cell(f, have ? x->oat.base : NAN);
+                    bs_export_cell(f, have ? x->oat.high : NAN);
+                    bs_export_cell(f, have ? fabs(x->oat.high - x->oat.low) : NAN);
                 }
                 fputc('\n', f);
             }

@@ -47,38 +47,13 @@
 
 #define SRC BS_SOURCE_DIR
 
-static void setup(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/bs_analysis_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir), "cannot create a temporary directory");
-}
+static void setup(void) { test_dir_make("/tmp/bs_analysis_XXXXXX"); }
 
-static void teardown(void)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        cr_log_warn("cannot remove %s", dir);
-}
+static void teardown(void) { test_dir_remove(); }
 
 TestSuite(analysis, .init = setup, .fini = teardown, .timeout = 120);
 
 /* ---- helpers ------------------------------------------------------------------- */
-
-/* Run `sh -c` in the test's directory: stdout to out.txt, stderr to err.txt.
-   Returns the exit code. */
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char args[2048], cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "cd '%s' && %s >out.txt 2>err.txt", dir, args);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
 
 static char *out_txt(void) { return slurp(in_dir("out.txt"), NULL); }
 static char *err_txt(void) { return slurp(in_dir("err.txt"), NULL); }

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_dir.h: a test's working directory and reading files, for the tests
- * that run the brandsim command and look at what it wrote (test_cli.c,
- * test_analysis.c). Header-only (static functions), like market_fixture.h.
- * Each suite creates `dir` in its setup and removes it in its teardown.
+ * test_dir.h: a test's working directory, running the brandsim command in it
+ * (sh) and reading files, for the tests that look at what the command wrote
+ * (test_cli.c, test_analysis.c, test_export.c, test_sweep.c). Header-only
+ * (static functions), like market_fixture.h. Each suite creates `dir` in its
+ * setup (test_dir_make) and removes it in its teardown (test_dir_remove).
  */
 #ifndef BS_TEST_DIR_H
 #define BS_TEST_DIR_H
 
 #include <criterion/criterion.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 static char dir[128]; /* this test's working directory */
 
@@ -52,6 +55,36 @@ static char *slurp(const char *path, size_t *len)
     char *buf = slurp_stream(f, len);
     fclose(f);
     return buf;
+}
+
+/* Create `dir` from a mkdtemp template ("/tmp/bs_sweep_XXXXXX"): a suite's setup. */
+static inline void test_dir_make(const char *template)
+{
+    snprintf(dir, sizeof dir, "%s", template);
+    cr_assert_not_null(mkdtemp(dir), "cannot create a temporary directory");
+}
+
+/* Remove `dir` and everything in it: a suite's teardown. */
+static inline void test_dir_remove(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        cr_log_warn("cannot remove %s", dir);
+}
+
+/* Run `sh -c` in `dir`: stdout to out.txt, stderr to err.txt. Returns the exit code. */
+static inline int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int sh(const char *fmt, ...)
+{
+    char args[2048], cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s >out.txt 2>err.txt", dir, args);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
 #endif
