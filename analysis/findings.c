@@ -197,6 +197,30 @@ static bs_status write_outcomes(const char *out_h5, const bs_replication *rep,
     return BS_OK;
 }
 
+/* Rank 0's status and test values, on every rank (after a distributed experiment, whose
+   callbacks only rank 0 saw). */
+static bs_status share_values(const bs_distributor *d, bs_status s, double *values, size_t n,
+                              bs_error *err)
+{
+    double *buf = malloc((n + 1) * sizeof *buf);
+    if (!buf)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
+    buf[0] = (double)s;
+    memcpy(buf + 1, values, n * sizeof *buf);
+    bs_error e = {0};
+    bs_status b = d->bcast(d, buf, (n + 1) * sizeof *buf, &e);
+    if (b == BS_OK) {
+        memcpy(values, buf + 1, n * sizeof *buf);
+        if (s == BS_OK && buf[0] != 0) /* rank 0 failed: its message is rank 0's to print */
+            s = bs_error_setf(err, (bs_status)buf[0], "stopped: rank 0 failed");
+    } else if (s == BS_OK) {
+        *err = e;
+        s = b;
+    }
+    free(buf);
+    return s;
+}
+
 /* Run the experiment of `path` with the options' overrides and extra ones into out_h5, and
    judge it. */
 static bs_status run_experiment(const char *path, const bs_findings_opts *op,
@@ -231,7 +255,7 @@ static bs_status run_experiment(const char *path, const bs_findings_opts *op,
     bs_experiment_timing timing = {0};
     bs_experiment_opts opt = {.threads = op->threads, .overrides = joined,
                               .layout = BS_LAYOUT_ENSEMBLE, .cancel = op->cancel, .ctx = &w,
-                              .on_step = watch_step, .timing = &timing};
+                              .on_step = watch_step, .timing = &timing, .dist = op->dist};
     opt.prov.version = BS_VERSION;
     opt.prov.command_line = "brandsim replicate";
     opt.prov.host = "";
@@ -239,7 +263,9 @@ static bs_status run_experiment(const char *path, const bs_findings_opts *op,
     s = !w.series || !w.versus || !w.values ? bs_error_setf(err, BS_ERR_RUNTIME, "out of memory")
                                : bs_experiment_run(sc, vars, out_h5, &opt, err);
     res->seconds = timing.wall_seconds;
-    if (s == BS_OK)
+    if (bs_distributed(op->dist) && w.values) /* rank 0 saw the runs: its values, everywhere */
+        s = share_values(op->dist, s, w.values, (size_t)rep->n_tests * V * R, err);
+    if (s == BS_OK && bs_distributor_is_root(op->dist))
         s = write_outcomes(out_h5, rep, vars, sc, &w, err);
     if (s == BS_OK) {
         res->pass = 1;

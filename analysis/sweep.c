@@ -48,6 +48,7 @@ typedef struct {
     int steps;
     double *x;      /* [step][series][brand j], the chosen brands only */
     double *out;    /* nb x BS_KPI_COUNT: this run's row */
+    bs_task_env *env; /* a distributed sweep's: polled after every step (NULL: none) */
 } one_run;
 
 static void keep_step(void *ctx, const bs_run_info *info, const bs_run *run)
@@ -60,6 +61,7 @@ static void keep_step(void *ctx, const bs_run_info *info, const bs_run *run)
     for (int k = 0; k < NSER; k++)
         for (int j = 0; j < nb; j++)
             at[k * nb + j] = st->v[(size_t)kept[k] * B + (size_t)o->s->brands[j]]; /* segment all */
+    bs_task_poll(o->env);
 }
 
 static void outcomes_at_end(void *ctx, const bs_run_info *info, const bs_run *run)
@@ -92,13 +94,14 @@ static void outcomes_at_end(void *ctx, const bs_run_info *info, const bs_run *ru
     free(day);
 }
 
-/* Run k: point k mod P, replicate k / P, into s->out's row k. */
-static bs_status run_one(bs_sweep *s, size_t k, int threads, bs_cancel cancel, bs_error *err)
+/* Run k: point k mod P, replicate k / P, into s->out's row k (and its series' slot). */
+static bs_status run_one(bs_sweep *s, size_t k, int threads, bs_cancel cancel, bs_task_env *env,
+                         bs_error *err)
 {
     const size_t p = k % s->P;
     const int r = (int)(k / s->P);
     bs_scenario *sc = malloc(sizeof *sc);
-    one_run o = {.s = s, .out = s->out + k * (size_t)s->nb * BS_KPI_COUNT};
+    one_run o = {.s = s, .out = s->out + k * (size_t)s->nb * BS_KPI_COUNT, .env = env};
     if (!sc)
         return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
     bs_status st = bs_sweep_point_scenario(s, p, r, sc, err);
@@ -328,14 +331,89 @@ static void split_threads(const bs_sweep *s, const bs_sweep_opts *opt, size_t to
         *threads = 1;
 }
 
-bs_status bs_sweep_run(bs_sweep *s, const char *out, const bs_sweep_opts *opt, bs_error *err)
+/* A sweep under way: its journals and where it is. */
+typedef struct {
+    bs_sweep *s;
+    const bs_sweep_opts *opt;
+    const char *journal, *series_journal;
+    FILE *j, *sj;
+    size_t done, runs, resumed;
+    double t_start;
+    int threads;       /* per run */
+} sweeping;
+
+/* Run k is done (its row, and its series, in s): into the journals, then the progress. */
+static bs_status take_run(sweeping *w, size_t k, bs_error *err)
+{
+    bs_sweep *s = w->s;
+    s->done[k] = 1;
+    /* the series first: a row without its series would not run again */
+    if (w->sj && write_record(s, k, w->sj))
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", w->series_journal,
+                             strerror(errno));
+    bs_sweep_write_row(s, k, w->j);
+    if (fflush(w->j))
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", w->journal,
+                             strerror(errno));
+    bs_sweep_progress pr = {++w->done, w->runs, w->resumed, now_seconds() - w->t_start};
+    if (w->opt->on_run)
+        w->opt->on_run(w->opt->ctx, &pr);
+    return BS_OK;
+}
+
+/* ---- runs spread over processes (distribute.h): a task is a run, its bytes its row and
+   series ---------------------------------------------------------------------------------- */
+
+static size_t run_bytes(const bs_sweep *s)
+{
+    return ((size_t)s->nb * BS_KPI_COUNT + (s->series ? record_values(s) : 0)) * sizeof(double);
+}
+
+static bs_status compute_run(void *ctx, size_t k, bs_task_env *env, void **bytes, size_t *len,
+                             bs_error *err)
+{
+    sweeping *w = ctx;
+    bs_sweep *s = w->s;
+    if (k >= w->runs)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "run %zu of a sweep of %zu", k, w->runs);
+    bs_status st = run_one(s, k, w->threads, env->cancel, env, err);
+    if (st)
+        return st;
+    const size_t nrow = (size_t)s->nb * BS_KPI_COUNT;
+    double *b = malloc(run_bytes(s));
+    if (!b)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
+    memcpy(b, s->out + k * nrow, nrow * sizeof *b);
+    if (s->series)
+        memcpy(b + nrow, s->series + k * record_values(s), record_values(s) * sizeof *b);
+    *bytes = b;
+    *len = run_bytes(s);
+    return BS_OK;
+}
+
+static bs_status consume_run(void *ctx, size_t k, const void *bytes, size_t len, bs_error *err)
+{
+    sweeping *w = ctx;
+    bs_sweep *s = w->s;
+    if (k >= w->runs || s->done[k] || len != run_bytes(s))
+        return bs_error_setf(err, BS_ERR_RUNTIME,
+                             "run %zu of the sweep came back twice, or with %zu bytes instead of "
+                             "%zu: were the ranks given different inputs or builds?",
+                             k, len, run_bytes(s));
+    const size_t nrow = (size_t)s->nb * BS_KPI_COUNT;
+    const double *b = bytes;
+    memcpy(s->out + k * nrow, b, nrow * sizeof *b);
+    if (s->series)
+        memcpy(s->series + k * record_values(s), b + nrow, record_values(s) * sizeof *b);
+    return take_run(w, k, err);
+}
+
+/* ---- the sweep -------------------------------------------------------------------------- */
+
+/* The tables of the sweep, sized, every outcome NaN until its run is done. */
+static bs_status allocate(bs_sweep *s, int series, bs_error *err)
 {
     const size_t runs = bs_sweep_runs(s);
-    const double t_start = now_seconds();
-    char journal[4200];
-    snprintf(journal, sizeof journal, "%s.partial", out);
-    char series_journal[4300];
-    snprintf(series_journal, sizeof series_journal, "%s.series.partial", out);
     free(s->out);
     free(s->done);
     free(s->series);
@@ -343,92 +421,118 @@ bs_status bs_sweep_run(bs_sweep *s, const char *out, const bs_sweep_opts *opt, b
     s->steps = s->base->steps;
     s->out = malloc((runs ? runs : 1) * (size_t)(s->nb ? s->nb : 1) * BS_KPI_COUNT * sizeof *s->out);
     s->done = calloc(runs ? runs : 1, 1);
-    if (opt->series)
+    if (series)
         s->series = calloc((runs ? runs : 1) * record_values(s), sizeof *s->series);
-    if (!s->out || !s->done || (opt->series && !s->series))
+    if (!s->out || !s->done || (series && !s->series))
         return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory for %zu runs", runs);
     for (size_t i = 0; i < runs * (size_t)s->nb * BS_KPI_COUNT; i++)
         s->out[i] = NAN;
+    return BS_OK;
+}
+
+/* Open the journals, reading back what a resumed sweep has done. */
+static bs_status open_journals(sweeping *w, const char *out, bs_error *err)
+{
+    bs_sweep *s = w->s;
     bs_status st = BS_OK;
-    size_t resumed = 0;
-    int exists = access(journal, F_OK) == 0;
-    if (exists && !opt->resume)
+    int exists = access(w->journal, F_OK) == 0;
+    if (exists && !w->opt->resume)
         return bs_error_setf(err, BS_ERR_INPUT,
                              "%s: a sweep into %s was interrupted: finish it with --resume, or "
                              "remove %s to start again",
-                             journal, out, journal);
-    if (exists && (st = read_journal(s, journal, &resumed, err)))
+                             w->journal, out, w->journal);
+    if (exists && (st = read_journal(s, w->journal, &w->resumed, err)))
         return st;
-    if (exists && s->series && (st = read_series_journal(s, series_journal, &resumed, err)))
+    if (exists && s->series && (st = read_series_journal(s, w->series_journal, &w->resumed, err)))
         return st;
-    FILE *j = fopen(journal, exists ? "a" : "w");
-    if (!j)
-        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", journal, strerror(errno));
-    FILE *sj = s->series ? fopen(series_journal, exists ? "a" : "w") : NULL;
-    if (s->series && !sj) {
-        fclose(j);
-        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", series_journal,
+    w->done = w->resumed;
+    if (!(w->j = fopen(w->journal, exists ? "a" : "w")))
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", w->journal,
                              strerror(errno));
-    }
+    if (s->series && !(w->sj = fopen(w->series_journal, exists ? "a" : "w")))
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", w->series_journal,
+                             strerror(errno));
     if (!exists)
-        bs_sweep_write_header(s, j);
-    if (fflush(j))
-        st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", journal, strerror(errno));
-    size_t *todo = malloc((runs ? runs : 1) * sizeof *todo), n_todo = 0;
-    if (!todo && !st)
-        st = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
-    for (size_t k = 0; todo && k < runs; k++)
-        if (!s->done[k])
-            todo[n_todo++] = k;
-    int jobs, threads;
-    split_threads(s, opt, n_todo, &jobs, &threads);
-    size_t done = resumed;
-    bs_sweep_progress pr = {done, runs, resumed, 0};
-    if (!st && opt->on_run)
-        opt->on_run(opt->ctx, &pr);
-    volatile int failed = st != BS_OK;
+        bs_sweep_write_header(s, w->j);
+    if (fflush(w->j))
+        return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", w->journal,
+                             strerror(errno));
+    return BS_OK;
+}
+
+/* The runs to do, here, spread over threads: one run per job, each finished run taken into the
+   journal under a lock. */
+static bs_status run_here(sweeping *w, const size_t *todo, size_t n_todo, int jobs, bs_error *err)
+{
+    bs_status st = BS_OK;
+    volatile int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(jobs)
     for (size_t i = 0; i < n_todo; i++) {
-        if (failed || bs_cancel_requested(opt->cancel))
+        if (failed || bs_cancel_requested(w->opt->cancel))
             continue;
         bs_error e = {0};
-        bs_status rs = run_one(s, todo[i], threads, opt->cancel, &e);
+        bs_status rs = run_one(w->s, todo[i], w->threads, w->opt->cancel, NULL, &e);
 #pragma omp critical /* unnamed: a named one would be an exported symbol */
         {
             if (rs && !failed) {
                 failed = 1;
                 st = rs;
                 *err = e;
-            } else if (!rs && !failed) {
-                s->done[todo[i]] = 1;
-                /* the series first: a row without its series would not run again */
-                if (sj && write_record(s, todo[i], sj)) {
-                    failed = 1;
-                    st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", series_journal,
-                                       strerror(errno));
-                }
-                bs_sweep_write_row(s, todo[i], j);
-                if (!failed && fflush(j)) {
-                    failed = 1;
-                    st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", journal,
-                                       strerror(errno));
-                }
-                pr = (bs_sweep_progress){++done, runs, resumed, now_seconds() - t_start};
-                if (opt->on_run)
-                    opt->on_run(opt->ctx, &pr);
+            } else if (!rs && !failed && (rs = take_run(w, todo[i], &e))) {
+                failed = 1;
+                st = rs;
+                *err = e;
             }
         }
     }
+    return st;
+}
+
+bs_status bs_sweep_run(bs_sweep *s, const char *out, const bs_sweep_opts *opt, bs_error *err)
+{
+    const bs_distributor *dist = opt->dist;
+    const int root = bs_distributor_is_root(dist);
+    const size_t runs = bs_sweep_runs(s);
+    char journal[4200];
+    snprintf(journal, sizeof journal, "%s.partial", out);
+    char series_journal[4300];
+    snprintf(series_journal, sizeof series_journal, "%s.series.partial", out);
+    sweeping w = {s, opt, journal, series_journal, NULL, NULL, 0, runs, 0, now_seconds(), 0};
+    bs_status st = allocate(s, opt->series, err);
+    if (!st && root)
+        st = open_journals(&w, out, err);
+    size_t *todo = NULL, n_todo = 0;
+    if (!st && root && !(todo = malloc((runs ? runs : 1) * sizeof *todo)))
+        st = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
+    for (size_t k = 0; todo && k < runs; k++)
+        if (!s->done[k])
+            todo[n_todo++] = k;
+    int jobs, threads;
+    split_threads(s, opt, n_todo, &jobs, &threads);
+    w.threads = bs_distributed(dist) ? (opt->threads > 0 ? opt->threads : 0) : threads;
+    bs_sweep_progress pr = {w.done, runs, w.resumed, 0};
+    if (!st && root && opt->on_run)
+        opt->on_run(opt->ctx, &pr);
+    if (bs_distributed(dist)) { /* every rank, also when rank 0 has failed: it tells them */
+        bs_error ignored = {0};
+        bs_status ms = dist->map(dist, todo, st ? 0 : n_todo, compute_run, &w, consume_run, &w,
+                                 opt->cancel, st ? &ignored : err);
+        if (!st)
+            st = ms;
+    } else if (!st)
+        st = run_here(&w, todo, n_todo, jobs, err);
     free(todo);
-    if (sj && fclose(sj) && !st)
+    if (w.sj && fclose(w.sj) && !st)
         st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", series_journal,
                            strerror(errno));
-    if (fclose(j) && !st)
+    if (w.j && fclose(w.j) && !st)
         st = bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", journal, strerror(errno));
-    if (!st && done < runs) /* stopped between runs: nothing failed, the request did it */
-        st = bs_error_setf(err, BS_ERR_RUNTIME, "interrupted after %zu of %zu runs", done, runs);
+    if (!root)
+        return st;
+    if (!st && w.done < runs) /* stopped between runs: nothing failed, the request did it */
+        st = bs_error_setf(err, BS_ERR_RUNTIME, "interrupted after %zu of %zu runs", w.done, runs);
     else if (st && bs_cancel_requested(opt->cancel))
-        st = bs_error_setf(err, BS_ERR_RUNTIME, "interrupted after %zu of %zu runs", done, runs);
+        st = bs_error_setf(err, BS_ERR_RUNTIME, "interrupted after %zu of %zu runs", w.done, runs);
     if (!st)
         st = bs_sweep_write_tables(s, out, err);
     if (!st && unlink(journal))

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# install-deps.sh: install the Debian packages brandsim needs to build, test and plot.
+# install-deps.sh [--mpi]: install the Debian packages brandsim needs to build, test and plot;
+# with --mpi also Open MPI, for the MPI build (`mpirun -np N build/brandsim ...`;
+# docs/CLUSTER.md), which CMake then builds by itself. scripts/test.sh asks for it.
 # Idempotent: asks apt-get only for packages that are not installed yet, and runs
 # `apt-get update` only when something is missing. Needs root (or sudo) on Debian 12.
 set -euo pipefail
@@ -21,6 +23,12 @@ packages=(
   python3-xarray python3-netcdf4  # tests/python/test_xarray.py: the files' dimension scales
                         # as netCDF readers see them (xarray opens HDF5 through netCDF4)
 )
+for arg in "$@"; do
+  case "$arg" in
+    --mpi) packages+=(openmpi-bin libopenmpi-dev) ;; # mpirun, mpicc and MPI's CMake module
+    *) echo "install-deps: unknown option '$arg', expected --mpi" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

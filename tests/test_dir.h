@@ -18,7 +18,7 @@
 static char dir[128]; /* this test's working directory */
 
 /* A path inside the test's directory (four calls may be in use at once). */
-static const char *in_dir(const char *name)
+static inline const char *in_dir(const char *name)
 {
     static char buf[4][512];
     static int k;
@@ -29,7 +29,7 @@ static const char *in_dir(const char *name)
 
 /* Everything read from f, NUL terminated (caller frees), its length in *len
  * if len is not NULL. */
-static char *slurp_stream(FILE *f, size_t *len)
+static inline char *slurp_stream(FILE *f, size_t *len)
 {
     size_t cap = 4096, n = 0, got;
     char *buf = malloc(cap + 1);
@@ -48,7 +48,7 @@ static char *slurp_stream(FILE *f, size_t *len)
 }
 
 /* Everything in a file, as slurp_stream; NULL if it cannot be read. */
-static char *slurp(const char *path, size_t *len)
+static inline char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;

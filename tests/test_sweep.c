@@ -361,7 +361,8 @@ Test(sweep, sensitivity_tells_a_factor_that_matters_from_one_that_cannot)
 /* Every shipped experiment file loads: its scenario, factors and points are valid. */
 Test(sweep, shipped_experiment_files_load)
 {
-    static const char *const shipped[] = {"default-sobol.yaml", "response-decision.yaml"};
+    static const char *const shipped[] = {"default-sobol.yaml", "response-decision.yaml",
+                                          "cluster-bench.yaml"};
     for (size_t i = 0; i < sizeof shipped / sizeof *shipped; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/scenarios/experiments/%s", SRC, shipped[i]);

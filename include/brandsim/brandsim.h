@@ -18,6 +18,7 @@
  *   brandsim/run.h       bs_run: allocate, step, read aggregates and events
  *   brandsim/provenance.h  bs_provenance: what a file records of how it was made
  *   brandsim/experiment.h  bs_experiment_run: the one driver of runs and ensembles
+ *   brandsim/distribute.h  bs_distributor: runs spread over processes (MPI ranks)
  *   brandsim/stats.h     confidence intervals and tests of effects across replicates
  *   brandsim/design.h    sweep designs: factorial, Latin hypercube, Sobol, Saltelli, Morris, OAT
  *   brandsim/analysis.h  reading output files, outcomes, findings, figures, exports
@@ -34,6 +35,7 @@
 #include "brandsim/metrics.h"
 #include "brandsim/run.h"
 #include "brandsim/provenance.h"
+#include "brandsim/distribute.h"
 #include "brandsim/experiment.h"
 #include "brandsim/stats.h"
 #include "brandsim/design.h"

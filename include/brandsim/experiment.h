@@ -17,6 +17,7 @@
 #ifndef BS_EXPERIMENT_H
 #define BS_EXPERIMENT_H
 
+#include "brandsim/distribute.h"
 #include "brandsim/error.h"
 #include "brandsim/provenance.h"
 #include "brandsim/run.h"
@@ -62,6 +63,15 @@ typedef struct {
     /* after the last step of every run, before it is freed (may be NULL) */
     void (*on_run_end)(void *ctx, const bs_run_info *info, const bs_run *run);
     bs_experiment_timing *timing; /* filled in when not NULL, also on failure */
+    /* Spread the runs over processes (distribute.h; NULL or one rank: here, one after
+     * another). Every rank calls with the same arguments; runs go to whichever rank is free,
+     * each on opt->threads threads there, and come back to rank 0 as records: rank 0 alone
+     * writes the file and sees the callbacks, each run's steps replayed in order when the run
+     * is written (the run given is a replay: bs_run_stats, bs_run_steps_done, bs_run_events,
+     * bs_run_scenario and bs_run_bytes_per_consumer answer as the run did; bs_run_scenario is
+     * the scenario as the run began). Runs are written in order, so the file is the same for
+     * any number of ranks. A single run (one variant, one replicate) runs on rank 0 alone. */
+    const bs_distributor *dist;
 } bs_experiment_opts;
 
 /* Name of variant v as run: vars' names, or "base" when there are none (vars NULL or empty). */

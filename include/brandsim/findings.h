@@ -54,6 +54,11 @@ typedef struct {
      * recorded in REPORT.md */
     const char *const *overrides;
     int n_overrides;
+    /* each experiment's runs spread over processes (distribute.h; NULL: here): every rank
+     * judges the same findings with the same options; rank 0 writes the files, and the
+     * verdicts reach every rank, which take the same path (the controls of a finding that
+     * passes) */
+    const bs_distributor *dist;
 } bs_findings_opts;
 
 /* The experiment files of `dir` ("<ID>-*.yaml"), in natural id order (C1 < ... < F2 < F10),

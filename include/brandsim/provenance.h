@@ -16,6 +16,7 @@ typedef struct {
     const char *started_utc;  /* ISO 8601 */
     const char *command_line;
     double bytes_per_consumer;
+    int ranks;                /* MPI ranks that ran it (0 is written as 1) */
 } bs_provenance;
 
 #endif

@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "brandsim/design.h"
+#include "brandsim/distribute.h"
 #include "brandsim/error.h"
 #include "brandsim/outcomes.h"
 #include "brandsim/plot.h"
@@ -123,6 +124,12 @@ typedef struct {
     bs_cancel cancel;
     void *ctx;
     void (*on_run)(void *ctx, const bs_sweep_progress *p); /* after every run; may be NULL */
+    /* runs spread over processes (distribute.h; NULL: here, over threads): every rank calls
+     * with the same sweep and options; each run computes on whichever rank is free, on
+     * `threads` threads there (0: the OpenMP default), one run at a time per rank; rank 0
+     * alone keeps the journal, calls on_run and writes the tables, and its bs_sweep_outcome
+     * answers (the other ranks' do not). The tables do not depend on the number of ranks. */
+    const bs_distributor *dist;
 } bs_sweep_opts;
 
 /* Run every run not yet in the journal and write the tables (above). out: the CSV path.

@@ -39,6 +39,14 @@ bs_cancel cli_cancel(void);
  * as cli_fail(). */
 int cli_fail_stopped(const bs_error *err, const char *what);
 
+/* The MPI ranks the command's runs spread over (started by mpirun in a build with MPI), or
+   NULL: run, sweep and replicate pass it to the library (main.c). */
+bs_distributor *cli_distributor(void);
+/* With the runs spread over two ranks or more, a progress line on stderr (on a terminal, or
+   with `always`; else nothing): "LABEL: 12/40 runs, ranks 0:5* 1:4 2:3*, 2 min left" (* a
+   rank computing now). In cli_ranks.c. */
+void cli_ranks_progress(const char *label, int always);
+
 /* Print "brandsim: MESSAGE" to stderr and return the exit code for status. */
 int cli_fail(const bs_error *err);
 

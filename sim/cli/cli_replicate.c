@@ -181,6 +181,7 @@ int cli_replicate(int argc, char **argv)
     }
     cli_catch_stop_signals();
     op.cancel = cli_cancel();
+    op.dist = cli_distributor();
 
     bs_finding *fs = calloc((size_t)n, sizeof *fs);
     if (!fs) {
@@ -201,7 +202,10 @@ int cli_replicate(int argc, char **argv)
         all_pass &= fs[i].controls_ok && fs[i].main.pass;
         print_finding(&fs[i]);
     }
-    if (rc == BS_EXIT_OK) {
+    if (rc == BS_EXIT_OK && !bs_distributor_is_root(op.dist)) {
+        /* rank 0 writes the report; the verdicts, the same on every rank, give the exit code */
+        if (!all_pass) rc = 3;
+    } else if (rc == BS_EXIT_OK) {
         if (bs_findings_write_report(op.out_dir, fs, done_n, &op, all_pass, &err)) rc = cli_fail(&err);
         else printf("wrote %s/REPORT.md\n", op.out_dir);
         int passed = 0;

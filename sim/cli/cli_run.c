@@ -307,10 +307,18 @@ static int simulate(const run_args *a, bs_scenario *sc, const bs_variants *vars,
     char started[64] = "", host[256], cmdline[4096];
     utc_now(started, sizeof started);
     int threads = a->threads > 0 ? a->threads : omp_get_max_threads();
+    if (bs_distributed(cli_distributor()) && V * R > 1) { /* runs spread: a line of ranks */
+        char label[128];
+        snprintf(label, sizeof label, "run %.60s", sc->name);
+        if (w.pg.show)
+            cli_ranks_progress(label, 1);
+        w.pg.show = 0;
+    }
     bs_experiment_timing timing = {0};
     bs_experiment_opts opt = {.threads = a->threads, .overrides = overrides,
                               .cancel = cli_cancel(), .ctx = &w, .on_step = watch_step,
-                              .on_run_end = watch_run_end, .timing = &timing};
+                              .on_run_end = watch_run_end, .timing = &timing,
+                              .dist = cli_distributor()};
     make_provenance(&opt.prov, host, sizeof host, cmdline, sizeof cmdline, argc, argv, started);
     bs_error err = {0};
     bs_status s = bs_experiment_run(sc, vars, a->out_path, &opt, &err);

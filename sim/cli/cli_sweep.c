@@ -369,16 +369,29 @@ int cli_sweep(int argc, char **argv)
     }
     cli_catch_stop_signals();
     progress g = {bs_sweep_name(s), isatty(2), a.quiet, 0, 0};
+    bs_distributor *dist = cli_distributor();
     bs_sweep_opts opt = {.jobs = a.jobs, .threads = a.threads, .resume = a.resume,
                          .series = a.series,
-                         .cancel = cli_cancel(), .ctx = &g, .on_run = show};
+                         .cancel = cli_cancel(), .ctx = &g, .on_run = show, .dist = dist};
+    if (bs_distributed(dist)) { /* runs spread: a line of ranks instead */
+        char label[160];
+        snprintf(label, sizeof label, "sweep %.100s", bs_sweep_name(s));
+        if (!a.quiet)
+            cli_ranks_progress(label, 1);
+        g.quiet = 1;
+    }
     if (!a.quiet)
         fprintf(stderr, "sweep %s: %zu points x %d replicates of scenario %s (%s design)\n",
                 bs_sweep_name(s), bs_sweep_points(s), bs_sweep_replicates(s),
                 bs_sweep_scenario(s)->name,
                 bs_sweep_design(s) == BS_DESIGN_COUNT ? "file" : bs_design_name(bs_sweep_design(s)));
-    if (bs_sweep_run(s, out, &opt, &err)) {
-        if (g.tty && !a.quiet)
+    bs_status st = bs_sweep_run(s, out, &opt, &err);
+    if (!bs_distributor_is_root(dist)) { /* rank 0 reports and writes */
+        bs_sweep_free(s);
+        return st ? BS_EXIT_RUNTIME : BS_EXIT_OK;
+    }
+    if (st) {
+        if (g.tty && !a.quiet && !bs_distributed(dist))
             fputc('\n', stderr);
         rc = cli_stop_signal ? BS_EXIT_RUNTIME : err.status == BS_ERR_INPUT ? BS_EXIT_INPUT
                                                                             : BS_EXIT_RUNTIME;

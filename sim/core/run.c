@@ -810,6 +810,8 @@ void bs_run_free(bs_run *run)
 
 bs_status bs_run_step(bs_run *run, bs_error *err)
 {
+    if (run->replay)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "a replayed run cannot step");
     if (run->t >= run->sc.steps) {
         return bs_error_setf(err, BS_ERR_RUNTIME, "run is finished after %d steps", run->t);
     }

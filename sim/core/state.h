@@ -214,6 +214,7 @@ typedef struct {
 struct bs_run {
     bs_scenario sc; /* copy; brands change with policy shocks */
     int threads;
+    int replay;     /* a replay (core/replay.h): no consumers, it cannot step */
     int t;          /* steps done */
     int K, B;
     int64_t N;

@@ -4,6 +4,7 @@
  * variant x replicate of a scenario one after another, each on every thread,
  * streams each step to the output file, and at the end of each variant has
  * the statistics across its replicates computed (summary.c) and written.
+ * With runs spread over processes, distributed.c takes over.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "brandsim/experiment.h"
@@ -19,6 +20,7 @@
 #include "brandsim/run.h"
 #include "brandsim/scenario.h"
 #include "brandsim/version.h"
+#include "experiment/distributed.h"
 #include "experiment/summary.h"
 #include "io/output.h"
 
@@ -53,16 +55,22 @@ typedef struct {
     int runs; /* variants x replicates */
 } driver;
 
-/* The provenance recorded: the caller's, with what the driver knows filled in. */
-static bs_provenance provenance(const driver *d, double wall)
+bs_provenance bs_experiment_provenance(const bs_experiment_opts *opt, double wall,
+                                       double bytes_per_consumer)
 {
-    bs_provenance p = d->opt->prov;
+    bs_provenance p = opt->prov;
     if (!p.version)
         p.version = BS_VERSION;
-    p.threads = d->opt->threads > 0 ? d->opt->threads : omp_get_max_threads();
+    p.threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
     p.wall_seconds = wall;
-    p.bytes_per_consumer = d->time.bytes_per_consumer;
+    p.bytes_per_consumer = bytes_per_consumer;
+    p.ranks = opt->dist && opt->dist->ranks > 0 ? opt->dist->ranks : 1;
     return p;
+}
+
+static bs_provenance provenance(const driver *d, double wall)
+{
+    return bs_experiment_provenance(d->opt, wall, d->time.bytes_per_consumer);
 }
 
 static bs_status interrupted(const bs_run_info *in, int single, int t, int steps, bs_error *err)
@@ -178,6 +186,12 @@ bs_status bs_experiment_run(const bs_scenario *base, const bs_variants *vars, co
     if (!opt)
         opt = &none;
     const int V = bs_experiment_variant_count(vars);
+    if (bs_distributed(opt->dist)) {
+        if (V * base->replicates >= 2)
+            return bs_experiment_run_distributed(base, vars, path, opt, err);
+        if (!bs_distributor_is_root(opt->dist)) /* one run: rank 0's alone */
+            return BS_OK;
+    }
     const double t0 = now_seconds();
     driver d = {opt, {0}, NULL, bs_experiment_is_single(base, vars, opt->layout),
                 V * base->replicates};

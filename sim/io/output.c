@@ -956,7 +956,8 @@ static herr_t write_provenance(hid_t file, const bs_provenance *p)
         || attr_double(g, "wall_seconds", p->wall_seconds) < 0 || attr_str(g, "host", p->host) < 0
         || attr_str(g, "started_utc", p->started_utc) < 0
         || attr_str(g, "command_line", p->command_line) < 0
-        || attr_double(g, "bytes_per_consumer", p->bytes_per_consumer) < 0)
+        || attr_double(g, "bytes_per_consumer", p->bytes_per_consumer) < 0
+        || attr_int(g, "ranks", p->ranks > 0 ? p->ranks : 1) < 0)
         rc = -1;
     if (g >= 0 && H5Gclose(g) < 0)
         rc = -1;
