@@ -50,15 +50,23 @@ for round in $(seq 1 "$rounds"); do
     fi
   done
 done
-base=$(echo ${times[serial]} | median)
-one=""
-printf '%-14s %8s %12s %10s   %s\n' "ranks x thr" "median s" "runs/hour" "vs 1x1" "all rounds (s)"
+# "vs 1x1": the median over rounds of (1x1's time / this one's) in the same round, paired
+# because the machine's speed drifts between rounds; with its range
+paired() { # CONFIG
+  local -a a b
+  read -r -a a <<< "${times[1x1]:-}"
+  read -r -a b <<< "${times[$1]}"
+  [ ${#a[@]} -gt 0 ] || { echo "-"; return; }
+  local r=() i
+  for i in "${!b[@]}"; do r+=("$(awk -v x="${a[$i]}" -v y="${b[$i]}" 'BEGIN {printf "%.2f", x / y}')"); done
+  printf '%sx [%s-%s]' "$(echo "${r[@]}" | median)" "$(echo "${r[@]}" | tr ' ' '\n' | sort -g | head -1)" \
+    "$(echo "${r[@]}" | tr ' ' '\n' | sort -g | tail -1)"
+}
+printf '%-14s %8s %12s %18s   %s\n' "ranks x thr" "median s" "runs/hour" "vs 1x1 (paired)" "all rounds (s)"
 for c in serial "${configs[@]}"; do
   m=$(echo ${times[$c]} | median)
-  [ "$c" = 1x1 ] && one=$m
   rate=$(awk -v m="$m" 'BEGIN {printf "%.0f", 120 * 3600 / m}')
-  rel=$([ -n "$one" ] && awk -v a="$one" -v m="$m" 'BEGIN {printf "%.2fx", a / m}' || echo "-")
-  printf '%-14s %8s %12s %10s   %s\n' "$c" "$m" "$rate" "$rel" "${times[$c]}"
+  printf '%-14s %8s %12s %18s   %s\n' "$c" "$m" "$rate" "$(paired "$c")" "${times[$c]}"
 done
 
 echo
