@@ -50,6 +50,17 @@ const bs_stats *bs_run_stats(const bs_run *run);
 /* The run's events: every shock and policy action of the whole run, in step
  * order (scheduled at allocation); *count of them (owned by the run). */
 const bs_event *bs_run_events(const bs_run *run, int *count);
+/* Change course between steps: add a policy shock (kind BS_SHOCK_POLICY, its brands and the
+ * brand fields it sets, `policy_set`; bs_scenario_policy_shock() makes one from "key=value"
+ * text) that takes effect at the next step, bs_run_steps_done(run), exactly as if the
+ * scenario had listed it last at that step: the same numbers, the same events (a "policy"
+ * event, and a later shock's response follows the new policy). The shock's step is set to
+ * that step. The scenario with it is validated (BS_ERR_INPUT, naming the field and what was
+ * expected); BS_ERR_RUNTIME once the run is finished or its scenario holds BS_MAX_SHOCKS
+ * shocks. On any error the run is unchanged. A game's rounds (a team's decisions) and any
+ * "what if the brand changed course now" use it; bs_run_scenario() then lists the shock. */
+bs_status bs_run_add_policy(bs_run *run, const bs_shock *policy, bs_error *err);
+
 /* Bytes of agent state per consumer (all arrays the step touches). */
 double bs_run_bytes_per_consumer(const bs_run *run);
 /* The run's copy of its scenario (owned by the run). */

@@ -303,6 +303,15 @@ bs_status bs_scenario_load_string(const char *text, size_t len, const char *name
  * The caller validates afterwards with bs_scenario_validate(). */
 bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err);
 
+/* A policy shock of brand `brand` (a name of sc's brands) setting the brand fields given as
+ * "key=value" (n_sets >= 1, as a `policy:` block or --set takes them: "price=1.2",
+ * "breach_response=apology", "norm=communal"), for bs_run_add_policy(); its step is set
+ * there. Errors name the field as `shocks[N].policy.KEY`, N the index the shock would have.
+ * sc is not changed. Ranges are checked when the shock is added to a run. */
+bs_status bs_scenario_policy_shock(const bs_scenario *sc, const char *brand,
+                                   const char *const *sets, int n_sets, bs_shock *out,
+                                   bs_error *err);
+
 /* ---- variants: named conditions of one scenario ---------------------------- */
 
 /* A scenario may list `variants:`, each a name and a mapping `set:` of

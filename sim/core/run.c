@@ -204,16 +204,22 @@ static int action_cmp(const void *a, const void *b)
 
 
 /* Expand shocks into actions (one per brand), with the responses and
- * recoveries they trigger, and the event table users see. A response follows
- * the brand's policy in force at the shock (policy shocks apply in order). */
-static int build_schedule(bs_run *run)
+ * recoveries they trigger, and the event table users see, into *actions,
+ * *events (allocated here) and *count. A response follows the brand's policy
+ * in force at the shock (policy shocks apply in order, from the policies the
+ * run began with: run->response0, run->delay0). The run is not changed. */
+static int schedule_of(const bs_run *run, const bs_scenario *sc, bs_action **actions_out,
+                       bs_event **events_out, int *count)
 {
-    const bs_scenario *sc = &run->sc;
     int cap = 8;
     for (int s = 0; s < sc->n_shocks; s++) cap += 2 * sc->shocks[s].n_brands;
-    run->actions = calloc((size_t)cap, sizeof *run->actions);
-    run->events = calloc((size_t)cap, sizeof *run->events);
-    if (!run->actions || !run->events) return -1;
+    bs_action *actions = calloc((size_t)cap, sizeof *actions);
+    bs_event *events = calloc((size_t)cap, sizeof *events);
+    if (!actions || !events) {
+        free(actions);
+        free(events);
+        return -1;
+    }
 
     /* policies in force over time: replay policy shocks in step order */
     int order[BS_MAX_SHOCKS];
@@ -224,8 +230,8 @@ static int build_schedule(bs_run *run)
         }
     int response[BS_MAX_BRANDS], delay[BS_MAX_BRANDS];
     for (int b = 0; b < sc->n_brands; b++) {
-        response[b] = sc->brands[b].breach_response;
-        delay[b] = sc->brands[b].response_delay;
+        response[b] = run->response0[b];
+        delay[b] = run->delay0[b];
     }
     const uint64_t resp_bit = (uint64_t)1 << bs_param_index(BS_SECTION_BRAND, "breach_response");
     const uint64_t delay_bit = (uint64_t)1 << bs_param_index(BS_SECTION_BRAND, "response_delay");
@@ -247,26 +253,25 @@ static int build_schedule(bs_run *run)
                 if (sh->policy_set & delay_bit) delay[b] = sh->policy.response_delay;
                 break;
             }
-            run->actions[n++] = a;
+            actions[n++] = a;
             if ((float)sh->size <= 0) continue; /* a shock of size 0 is no shock: nothing follows */
             if ((a.kind == A_BREACH || a.kind == A_BETRAYAL) && response[b] != BS_RESPONSE_NONE &&
                 sh->step + delay[b] < sc->steps) {
                 bs_action r = {sh->step + delay[b], b, A_RESPONSE, response[b], delay[b], 1, 0, s};
-                run->actions[n++] = r;
+                actions[n++] = r;
             }
             if (a.kind == A_FAILURE && sh->recovery != BS_RECOVERY_NONE &&
                 sh->step + sh->recovery_delay < sc->steps) {
                 bs_action r = {sh->step + sh->recovery_delay, b, A_RECOVERY, sh->recovery,
                                sh->recovery_delay, 1, 0, s};
-                run->actions[n++] = r;
+                actions[n++] = r;
             }
         }
     }
-    qsort(run->actions, (size_t)n, sizeof *run->actions, action_cmp);
-    run->n_actions = n;
+    qsort(actions, (size_t)n, sizeof *actions, action_cmp);
     for (int k = 0; k < n; k++) {
-        const bs_action *a = &run->actions[k];
-        bs_event *e = &run->events[k];
+        const bs_action *a = &actions[k];
+        bs_event *e = &events[k];
         e->step = a->step;
         e->brand = a->brand;
         e->size = a->size;
@@ -280,7 +285,23 @@ static int build_schedule(bs_run *run)
         case A_RESPONSE: snprintf(e->kind, sizeof e->kind, "response:%s", bs_enum_name(BS_SECTION_BRAND, "breach_response", a->sub)); break;
         }
     }
-    run->n_events = n;
+    *actions_out = actions;
+    *events_out = events;
+    *count = n;
+    return 0;
+}
+
+/* The run's schedule at allocation, and the reference step of its prior strength. */
+static int build_schedule(bs_run *run)
+{
+    const bs_scenario *sc = &run->sc;
+    for (int b = 0; b < sc->n_brands; b++) {
+        run->response0[b] = sc->brands[b].breach_response;
+        run->delay0[b] = sc->brands[b].response_delay;
+    }
+    int n;
+    if (schedule_of(run, sc, &run->actions, &run->events, &n)) return -1;
+    run->n_actions = run->n_events = n;
     run->reference_step = -1; /* the first non-policy shock; 0 if there is none */
     for (int s = 0; s < sc->n_shocks; s++) /* (a shock of size 0 is no shock) */
         if (sc->shocks[s].kind != BS_SHOCK_POLICY && (float)sc->shocks[s].size > 0 &&
@@ -288,6 +309,50 @@ static int build_schedule(bs_run *run)
             run->reference_step = sc->shocks[s].step;
     if (run->reference_step < 0) run->reference_step = 0;
     return 0;
+}
+
+bs_status bs_run_add_policy(bs_run *run, const bs_shock *policy, bs_error *err)
+{
+    const bs_scenario *sc = &run->sc;
+    if (run->replay)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "a replayed run cannot change course");
+    if (policy->kind != BS_SHOCK_POLICY)
+        return bs_error_setf(err, BS_ERR_INPUT, "a shock of kind '%s' added to a running market, "
+                             "expected a policy",
+                             bs_enum_name(BS_SECTION_SHOCK, "kind", policy->kind));
+    if (run->t >= sc->steps)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "the run is finished after %d steps: no step "
+                             "left for a policy to take effect", run->t);
+    if (sc->n_shocks >= BS_MAX_SHOCKS)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "the run's scenario holds %d shocks already, "
+                             "the most a scenario may", sc->n_shocks);
+    /* the scenario as if it had listed the policy last, at this step: checked whole */
+    bs_scenario *next = malloc(sizeof *next);
+    if (!next)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
+    memcpy(next, sc, sizeof *next);
+    bs_shock *sh = &next->shocks[next->n_shocks++];
+    *sh = *policy;
+    sh->step = run->t;
+    bs_status s = bs_scenario_validate(next, NULL, err);
+    bs_action *actions = NULL;
+    bs_event *events = NULL;
+    int n = 0;
+    if (s == BS_OK && schedule_of(run, next, &actions, &events, &n))
+        s = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
+    if (s == BS_OK) {
+        int next_action = 0;
+        while (next_action < n && actions[next_action].step < run->t) next_action++;
+        run->sc.shocks[run->sc.n_shocks++] = *sh;
+        free(run->actions);
+        free(run->events);
+        run->actions = actions;
+        run->events = events;
+        run->n_actions = run->n_events = n;
+        run->next_action = next_action;
+    }
+    free(next);
+    return s;
 }
 
 /* Apply the brand parameters a policy shock sets. */

@@ -225,6 +225,8 @@ struct bs_run {
     int n_actions, next_action;
     bs_event *events;
     int n_events;
+    int response0[BS_MAX_BRANDS], delay0[BS_MAX_BRANDS]; /* each brand's breach_response and
+                                      * response_delay as the run began (the schedule's start) */
     bs_accum *accum; /* [threads] */
     int64_t *seg_acc; /* [BS_SEG_COUNT * NACC * B]: the cells summed into segments */
     bs_stats stats;

@@ -161,3 +161,41 @@ bs_status bs_scenario_set(bs_scenario *sc, const char *assignment, bs_error *err
     if (policy_set) *policy_set |= (uint64_t)1 << idx;
     return BS_OK;
 }
+
+bs_status bs_scenario_policy_shock(const bs_scenario *sc, const char *brand,
+                                   const char *const *sets, int n_sets, bs_shock *out,
+                                   bs_error *err)
+{
+    int b = 0;
+    while (b < sc->n_brands && strcmp(sc->brands[b].name, brand)) b++;
+    if (b == sc->n_brands)
+        return bs_error_setf(err, BS_ERR_INPUT, "'%s': not a brand of scenario '%s'", brand,
+                             sc->name);
+    if (n_sets < 1)
+        return bs_error_setf(err, BS_ERR_INPUT, "a policy of '%s' with no field, expected "
+                             "key=value of brand fields to change", brand);
+    if (sc->n_shocks >= BS_MAX_SHOCKS)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "scenario '%s' holds %d shocks already, the "
+                             "most a scenario may", sc->name, sc->n_shocks);
+    bs_scenario *tmp = malloc(sizeof *tmp);
+    if (!tmp)
+        return bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
+    memcpy(tmp, sc, sizeof *tmp);
+    const int at = tmp->n_shocks++;
+    bs_shock *sh = &tmp->shocks[at];
+    bs_shock_defaults(sh);
+    sh->kind = BS_SHOCK_POLICY;
+    sh->n_brands = 1;
+    snprintf(sh->brand_names[0], sizeof sh->brand_names[0], "%s", brand);
+    sh->brands[0] = b;
+    bs_status s = BS_OK;
+    for (int k = 0; k < n_sets && s == BS_OK; k++) {
+        char line[512];
+        snprintf(line, sizeof line, "shocks[%d].policy.%s", at, sets[k]);
+        s = bs_scenario_set(tmp, line, err);
+    }
+    if (s == BS_OK)
+        *out = *sh;
+    free(tmp);
+    return s;
+}
