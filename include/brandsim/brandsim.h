@@ -19,6 +19,7 @@
  *   brandsim/provenance.h  bs_provenance: what a file records of how it was made
  *   brandsim/experiment.h  bs_experiment_run: the one driver of runs and ensembles
  *   brandsim/distribute.h  bs_distributor: runs spread over processes (MPI ranks)
+ *   brandsim/game.h      bs_game: a market played in rounds by teams, scored against counterfactuals
  *   brandsim/stats.h     confidence intervals and tests of effects across replicates
  *   brandsim/design.h    sweep designs: factorial, Latin hypercube, Sobol, Saltelli, Morris, OAT
  *   brandsim/analysis.h  reading output files, outcomes, findings, figures, exports
@@ -37,6 +38,7 @@
 #include "brandsim/provenance.h"
 #include "brandsim/distribute.h"
 #include "brandsim/experiment.h"
+#include "brandsim/game.h"
 #include "brandsim/stats.h"
 #include "brandsim/design.h"
 #include "brandsim/analysis.h"

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_game.c: a market played in rounds by teams (game.h), the classroom's
+ * engine. A team that decides nothing scores exactly 0 against its
+ * counterfactual; the market's run equals a fresh run of the scenario it
+ * built (its decisions listed as policy shocks); the log replays the game bit
+ * for bit; a team that prices itself out of the market loses share against its
+ * counterfactual; bad decisions and bad logs are refused, changing nothing.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brandsim/brandsim.h"
+#include "brandsim/game.h"
+
+static const char market_yaml[] =
+    "name: class\nseed: 11\nconsumers: 4000\nsteps: 39\n"
+    "brands:\n  - {name: acme}\n  - {name: bolt}\n  - {name: cove}\n"
+    "shocks:\n  - {kind: breach, step: 15, brands: [acme], size: 0.5, reach: 0.6}\n";
+static const char *const teams[] = {"acme", "bolt"};
+
+static bs_scenario *market(void)
+{
+    bs_scenario *sc = malloc(sizeof *sc);
+    bs_error err = {0};
+    cr_assert_eq(bs_scenario_load_string(market_yaml, strlen(market_yaml), "class.yaml", sc, &err),
+                 BS_OK, "%s", err.msg);
+    return sc;
+}
+
+/* Two rounds: acme changes course twice (an apology answers its breach), bolt raises its
+   price once; then the third round with no decisions. */
+static bs_game *play(const bs_scenario *sc)
+{
+    bs_error err = {0};
+    bs_game *g = bs_game_new(sc, teams, 2, NULL, &err);
+    cr_assert_not_null(g, "%s", err.msg);
+    cr_assert_eq(bs_game_rounds(g), 3);
+    const char *a1[] = {"transparency=0.8", "control=0.7"}, *b1[] = {"price=1.6"};
+    cr_assert_eq(bs_game_decide(g, 0, a1, 2, &err), BS_OK, "%s", err.msg);
+    cr_assert_eq(bs_game_decide(g, 1, b1, 1, &err), BS_OK, "%s", err.msg);
+    cr_assert_eq(bs_game_play(g, &err), BS_OK, "%s", err.msg);
+    const char *a2[] = {"breach_response=apology", "response_delay=0"};
+    cr_assert_eq(bs_game_decide(g, 0, a2, 2, &err), BS_OK, "%s", err.msg);
+    cr_assert_eq(bs_game_play(g, &err), BS_OK, "%s", err.msg);
+    cr_assert_eq(bs_game_play(g, &err), BS_OK, "%s", err.msg);
+    return g;
+}
+
+static void expect_same_run(const bs_run *a, const bs_run *b)
+{
+    const bs_stats *x = bs_run_stats(a), *y = bs_run_stats(b);
+    cr_assert_eq(bs_run_steps_done(a), bs_run_steps_done(b));
+    cr_assert(!memcmp(x->v, y->v, (size_t)BS_SEG_COUNT * BS_M_COUNT * x->n_brands * sizeof *x->v),
+              "the aggregates differ");
+}
+
+Test(game, a_team_that_keeps_its_course_scores_zero_and_the_scenario_is_the_record)
+{
+    bs_scenario *sc = market();
+    bs_error err = {0};
+    bs_game *g = bs_game_new(sc, teams, 2, NULL, &err);
+    const char *b1[] = {"price=1.4"};
+    cr_assert_eq(bs_game_decide(g, 1, b1, 1, &err), BS_OK, "%s", err.msg);
+    for (int r = 0; r < 3; r++)
+        cr_assert_eq(bs_game_play(g, &err), BS_OK, "%s", err.msg);
+    bs_game_standing acme = bs_game_standing_of(g, 0), bolt = bs_game_standing_of(g, 1);
+    cr_expect_eq(acme.score, 0, "acme kept its course: its counterfactual is the market (%g)",
+                 acme.score);
+    cr_expect_eq(acme.net, acme.counterfactual_net);
+    cr_expect_neq(bolt.score, 0, "bolt's price moved nothing");
+    cr_expect_lt(bolt.share, bolt.counterfactual_share, "a 40 %% dearer bolt kept its share");
+    /* the market equals a fresh run of the scenario it built */
+    bs_run *fresh = bs_run_alloc(bs_run_scenario(bs_game_market(g)), 2, &err);
+    cr_assert_not_null(fresh, "%s", err.msg);
+    for (int t = 0; t < 39; t++)
+        cr_assert_eq(bs_run_step(fresh, &err), BS_OK, "%s", err.msg);
+    expect_same_run(bs_game_market(g), fresh);
+    /* and bolt's counterfactual is the market without bolt's decision: the original scenario */
+    bs_run *plain = bs_run_alloc(sc, 1, &err);
+    for (int t = 0; t < 39; t++)
+        bs_run_step(plain, &err);
+    expect_same_run(bs_game_counterfactual(g, 1), plain);
+    cr_expect_eq(bs_game_play(g, &err), BS_ERR_RUNTIME, "a fourth round of three");
+    cr_expect_eq(bs_game_decide(g, 0, b1, 1, &err), BS_ERR_RUNTIME);
+    bs_run_free(fresh);
+    bs_run_free(plain);
+    bs_game_free(g);
+    free(sc);
+}
+
+Test(game, the_log_replays_the_game_bit_for_bit)
+{
+    bs_scenario *sc = market();
+    bs_game *g = play(sc);
+    char *log = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&log, &len);
+    bs_error err = {0};
+    cr_assert_eq(bs_game_write_log(g, f, &err), BS_OK);
+    fclose(f);
+    cr_expect_str_eq(log, "0 acme transparency=0.8\n0 acme control=0.7\n0 bolt price=1.6\n0 end\n"
+                          "1 acme breach_response=apology\n1 acme response_delay=0\n1 end\n2 end\n");
+    bs_game *h = bs_game_replay(sc, teams, 2, NULL, log, &err);
+    cr_assert_not_null(h, "%s", err.msg);
+    cr_expect_eq(bs_game_round(h), 3);
+    expect_same_run(bs_game_market(g), bs_game_market(h));
+    for (int j = 0; j < 2; j++) {
+        expect_same_run(bs_game_counterfactual(g, j), bs_game_counterfactual(h, j));
+        bs_game_standing a = bs_game_standing_of(g, j), b = bs_game_standing_of(h, j);
+        cr_expect(!memcmp(&a, &b, sizeof a), "team %d's standing differs", j);
+    }
+    int n;
+    const bs_event *ev = bs_run_events(bs_game_market(g), &n);
+    int apology = 0;
+    for (int k = 0; k < n; k++)
+        apology |= ev[k].step == 15 && !strcmp(ev[k].kind, "response:apology");
+    cr_expect(apology, "acme's round-2 decision answered its breach");
+    free(log);
+    bs_game_free(g);
+    bs_game_free(h);
+    free(sc);
+}
+
+Test(game, bad_decisions_and_logs_are_refused)
+{
+    bs_scenario *sc = market();
+    bs_error err = {0};
+    const char *three[] = {"acme", "acme"}, *ghost[] = {"zed"};
+    cr_expect_null(bs_game_new(sc, three, 2, NULL, &err));
+    cr_expect(strstr(err.msg, "has a team already"), "%s", err.msg);
+    cr_expect_null(bs_game_new(sc, ghost, 1, NULL, &err));
+    cr_expect(strstr(err.msg, "'zed'"), "%s", err.msg);
+    bs_game *g = bs_game_new(sc, teams, 2, NULL, &err);
+    const char *range[] = {"price=-2"}, *key[] = {"flavour=1"}, *spaced[] = {"price= 1"};
+    cr_expect_eq(bs_game_decide(g, 0, range, 1, &err), BS_ERR_INPUT);
+    cr_expect(strstr(err.msg, "price"), "%s", err.msg);
+    cr_expect_eq(bs_game_decide(g, 0, key, 1, &err), BS_ERR_INPUT);
+    cr_expect_eq(bs_game_decide(g, 0, spaced, 1, &err), BS_ERR_INPUT);
+    cr_expect_eq(bs_game_decide(g, 5, key, 1, &err), BS_ERR_INPUT);
+    cr_assert_eq(bs_game_play(g, &err), BS_OK, "%s", err.msg);
+    char *log = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&log, &len);
+    bs_game_write_log(g, f, &err);
+    fclose(f);
+    cr_expect_str_eq(log, "0 end\n", "a refused decision was logged");
+    free(log);
+    cr_expect_null(bs_game_replay(sc, teams, 2, NULL, "0 acme price=1.1\n1 end\n", &err));
+    cr_expect(strstr(err.msg, "game log:2"), "%s", err.msg);
+    cr_expect_null(bs_game_replay(sc, teams, 2, NULL, "0 zed price=1.1\n", &err));
+    cr_expect(strstr(err.msg, "game log:1"), "%s", err.msg);
+    cr_expect_null(bs_game_replay(sc, teams, 2, NULL, "0 acme price=-2\n0 end\n", &err));
+    cr_expect(strstr(err.msg, "price"), "%s", err.msg);
+    bs_game_free(g);
+    free(sc);
+}
