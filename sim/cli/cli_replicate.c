@@ -44,6 +44,9 @@ static void usage(FILE *out)
           "                      conditions (repeatable; recorded in REPORT.md)\n"
           "  -h, --help          this help\n"
           "\n"
+          "under mpirun (a build with MPI), the runs spread over the ranks, each on its\n"
+          "--threads; rank 0 writes the same files (docs/CLUSTER.md)\n"
+          "\n"
           "exit codes: 0 every finding passes (and every negative control fails),\n"
           "            3 some finding fails, 2 bad input, 1 anything else\n",
           out);

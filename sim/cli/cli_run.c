@@ -48,6 +48,9 @@ static void run_usage(FILE *out)
           "  -v, --verbose         also print the bytes of state per consumer\n"
           "  -h, --help            this help\n"
           "\n"
+          "under mpirun (a build with MPI), the runs spread over the ranks, each on its\n"
+          "--threads; rank 0 writes the same files (docs/CLUSTER.md)\n"
+          "\n"
           "exit codes: 0 success, 2 bad input (scenario, flags), 1 anything else\n",
           out);
 }

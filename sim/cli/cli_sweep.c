@@ -53,6 +53,9 @@ static void sweep_usage(FILE *out)
           "  -q, --quiet        no progress line\n"
           "  -h, --help         this help\n"
           "\n"
+          "under mpirun (a build with MPI), the runs spread over the ranks, each on its\n"
+          "--threads; rank 0 writes the same files (docs/CLUSTER.md)\n"
+          "\n"
           "exit codes: 0 success, 2 bad input (files, flags, a factor value the scenario\n"
           "refuses, a journal of another sweep), 1 anything else (interrupted: --resume)\n",
           out);
