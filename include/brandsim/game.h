@@ -89,6 +89,15 @@ bs_game_standing bs_game_standing_of(const bs_game *g, int team);
  * team by its brand name), in the order they took effect. */
 bs_status bs_game_write_log(const bs_game *g, FILE *f, bs_error *err);
 
+/* The same log as one string (malloc'd: the caller frees it), for bindings; NULL when out of
+ * memory. */
+char *bs_game_log_string(const bs_game *g);
+
+/* A run changes course now: bs_scenario_policy_shock() of `brand`'s "key=value" fields, then
+ * bs_run_add_policy() (the same numbers as the scenario listing that policy at this step). */
+bs_status bs_run_change_course(bs_run *run, const char *brand, const char *const *sets,
+                               int n_sets, bs_error *err);
+
 /* The game of a log (as bs_game_write_log writes it: lines of other forms are refused with
  * their line number): a new game of (sc, teams, opt) with every logged round played. The
  * same numbers, bit for bit, as the game that wrote it. */

@@ -17,6 +17,8 @@ series.
     series.brand("revenge_acts", "strength_q3")  # a quantile bin: the strongest third
     series.market("mean_distrust")         # one value per step
     brandsim.run_file("scenarios/breach.yaml", "out.h5", ["replicates=10"])  # as `brandsim run`
+    run.change_course("alder", "price=1.1")  # between steps, as a policy shock would
+    game = brandsim.Game(sc, ["alder", "cedar"])  # the classroom's engine: rounds, teams
 
 Values come as NumPy arrays when numpy imports, as lists otherwise (or when a
 Run is made with arrays=False). Whatever the library refuses raises
@@ -36,7 +38,7 @@ try:
 except ImportError:  # lists instead
     _np = None
 
-__all__ = ["Error", "Scenario", "Run", "Series", "Event", "simulate", "METRICS", "SEGMENTS",
+__all__ = ["Error", "Scenario", "Run", "Game", "Series", "Event", "simulate", "METRICS", "SEGMENTS",
            "MARKET_METRICS", "QUANTILE_METRICS", "metric_info", "ERR_INPUT", "ERR_RUNTIME",
            "HAVE_NUMPY", "LIBRARY"]
 
@@ -278,8 +280,24 @@ class Run:
     def close(self):
         """Free the run now (also done when the object goes)."""
         if getattr(self, "_ptr", None):
-            _lib.bs_run_free(self._ptr)
+            if getattr(self, "_owner", None) is None:
+                _lib.bs_run_free(self._ptr)
             self._ptr = None
+
+    @classmethod
+    def _view(cls, ptr, owner, brands, steps, name, arrays):
+        """A run another object owns (a Game's market): readable, freed with its owner."""
+        run = cls.__new__(cls)
+        run._ptr, run._owner, run._arrays = ptr, owner, arrays
+        run.brands, run.steps, run.name = brands, steps, name
+        return run
+
+    def change_course(self, brand, *fields):
+        """From the next step on, `brand` (a name) changes the brand fields given as
+        "key=value" ("price=1.1", "breach_response=apology"): the same numbers as the
+        scenario listing that policy shock at this step (bs_run_change_course)."""
+        sets = (ctypes.c_char_p * max(len(fields), 1))(*[f.encode() for f in fields])
+        _call(_lib.bs_run_change_course, self._live(), brand.encode(), sets, len(fields))
 
     def __enter__(self):
         return self
@@ -367,6 +385,95 @@ class Run:
             steps = _np.array(steps)
         return Series(list(self.brands), steps, values, market, self._arrays,
                       (bins, trait, qvalues))
+
+
+class Game:
+    """A market played in rounds by teams (game.h, the classroom's engine): `teams` are brand
+    names; before each round of 13 steps each team may decide() brand fields; play() steps
+    the market and every team's counterfactual (the same market where that team kept its
+    course); standing() scores a team against its counterfactual; log replays the game
+    (Game.replay)."""
+
+    def __init__(self, scenario, teams, arrays=None, _ptr=None):
+        self._arrays = HAVE_NUMPY if arrays is None else bool(arrays)
+        sc = scenario.copy()
+        sc.validate()
+        self._sc = sc
+        self.teams = list(teams)
+        if _ptr is None:
+            names = (ctypes.c_char_p * len(self.teams))(*[t.encode() for t in self.teams])
+            err = _native._Error()
+            _ptr = _lib.bs_game_new(sc._ptr, names, len(self.teams), None, ctypes.byref(err))
+            if not _ptr:
+                raise Error(err.msg.decode("utf-8", "replace"), err.status or ERR_RUNTIME)
+        self._ptr = _ptr
+
+    @classmethod
+    def replay(cls, scenario, teams, log, arrays=None):
+        """The game a log (Game.log) records, every logged round played: the same numbers."""
+        sc = scenario.copy()
+        sc.validate()
+        names = (ctypes.c_char_p * len(teams))(*[t.encode() for t in teams])
+        err = _native._Error()
+        ptr = _lib.bs_game_replay(sc._ptr, names, len(teams), None, log.encode(),
+                                  ctypes.byref(err))
+        if not ptr:
+            raise Error(err.msg.decode("utf-8", "replace"), err.status or ERR_RUNTIME)
+        return cls(sc, teams, arrays, _ptr=ptr)
+
+    def __del__(self):
+        if getattr(self, "_ptr", None):
+            _lib.bs_game_free(self._ptr)
+            self._ptr = None
+
+    @property
+    def rounds(self):
+        return _lib.bs_game_rounds(self._ptr)
+
+    @property
+    def round(self):
+        """Rounds played so far."""
+        return _lib.bs_game_round(self._ptr)
+
+    def decide(self, team, *fields):
+        """Team `team` (its brand's name)'s decisions for the next round, "key=value"."""
+        j = _index(self.teams, team, "team")
+        sets = (ctypes.c_char_p * max(len(fields), 1))(*[f.encode() for f in fields])
+        _call(_lib.bs_game_decide, self._ptr, j, sets, len(fields))
+
+    def play(self):
+        """Play the next round."""
+        _call(_lib.bs_game_play, self._ptr)
+
+    def _run(self, ptr):
+        return Run._view(ptr, self, self._sc.brands, self._sc.steps, self._sc.name, self._arrays)
+
+    @property
+    def market(self):
+        """The market as it stands: a Run to read (metric(), market(), events)."""
+        return self._run(_lib.bs_game_market(self._ptr))
+
+    def counterfactual(self, team):
+        """Team `team`'s counterfactual: the market where it kept its course."""
+        return self._run(_lib.bs_game_counterfactual(self._ptr,
+                                                     _index(self.teams, team, "team")))
+
+    def standing(self, team):
+        """A team's totals so far against its counterfactual's, as a dict (revenue, net,
+        score = net - counterfactual net, share, revenge_acts, ...)."""
+        st = _lib.bs_game_standing_of(self._ptr, _index(self.teams, team, "team"))
+        return {name: getattr(st, name) for name, _ in st._fields_}
+
+    @property
+    def log(self):
+        """The decisions so far: "ROUND TEAM key=value" lines, "ROUND end" after each round."""
+        p = _lib.bs_game_log_string(self._ptr)
+        if not p:
+            raise Error("out of memory", ERR_RUNTIME)
+        try:
+            return ctypes.string_at(p).decode()
+        finally:
+            _native.free(p)
 
 
 def simulate(path, overrides=(), threads=0, arrays=None):

@@ -100,6 +100,20 @@ _PROTOTYPES = {
     "bs_run_scenario": (c_void_p, [c_void_p]),
     # experiment.h
     "bs_experiment_run_file": (c_int, [c_char_p, POINTER(c_char_p), c_int, c_char_p, c_int, _err]),
+    # game.h (bs_game_standing is declared below)
+    "bs_run_change_course": (c_int, [c_void_p, c_char_p, POINTER(c_char_p), c_int, _err]),
+    "bs_game_new": (c_void_p, [c_void_p, POINTER(c_char_p), c_int, c_void_p, _err]),
+    "bs_game_free": (None, [c_void_p]),
+    "bs_game_rounds": (c_int, [c_void_p]),
+    "bs_game_round": (c_int, [c_void_p]),
+    "bs_game_teams": (c_int, [c_void_p]),
+    "bs_game_team": (c_char_p, [c_void_p, c_int]),
+    "bs_game_decide": (c_int, [c_void_p, c_int, POINTER(c_char_p), c_int, _err]),
+    "bs_game_play": (c_int, [c_void_p, _err]),
+    "bs_game_market": (c_void_p, [c_void_p]),
+    "bs_game_counterfactual": (c_void_p, [c_void_p, c_int]),
+    "bs_game_log_string": (c_void_p, [c_void_p]),
+    "bs_game_replay": (c_void_p, [c_void_p, POINTER(c_char_p), c_int, c_void_p, c_char_p, _err]),
 }
 for _name, (_res, _args) in _PROTOTYPES.items():
     _f = getattr(lib, _name)
@@ -150,6 +164,18 @@ def quantile_bin(name):
 
 
 lib.bs_run_stats.restype, lib.bs_run_stats.argtypes = POINTER(_Stats), [c_void_p]
+
+
+class _Standing(Structure):
+    """bs_game_standing (include/brandsim/game.h)."""
+
+    _fields_ = [(name, c_double) for name in (
+        "revenue", "counterfactual_revenue", "net", "counterfactual_net", "score", "share",
+        "counterfactual_share", "revenge_acts")]
+
+
+lib.bs_game_standing_of.restype = _Standing
+lib.bs_game_standing_of.argtypes = [c_void_p, c_int]
 
 # Strings the library allocates (bs_scenario_yaml_string) are released with the
 # C library's free().

@@ -250,6 +250,30 @@ bs_status bs_game_write_log(const bs_game *g, FILE *f, bs_error *err)
     return BS_OK;
 }
 
+char *bs_game_log_string(const bs_game *g)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return NULL;
+    bs_error err = {0};
+    bs_status s = bs_game_write_log(g, m, &err);
+    if (fclose(m) || s) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+bs_status bs_run_change_course(bs_run *run, const char *brand, const char *const *sets,
+                               int n_sets, bs_error *err)
+{
+    bs_shock sh;
+    bs_status s = bs_scenario_policy_shock(bs_run_scenario(run), brand, sets, n_sets, &sh, err);
+    return s ? s : bs_run_add_policy(run, &sh, err);
+}
+
 bs_game *bs_game_replay(const bs_scenario *sc, const char *const *teams, int n_teams,
                         const bs_game_opts *opt, const char *log, bs_error *err)
 {

@@ -194,6 +194,58 @@ class Errors(unittest.TestCase):
             brandsim.Run(brandsim.Scenario())
 
 
+class ChangingCourse(unittest.TestCase):
+    """A run changed live equals the scenario that lists the policy; a game scores a team
+    that kept its course at exactly 0 and replays from its log."""
+
+    MARKET = ("name: class\nseed: 11\nconsumers: 2000\nsteps: 26\n"
+              "brands:\n  - {name: acme}\n  - {name: bolt}\n  - {name: cove}\n"
+              "shocks:\n  - {kind: breach, step: 15, brands: [acme], size: 0.5, reach: 0.6}\n")
+
+    def test_change_course_equals_the_listed_policy(self):
+        listed = brandsim.Scenario.from_string(
+            self.MARKET + "  - {kind: policy, step: 9, brands: [acme], "
+            "policy: {price: 1.2, breach_response: apology}}\n")
+        whole = brandsim.Run(listed, arrays=False).run_to_end()
+        run = brandsim.Run(brandsim.Scenario.from_string(self.MARKET), arrays=False)
+        for t in range(26):
+            if t == 9:
+                run.change_course("acme", "price=1.2", "breach_response=apology")
+            run.step()
+            self.assertEqual(run.metric("revenue"), whole.brand("revenue")[t])
+        self.assertIn("response:apology", [e.kind for e in run.events])
+        with self.assertRaises(brandsim.Error) as cm:
+            brandsim.Run(listed).change_course("acme", "price=-1")
+        self.assertEqual(cm.exception.status, brandsim.ERR_INPUT)
+
+    def test_a_game_scores_and_replays(self):
+        sc = brandsim.Scenario.from_string(self.MARKET)
+        game = brandsim.Game(sc, ["acme", "bolt"], arrays=False)
+        self.assertEqual(game.rounds, 2)
+        game.decide("bolt", "price=1.5")
+        game.play()
+        game.decide("acme", "breach_response=apology", "response_delay=0")
+        game.play()
+        acme, bolt = game.standing("acme"), game.standing("bolt")
+        self.assertNotEqual(acme["score"], 0)
+        self.assertLess(bolt["share"], bolt["counterfactual_share"])
+        self.assertEqual(game.log, "0 bolt price=1.5\n0 end\n1 acme breach_response=apology\n"
+                                   "1 acme response_delay=0\n1 end\n")
+        again = brandsim.Game.replay(sc, ["acme", "bolt"], game.log, arrays=False)
+        self.assertEqual(again.standing("acme"), acme)
+        self.assertEqual(again.market.metric("market_share"), game.market.metric("market_share"))
+        with self.assertRaises(brandsim.Error):
+            game.play()  # after the last round
+        with self.assertRaises(KeyError):
+            game.decide("zed", "price=1")
+        lone = brandsim.Game(sc, ["acme", "bolt"])
+        lone.decide("bolt", "price=1.3")
+        lone.play()
+        self.assertEqual(lone.standing("acme")["score"], 0.0)  # acme kept its course
+        self.assertEqual(list(lone.counterfactual("acme").metric("revenue")),
+                         list(lone.market.metric("revenue")))
+
+
 class Values(unittest.TestCase):
     def test_step_by_step_equals_run_to_end(self):
         sc = brandsim.Scenario.load(BREACH, ["consumers=800", "steps=24"])
