@@ -25,6 +25,10 @@
 
 enum { TAG_TASK = 1, TAG_STOP, TAG_RESULT, TAG_ERROR };
 
+/* After a stop signal, how long rank 0 waits for the busy ranks' answers before it gives up
+   on them (a rank that died never answers; the command then ends the job with MPI_Abort). */
+#define CANCEL_GRACE_SECONDS 10.0
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -240,9 +244,16 @@ static bs_status map_rank0(const bs_distributor *d, const size_t *tasks, size_t 
     progress(&c);
     bs_task_env env = {{&c.stop}, poll_rank0, &c};
     long idle = 0;
+    double cancelled_at = 0;
     while (c.pending > 0 || (c.next < c.n && !c.stop)) {
-        if (bs_cancel_requested(cancel))
+        if (bs_cancel_requested(cancel)) {
             c.stop = 1;
+            if (cancelled_at == 0)
+                cancelled_at = now_seconds();
+            /* a signal stops every rank; one that has died never answers: wait no longer */
+            if (now_seconds() - cancelled_at > CANCEL_GRACE_SECONDS)
+                break;
+        }
         if (answer(&c))
             idle = 0;
         if (c.next < c.n && !c.stop) { /* a task of rank 0's own */
