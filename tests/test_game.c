@@ -10,6 +10,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,21 @@ Test(game, a_team_that_keeps_its_course_scores_zero_and_the_scenario_is_the_reco
     for (int t = 0; t < 39; t++)
         bs_run_step(plain, &err);
     expect_same_run(bs_game_counterfactual(g, 1), plain);
+    /* the rounds' standings add up to the totals; a round not played is all zero */
+    for (int j = 0; j < 2; j++) {
+        bs_game_standing total = bs_game_standing_of(g, j), sum = {0};
+        for (int r = 0; r < 3; r++) {
+            bs_game_standing x = bs_game_round_standing(g, j, r);
+            cr_expect_gt(x.revenue, 0, "team %d, round %d: no revenue", j, r);
+            sum.net += x.net;
+            sum.counterfactual_net += x.counterfactual_net;
+            sum.revenue += x.revenue;
+        }
+        cr_expect_float_eq(sum.net, total.net, 1e-9 * fabs(total.net) + 1e-12);
+        cr_expect_float_eq(sum.revenue, total.revenue, 1e-9 * total.revenue);
+        cr_expect_eq(bs_game_round_standing(g, j, 2).share, total.share);
+        cr_expect_eq(bs_game_round_standing(g, j, 3).revenue, 0);
+    }
     cr_expect_eq(bs_game_play(g, &err), BS_ERR_RUNTIME, "a fourth round of three");
     cr_expect_eq(bs_game_decide(g, 0, b1, 1, &err), BS_ERR_RUNTIME);
     bs_run_free(fresh);

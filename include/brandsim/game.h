@@ -84,6 +84,10 @@ typedef struct {
 } bs_game_standing;
 
 bs_game_standing bs_game_standing_of(const bs_game *g, int team);
+/* The same for one round played (0-based; all zero for a round not played): the brand's
+ * totals over the round's steps and its share at the round's end, what a newsletter
+ * reports. The rounds' standings add up to bs_game_standing_of's totals. */
+bs_game_standing bs_game_round_standing(const bs_game *g, int team, int round);
 
 /* The decisions so far as text: a line "ROUND TEAM key=value" per decision (round 0-based,
  * team by its brand name), in the order they took effect. */

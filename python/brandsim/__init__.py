@@ -464,6 +464,11 @@ class Game:
         st = _lib.bs_game_standing_of(self._ptr, _index(self.teams, team, "team"))
         return {name: getattr(st, name) for name, _ in st._fields_}
 
+    def round_standing(self, team, round):
+        """The same for one round played (0-based): totals over its steps, share at its end."""
+        st = _lib.bs_game_round_standing(self._ptr, _index(self.teams, team, "team"), round)
+        return {name: getattr(st, name) for name, _ in st._fields_}
+
     @property
     def log(self):
         """The decisions so far: "ROUND TEAM key=value" lines, "ROUND end" after each round."""

@@ -176,6 +176,8 @@ class _Standing(Structure):
 
 lib.bs_game_standing_of.restype = _Standing
 lib.bs_game_standing_of.argtypes = [c_void_p, c_int]
+lib.bs_game_round_standing.restype = _Standing
+lib.bs_game_round_standing.argtypes = [c_void_p, c_int, c_int]
 
 # Strings the library allocates (bs_scenario_yaml_string) are released with the
 # C library's free().

@@ -31,8 +31,7 @@ struct bs_game {
     char pending[BS_GAME_MAX_TEAMS][BS_GAME_MAX_DECISIONS][BS_GAME_DECISION_MAX];
     logged *log;
     size_t n_log, cap_log;
-    double revenue[BS_GAME_MAX_TEAMS], cf_revenue[BS_GAME_MAX_TEAMS];
-    double net[BS_GAME_MAX_TEAMS], cf_net[BS_GAME_MAX_TEAMS], acts[BS_GAME_MAX_TEAMS];
+    bs_game_standing *history; /* [round * n_teams + team]: each round played */
 };
 
 static double value(const bs_run *run, bs_metric m, int b)
@@ -86,6 +85,11 @@ bs_game *bs_game_new(const bs_scenario *sc, const char *const *teams, int n_team
             }
         g->brand[j] = b;
     }
+    if (!(g->history = calloc((size_t)g->rounds * (size_t)n_teams, sizeof *g->history))) {
+        bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
+        bs_game_free(g);
+        return NULL;
+    }
     g->market = bs_run_alloc(sc, g->threads, err);
     for (int j = 0; g->market && j < n_teams; j++)
         if (!(g->cf[j] = bs_run_alloc(sc, g->threads, err)))
@@ -105,6 +109,7 @@ void bs_game_free(bs_game *g)
     for (int j = 0; j < g->n_teams; j++)
         bs_run_free(g->cf[j]);
     free(g->log);
+    free(g->history);
     free(g->sc);
     free(g);
 }
@@ -205,6 +210,7 @@ bs_status bs_game_play(bs_game *g, bs_error *err)
             return s;
         g->n_pending[j] = 0;
     }
+    bs_game_standing *row = g->history + (size_t)g->round * (size_t)g->n_teams;
     for (int t = 0; t < g->round_steps; t++) {
         bs_status s = bs_run_step(g->market, err);
         for (int j = 0; !s && j < g->n_teams; j++)
@@ -213,27 +219,46 @@ bs_status bs_game_play(bs_game *g, bs_error *err)
             return s;
         for (int j = 0; j < g->n_teams; j++) {
             const int b = g->brand[j];
-            g->revenue[j] += value(g->market, BS_M_REVENUE, b);
-            g->net[j] += value(g->market, BS_M_NET_CONTRIBUTION, b);
-            g->acts[j] += value(g->market, BS_M_REVENGE_WOM, b)
-                          + value(g->market, BS_M_REVENGE_WITHHOLD, b)
-                          + value(g->market, BS_M_REVENGE_ANTIBRAND, b);
-            g->cf_revenue[j] += value(g->cf[j], BS_M_REVENUE, b);
-            g->cf_net[j] += value(g->cf[j], BS_M_NET_CONTRIBUTION, b);
+            row[j].revenue += value(g->market, BS_M_REVENUE, b);
+            row[j].net += value(g->market, BS_M_NET_CONTRIBUTION, b);
+            row[j].revenge_acts += value(g->market, BS_M_REVENGE_WOM, b)
+                                   + value(g->market, BS_M_REVENGE_WITHHOLD, b)
+                                   + value(g->market, BS_M_REVENGE_ANTIBRAND, b);
+            row[j].counterfactual_revenue += value(g->cf[j], BS_M_REVENUE, b);
+            row[j].counterfactual_net += value(g->cf[j], BS_M_NET_CONTRIBUTION, b);
         }
+    }
+    for (int j = 0; j < g->n_teams; j++) {
+        row[j].score = row[j].net - row[j].counterfactual_net;
+        row[j].share = value(g->market, BS_M_MARKET_SHARE, g->brand[j]);
+        row[j].counterfactual_share = value(g->cf[j], BS_M_MARKET_SHARE, g->brand[j]);
     }
     g->round++;
     return BS_OK;
 }
 
+bs_game_standing bs_game_round_standing(const bs_game *g, int team, int round)
+{
+    static const bs_game_standing none = {0};
+    if (team < 0 || team >= g->n_teams || round < 0 || round >= g->round)
+        return none;
+    return g->history[(size_t)round * (size_t)g->n_teams + (size_t)team];
+}
+
 bs_game_standing bs_game_standing_of(const bs_game *g, int j)
 {
-    bs_game_standing s = {g->revenue[j], g->cf_revenue[j], g->net[j], g->cf_net[j],
-                          g->net[j] - g->cf_net[j], 0, 0, g->acts[j]};
-    if (g->round > 0) {
-        s.share = value(g->market, BS_M_MARKET_SHARE, g->brand[j]);
-        s.counterfactual_share = value(g->cf[j], BS_M_MARKET_SHARE, g->brand[j]);
+    bs_game_standing s = {0};
+    for (int r = 0; r < g->round; r++) {
+        const bs_game_standing *x = &g->history[(size_t)r * (size_t)g->n_teams + (size_t)j];
+        s.revenue += x->revenue;
+        s.counterfactual_revenue += x->counterfactual_revenue;
+        s.net += x->net;
+        s.counterfactual_net += x->counterfactual_net;
+        s.revenge_acts += x->revenge_acts;
+        s.share = x->share;
+        s.counterfactual_share = x->counterfactual_share;
     }
+    s.score = s.net - s.counterfactual_net;
     return s;
 }
 

@@ -229,6 +229,9 @@ class ChangingCourse(unittest.TestCase):
         acme, bolt = game.standing("acme"), game.standing("bolt")
         self.assertNotEqual(acme["score"], 0)
         self.assertLess(bolt["share"], bolt["counterfactual_share"])
+        rounds = [game.round_standing("bolt", r) for r in range(2)]
+        self.assertAlmostEqual(sum(x["revenue"] for x in rounds), bolt["revenue"])
+        self.assertEqual(rounds[1]["share"], bolt["share"])
         self.assertEqual(game.log, "0 bolt price=1.5\n0 end\n1 acme breach_response=apology\n"
                                    "1 acme response_delay=0\n1 end\n")
         again = brandsim.Game.replay(sc, ["acme", "bolt"], game.log, arrays=False)
