@@ -17,13 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "analysis/sweep_internal.h"
 #include "brandsim/experiment.h"
 #include "brandsim/export.h"
 #include "brandsim/results.h"
+#include "core/clock.h"
 
 /* The series the outcomes read, in bs_kpi_series order. */
 enum { SHARE, REVENUE, WOM, WITHHOLD, ANTIBRAND, REVENGE, EXITS, COST, NET, NSER };
@@ -33,13 +33,6 @@ const bs_metric bs_sweep_series_metric[BS_SWEEP_SERIES] = {
     BS_M_NET_CONTRIBUTION};
 #define kept bs_sweep_series_metric
 _Static_assert((int)NSER == (int)BS_SWEEP_SERIES, "the kept series");
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* ---- one run ---------------------------------------------------------------------------- */
 
@@ -355,7 +348,7 @@ static bs_status take_run(sweeping *w, size_t k, bs_error *err)
     if (fflush(w->j))
         return bs_error_setf(err, BS_ERR_RUNTIME, "cannot write %s: %s", w->journal,
                              strerror(errno));
-    bs_sweep_progress pr = {++w->done, w->runs, w->resumed, now_seconds() - w->t_start};
+    bs_sweep_progress pr = {++w->done, w->runs, w->resumed, bs_now_seconds() - w->t_start};
     if (w->opt->on_run)
         w->opt->on_run(w->opt->ctx, &pr);
     return BS_OK;
@@ -497,7 +490,7 @@ bs_status bs_sweep_run(bs_sweep *s, const char *out, const bs_sweep_opts *opt, b
     snprintf(journal, sizeof journal, "%s.partial", out);
     char series_journal[4300];
     snprintf(series_journal, sizeof series_journal, "%s.series.partial", out);
-    sweeping w = {s, opt, journal, series_journal, NULL, NULL, 0, runs, 0, now_seconds(), 0};
+    sweeping w = {s, opt, journal, series_journal, NULL, NULL, 0, runs, 0, bs_now_seconds(), 0};
     bs_status st = allocate(s, opt->series, err);
     if (!st && root)
         st = open_journals(&w, out, err);

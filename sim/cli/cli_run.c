@@ -20,6 +20,7 @@
 #include "cli/cli.h"
 #include "brandsim/experiment.h"
 #include "brandsim/stats.h"
+#include "core/clock.h"
 
 
 static void run_usage(FILE *out)
@@ -53,13 +54,6 @@ static void run_usage(FILE *out)
           "\n"
           "exit codes: 0 success, 2 bad input (scenario, flags), 1 anything else\n",
           out);
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* A positive integer flag, or -1 with a message. */
@@ -165,7 +159,7 @@ typedef struct {
 
 static void progress_line(progress *pg, int step, int steps, int64_t consumers)
 {
-    double el = now_seconds() - pg->t0;
+    double el = bs_now_seconds() - pg->t0;
     if (!pg->show || (el - pg->last_shown <= 0.25 && step < steps)) return;
     pg->last_shown = el;
     double done = (double)pg->runs_done * steps + step, total = (double)pg->runs * steps;
@@ -299,7 +293,7 @@ static int simulate(const run_args *a, bs_scenario *sc, const bs_variants *vars,
                     const char *overrides, int argc, char **argv)
 {
     const int V = bs_experiment_variant_count(vars), R = sc->replicates, B = sc->n_brands;
-    watch w = {{!a->quiet && (a->progress || isatty(STDERR_FILENO)), now_seconds(), 0,
+    watch w = {{!a->quiet && (a->progress || isatty(STDERR_FILENO)), bs_now_seconds(), 0,
                 (long long)V * R, 0, ""},
                R, B, sc->steps, 0, NULL};
     w.fin = calloc((size_t)V * R * (B ? B : 1) * FIN_COUNT, sizeof *w.fin);

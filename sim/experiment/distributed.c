@@ -14,20 +14,13 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "brandsim/error.h"
 #include "core/replay.h"
 #include "experiment/record.h"
 #include "experiment/summary.h"
 #include "io/output.h"
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "core/clock.h"
 
 typedef struct {
     const bs_scenario *base;
@@ -134,7 +127,7 @@ static bs_status write_run(dctx *d, size_t k, const void *bytes, size_t len, bs_
     const int v = (int)(k / (size_t)d->R), r = (int)(k % (size_t)d->R);
     bs_record_view view;
     bs_status s = bs_record_open(bytes, len, d->base, &view, err);
-    double a = now_seconds();
+    double a = bs_now_seconds();
     if (s == BS_OK && r == 0)
         s = begin_variant(d, v, &view, err);
     if (s == BS_OK && d->out)
@@ -169,7 +162,7 @@ static bs_status write_run(dctx *d, size_t k, const void *bytes, size_t len, bs_
         if (s == BS_OK)
             s = bs_output_end_variant(d->out, err);
     }
-    d->time.write_seconds += now_seconds() - a;
+    d->time.write_seconds += bs_now_seconds() - a;
     if (s == BS_OK) {
         d->time.runs_done++;
         d->time.init_seconds += view.init_seconds;
@@ -209,7 +202,7 @@ bs_status bs_experiment_run_distributed(const bs_scenario *base, const bs_varian
 {
     const bs_distributor *dist = opt->dist;
     const int root = bs_distributor_is_root(dist);
-    const double t0 = now_seconds();
+    const double t0 = bs_now_seconds();
     dctx d = {base, vars, opt, bs_experiment_variant_count(vars), base->replicates};
     d.runs = (size_t)d.V * (size_t)d.R;
     bs_status s = BS_OK;
@@ -236,14 +229,14 @@ bs_status bs_experiment_run_distributed(const bs_scenario *base, const bs_varian
         }
     }
     if (s == BS_OK && root && path) {
-        double a = now_seconds();
+        double a = bs_now_seconds();
         if (!(yaml = bs_scenario_yaml_string(base)))
             s = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
         else if (!(d.out = bs_output_open_ensemble(path, base, yaml,
                                                    opt->overrides ? opt->overrides : "", d.V,
                                                    names, err)))
             s = err->status ? err->status : BS_ERR_RUNTIME;
-        d.time.write_seconds += now_seconds() - a;
+        d.time.write_seconds += bs_now_seconds() - a;
     }
     { /* every rank, also when one has failed already: rank 0 then tells the others */
         bs_error ignored = {0};
@@ -257,12 +250,12 @@ bs_status bs_experiment_run_distributed(const bs_scenario *base, const bs_varian
     if (s == BS_OK && bs_cancel_requested(opt->cancel))
         s = bs_error_setf(err, BS_ERR_RUNTIME, "interrupted at the end, before the file was complete");
     if (s == BS_OK && d.out) {
-        bs_provenance prov = bs_experiment_provenance(opt, now_seconds() - t0,
+        bs_provenance prov = bs_experiment_provenance(opt, bs_now_seconds() - t0,
                                                       d.time.bytes_per_consumer);
-        double a = now_seconds();
+        double a = bs_now_seconds();
         s = bs_output_finish(d.out, NULL, 0, &prov, err);
         d.out = NULL; /* finish closes it, on success or failure */
-        d.time.write_seconds += now_seconds() - a;
+        d.time.write_seconds += bs_now_seconds() - a;
     }
     bs_output_abort(d.out);
     if (d.early)
@@ -278,7 +271,7 @@ bs_status bs_experiment_run_distributed(const bs_scenario *base, const bs_varian
     free(d.scc);
     free(d.scv);
     free(d.scw);
-    d.time.wall_seconds = now_seconds() - t0;
+    d.time.wall_seconds = bs_now_seconds() - t0;
     if (opt->timing)
         *opt->timing = d.time;
     return s;

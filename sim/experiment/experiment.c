@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "brandsim/error.h"
 #include "brandsim/metrics.h"
@@ -23,13 +22,7 @@
 #include "experiment/distributed.h"
 #include "experiment/summary.h"
 #include "io/output.h"
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "core/clock.h"
 
 const char *bs_experiment_variant_name(const bs_variants *vars, int v)
 {
@@ -89,15 +82,15 @@ static bs_status run_steps(driver *d, bs_run *run, const bs_run_info *in, bs_err
     for (int t = 0; t < steps; t++) {
         if (bs_cancel_requested(opt->cancel))
             return interrupted(in, d->single, t, steps, err);
-        double a = now_seconds();
+        double a = bs_now_seconds();
         bs_status s = bs_run_step(run, err);
-        double b = now_seconds();
+        double b = bs_now_seconds();
         d->time.step_seconds += b - a;
         if (s)
             return s;
         if (d->out) {
             s = bs_output_write_step(d->out, bs_run_stats(run), err);
-            d->time.write_seconds += now_seconds() - b;
+            d->time.write_seconds += bs_now_seconds() - b;
             if (s)
                 return s;
         }
@@ -112,15 +105,15 @@ static bs_status one_run(driver *d, const bs_scenario *sc, bs_run_info *in, cons
                          const char *vset, bs_error *err)
 {
     const bs_experiment_opts *opt = d->opt;
-    double a = now_seconds();
+    double a = bs_now_seconds();
     bs_run *run = bs_run_alloc(sc, opt->threads, err);
-    d->time.init_seconds += now_seconds() - a;
+    d->time.init_seconds += bs_now_seconds() - a;
     if (!run)
         return err->status ? err->status : BS_ERR_RUNTIME;
     d->time.bytes_per_consumer = bs_run_bytes_per_consumer(run);
     bs_status s = BS_OK;
     if (d->out && !d->single) {
-        a = now_seconds();
+        a = bs_now_seconds();
         if (in->replicate == 0) { /* the schedule of events is the same in every replicate */
             int n_events;
             const bs_event *ev = bs_run_events(run, &n_events);
@@ -129,7 +122,7 @@ static bs_status one_run(driver *d, const bs_scenario *sc, bs_run_info *in, cons
         }
         if (s == BS_OK)
             s = bs_output_begin_replicate(d->out, in->replicate, err);
-        d->time.write_seconds += now_seconds() - a;
+        d->time.write_seconds += bs_now_seconds() - a;
     }
     if (s == BS_OK)
         s = run_steps(d, run, in, err);
@@ -140,10 +133,10 @@ static bs_status one_run(driver *d, const bs_scenario *sc, bs_run_info *in, cons
         const bs_event *ev = bs_run_events(run, &n_events);
         bs_provenance prov =
             provenance(d, d->time.init_seconds + d->time.step_seconds + d->time.write_seconds);
-        a = now_seconds();
+        a = bs_now_seconds();
         s = bs_output_finish(d->out, ev, n_events, &prov, err);
         d->out = NULL; /* finish closes it, on success or failure */
-        d->time.write_seconds += now_seconds() - a;
+        d->time.write_seconds += bs_now_seconds() - a;
     }
     if (s == BS_OK) {
         d->time.runs_done++;
@@ -168,13 +161,13 @@ static bs_status one_variant(driver *d, const bs_scenario *base, const bs_scenar
         s = one_run(d, scr, &in, vyaml, vset, err);
     }
     if (s == BS_OK && d->out && !d->single) {
-        double a = now_seconds();
+        double a = bs_now_seconds();
         s = bs_output_end_replicates(d->out, err);
         if (s == BS_OK && R >= 2)
             s = bs_summary_write(d->out, base, err);
         if (s == BS_OK)
             s = bs_output_end_variant(d->out, err);
-        d->time.write_seconds += now_seconds() - a;
+        d->time.write_seconds += bs_now_seconds() - a;
     }
     return s;
 }
@@ -192,7 +185,7 @@ bs_status bs_experiment_run(const bs_scenario *base, const bs_variants *vars, co
         if (!bs_distributor_is_root(opt->dist)) /* one run: rank 0's alone */
             return BS_OK;
     }
-    const double t0 = now_seconds();
+    const double t0 = bs_now_seconds();
     driver d = {opt, {0}, NULL, bs_experiment_is_single(base, vars, opt->layout),
                 V * base->replicates};
     bs_status s = BS_OK;
@@ -207,10 +200,10 @@ bs_status bs_experiment_run(const bs_scenario *base, const bs_variants *vars, co
         names[v] = bs_experiment_variant_name(vars, v);
     const char *overrides = opt->overrides ? opt->overrides : "";
     if (path) {
-        double a = now_seconds();
+        double a = bs_now_seconds();
         d.out = d.single ? bs_output_open(path, base, yaml, overrides, err)
                          : bs_output_open_ensemble(path, base, yaml, overrides, V, names, err);
-        d.time.write_seconds += now_seconds() - a;
+        d.time.write_seconds += bs_now_seconds() - a;
         if (!d.out) {
             s = err->status ? err->status : BS_ERR_RUNTIME;
             goto done;
@@ -240,11 +233,11 @@ bs_status bs_experiment_run(const bs_scenario *base, const bs_variants *vars, co
     if (s == BS_OK && d.out && !d.single && bs_cancel_requested(opt->cancel))
         s = bs_error_setf(err, BS_ERR_RUNTIME, "interrupted at the end, before the file was complete");
     if (s == BS_OK && d.out && !d.single) {
-        bs_provenance prov = provenance(&d, now_seconds() - t0);
-        double a = now_seconds();
+        bs_provenance prov = provenance(&d, bs_now_seconds() - t0);
+        double a = bs_now_seconds();
         s = bs_output_finish(d.out, NULL, 0, &prov, err);
         d.out = NULL; /* finish closes it, on success or failure */
-        d.time.write_seconds += now_seconds() - a;
+        d.time.write_seconds += bs_now_seconds() - a;
     }
 done:
     bs_output_abort(d.out);
@@ -254,7 +247,7 @@ done:
     free(scv);
     free(scr);
     free(names);
-    d.time.wall_seconds = now_seconds() - t0;
+    d.time.wall_seconds = bs_now_seconds() - t0;
     if (opt->timing)
         *opt->timing = d.time;
     return s;

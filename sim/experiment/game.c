@@ -27,8 +27,9 @@ struct bs_game {
     int brand[BS_GAME_MAX_TEAMS];
     bs_run *market;
     bs_run *cf[BS_GAME_MAX_TEAMS];
-    int n_pending[BS_GAME_MAX_TEAMS];
+    int n_pending[BS_GAME_MAX_TEAMS]; /* decisions for the next round: their text (the log) */
     char pending[BS_GAME_MAX_TEAMS][BS_GAME_MAX_DECISIONS][BS_GAME_DECISION_MAX];
+    bs_shock pending_shock[BS_GAME_MAX_TEAMS]; /* ... and the policy shock made of them */
     logged *log;
     size_t n_log, cap_log;
     bs_game_standing *history; /* [round * n_teams + team]: each round played */
@@ -158,8 +159,7 @@ bs_status bs_game_decide(bs_game *g, int team, const char *const *sets, int n_se
                                  "or with a space, expected key=value",
                                  sets[k], BS_GAME_DECISION_MAX - 1);
     if (n_sets > 0) {
-        bs_shock sh;
-        bs_status s = shock_of(g, team, sets, n_sets, &sh, err);
+        bs_status s = shock_of(g, team, sets, n_sets, &g->pending_shock[team], err);
         if (s)
             return s;
     }
@@ -193,19 +193,13 @@ bs_status bs_game_play(bs_game *g, bs_error *err)
     for (int j = 0; j < g->n_teams; j++) {
         if (!g->n_pending[j])
             continue;
-        const char *sets[BS_GAME_MAX_DECISIONS];
-        for (int k = 0; k < g->n_pending[j]; k++)
-            sets[k] = g->pending[j][k];
-        bs_shock sh;
-        bs_status s = bs_scenario_policy_shock(bs_run_scenario(g->market), bs_game_team(g, j),
-                                               sets, g->n_pending[j], &sh, err);
-        if (!s)
-            s = bs_run_add_policy(g->market, &sh, err);
+        const bs_shock *sh = &g->pending_shock[j];
+        bs_status s = bs_run_add_policy(g->market, sh, err);
         for (int k = 0; !s && k < g->n_teams; k++) /* every other team's counterfactual */
             if (k != j)
-                s = bs_run_add_policy(g->cf[k], &sh, err);
+                s = bs_run_add_policy(g->cf[k], sh, err);
         for (int k = 0; !s && k < g->n_pending[j]; k++)
-            s = log_decision(g, j, sets[k], err);
+            s = log_decision(g, j, g->pending[j][k], err);
         if (s)
             return s;
         g->n_pending[j] = 0;

@@ -14,6 +14,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "mpi/mpi_distributor.h"
+#include "core/clock.h"
 
 #include <limits.h>
 #include <mpi.h>
@@ -28,13 +29,6 @@ enum { TAG_TASK = 1, TAG_STOP, TAG_RESULT, TAG_ERROR };
 /* After a stop signal, how long rank 0 waits for the busy ranks' answers before it gives up
    on them (a rank that died never answers; the command then ends the job with MPI_Abort). */
 #define CANCEL_GRACE_SECONDS 10.0
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* A short sleep between polls of an idle rank: at most 1 ms of latency, no core spent. */
 static void nap(long *idle)
@@ -101,7 +95,7 @@ static void progress(coordinator *c)
     if (!d->on_progress)
         return;
     bs_distribute_progress p = {c->got, c->n, d->ranks, c->rank_done, c->rank_busy,
-                                now_seconds() - c->t0};
+                                bs_now_seconds() - c->t0};
     d->on_progress(d->progress_ctx, &p);
 }
 
@@ -225,7 +219,7 @@ static bs_status map_rank0(const bs_distributor *d, const size_t *tasks, size_t 
 {
     const int R = d->ranks;
     coordinator c = {.d = d, .tasks = tasks, .n = n, .consume = consume, .consume_ctx = kctx,
-                     .cancel = cancel, .err = err, .t0 = now_seconds()};
+                     .cancel = cancel, .err = err, .t0 = bs_now_seconds()};
     c.outstanding = malloc((size_t)R * sizeof *c.outstanding);
     c.stopped = calloc((size_t)R, 1);
     c.rank_done = calloc((size_t)R, sizeof *c.rank_done);
@@ -249,9 +243,9 @@ static bs_status map_rank0(const bs_distributor *d, const size_t *tasks, size_t 
         if (bs_cancel_requested(cancel)) {
             c.stop = 1;
             if (cancelled_at == 0)
-                cancelled_at = now_seconds();
+                cancelled_at = bs_now_seconds();
             /* a signal stops every rank; one that has died never answers: wait no longer */
-            if (now_seconds() - cancelled_at > CANCEL_GRACE_SECONDS)
+            if (bs_now_seconds() - cancelled_at > CANCEL_GRACE_SECONDS)
                 break;
         }
         if (answer(&c))
