@@ -76,7 +76,10 @@ Test(game, a_team_that_keeps_its_course_scores_zero_and_the_scenario_is_the_reco
     cr_expect_neq(bolt.score, 0, "bolt's price moved nothing");
     cr_expect_lt(bolt.share, bolt.counterfactual_share, "a 40 %% dearer bolt kept its share");
     /* the market equals a fresh run of the scenario it built */
-    bs_run *fresh = bs_run_alloc(bs_run_scenario(bs_game_market(g)), 2, &err);
+    bs_scenario *built = malloc(sizeof *built);
+    bs_run_initial_scenario(bs_game_market(g), built);
+    bs_run *fresh = bs_run_alloc(built, 2, &err);
+    free(built);
     cr_assert_not_null(fresh, "%s", err.msg);
     for (int t = 0; t < 39; t++)
         cr_assert_eq(bs_run_step(fresh, &err), BS_OK, "%s", err.msg);
@@ -173,5 +176,82 @@ Test(game, bad_decisions_and_logs_are_refused)
     cr_expect_null(bs_game_replay(sc, teams, 2, NULL, "0 acme price=-2\n0 end\n", &err));
     cr_expect(strstr(err.msg, "price"), "%s", err.msg);
     bs_game_free(g);
+    free(sc);
+}
+
+/* The number of policy shocks for brand `name` in the run's scenario. */
+static int policies_of(const bs_run *run, const char *name)
+{
+    const bs_scenario *sc = bs_run_scenario(run);
+    int n = 0;
+    for (int s = 0; s < sc->n_shocks; s++)
+        n += sc->shocks[s].kind == BS_SHOCK_POLICY && !strcmp(sc->shocks[s].brand_names[0], name);
+    return n;
+}
+
+Test(game, a_computer_brand_plays_each_run_on_its_own)
+{
+    bs_scenario *sc = market();
+    bs_error err = {0};
+    /* cove, a discounter, answers bolt's price cut in the market; in bolt's counterfactual,
+       where bolt cut nothing, it has nothing to answer */
+    const bs_game_computer cove = {"cove", "discounter"};
+    const bs_game_opts opt = {.n_computers = 1, .computers = &cove};
+    bs_game *g = bs_game_new(sc, teams, 2, &opt, &err);
+    cr_assert_not_null(g, "%s", err.msg);
+    cr_expect_str_eq(bs_game_computer_brand(g, 0), "cove");
+    cr_expect_str_eq(bs_game_computer_strategy(g, 0), "discounter");
+    const char *cut[] = {"price=0.5", "quality=1", "appeal=1"}; /* bolt takes the market */
+    cr_assert_eq(bs_game_decide(g, 1, cut, 3, &err), BS_OK, "%s", err.msg);
+    int priced = 0;
+    for (int r = 0; r < 3; r++) {
+        cr_assert_eq(bs_game_play(g, &err), BS_OK, "%s", err.msg);
+        priced += strstr(bs_game_computer_move(g, 0), "price=") != NULL;
+    }
+    const bs_run *m = bs_game_market(g), *cf_bolt = bs_game_counterfactual(g, 1);
+    cr_expect_gt(policies_of(m, "cove"), 1, "the discounter never moved its price in the market");
+    cr_expect_eq(policies_of(cf_bolt, "cove"), 1,
+                 "without bolt's cut the discounter had nothing to answer (its opening only)");
+    cr_expect_gt(priced, 0, "no round's move reported the discounter's price");
+    /* acme kept its course: with the computer answering in each run, still exactly 0 */
+    cr_expect_eq(bs_game_standing_of(g, 0).score, 0);
+    /* the market is a fresh run of the scenario it built, computers' moves included */
+    bs_scenario *built = malloc(sizeof *built);
+    bs_run_initial_scenario(m, built);
+    bs_run *fresh = bs_run_alloc(built, 1, &err);
+    free(built);
+    for (int t = 0; t < 39; t++)
+        cr_assert_eq(bs_run_step(fresh, &err), BS_OK, "%s", err.msg);
+    expect_same_run(m, fresh);
+    /* and the log (teams only) replays it with the same computers */
+    char *log = bs_game_log_string(g);
+    bs_game *h = bs_game_replay(sc, teams, 2, &opt, log, &err);
+    cr_assert_not_null(h, "%s", err.msg);
+    expect_same_run(m, bs_game_market(h));
+    expect_same_run(cf_bolt, bs_game_counterfactual(h, 1));
+    free(log);
+    bs_run_free(fresh);
+    bs_game_free(h);
+    bs_game_free(g);
+    free(sc);
+}
+
+Test(game, computer_brands_are_checked)
+{
+    bs_scenario *sc = market();
+    bs_error err = {0};
+    const bs_game_computer taken = {"acme", "steady"}, ghost = {"zed", "steady"},
+                           odd = {"cove", "gambler"};
+    const bs_game_computer *bad[] = {&taken, &ghost, &odd};
+    const char *says[] = {"has a team or a computer already", "is not a brand", "unknown strategy"};
+    for (int k = 0; k < 3; k++) {
+        const bs_game_opts opt = {.n_computers = 1, .computers = bad[k]};
+        cr_expect_null(bs_game_new(sc, teams, 2, &opt, &err));
+        cr_expect(strstr(err.msg, says[k]), "%s", err.msg);
+    }
+    int n;
+    const char *const *names = bs_game_strategies(&n);
+    cr_expect_eq(n, 4);
+    cr_expect_str_eq(names[0], "steady");
     free(sc);
 }

@@ -34,15 +34,34 @@ BS_API_BEGIN
 
 typedef struct bs_game bs_game;
 
+/* A brand no team holds, played by the computer with a built-in strategy (bs_game_strategies):
+ * "steady" keeps the scenario's course; "steward" is communal, open about data, generous with
+ * control, breaks cleanly with leavers and readies transparency and control when warned of a
+ * breach; "discounter" is business-like and moves its price against its share (cuts 5 % when
+ * it fell, raises 3 % when it rose); "harvester" mines data, wins back leavers and stays silent
+ * after a breach. A strategy plays each run on its own: in a team's counterfactual it answers
+ * what happens there, so the counterfactual is exactly the market had the team changed
+ * nothing. */
+typedef struct {
+    const char *brand;
+    const char *strategy;
+} bs_game_computer;
+
 typedef struct {
     int round_steps; /* steps per round (0: 13, a quarter of weekly steps) */
     int threads;     /* OpenMP threads per run (0: the default); the numbers do not depend on it */
+    int n_computers; /* computer brands (at most BS_GAME_MAX_TEAMS) */
+    const bs_game_computer *computers;
 } bs_game_opts;
+
+/* The built-in strategies' names, in order (static storage); *n of them. */
+const char *const *bs_game_strategies(int *n);
 
 /* A game on the validated market `sc`, the brands named in `teams` (n_teams, 1 to
  * BS_GAME_MAX_TEAMS, each once) held by teams, in that order. Rounds: sc->steps /
  * round_steps (a last, shorter round is not played). NULL and err on failure
- * (BS_ERR_INPUT: a name that is not a brand, a brand twice, no whole round). */
+ * (BS_ERR_INPUT: a name that is not a brand, a brand twice, among the teams or the computers,
+ * an unknown strategy, no whole round). */
 bs_game *bs_game_new(const bs_scenario *sc, const char *const *teams, int n_teams,
                      const bs_game_opts *opt, bs_error *err);
 void bs_game_free(bs_game *g);
@@ -53,6 +72,12 @@ int bs_game_round_steps(const bs_game *g);
 int bs_game_teams(const bs_game *g);
 const char *bs_game_team(const bs_game *g, int team); /* its brand's name */
 int bs_game_team_brand(const bs_game *g, int team);   /* its brand's index */
+int bs_game_computers(const bs_game *g);
+const char *bs_game_computer_brand(const bs_game *g, int c);
+const char *bs_game_computer_strategy(const bs_game *g, int c);
+/* Computer brand c's decisions in the market at the start of the last round played, as
+ * "key=value" separated by spaces ("" when it kept its course). */
+const char *bs_game_computer_move(const bs_game *g, int c);
 
 /* Team `team`'s decisions for the next round, "key=value" brand fields as a policy takes them
  * ("price=1.1", "breach_response=apology"); they replace any it made before for this round
@@ -62,13 +87,15 @@ int bs_game_team_brand(const bs_game *g, int team);   /* its brand's index */
 bs_status bs_game_decide(bs_game *g, int team, const char *const *sets, int n_sets,
                          bs_error *err);
 
-/* Play the next round: every team's decisions take effect at the round's first step, then the
- * market and every team's counterfactual step round_steps steps. On an error (out of memory,
+/* Play the next round: every team's decisions take effect at the round's first step, and in
+ * each run every computer brand's, then the market and every team's counterfactual step
+ * round_steps steps. On an error (out of memory,
  * or after the last round: BS_ERR_RUNTIME) the game is unusable, except after the last round. */
 bs_status bs_game_play(bs_game *g, bs_error *err);
 
-/* The market as it stands (bs_run_stats: its last step; bs_run_events; bs_run_scenario lists
- * the decisions as policy shocks), and team j's counterfactual. Owned by the game. */
+/* The market as it stands (bs_run_stats: its last step; bs_run_events; bs_run_scenario: its
+ * brands as they stand; bs_run_initial_scenario: the scenario with the decisions listed as
+ * policy shocks), and team j's counterfactual. Owned by the game. */
 const bs_run *bs_game_market(const bs_game *g);
 const bs_run *bs_game_counterfactual(const bs_game *g, int team);
 

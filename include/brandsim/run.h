@@ -58,13 +58,19 @@ const bs_event *bs_run_events(const bs_run *run, int *count);
  * that step. The scenario with it is validated (BS_ERR_INPUT, naming the field and what was
  * expected); BS_ERR_RUNTIME once the run is finished or its scenario holds BS_MAX_SHOCKS
  * shocks. On any error the run is unchanged. A game's rounds (a team's decisions) and any
- * "what if the brand changed course now" use it; bs_run_scenario() then lists the shock. */
+ * "what if the brand changed course now" use it; bs_run_scenario() then lists the shock, and
+ * bs_run_initial_scenario() is the scenario of a fresh run that does the same. */
 bs_status bs_run_add_policy(bs_run *run, const bs_shock *policy, bs_error *err);
 
 /* Bytes of agent state per consumer (all arrays the step touches). */
 double bs_run_bytes_per_consumer(const bs_run *run);
-/* The run's copy of its scenario (owned by the run). */
+/* The run's copy of its scenario (owned by the run): its brands as they stand now (policies
+ * and responses change them as the run goes), its shocks with every policy added. */
 const bs_scenario *bs_run_scenario(const bs_run *run);
+/* The scenario that, run afresh, gives this run step for step: bs_run_scenario() with the
+ * brands as the run began (before any policy or response changed them), so every policy
+ * added is listed at its step. Copied into *out. */
+void bs_run_initial_scenario(const bs_run *run, bs_scenario *out);
 
 BS_API_END
 #ifdef __cplusplus

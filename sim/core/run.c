@@ -808,7 +808,9 @@ bs_run *bs_run_alloc(const bs_scenario *sc, int threads, bs_error *err)
     run->stats.n_brands = B;
     run->stats.v = calloc((size_t)BS_SEG_COUNT * BS_M_COUNT * B, sizeof(double));
     run->appeal_cdf = malloc((size_t)B * sizeof(double));
-    if (!run->stats.v || !run->appeal_cdf) return fail_alloc(run, err, "aggregates");
+    run->brands0 = malloc((size_t)B * sizeof *run->brands0);
+    if (!run->stats.v || !run->appeal_cdf || !run->brands0) return fail_alloc(run, err, "aggregates");
+    memcpy(run->brands0, sc->brands, (size_t)B * sizeof *run->brands0);
     run->stats.quantile_trait = sc->quantile_trait;
     for (int g = 0; g < BS_QG_COUNT; g++) {
         const int bins = run->q.bins[g];
@@ -868,6 +870,7 @@ void bs_run_free(bs_run *run)
     for (int g = 0; g < BS_QG_COUNT; g++) free(run->stats.quantile[g]);
     free(run->stats.v);
     free(run->appeal_cdf);
+    free(run->brands0);
     free(run->actions);
     free(run->events);
     free(run);
@@ -896,6 +899,13 @@ int bs_run_steps_done(const bs_run *run) { return run->t; }
 const bs_stats *bs_run_stats(const bs_run *run) { return &run->stats; }
 double bs_run_bytes_per_consumer(const bs_run *run) { return run->bytes_per_consumer; }
 const bs_scenario *bs_run_scenario(const bs_run *run) { return &run->sc; }
+
+void bs_run_initial_scenario(const bs_run *run, bs_scenario *out)
+{
+    memcpy(out, &run->sc, sizeof *out);
+    if (run->brands0) /* (a replay's scenario is the one it began with) */
+        memcpy(out->brands, run->brands0, (size_t)run->B * sizeof *out->brands);
+}
 
 const bs_event *bs_run_events(const bs_run *run, int *count)
 {

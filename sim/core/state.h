@@ -225,6 +225,7 @@ struct bs_run {
     int n_actions, next_action;
     bs_event *events;
     int n_events;
+    bs_brand *brands0; /* [B]: the brands as the run began (bs_run_initial_scenario) */
     int response0[BS_MAX_BRANDS], delay0[BS_MAX_BRANDS]; /* each brand's breach_response and
                                       * response_delay as the run began (the schedule's start) */
     bs_accum *accum; /* [threads] */

@@ -4,8 +4,10 @@
  * market's run and one counterfactual run per team; a round adds each team's
  * decisions as a policy shock to the market and to every other team's
  * counterfactual (bs_run_add_policy), then steps all of them, adding up each
- * team's revenue and net contribution as it goes. The log is the decisions
- * in the order they took effect, with a line closing each round.
+ * team's revenue and net contribution as it goes. Computer brands decide in
+ * each run on their own (strategy.c), from what happened in that run. The
+ * log is the teams' decisions in the order they took effect, with a line
+ * closing each round (the computers' follow from them).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "brandsim/game.h"
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "brandsim/metrics.h"
+#include "experiment/strategy.h"
 
 typedef struct {
     int round, team;
@@ -33,7 +36,21 @@ struct bs_game {
     logged *log;
     size_t n_log, cap_log;
     bs_game_standing *history; /* [round * n_teams + team]: each round played */
+    int n_computers;
+    int computer_brand[BS_GAME_MAX_TEAMS], strategy[BS_GAME_MAX_TEAMS];
+    bs_strategy_memory memory[1 + BS_GAME_MAX_TEAMS][BS_GAME_MAX_TEAMS]; /* [run][computer]:
+                                                      run 0 the market, 1 + j team j's cf */
+    char move[BS_GAME_MAX_TEAMS][BS_GAME_MAX_DECISIONS * BS_GAME_DECISION_MAX];
 };
+
+/* The index of brand `name` in sc, or -1. */
+static int brand_index(const bs_scenario *sc, const char *name)
+{
+    for (int b = 0; b < sc->n_brands; b++)
+        if (!strcmp(sc->brands[b].name, name))
+            return b;
+    return -1;
+}
 
 static double value(const bs_run *run, bs_metric m, int b)
 {
@@ -69,9 +86,8 @@ bs_game *bs_game_new(const bs_scenario *sc, const char *const *teams, int n_team
     g->threads = opt->threads;
     g->n_teams = n_teams;
     for (int j = 0; j < n_teams; j++) {
-        int b = 0;
-        while (b < sc->n_brands && strcmp(sc->brands[b].name, teams[j])) b++;
-        if (b == sc->n_brands) {
+        const int b = brand_index(sc, teams[j]);
+        if (b < 0) {
             bs_error_setf(err, BS_ERR_INPUT, "team %d: '%s' is not a brand of scenario '%s'", j + 1,
                           teams[j], sc->name);
             bs_game_free(g);
@@ -86,6 +102,31 @@ bs_game *bs_game_new(const bs_scenario *sc, const char *const *teams, int n_team
             }
         g->brand[j] = b;
     }
+    if (opt->n_computers < 0 || opt->n_computers > BS_GAME_MAX_TEAMS) {
+        bs_error_setf(err, BS_ERR_INPUT, "%d computer brands, expected at most %d",
+                      opt->n_computers, BS_GAME_MAX_TEAMS);
+        bs_game_free(g);
+        return NULL;
+    }
+    for (int c = 0; c < opt->n_computers; c++) {
+        const bs_game_computer *pc = &opt->computers[c];
+        const int b = brand_index(sc, pc->brand), st = bs_strategy_by_name(pc->strategy);
+        int taken = 0;
+        for (int j = 0; j < n_teams; j++) taken |= g->brand[j] == b;
+        for (int k = 0; k < c; k++) taken |= g->computer_brand[k] == b;
+        if (b < 0 || taken || st < 0) {
+            bs_error_setf(err, BS_ERR_INPUT, "computer brand %d: '%s' %s", c + 1, pc->brand,
+                          b < 0 ? "is not a brand of the scenario"
+                          : taken ? "has a team or a computer already"
+                                  : "has an unknown strategy, expected steady, steward, "
+                                    "discounter or harvester");
+            bs_game_free(g);
+            return NULL;
+        }
+        g->computer_brand[c] = b;
+        g->strategy[c] = st;
+    }
+    g->n_computers = opt->n_computers;
     if (!(g->history = calloc((size_t)g->rounds * (size_t)n_teams, sizeof *g->history))) {
         bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
         bs_game_free(g);
@@ -121,6 +162,10 @@ int bs_game_round_steps(const bs_game *g) { return g->round_steps; }
 int bs_game_teams(const bs_game *g) { return g->n_teams; }
 const char *bs_game_team(const bs_game *g, int team) { return g->sc->brands[g->brand[team]].name; }
 int bs_game_team_brand(const bs_game *g, int team) { return g->brand[team]; }
+int bs_game_computers(const bs_game *g) { return g->n_computers; }
+const char *bs_game_computer_brand(const bs_game *g, int c) { return g->sc->brands[g->computer_brand[c]].name; }
+const char *bs_game_computer_strategy(const bs_game *g, int c) { return bs_strategy_name(g->strategy[c]); }
+const char *bs_game_computer_move(const bs_game *g, int c) { return g->move[c]; }
 const bs_run *bs_game_market(const bs_game *g) { return g->market; }
 const bs_run *bs_game_counterfactual(const bs_game *g, int team) { return g->cf[team]; }
 
@@ -203,6 +248,27 @@ bs_status bs_game_play(bs_game *g, bs_error *err)
         if (s)
             return s;
         g->n_pending[j] = 0;
+    }
+    for (int r = 0; r <= g->n_teams; r++) { /* the computers, in each run on its own */
+        bs_run *run = r ? g->cf[r - 1] : g->market;
+        for (int c = 0; c < g->n_computers; c++) {
+            char sets[BS_GAME_MAX_DECISIONS][BS_GAME_DECISION_MAX];
+            const char *v[BS_GAME_MAX_DECISIONS];
+            int n = bs_strategy_decide(g->strategy[c], run, g->computer_brand[c], g->round_steps,
+                                       &g->memory[r][c], sets);
+            for (int k = 0; k < n; k++)
+                v[k] = sets[k];
+            if (!r) { /* what the newsletter reports */
+                g->move[c][0] = '\0';
+                for (int k = 0; k < n; k++)
+                    snprintf(g->move[c] + strlen(g->move[c]), sizeof g->move[c] - strlen(g->move[c]),
+                             "%s%s", k ? " " : "", sets[k]);
+            }
+            bs_status s = n ? bs_run_change_course(run, bs_game_computer_brand(g, c), v, n, err)
+                            : BS_OK;
+            if (s)
+                return s;
+        }
     }
     bs_game_standing *row = g->history + (size_t)g->round * (size_t)g->n_teams;
     for (int t = 0; t < g->round_steps; t++) {
