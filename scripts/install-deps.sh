@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# install-deps.sh [--mpi]: install the Debian packages brandsim needs to build, test and plot;
-# with --mpi also Open MPI, for the MPI build (`mpirun -np N build/brandsim ...`;
-# docs/CLUSTER.md), which CMake then builds by itself. scripts/test.sh asks for it.
+# install-deps.sh [--mpi] [--browser]: install the Debian packages brandsim needs to build,
+# test and plot; with --mpi also Open MPI, for the MPI build (`mpirun -np N build/brandsim
+# ...`; docs/CLUSTER.md), which CMake then builds by itself; with --browser Chromium, whose
+# headless mode tests the classroom's pages. scripts/test.sh asks for both.
 # Idempotent: asks apt-get only for packages that are not installed yet, and runs
 # `apt-get update` only when something is missing. Needs root (or sudo) on Debian 12.
 set -euo pipefail
@@ -22,11 +23,14 @@ packages=(
   python3-pandas        # ... and the CSV export with pandas
   python3-xarray python3-netcdf4  # tests/python/test_xarray.py: the files' dimension scales
                         # as netCDF readers see them (xarray opens HDF5 through netCDF4)
+  libmicrohttpd-dev     # `brandsim classroom`: the classroom game's HTTP server
+  libjansson-dev        # ... and its JSON (requests, replies, the saved class)
 )
 for arg in "$@"; do
   case "$arg" in
     --mpi) packages+=(openmpi-bin libopenmpi-dev) ;; # mpirun, mpicc and MPI's CMake module
-    *) echo "install-deps: unknown option '$arg', expected --mpi" >&2; exit 2 ;;
+    --browser) packages+=(chromium) ;; # headless Chromium plays the classroom's pages (tests)
+    *) echo "install-deps: unknown option '$arg', expected --mpi or --browser" >&2; exit 2 ;;
   esac
 done
 

@@ -8,7 +8,7 @@
 # the serial build every machine without MPI gets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh --mpi
+bash scripts/install-deps.sh --mpi --browser
 jobs="$(nproc)"
 for preset in release sanitize; do
   echo "== $preset build =="

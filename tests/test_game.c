@@ -179,6 +179,14 @@ Test(game, bad_decisions_and_logs_are_refused)
     free(sc);
 }
 
+/* The scenario of a fresh run that gives `run` (static: one at a time). */
+static const bs_scenario *built_of(const bs_run *run)
+{
+    static bs_scenario sc;
+    bs_run_initial_scenario(run, &sc);
+    return &sc;
+}
+
 /* The number of policy shocks for brand `name` in the run's scenario. */
 static int policies_of(const bs_run *run, const char *name)
 {
@@ -216,13 +224,22 @@ Test(game, a_computer_brand_plays_each_run_on_its_own)
     /* acme kept its course: with the computer answering in each run, still exactly 0 */
     cr_expect_eq(bs_game_standing_of(g, 0).score, 0);
     /* the market is a fresh run of the scenario it built, computers' moves included */
-    bs_scenario *built = malloc(sizeof *built);
-    bs_run_initial_scenario(m, built);
-    bs_run *fresh = bs_run_alloc(built, 1, &err);
-    free(built);
+    bs_run *fresh = bs_run_alloc(built_of(m), 1, &err);
     for (int t = 0; t < 39; t++)
         cr_assert_eq(bs_run_step(fresh, &err), BS_OK, "%s", err.msg);
     expect_same_run(m, fresh);
+    /* the game keeps the market's every step: the fresh run's step 20 is the game's */
+    bs_run *again = bs_run_alloc(built_of(m), 1, &err);
+    for (int t = 0; t < 39; t++) {
+        cr_assert_eq(bs_run_step(again, &err), BS_OK, "%s", err.msg);
+        bs_stats at;
+        cr_assert_eq(bs_game_market_stats_at(g, t, &at, &err), BS_OK, "%s", err.msg);
+        cr_assert(!memcmp(at.v, bs_run_stats(again)->v,
+                          (size_t)BS_SEG_COUNT * BS_M_COUNT * 3 * sizeof *at.v), "step %d", t);
+    }
+    bs_stats none;
+    cr_expect_eq(bs_game_market_stats_at(g, 39, &none, &err), BS_ERR_INPUT);
+    bs_run_free(again);
     /* and the log (teams only) replays it with the same computers */
     char *log = bs_game_log_string(g);
     bs_game *h = bs_game_replay(sc, teams, 2, &opt, log, &err);

@@ -97,6 +97,10 @@ bs_status bs_game_play(bs_game *g, bs_error *err);
  * brands as they stand; bs_run_initial_scenario: the scenario with the decisions listed as
  * policy shocks), and team j's counterfactual. Owned by the game. */
 const bs_run *bs_game_market(const bs_game *g);
+/* The market's aggregates after its step t + 1 (t 0-based, below the steps played), as
+ * bs_run_stats gave them then: *out points into the game (valid until the next round).
+ * BS_ERR_INPUT for a step not played. */
+bs_status bs_game_market_stats_at(const bs_game *g, int t, bs_stats *out, bs_error *err);
 const bs_run *bs_game_counterfactual(const bs_game *g, int team);
 
 /* A team's standing after the rounds played: its brand's totals over the game's steps, in the

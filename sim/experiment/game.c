@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "brandsim/metrics.h"
+#include "experiment/record.h"
 #include "experiment/strategy.h"
 
 typedef struct {
@@ -41,6 +42,7 @@ struct bs_game {
     bs_strategy_memory memory[1 + BS_GAME_MAX_TEAMS][BS_GAME_MAX_TEAMS]; /* [run][computer]:
                                                       run 0 the market, 1 + j team j's cf */
     char move[BS_GAME_MAX_TEAMS][BS_GAME_MAX_DECISIONS * BS_GAME_DECISION_MAX];
+    bs_record steps; /* the market's aggregates, step by step */
 };
 
 /* The index of brand `name` in sc, or -1. */
@@ -152,6 +154,7 @@ void bs_game_free(bs_game *g)
         bs_run_free(g->cf[j]);
     free(g->log);
     free(g->history);
+    free(g->steps.bytes);
     free(g->sc);
     free(g);
 }
@@ -273,6 +276,8 @@ bs_status bs_game_play(bs_game *g, bs_error *err)
     bs_game_standing *row = g->history + (size_t)g->round * (size_t)g->n_teams;
     for (int t = 0; t < g->round_steps; t++) {
         bs_status s = bs_run_step(g->market, err);
+        if (!s)
+            s = bs_record_step(&g->steps, g->market, err);
         for (int j = 0; !s && j < g->n_teams; j++)
             s = bs_run_step(g->cf[j], err);
         if (s)
@@ -294,6 +299,31 @@ bs_status bs_game_play(bs_game *g, bs_error *err)
         row[j].counterfactual_share = value(g->cf[j], BS_M_MARKET_SHARE, g->brand[j]);
     }
     g->round++;
+    return BS_OK;
+}
+
+bs_status bs_game_market_stats_at(const bs_game *g, int t, bs_stats *out, bs_error *err)
+{
+    const int played = g->round * g->round_steps;
+    if (t < 0 || t >= played)
+        return bs_error_setf(err, BS_ERR_INPUT, "step %d of the market: %d steps played", t + 1,
+                             played);
+    bs_record_view view;
+    bs_status s = bs_record_open(g->steps.bytes, g->steps.len, g->sc, &view, err);
+    if (s)
+        return s;
+    const double *v, *market, *quantile[BS_QG_COUNT];
+    bs_record_stats_at(&view, g->sc->n_brands, t, &v, &market, quantile);
+    memset(out, 0, sizeof *out);
+    out->step = t;
+    out->n_brands = g->sc->n_brands;
+    out->v = (double *)v;
+    memcpy(out->market, market, sizeof out->market);
+    out->quantile_trait = g->sc->quantile_trait;
+    for (int q = 0; q < BS_QG_COUNT; q++) {
+        out->quantile_bins[q] = view.bins[q];
+        out->quantile[q] = view.bins[q] ? (double *)quantile[q] : NULL;
+    }
     return BS_OK;
 }
 
