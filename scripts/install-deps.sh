@@ -29,7 +29,8 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     --mpi) packages+=(openmpi-bin libopenmpi-dev) ;; # mpirun, mpicc and MPI's CMake module
-    --browser) packages+=(chromium) ;; # headless Chromium plays the classroom's pages (tests)
+    --browser) packages+=(chromium python3-websocket) ;; # headless Chromium plays the classroom's
+               # pages (tests), driven over the DevTools protocol (a WebSocket)
     *) echo "install-deps: unknown option '$arg', expected --mpi or --browser" >&2; exit 2 ;;
   esac
 done

@@ -25,6 +25,7 @@ int cli_info(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_replicate(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
+int cli_classroom(int argc, char **argv);
 
 /* SIGINT, SIGTERM, SIGHUP: once cli_catch_stop_signals() has run, a signal sets
  * cli_stop_signal (to its number) instead of ending the process; the command stops at

@@ -54,6 +54,8 @@ static const command commands[] = {
      cli_report},
     {"sweep", "sweep EXPERIMENT.yaml", "many runs over a design; one row of outcomes per run",
      cli_sweep, 1},
+    {"classroom", "classroom SCENARIO.yaml", "serve the breach-response game to a class (browser)",
+     cli_classroom},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 

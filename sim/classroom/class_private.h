@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * class_private.h: the class's state, shared by the files that build it
+ * (class.c), write what a round publishes (bulletin.c) and the debrief
+ * (debrief.c). Callers hold the class's lock.
+ */
+#ifndef BRANDSIM_CLASSROOM_CLASS_PRIVATE_H
+#define BRANDSIM_CLASSROOM_CLASS_PRIVATE_H
+
+#include "classroom/class.h"
+
+struct cls_class {
+    pthread_mutex_t lock;
+    bs_scenario *sc;
+    bs_scenario *practice; /* the practice's market: sc calm (no shocks), another seed */
+    int seats;        /* team seats per market: the scenario's first min(6, brands) brands */
+    int seat_order[CLS_MAX_SEATS]; /* the order teams take them: the first hit by a shock first */
+    int n_markets, round_steps, rounds, threads, solo;
+    char code[CLS_CODE_CHARS + 1], key[CLS_TOKEN_CHARS + 1];
+    cls_phase phase;
+    int round;        /* rounds played in this phase's game */
+    int seq;          /* the teacher's writes so far */
+    int computing, advance;
+    int timer_s;      /* seconds per round (0: no timer) */
+    double deadline;  /* bs_now_seconds() when the round is due (0: none) */
+    int n_teams;
+    cls_team teams[CLS_MAX_TEAMS];
+    cls_market market[CLS_MAX_MARKETS];
+    int practices;    /* practice games played before (their logs are saved) */
+    char save_error[256];
+    int (*save)(cls_class *c, void *ctx);
+    void *save_ctx;
+};
+
+/* The scenario of the phase's games: the practice's in the practice, else the class's. */
+const bs_scenario *cls_active(const cls_class *c);
+
+/* bulletin.c: what round r (just played) publishes in market m: the newsletter (appended to
+   the market's), each of its teams' inbox and research report. 0, or -1 out of memory. */
+int cls_publish_round(cls_class *c, int m, int r, const char *const *refused);
+/* The inbox's warnings for the round about to be decided (r) in market m: shocks to come. */
+int cls_warn_round(cls_class *c, int m, int r);
+/* debrief.c: market m's debrief as `viewer` sees it (a team, or -1: the teacher) */
+json_t *cls_debrief_market(cls_class *c, int m, int viewer);
+
+/* Names of a course's enumerations, as the scenario spells them. */
+const char *cls_norm_name(int v);
+const char *cls_exit_name(int v);
+const char *cls_response_name(int v);
+
+/* The market view (newsletters, seats) of market m: what every team of it may see. */
+json_t *cls_market_view(cls_class *c, int m);
+
+/* The share, or the sum over the steps [from, to), of metric `metric` of brand b in market m's
+   game (segment seg). */
+double cls_sum(const cls_class *c, int m, int seg, int metric, int b, int from, int to);
+double cls_at(const cls_class *c, int m, int seg, int metric, int b, int t);
+
+#endif
