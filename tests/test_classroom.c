@@ -342,3 +342,38 @@ Test(classroom, a_saved_class_resumes_to_the_same_views_and_export)
     cls_free(c);
     cls_free(d);
 }
+
+Test(classroom, a_solo_game_is_one_team_against_the_computer)
+{
+    /* the breach hits cove, the last brand listed: the player gets it all the same */
+    char yaml[sizeof market_yaml];
+    snprintf(yaml, sizeof yaml, "%s", market_yaml);
+    memcpy(strstr(yaml, "brands: [acme]") + 9, "cove", 4);
+    bs_scenario *sc = malloc(sizeof *sc);
+    bs_error err = {0};
+    cr_assert_eq(bs_scenario_load_string(yaml, strlen(yaml), "solo.yaml", sc, &err), BS_OK, "%s",
+                 err.msg);
+    cls_options opt = {.markets = 3, .threads = 1, .solo = 1};
+    cls_class *c = cls_new(sc, &opt, &err);
+    cr_assert_not_null(c, "%s", err.msg);
+    cr_expect_eq(cls_markets(c), 1, "a solo game has one market");
+    char *a = join(c, "Solo");
+    char body[128];
+    snprintf(body, sizeof body, "{\"code\": \"%s\", \"team\": \"Second\"}", cls_code(c));
+    int st;
+    json_decref(call(c, "POST", "/api/join", NULL, body, &st));
+    cr_expect_eq(st, 409, "a second player joined a solo game");
+    /* in competition at once: the player's decision plays the round */
+    cr_assert_eq(decide(c, a, 0, 0, NULL), 200);
+    cr_assert(cls_round_due(c));
+    cr_assert_eq(cls_play_round(c, &err), BS_OK, "%s", err.msg);
+    cr_expect_eq(bs_game_teams(cls_game(c, 0)), 1);
+    cr_expect_eq(bs_game_computers(cls_game(c, 0)), 2);
+    /* the player holds the brand the first shock hits (cove, week 15) */
+    json_t *v = call(c, "GET", "/api/team", a, NULL, &st);
+    cr_expect_str_eq(json_string_value(json_object_get(json_object_get(v, "team"), "brand")), "cove");
+    json_decref(v);
+    free(a);
+    free(sc);
+    cls_free(c);
+}

@@ -394,32 +394,54 @@ class Game:
     course); standing() scores a team against its counterfactual; log replays the game
     (Game.replay)."""
 
-    def __init__(self, scenario, teams, arrays=None, _ptr=None):
+    def __init__(self, scenario, teams, computers=None, round_steps=0, arrays=None, _ptr=None):
+        """`computers`: {brand: strategy} for brands no team holds, played by the computer
+        ("steady", "steward", "discounter", "harvester"; game.h says what each does)."""
         self._arrays = HAVE_NUMPY if arrays is None else bool(arrays)
         sc = scenario.copy()
         sc.validate()
         self._sc = sc
         self.teams = list(teams)
+        self.computers = dict(computers or {})
+        self._round_steps = round_steps
         if _ptr is None:
             names = (ctypes.c_char_p * len(self.teams))(*[t.encode() for t in self.teams])
             err = _native._Error()
-            _ptr = _lib.bs_game_new(sc._ptr, names, len(self.teams), None, ctypes.byref(err))
+            _ptr = _lib.bs_game_new(sc._ptr, names, len(self.teams), self._opts(),
+                                    ctypes.byref(err))
             if not _ptr:
                 raise Error(err.msg.decode("utf-8", "replace"), err.status or ERR_RUNTIME)
         self._ptr = _ptr
 
+    def _opts(self):
+        comp = (_native._GameComputer * max(len(self.computers), 1))(
+            *[_native._GameComputer(b.encode(), s.encode()) for b, s in self.computers.items()])
+        self._keep = comp  # alive as long as the call that reads it
+        return ctypes.byref(_native._GameOpts(self._round_steps, 0, len(self.computers), comp))
+
     @classmethod
-    def replay(cls, scenario, teams, log, arrays=None):
-        """The game a log (Game.log) records, every logged round played: the same numbers."""
+    def replay(cls, scenario, teams, log, computers=None, round_steps=0, arrays=None):
+        """The game a log (Game.log) records, every logged round played, with the same
+        computer brands: the same numbers."""
         sc = scenario.copy()
         sc.validate()
+        game = cls.__new__(cls)
+        game.computers, game._round_steps = dict(computers or {}), round_steps
         names = (ctypes.c_char_p * len(teams))(*[t.encode() for t in teams])
         err = _native._Error()
-        ptr = _lib.bs_game_replay(sc._ptr, names, len(teams), None, log.encode(),
+        ptr = _lib.bs_game_replay(sc._ptr, names, len(teams), game._opts(), log.encode(),
                                   ctypes.byref(err))
         if not ptr:
             raise Error(err.msg.decode("utf-8", "replace"), err.status or ERR_RUNTIME)
-        return cls(sc, teams, arrays, _ptr=ptr)
+        return cls(sc, teams, computers, round_steps, arrays, _ptr=ptr)
+
+    def computer_move(self, brand):
+        """A computer brand's decisions in the market at the start of the last round played
+        ("key=value" separated by spaces; "" when it kept its course)."""
+        for c in range(_lib.bs_game_computers(self._ptr)):
+            if _lib.bs_game_computer_brand(self._ptr, c).decode() == brand:
+                return _lib.bs_game_computer_move(self._ptr, c).decode()
+        raise Error("'%s' is not a computer brand of this game" % brand, ERR_INPUT)
 
     def __del__(self):
         if getattr(self, "_ptr", None):

@@ -114,6 +114,9 @@ _PROTOTYPES = {
     "bs_game_counterfactual": (c_void_p, [c_void_p, c_int]),
     "bs_game_log_string": (c_void_p, [c_void_p]),
     "bs_game_replay": (c_void_p, [c_void_p, POINTER(c_char_p), c_int, c_void_p, c_char_p, _err]),
+    "bs_game_computers": (c_int, [c_void_p]),
+    "bs_game_computer_brand": (c_char_p, [c_void_p, c_int]),
+    "bs_game_computer_move": (c_char_p, [c_void_p, c_int]),
 }
 for _name, (_res, _args) in _PROTOTYPES.items():
     _f = getattr(lib, _name)
@@ -172,6 +175,19 @@ class _Standing(Structure):
     _fields_ = [(name, c_double) for name in (
         "revenue", "counterfactual_revenue", "net", "counterfactual_net", "score", "share",
         "counterfactual_share", "revenge_acts")]
+
+
+class _GameComputer(Structure):
+    """bs_game_computer (include/brandsim/game.h)."""
+
+    _fields_ = [("brand", ctypes.c_char_p), ("strategy", ctypes.c_char_p)]
+
+
+class _GameOpts(Structure):
+    """bs_game_opts (include/brandsim/game.h)."""
+
+    _fields_ = [("round_steps", ctypes.c_int), ("threads", ctypes.c_int),
+                ("n_computers", ctypes.c_int), ("computers", POINTER(_GameComputer))]
 
 
 lib.bs_game_standing_of.restype = _Standing

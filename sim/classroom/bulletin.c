@@ -49,8 +49,12 @@ int cls_warn_round(cls_class *c, int m, int r)
             if (!hit || sh->step < from || sh->step >= to || sh->size <= 0 ||
                 sh->kind == BS_SHOCK_POLICY)
                 continue;
-            char text[1024], subject[160];
+            char text[1400], subject[160], customers[96] = "";
             const int week = sh->step + 1;
+            const bs_economics *e = &sc->economics;
+            if (c->market[m].game && from > 0)
+                snprintf(customers, sizeof customers, " We have about %.0f customers now.",
+                         cls_at(c, m, BS_SEG_ALL, BS_M_ACTIVE_CUSTOMERS, s, from - 1));
             const char *late = sh->step == from
                                    ? " It breaks in the round's first week: the response you "
                                      "set now comes too late for it; what you say and do "
@@ -65,11 +69,16 @@ int cls_warn_round(cls_class *c, int m, int r)
                          "%d and about %.0f %% of consumers will hear of it. Decide now how we "
                          "answer: the breach response (silence, apology, compensation, or "
                          "transparency and control) and how many weeks after the news it goes "
-                         "out. Each response has its cost; each customer reached costs too.%s",
+                         "out. What each costs, per customer it reaches: an apology %.2f, "
+                         "compensation %.2f (%.2f of it paid to the customer), transparency and "
+                         "control %.2f; one-off: %.0f, %.0f and %.0f.%s%s",
                          sh->breach_kind == BS_BREACH_SOLD_DATA
                              ? "A journalist has documents showing that we sold"
                              : "Hackers have stolen",
-                         100 * sh->size, week, 100 * sh->reach, late);
+                         100 * sh->size, week, 100 * sh->reach, e->apology_per_customer,
+                         e->compensation_per_customer + e->compensation_amount,
+                         e->compensation_amount, e->transparency_per_customer, e->apology_fixed,
+                         e->compensation_fixed, e->transparency_fixed, customers, late);
                 json_array_append_new(c->teams[j].inbox,
                                       message(r, "alert", "Your security team", subject, text));
                 break;

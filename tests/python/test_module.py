@@ -218,6 +218,23 @@ class ChangingCourse(unittest.TestCase):
             brandsim.Run(listed).change_course("acme", "price=-1")
         self.assertEqual(cm.exception.status, brandsim.ERR_INPUT)
 
+    def test_computer_brands_play_and_replay(self):
+        sc = brandsim.Scenario.from_string(self.MARKET)
+        game = brandsim.Game(sc, ["acme", "bolt"], computers={"cove": "harvester"}, arrays=False)
+        game.play()
+        self.assertIn("personalization=0.9", game.computer_move("cove"))
+        game.play()
+        self.assertEqual(game.standing("acme")["score"], 0, "a team that kept its course")
+        again = brandsim.Game.replay(sc, ["acme", "bolt"], game.log,
+                                     computers={"cove": "harvester"}, arrays=False)
+        self.assertEqual(again.standing("bolt"), game.standing("bolt"))
+        self.assertEqual(again.market.metric("revenue"), game.market.metric("revenue"))
+        with self.assertRaises(brandsim.Error) as cm:
+            brandsim.Game(sc, ["acme"], computers={"cove": "gambler"})
+        self.assertIn("unknown strategy", str(cm.exception))
+        with self.assertRaises(brandsim.Error):
+            game.computer_move("acme")
+
     def test_a_game_scores_and_replays(self):
         sc = brandsim.Scenario.from_string(self.MARKET)
         game = brandsim.Game(sc, ["acme", "bolt"], arrays=False)
