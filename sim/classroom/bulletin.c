@@ -15,7 +15,7 @@
 
 #include "brandsim/metrics.h"
 #include "brandsim/run.h"
-#include "classroom/class_private.h"
+#include "classroom/state.h"
 
 static const char *brand_name(const cls_class *c, int b) { return c->sc->brands[b].name; }
 

@@ -6,7 +6,7 @@
  * bulletin.c, the debrief in debrief.c.
  */
 #define _GNU_SOURCE
-#include "classroom/class_private.h"
+#include "classroom/state.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -247,10 +247,6 @@ void cls_on_change(cls_class *c, int (*save)(cls_class *c, void *ctx), void *ctx
 const char *cls_code(const cls_class *c) { return c->code; }
 const char *cls_key(const cls_class *c) { return c->key; }
 const bs_scenario *cls_scenario(const cls_class *c) { return c->sc; }
-const bs_scenario *cls_active(const cls_class *c)
-{
-    return c->phase == CLS_PRACTICE ? c->practice : c->sc;
-}
 int cls_markets(const cls_class *c) { return c->n_markets; }
 const bs_game *cls_game(const cls_class *c, int m) { return c->market[m].game; }
 
@@ -771,24 +767,6 @@ json_t *cls_debrief_view(cls_class *c, int team)
     json_t *v = json_pack("{s:o, s:o}", "class", class_json(c), "markets", markets);
     unlock(c);
     return v;
-}
-
-/* ---- metrics of a market's game -------------------------------------- */
-
-double cls_at(const cls_class *c, int m, int seg, int metric, int b, int t)
-{
-    bs_stats st;
-    bs_error err = {0};
-    if (bs_game_market_stats_at(c->market[m].game, t, &st, &err))
-        return 0;
-    return st.v[((size_t)seg * BS_M_COUNT + (size_t)metric) * (size_t)st.n_brands + (size_t)b];
-}
-
-double cls_sum(const cls_class *c, int m, int seg, int metric, int b, int from, int to)
-{
-    double x = 0;
-    for (int t = from; t < to; t++) x += cls_at(c, m, seg, metric, b, t);
-    return x;
 }
 
 /* ---- saving and resuming ------------------------------------------- */

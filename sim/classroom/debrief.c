@@ -12,7 +12,7 @@
 
 #include "brandsim/metrics.h"
 #include "brandsim/run.h"
-#include "classroom/class_private.h"
+#include "classroom/state.h"
 
 static json_t *series(cls_class *c, int m, int metric, int weeks)
 {

@@ -20,7 +20,7 @@
 
 #include "brandsim/metrics.h"
 #include "brandsim/version.h"
-#include "classroom/class_private.h"
+#include "classroom/state.h"
 
 /* ---- HDF5 ------------------------------------------------------------ */
 

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * class_private.h: the class's state, shared by the files that build it
- * (class.c), write what a round publishes (bulletin.c) and the debrief
- * (debrief.c). Callers hold the class's lock.
+ * state.h: the class's state, shared by the files that build it (class.c),
+ * read its games' numbers (numbers.c), write what a round publishes
+ * (bulletin.c), the debrief (debrief.c) and the export (export.c). Callers
+ * hold the class's lock.
  */
-#ifndef BRANDSIM_CLASSROOM_CLASS_PRIVATE_H
-#define BRANDSIM_CLASSROOM_CLASS_PRIVATE_H
+#ifndef BRANDSIM_CLASSROOM_STATE_H
+#define BRANDSIM_CLASSROOM_STATE_H
 
 #include "classroom/class.h"
 
@@ -32,7 +33,8 @@ struct cls_class {
     void *save_ctx;
 };
 
-/* The scenario of the phase's games: the practice's in the practice, else the class's. */
+/* numbers.c: the scenario of the phase's games (the practice's in the practice, else the
+   class's) */
 const bs_scenario *cls_active(const cls_class *c);
 
 /* bulletin.c: what round r (just played) publishes in market m: the newsletter (appended to
@@ -51,8 +53,8 @@ const char *cls_response_name(int v);
 /* The market view (newsletters, seats) of market m: what every team of it may see. */
 json_t *cls_market_view(cls_class *c, int m);
 
-/* The share, or the sum over the steps [from, to), of metric `metric` of brand b in market m's
-   game (segment seg). */
+/* numbers.c: metric `metric` of brand b in market m's game (segment seg) at step t, or its
+   sum over the steps [from, to). */
 double cls_sum(const cls_class *c, int m, int seg, int metric, int b, int from, int to);
 double cls_at(const cls_class *c, int m, int seg, int metric, int b, int t);
 
