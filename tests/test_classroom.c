@@ -55,7 +55,8 @@ static json_t *call(cls_class *c, const char *method, const char *path, const ch
     char auth[64];
     if (token)
         snprintf(auth, sizeof auth, "Bearer %s", token);
-    api_request rq = {method, path, NULL, token ? auth : NULL, body, body ? strlen(body) : 0, 0};
+    api_request rq = {method, path, NULL, token ? auth : NULL, "application/json", body,
+                      body ? strlen(body) : 0, 0};
     api_reply r;
     api_handle(c, &rq, &r);
     *status = r.status;
@@ -118,7 +119,7 @@ Test(classroom, joining_is_checked_and_seats_teams_fairly)
     json_decref(v);
     char body[256];
     const char *bad[] = {"", "   ", "<script>", "a name far longer than twenty-four characters",
-                         "tab\there"};
+                         "tab\there", "\u200b", "evil\u202egnp", "no\u00a0break"};
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         snprintf(body, sizeof body, "{\"code\": \"%s\", \"team\": \"%s\"}", cls_code(c), bad[k]);
         json_decref(call(c, "POST", "/api/join", NULL, body, &st));
@@ -190,6 +191,16 @@ Test(classroom, refused_requests_change_nothing)
         {"POST", "/api/teacher", cls_key(c), "{\"seq\": 1, \"action\": \"launch\"}", 400},
         {"POST", "/api/teacher", cls_key(c), "{\"seq\": 1, \"action\": \"timer\", \"seconds\": -5}", 400},
         {"POST", "/api/teacher", cls_key(c), "{\"seq\": 1, \"action\": \"start_practice\"}", 409},
+        {"POST", "/api/teacher", cls_key(c), "{\"seq\": 4294967297, \"action\": \"advance\"}", 400},
+        {"POST", "/api/decide", a, "{\"seq\": 0, \"round\": 0, \"price\": 1, \"personalization\": "
+                                   "0.5, \"transparency\": 0.5, \"control\": 0.5, \"norm\": "
+                                   "\"communal\", \"exit_policy\": \"none\", \"breach_response\": "
+                                   "\"none\", \"response_delay\": 4294967297}", 400},
+        {"POST", "/api/decide", a, "{\"seq\": 0, \"round\": 0, \"price\": 1, \"personalization\": "
+                                   "0.5, \"transparency\": 0.5, \"control\": 0.5, \"norm\": "
+                                   "\"communal\", \"exit_policy\": \"none\", \"breach_response\": "
+                                   "\"none\", \"response_delay\": 0, \"statement\": \"hi\u202e\"}", 400},
+        {"POST", "/api/teacher", cls_key(c), "{\"seq\": 1, \"action\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\u00e9\"}", 400},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         json_t *v = call(c, cases[k].method, cases[k].path, cases[k].token, cases[k].body, &st);
@@ -205,7 +216,7 @@ Test(classroom, refused_requests_change_nothing)
     char *big = malloc(API_MAX_BODY + 2);
     memset(big, ' ', API_MAX_BODY + 1);
     big[API_MAX_BODY + 1] = '\0';
-    api_request rq = {"POST", "/api/decide", NULL, NULL, big, API_MAX_BODY, 1};
+    api_request rq = {"POST", "/api/decide", NULL, NULL, "application/json", big, API_MAX_BODY, 1};
     char auth[64];
     snprintf(auth, sizeof auth, "Bearer %s", a);
     rq.authorization = auth;
@@ -375,5 +386,78 @@ Test(classroom, a_solo_game_is_one_team_against_the_computer)
     json_decref(v);
     free(a);
     free(sc);
+    cls_free(c);
+}
+
+Test(classroom, a_join_warns_the_new_team_only_and_long_games_are_refused)
+{
+    bs_scenario *sc = scenario();
+    bs_error err = {0};
+    /* one round of 26 weeks: acme's breach in week 15 is in it, warned when teams join */
+    cls_options opt = {.markets = 1, .threads = 1, .round_steps = 26};
+    cls_class *c = cls_new(sc, &opt, &err);
+    cr_assert_not_null(c, "%s", err.msg);
+    cr_assert_eq(teacher(c, 0, "start_competition"), 200);
+    char *a = join(c, "Alpha"), *b = join(c, "Beta"), *d = join(c, "Delta");
+    int st;
+    json_t *v = call(c, "GET", "/api/team", a, NULL, &st);
+    cr_expect_eq(json_array_size(json_object_get(v, "inbox")), 1,
+                 "acme's team was warned once per join");
+    json_decref(v);
+    cls_free(c);
+    /* rounds of a week in the classroom's market: 52 rounds x 6 brands' policies could
+       overflow a run's 256 shocks: refused up front, not mid-game */
+    cr_assert_eq(bs_scenario_load(BS_SOURCE_DIR "/scenarios/classroom.yaml", sc, &err), BS_OK,
+                 "%s", err.msg);
+    cls_options weekly = {.markets = 1, .threads = 1, .round_steps = 1};
+    cr_expect_null(cls_new(sc, &weekly, &err));
+    cr_expect(strstr(err.msg, "longer rounds"), "%s", err.msg);
+    free(a);
+    free(b);
+    free(d);
+    free(sc);
+}
+
+Test(classroom, a_tampered_save_is_refused)
+{
+    cls_class *c = new_class(1);
+    char *a = join(c, "Alpha"), *b = join(c, "Beta");
+    json_t *good = cls_save(c);
+    bs_scenario *sc = scenario();
+    cls_options opt = {.markets = 1, .threads = 1};
+    bs_error err = {0};
+    const char *cases[] = {"a token shared", "the teacher's key as a token",
+                           "credits out of range", "a name with a zero-width space",
+                           "a lower-case code", "a price out of range"};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        json_t *s = json_deep_copy(good);
+        json_t *teams = json_object_get(s, "teams");
+        json_t *t0 = json_array_get(teams, 0), *t1 = json_array_get(teams, 1);
+        switch (k) {
+        case 0: json_object_set(t1, "token", json_object_get(t0, "token")); break;
+        case 1: json_object_set(t1, "token", json_object_get(s, "key")); break;
+        case 2: json_object_set_new(t0, "research_credits", json_integer(1000000)); break;
+        case 3: json_object_set_new(t0, "name", json_string("\u200b")); break;
+        case 4: {
+            char low[8];
+            snprintf(low, sizeof low, "%s", cls_code(c));
+            low[0] = (char)(low[0] | 0x20);
+            json_object_set_new(s, "code", json_string(low));
+            break;
+        }
+        case 5: json_object_set_new(json_object_get(t0, "next"), "price", json_real(99)); break;
+        }
+        cls_class *d = cls_restore(sc, s, &opt, &err);
+        cr_expect_null(d, "%s was accepted", cases[k]);
+        cls_free(d);
+        json_decref(s);
+    }
+    cls_class *d = cls_restore(sc, good, &opt, &err);
+    cr_expect_not_null(d, "the untouched save: %s", err.msg);
+    cls_free(d);
+    json_decref(good);
+    free(sc);
+    free(a);
+    free(b);
     cls_free(c);
 }

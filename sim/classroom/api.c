@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "classroom/api.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +34,16 @@ static void reply_json(api_reply *out, int status, json_t *v)
     out->owned = 1;
 }
 
+/* An error's text, cut before any byte that is not valid UTF-8 (a message may quote a
+   request's bytes, or cut a character in two): the reply keeps its status. */
 static void reply_error(api_reply *out, int status, const char *why)
 {
-    reply_json(out, status, json_pack("{s:s}", "error", why));
+    size_t n = strlen(why);
+    json_t *text = json_stringn(why, n);
+    while (!text && n > 0)
+        text = json_stringn(why, --n);
+    reply_json(out, status, text ? json_pack("{s:o}", "error", text) : NULL);
+    out->status = out->status == 503 && !text ? 503 : status;
 }
 
 void api_reply_free(api_reply *r)
@@ -62,6 +70,12 @@ static json_t *body_of(const api_request *rq, api_reply *out)
         char why[96];
         snprintf(why, sizeof why, "the body is longer than %d bytes", API_MAX_BODY);
         reply_error(out, 413, why);
+        return NULL;
+    }
+    /* JSON only: a form posted from another site (text/plain, no preflight) is refused */
+    const char *ct = rq->content_type ? rq->content_type : "";
+    if (strncasecmp(ct, "application/json", 16) || (ct[16] && ct[16] != ';' && ct[16] != ' ')) {
+        reply_error(out, 415, "the body must be JSON: Content-Type: application/json");
         return NULL;
     }
     json_error_t e;
@@ -104,21 +118,27 @@ static void decide(cls_class *c, int team, const api_request *rq, api_reply *out
     if (!b)
         return;
     cls_submission sub = {0};
-    int seq, round, research = 0;
+    json_int_t seq, round, delay;
+    int research = 0;
     const char *norm, *exit, *resp, *statement = "", *forecast = "";
     json_error_t e;
     char why[320];
     if (json_unpack_ex(b, &e, JSON_STRICT,
-                       "{s:i, s:i, s:F, s:F, s:F, s:F, s:s, s:s, s:s, s:i, s?s, s?s, s?b}", "seq",
+                       "{s:I, s:I, s:F, s:F, s:F, s:F, s:s, s:s, s:s, s:I, s?s, s?s, s?b}", "seq",
                        &seq, "round", &round, "price", &sub.course.price, "personalization",
                        &sub.course.personalization, "transparency", &sub.course.transparency,
                        "control", &sub.course.control, "norm", &norm, "exit_policy", &exit,
-                       "breach_response", &resp, "response_delay", &sub.course.response_delay,
+                       "breach_response", &resp, "response_delay", &delay,
                        "statement", &statement, "forecast", &forecast, "research", &research)) {
         snprintf(why, sizeof why, "a decision: %s (docs/CLASSROOM-HTTP.md lists its fields)",
                  e.text);
         reply_error(out, 400, why);
-    } else if ((sub.course.norm = cls_enum_value("norm", norm)) < 0 ||
+    } else if (seq < 0 || seq > INT_MAX || round < 0 || round > INT_MAX || delay < 0 ||
+               delay > 13) {
+        reply_error(out, 400, "seq and round: whole numbers from 0; response_delay: 0 to 13 "
+                              "weeks");
+    } else if ((sub.course.response_delay = (int)delay, 0) ||
+               (sub.course.norm = cls_enum_value("norm", norm)) < 0 ||
                (sub.course.exit_policy = cls_enum_value("exit_policy", exit)) < 0 ||
                (sub.course.breach_response = cls_enum_value("breach_response", resp)) < 0) {
         reply_error(out, 400, "norm (communal, exchange), exit_policy (none, win_back, "
@@ -130,7 +150,7 @@ static void decide(cls_class *c, int team, const api_request *rq, api_reply *out
         snprintf(sub.statement, sizeof sub.statement, "%s", statement);
         snprintf(sub.forecast, sizeof sub.forecast, "%s", forecast);
         sub.research = research;
-        int st = cls_decide(c, team, seq, round, &sub, &reply, why, sizeof why);
+        int st = cls_decide(c, team, (int)seq, (int)round, &sub, &reply, why, sizeof why);
         if (st < 300)
             reply_json(out, st, reply);
         else
@@ -144,16 +164,18 @@ static void teacher(cls_class *c, const api_request *rq, api_reply *out)
     json_t *b = body_of(rq, out), *reply = NULL;
     if (!b)
         return;
-    int seq, seconds = 0;
+    json_int_t seq, seconds = 0;
     const char *action;
     json_error_t e;
     char why[320];
-    if (json_unpack_ex(b, &e, JSON_STRICT, "{s:i, s:s, s?i}", "seq", &seq, "action", &action,
+    if (json_unpack_ex(b, &e, JSON_STRICT, "{s:I, s:s, s?I}", "seq", &seq, "action", &action,
                        "seconds", &seconds)) {
         snprintf(why, sizeof why, "expected {\"seq\": N, \"action\": \"…\"}: %s", e.text);
         reply_error(out, 400, why);
+    } else if (seq < 0 || seq > INT_MAX || seconds < 0 || seconds > 3600) {
+        reply_error(out, 400, "seq: a whole number from 0; seconds: 0 (no timer) to 3600");
     } else {
-        int st = cls_teacher(c, seq, action, seconds, &reply, why, sizeof why);
+        int st = cls_teacher(c, (int)seq, action, (int)seconds, &reply, why, sizeof why);
         if (st < 300)
             reply_json(out, st, reply);
         else

@@ -29,6 +29,7 @@ typedef struct {
     const char *method, *path;
     const char *code;          /* the query's ?code= (NULL: none) */
     const char *authorization; /* the header (NULL: none) */
+    const char *content_type;  /* the header (NULL: none) */
     const char *body;
     size_t len;
     int too_large;             /* the body was longer than API_MAX_BODY (discarded) */

@@ -34,12 +34,12 @@ static json_t *message(int round, const char *kind, const char *from, const char
 
 /* ---- warnings of what is coming ------------------------------------ */
 
-int cls_warn_round(cls_class *c, int m, int r)
+int cls_warn_round(cls_class *c, int m, int r, int team)
 {
     const int from = r * c->round_steps, to = from + c->round_steps;
     for (int s = 0; s < c->seats; s++) {
         const int j = c->market[m].team_of_seat[s];
-        if (j < 0)
+        if (j < 0 || (team >= 0 && j != team))
             continue;
         const bs_scenario *sc = cls_active(c);
         for (int k = 0; k < sc->n_shocks; k++) {

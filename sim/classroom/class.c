@@ -38,6 +38,8 @@ int cls_enum_value(const char *key, const char *name)
     return -1;
 }
 
+static void debrief_again(cls_class *c, int m);
+
 static void lock(cls_class *c) { pthread_mutex_lock(&c->lock); }
 static void unlock(cls_class *c) { pthread_mutex_unlock(&c->lock); }
 
@@ -114,6 +116,8 @@ static void reset_markets(cls_class *c)
         bs_game_free(mk->game);
         mk->game = NULL;
         json_array_clear(mk->newsletters);
+        json_decref(mk->debrief);
+        mk->debrief = NULL;
         for (int s = 0; s < c->seats; s++)
             mk->price_before[s] = c->sc->brands[s].price;
     }
@@ -123,7 +127,7 @@ static void reset_markets(cls_class *c)
     c->advance = 0;
     c->deadline = c->timer_s ? bs_now_seconds() + c->timer_s : 0;
     for (int m = 0; m < c->n_markets; m++)
-        cls_warn_round(c, m, 0);
+        cls_warn_round(c, m, 0, -1);
 }
 
 static void changed(cls_class *c)
@@ -149,6 +153,15 @@ cls_class *cls_new(const bs_scenario *sc, const cls_options *opt, bs_error *err)
         bs_error_setf(err, BS_ERR_INPUT, "scenario '%s': %d steps make %d rounds of %d steps, "
                       "expected 1 to %d", sc->name, sc->steps, sc->steps / round_steps,
                       round_steps, CLS_MAX_ROUNDS);
+        return NULL;
+    }
+    const int seats = sc->n_brands < CLS_MAX_SEATS ? sc->n_brands : CLS_MAX_SEATS;
+    if (sc->n_shocks + (sc->steps / round_steps) * seats > BS_MAX_SHOCKS) {
+        /* each brand changes course at most once a round, a policy shock in every run */
+        bs_error_setf(err, BS_ERR_INPUT, "scenario '%s': %d rounds of %d steps with %d brands "
+                      "and %d shocks could need more than the %d shocks a market holds: use "
+                      "longer rounds (--round-weeks)", sc->name, sc->steps / round_steps,
+                      round_steps, seats, sc->n_shocks, BS_MAX_SHOCKS);
         return NULL;
     }
     if (sc->n_brands < 2) {
@@ -225,6 +238,7 @@ void cls_free(cls_class *c)
     for (int m = 0; m < CLS_MAX_MARKETS; m++) {
         bs_game_free(c->market[m].game);
         json_decref(c->market[m].newsletters);
+        json_decref(c->market[m].debrief);
     }
     for (int j = 0; j < c->n_teams; j++) {
         json_decref(c->teams[j].inbox);
@@ -285,8 +299,23 @@ int cls_is_code(cls_class *c, const char *code)
 
 /* ---- joining ---------------------------------------------------------- */
 
+/* Whether the UTF-8 character at p is invisible or changes the text's direction (zero-width
+   spaces and joiners, direction marks, embeddings and isolates, the byte-order mark, the soft
+   hyphen, the no-break space): refused in names and statements, where they would hide or
+   disguise text. */
+static int invisible_at(const unsigned char *p)
+{
+    if (p[0] == 0xC2)
+        return p[1] == 0xA0 || p[1] == 0xAD;
+    if (p[0] == 0xE2 && p[1] == 0x80)
+        return (p[2] >= 0x8B && p[2] <= 0x8F) || (p[2] >= 0xAA && p[2] <= 0xAE) || p[2] == 0xAF;
+    if (p[0] == 0xE2 && p[1] == 0x81)
+        return p[2] >= 0xA0 && p[2] <= 0xAF;
+    return p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF;
+}
+
 /* A team name: 1 to CLS_NAME_MAX characters (UTF-8), letters (any script), digits, spaces
-   and -_.'&, not only spaces. */
+   and -_.'&, not only spaces, nothing invisible. */
 static int good_name(const char *s, char *why, size_t n)
 {
     size_t chars = 0;
@@ -299,6 +328,10 @@ static int good_name(const char *s, char *why, size_t n)
             }
             visible |= *p != ' ';
         } else if ((*p & 0xC0) != 0x80) {
+            if (invisible_at(p)) {
+                WHY("team name: an invisible or direction-changing character is not allowed");
+                return 0;
+            }
             visible = 1; /* a multi-byte character (jansson has checked it is valid UTF-8) */
         } else {
             continue;
@@ -341,8 +374,8 @@ cls_status cls_join(cls_class *c, const char *code, const char *name, json_t **r
     }
     if (!st && best < 0)
         st = 409, WHY("the class is full: %d markets of %d teams", c->n_markets, c->seats);
-    cls_team *t = &c->teams[c->n_teams];
-    if (!st) {
+    cls_team *t = st || c->n_teams >= CLS_MAX_TEAMS ? NULL : &c->teams[c->n_teams];
+    if (t) {
         memset(t, 0, sizeof *t);
         snprintf(t->name, sizeof t->name, "%s", name);
         t->market = best;
@@ -357,13 +390,13 @@ cls_status cls_join(cls_class *c, const char *code, const char *name, json_t **r
             st = 503, WHY("out of memory");
         }
     }
-    if (!st) {
+    if (t && !st) {
         const int j = c->n_teams++;
         c->market[best].team_of_seat[t->brand] = j;
         reset_team(c, t);
         bs_game_free(c->market[best].game); /* (no round played: made again at the first) */
         c->market[best].game = NULL;
-        cls_warn_round(c, best, c->round);
+        cls_warn_round(c, best, c->round, j); /* the new team's warnings only */
         *reply = json_pack("{s:s, s:i, s:i, s:s}", "token", t->token, "team", j, "market", best,
                            "brand", c->sc->brands[t->brand].name);
         changed(c);
@@ -400,20 +433,35 @@ static size_t utf8_chars(const char *s)
     return k;
 }
 
+/* A key or token as the server makes them: 32 lowercase hex digits. */
+static int hex_token(const char *s)
+{
+    return strlen(s) == CLS_TOKEN_CHARS && strspn(s, "0123456789abcdef") == CLS_TOKEN_CHARS;
+}
+
+/* A statement (lines allowed) or a forecast: at most `max` characters, no control
+   characters, no invisible or direction-changing ones (invisible_at). */
+static int good_text(const char *s, size_t max, int lines)
+{
+    if (!s || utf8_chars(s) > max)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p < 0x20 && !(lines && *p == '\n')) || *p == 0x7f || invisible_at(p))
+            return 0;
+    return 1;
+}
+
 cls_status cls_decide(cls_class *c, int team, int seq, int round, const cls_submission *sub,
                       json_t **reply, char *why, size_t n)
 {
     if (!good_course(&sub->course, why, n))
         return 400;
-    if (utf8_chars(sub->statement) > CLS_STATEMENT_MAX || utf8_chars(sub->forecast) > CLS_FORECAST_MAX)
-        return WHY("statement or forecast too long: at most %d and %d characters",
-                   CLS_STATEMENT_MAX, CLS_FORECAST_MAX), 400;
-    for (const unsigned char *p = (const unsigned char *)sub->forecast; *p; p++)
-        if (*p < 0x20)
-            return WHY("forecast: one line, without control characters"), 400;
-    for (const unsigned char *p = (const unsigned char *)sub->statement; *p; p++)
-        if (*p < 0x20 && *p != '\n')
-            return WHY("statement: without control characters other than line breaks"), 400;
+    if (!good_text(sub->statement, CLS_STATEMENT_MAX, 1))
+        return WHY("statement: at most %d characters, without control characters other than "
+                   "line breaks, nothing invisible", CLS_STATEMENT_MAX), 400;
+    if (!good_text(sub->forecast, CLS_FORECAST_MAX, 0))
+        return WHY("forecast: one line of at most %d characters, nothing invisible",
+                   CLS_FORECAST_MAX), 400;
     lock(c);
     cls_team *t = &c->teams[team];
     cls_status st = 0;
@@ -492,8 +540,10 @@ cls_status cls_teacher(cls_class *c, int seq, const char *action, int seconds, j
         if (c->phase != CLS_COMPETITION)
             st = 409, WHY("only the competition ends (the class is in the %s)",
                           phase_names[c->phase]);
-        else
+        else {
             c->phase = CLS_OVER;
+            c->deadline = 0;
+        }
     } else
         st = 400, WHY("action '%.40s': expected start_practice, start_competition, advance, "
                       "timer or end", action);
@@ -516,17 +566,22 @@ static int playing(const cls_class *c)
            c->n_teams > 0;
 }
 
+/* Whether a round is due (the caller holds the lock). */
+static int due(const cls_class *c)
+{
+    if (!playing(c) || c->computing || c->failed[0])
+        return 0;
+    int all = 1;
+    for (int j = 0; j < c->n_teams; j++) all &= c->teams[j].submitted;
+    return c->advance || all || (c->deadline > 0 && bs_now_seconds() >= c->deadline);
+}
+
 int cls_round_due(cls_class *c)
 {
     lock(c);
-    int due = 0;
-    if (playing(c) && !c->computing) {
-        int all = 1;
-        for (int j = 0; j < c->n_teams; j++) all &= c->teams[j].submitted;
-        due = c->advance || all || (c->deadline > 0 && bs_now_seconds() >= c->deadline);
-    }
+    int d = due(c);
     unlock(c);
-    return due;
+    return d;
 }
 
 /* The "key=value" fields where course `to` differs from `from`. */
@@ -590,13 +645,14 @@ static int game_team_of_seat(const cls_class *c, int m, int s)
 bs_status cls_play_round(cls_class *c, bs_error *err)
 {
     lock(c);
-    if (!playing(c) || c->computing) {
+    if (!due(c)) { /* (checked again here: the phase may have changed since the caller asked) */
         unlock(c);
-        return bs_error_setf(err, BS_ERR_RUNTIME, "no round to play now");
+        return bs_error_setf(err, BS_ERR_RUNTIME, "no round is due now");
     }
     c->computing = 1;
     const int r = c->round;
-    /* the decisions, as the game takes them; what was refused goes to the team's inbox */
+    /* the decisions, as the game takes them; what it refuses goes to the team's inbox and the
+       team keeps its course */
     static char refused[CLS_MAX_TEAMS][sizeof ((bs_error *)0)->msg]; /* (one round at a time) */
     bs_status s = BS_OK;
     for (int m = 0; s == BS_OK && m < c->n_markets; m++) {
@@ -620,46 +676,63 @@ bs_status cls_play_round(cls_class *c, bs_error *err)
             for (int i = 0; i < k; i++) v[i] = sets[i];
             bs_error why = {0};
             refused[j][0] = '\0';
-            if (bs_game_decide(g, game_team_of_seat(c, m, seat), v, k, &why) == BS_OK)
-                t->applied = t->next.course;
-            else {
+            if (bs_game_decide(g, game_team_of_seat(c, m, seat), v, k, &why)) {
                 snprintf(refused[j], sizeof refused[j], "%s", why.msg);
-                t->next.course = t->applied;
+                bs_game_decide(g, game_team_of_seat(c, m, seat), NULL, 0, &why);
             }
-            memcpy(t->statement[r], t->next.statement, sizeof t->statement[r]);
-            memcpy(t->forecast[r], t->next.forecast, sizeof t->forecast[r]);
         }
     }
     unlock(c);
-    /* the rounds, computed without the lock: readers see `computing` */
+    /* the rounds, computed without the lock: readers see `computing` and what was published */
     for (int m = 0; s == BS_OK && m < c->n_markets; m++)
         if (c->market[m].game)
             s = bs_game_play(c->market[m].game, err);
     lock(c);
-    if (s == BS_OK) {
-        const char *why[CLS_MAX_TEAMS];
-        for (int j = 0; j < c->n_teams; j++) why[j] = refused[j];
-        c->round++;
-        for (int m = 0; m < c->n_markets; m++)
-            if (c->market[m].game && cls_publish_round(c, m, r, why))
-                s = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory");
-        for (int j = 0; j < c->n_teams; j++) {
-            cls_team *t = &c->teams[j];
-            if (t->next.research && t->research_credits > 0)
-                t->research_credits--;
-            t->next.research = 0;
-            t->next.statement[0] = t->next.forecast[0] = '\0';
-            t->submitted = 0;
-        }
-        for (int m = 0; m < c->n_markets; m++)
-            if (c->market[m].game && c->round < c->rounds)
-                cls_warn_round(c, m, c->round);
-        if (c->round >= c->rounds && c->phase == CLS_COMPETITION)
-            c->phase = CLS_OVER;
+    if (s != BS_OK) {
+        /* a game that failed mid-round cannot go on (game.h): the class stops playing and the
+           teacher's page says why; the saved class still holds the last completed round */
+        snprintf(c->failed, sizeof c->failed, "round %d could not be played: %s", r + 1,
+                 err->msg);
         c->advance = 0;
-        c->deadline = c->timer_s && c->round < c->rounds ? bs_now_seconds() + c->timer_s : 0;
-        changed(c);
+        c->computing = 0;
+        unlock(c);
+        return s;
     }
+    c->round++;
+    for (int j = 0; j < c->n_teams; j++) {
+        cls_team *t = &c->teams[j];
+        memcpy(t->statement[r], t->next.statement, sizeof t->statement[r]);
+        memcpy(t->forecast[r], t->next.forecast, sizeof t->forecast[r]);
+        if (refused[j][0])
+            t->next.course = t->applied; /* it kept its course */
+        else
+            t->applied = t->next.course;
+    }
+    const char *why[CLS_MAX_TEAMS];
+    for (int j = 0; j < c->n_teams; j++) why[j] = refused[j];
+    for (int m = 0; m < c->n_markets; m++)
+        if (c->market[m].game) {
+            if (cls_publish_round(c, m, r, why))
+                s = bs_error_setf(err, BS_ERR_RUNTIME, "out of memory publishing round %d", r + 1);
+            debrief_again(c, m);
+        }
+    for (int j = 0; j < c->n_teams; j++) {
+        cls_team *t = &c->teams[j];
+        if (t->next.research && t->research_credits > 0)
+            t->research_credits--;
+        t->next.research = 0;
+        t->next.statement[0] = t->next.forecast[0] = '\0';
+        t->submitted = 0;
+    }
+    for (int m = 0; m < c->n_markets; m++)
+        if (c->market[m].game && c->round < c->rounds)
+            cls_warn_round(c, m, c->round, -1);
+    if (c->round >= c->rounds && c->phase == CLS_COMPETITION)
+        c->phase = CLS_OVER;
+    c->advance = 0;
+    c->deadline = c->timer_s && c->round < c->rounds && c->phase != CLS_OVER
+                      ? bs_now_seconds() + c->timer_s : 0;
+    changed(c);
     c->computing = 0;
     unlock(c);
     return s;
@@ -701,8 +774,10 @@ json_t *cls_market_view(cls_class *c, int m)
                               j >= 0 ? json_null()
                                      : json_string(seat_strategies[mk->strategy_of_seat[s]])));
     }
-    return json_pack("{s:i, s:i, s:o, s:O}", "market", m, "round", c->round, "brands", brands,
-                     "newsletters", mk->newsletters);
+    /* copies: the reply is written out after the lock is released, while the class's own
+       arrays may change */
+    return json_pack("{s:i, s:i, s:o, s:o}", "market", m, "round", c->round, "brands", brands,
+                     "newsletters", json_deep_copy(mk->newsletters));
 }
 
 json_t *cls_team_view(cls_class *c, int j)
@@ -714,11 +789,12 @@ json_t *cls_team_view(cls_class *c, int j)
     json_object_set_new(decision, "forecast", json_string(t->next.forecast));
     json_object_set_new(decision, "research", json_boolean(t->next.research));
     json_t *v = json_pack(
-        "{s:o, s:{s:i, s:s, s:i, s:s, s:i, s:b, s:i, s:o}, s:o, s:O, s:O}", "class", class_json(c),
+        "{s:o, s:{s:i, s:s, s:i, s:s, s:i, s:b, s:i, s:o}, s:o, s:o, s:o}", "class", class_json(c),
         "team", "id", j, "name", t->name, "market", t->market, "brand",
         c->sc->brands[t->brand].name, "seq", t->seq, "submitted", t->submitted,
         "research_credits", t->research_credits, "decision", decision, "market",
-        cls_market_view(c, t->market), "inbox", t->inbox, "reports", t->reports);
+        cls_market_view(c, t->market), "inbox", json_deep_copy(t->inbox), "reports",
+        json_deep_copy(t->reports));
     unlock(c);
     return v;
 }
@@ -731,6 +807,7 @@ json_t *cls_teacher_view(cls_class *c)
     json_object_set_new(cl, "timer_s", json_integer(c->timer_s));
     json_object_set_new(cl, "key", json_string(c->key));
     json_object_set_new(cl, "save_error", c->save_error[0] ? json_string(c->save_error) : json_null());
+    json_object_set_new(cl, "failed", c->failed[0] ? json_string(c->failed) : json_null());
     json_t *teams = json_array(), *markets = json_array();
     for (int j = 0; j < c->n_teams; j++) {
         const cls_team *t = &c->teams[j];
@@ -757,13 +834,30 @@ json_t *cls_public_view(cls_class *c)
     return v;
 }
 
+/* Market m's debrief, made again from its game (after a round, or a resume). */
+static void debrief_again(cls_class *c, int m)
+{
+    json_decref(c->market[m].debrief);
+    c->market[m].debrief = c->market[m].game ? cls_debrief_market(c, m) : NULL;
+}
+
 json_t *cls_debrief_view(cls_class *c, int team)
 {
     lock(c);
     json_t *markets = json_array();
-    for (int m = 0; m < c->n_markets; m++)
-        if ((team < 0 || c->teams[team].market == m) && c->market[m].game)
-            json_array_append_new(markets, cls_debrief_market(c, m, team));
+    for (int m = 0; m < c->n_markets; m++) {
+        if ((team >= 0 && c->teams[team].market != m) || !c->market[m].debrief)
+            continue;
+        /* a copy of the debrief the last round published (the game may be computing now);
+           a team sees the others' forecasts once the game is over */
+        json_t *d = json_deep_copy(c->market[m].debrief);
+        json_t *f = json_object_get(d, "forecasts");
+        for (size_t k = json_array_size(f); team >= 0 && c->phase != CLS_OVER && k-- > 0;)
+            if (strcmp(json_string_value(json_object_get(json_array_get(f, k), "team")) ?: "",
+                       c->teams[team].name))
+                json_array_remove(f, k);
+        json_array_append_new(markets, d);
+    }
     json_t *v = json_pack("{s:o, s:o}", "class", class_json(c), "markets", markets);
     unlock(c);
     return v;
@@ -773,20 +867,23 @@ json_t *cls_debrief_view(cls_class *c, int team)
 
 json_t *cls_save(cls_class *c)
 {
-    /* (the caller holds the lock: cls_on_change's callback) */
+    /* (the caller holds the lock: cls_on_change's callback); NULL when anything could not be
+       made: a save must be whole or not at all */
+    int bad = 0;
     json_t *teams = json_array(), *markets = json_array();
-    for (int j = 0; j < c->n_teams; j++) {
+    bad |= !teams || !markets;
+    for (int j = 0; !bad && j < c->n_teams; j++) {
         const cls_team *t = &c->teams[j];
         json_t *st = json_array(), *fc = json_array();
-        for (int r = 0; r < c->round; r++) {
-            json_array_append_new(st, json_string(t->statement[r]));
-            json_array_append_new(fc, json_string(t->forecast[r]));
-        }
+        bad |= !st || !fc;
+        for (int r = 0; !bad && r < c->round; r++)
+            bad |= json_array_append_new(st, json_string(t->statement[r])) ||
+                   json_array_append_new(fc, json_string(t->forecast[r]));
         json_t *next = course_json(&t->next.course);
-        json_object_set_new(next, "statement", json_string(t->next.statement));
-        json_object_set_new(next, "forecast", json_string(t->next.forecast));
-        json_object_set_new(next, "research", json_boolean(t->next.research));
-        json_array_append_new(
+        bad |= !next || json_object_set_new(next, "statement", json_string(t->next.statement)) ||
+               json_object_set_new(next, "forecast", json_string(t->next.forecast)) ||
+               json_object_set_new(next, "research", json_boolean(t->next.research));
+        bad |= json_array_append_new(
             teams, json_pack("{s:s, s:s, s:i, s:i, s:i, s:b, s:i, s:o, s:o, s:o, s:o, s:O, s:O}",
                              "name", t->name, "token", t->token, "market", t->market, "brand",
                              t->brand, "seq", t->seq, "submitted", t->submitted,
@@ -794,11 +891,17 @@ json_t *cls_save(cls_class *c)
                              course_json(&t->applied), "statements", st, "forecasts", fc,
                              "inbox", t->inbox, "reports", t->reports));
     }
-    for (int m = 0; m < c->n_markets; m++) {
+    for (int m = 0; !bad && m < c->n_markets; m++) {
         char *log = c->market[m].game ? bs_game_log_string(c->market[m].game) : NULL;
-        json_array_append_new(markets, json_pack("{s:s?, s:O}", "log", log, "newsletters",
-                                                 c->market[m].newsletters));
+        bad |= (c->market[m].game && !log) ||
+               json_array_append_new(markets, json_pack("{s:s?, s:O}", "log", log, "newsletters",
+                                                        c->market[m].newsletters));
         free(log);
+    }
+    if (bad) {
+        json_decref(teams);
+        json_decref(markets);
+        return NULL;
     }
     return json_pack("{s:i, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:b, s:i, s:o, s:o}",
                      "version", 1, "code", c->code, "key", c->key, "phase", phase_names[c->phase],
@@ -838,6 +941,14 @@ cls_class *cls_restore(const bs_scenario *sc, const json_t *saved, const cls_opt
                       "(version 1, with code, key, phase, round, teams and markets)");
         return NULL;
     }
+    static const char alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    int codes_ok = strlen(code) == CLS_CODE_CHARS && strspn(code, alphabet) == CLS_CODE_CHARS;
+    if (!codes_ok || !hex_token(key) || round_steps < 1 || timer_s < 0 || timer_s > 3600 ||
+        seq < 0 || practices < 0) {
+        bs_error_setf(err, BS_ERR_INPUT, "the saved class's code, key, round_steps, timer_s, seq "
+                      "or practices is not one the server writes");
+        return NULL;
+    }
     cls_options o = *opt;
     o.markets = markets;
     o.round_steps = round_steps;
@@ -866,6 +977,7 @@ cls_class *cls_restore(const bs_scenario *sc, const json_t *saved, const cls_opt
         json_t *next, *applied, *st, *fc, *inbox, *reports;
         int submitted, research;
         const char *stmt, *fcst;
+        char why[160] = "";
         if (json_unpack((json_t *)o, "{s:s, s:s, s:i, s:i, s:i, s:b, s:i, s:o, s:o, s:o, s:o, s:o, s:o}",
                         "name", &name, "token", &token, "market", &t->market, "brand", &t->brand,
                         "seq", &t->seq, "submitted", &submitted, "research_credits",
@@ -874,13 +986,32 @@ cls_class *cls_restore(const bs_scenario *sc, const json_t *saved, const cls_opt
             course_from(next, &t->next.course) || course_from(applied, &t->applied) ||
             json_unpack(next, "{s:s, s:s, s:b}", "statement", &stmt, "forecast", &fcst,
                         "research", &research) ||
-            strlen(token) != CLS_TOKEN_CHARS || t->market < 0 || t->market >= c->n_markets ||
-            t->brand < 0 || t->brand >= c->seats ||
+            !hex_token(token) || !strcmp(token, key) || t->market < 0 ||
+            t->market >= c->n_markets || t->brand < 0 || t->brand >= c->seats ||
             c->market[t->market].team_of_seat[t->brand] >= 0 || !json_is_array(inbox) ||
-            !json_is_array(reports)) {
-            s = bs_error_setf(err, BS_ERR_INPUT, "the saved class's team %zu is not whole", j + 1);
+            !json_is_array(reports) || !json_is_array(st) || !json_is_array(fc) || t->seq < 0 ||
+            t->research_credits < 0 || t->research_credits > CLS_RESEARCH_CREDITS ||
+            strlen(name) >= sizeof t->name || !good_name(name, why, sizeof why) ||
+            !good_course(&t->next.course, why, sizeof why) ||
+            !good_course(&t->applied, why, sizeof why) || !good_text(stmt, CLS_STATEMENT_MAX, 1) ||
+            !good_text(fcst, CLS_FORECAST_MAX, 0)) {
+            s = bs_error_setf(err, BS_ERR_INPUT, "the saved class's team %zu is not whole, or not "
+                              "one the server writes%s%s", j + 1, why[0] ? ": " : "", why);
             break;
         }
+        for (size_t k = 0; k < j; k++)
+            if (!strcasecmp(c->teams[k].name, name) || !strcmp(c->teams[k].token, token))
+                s = bs_error_setf(err, BS_ERR_INPUT, "the saved class's teams %zu and %zu share a "
+                                  "name or a token", k + 1, j + 1);
+        for (size_t r = 0; s == BS_OK && r < json_array_size(st); r++)
+            if (r >= CLS_MAX_ROUNDS || (int)r >= round ||
+                !good_text(json_string_value(json_array_get(st, r)), CLS_STATEMENT_MAX, 1) ||
+                !good_text(json_string_value(json_array_get(fc, r)), CLS_FORECAST_MAX, 0))
+                s = bs_error_setf(err, BS_ERR_INPUT, "the saved class's team %zu: its statement "
+                                  "or forecast of round %zu is not one the server takes", j + 1,
+                                  r + 1);
+        if (s)
+            break;
         snprintf(t->name, sizeof t->name, "%s", name);
         snprintf(t->token, sizeof t->token, "%s", token);
         snprintf(t->next.statement, sizeof t->next.statement, "%s", stmt);
@@ -908,6 +1039,13 @@ cls_class *cls_restore(const bs_scenario *sc, const json_t *saved, const cls_opt
             break;
         }
         json_array_extend(c->market[m].newsletters, news);
+        int any = 0;
+        for (int seat = 0; seat < c->seats; seat++) any |= c->market[m].team_of_seat[seat] >= 0;
+        if (!log && any && round > 0) {
+            s = bs_error_setf(err, BS_ERR_INPUT, "the saved class's market %d has teams and %d "
+                              "rounds played but no log of them", m + 1, round);
+            break;
+        }
         if (!log)
             continue;
         const char *teams_of[CLS_MAX_SEATS];

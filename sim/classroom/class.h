@@ -69,6 +69,7 @@ typedef struct {
     int team_of_seat[CLS_MAX_SEATS];  /* -1: a computer brand */
     int strategy_of_seat[CLS_MAX_SEATS];
     json_t *newsletters;              /* array: one per round played */
+    json_t *debrief;                  /* the debrief as of the last round published (or NULL) */
     double price_before[CLS_MAX_SEATS];
 } cls_market;
 

@@ -138,14 +138,14 @@ static json_t *moments(cls_class *c, int m, int weeks)
     return a;
 }
 
-static json_t *forecasts(cls_class *c, int m, int viewer)
+static json_t *forecasts(cls_class *c, int m)
 {
     json_t *a = json_array();
     const bs_game *g = c->market[m].game;
     for (int s = 0; s < c->seats; s++) {
         const int j = c->market[m].team_of_seat[s];
-        if (j < 0 || (viewer >= 0 && viewer != j && c->phase != CLS_OVER))
-            continue; /* (a team sees the others' forecasts once the game is over) */
+        if (j < 0)
+            continue;
         int gt = 0;
         for (int i = 0; i < s; i++) gt += c->market[m].team_of_seat[i] >= 0;
         for (int r = 0; r < bs_game_round(g); r++) {
@@ -187,7 +187,7 @@ static json_t *scores(cls_class *c, int m)
     return a;
 }
 
-json_t *cls_debrief_market(cls_class *c, int m, int viewer)
+json_t *cls_debrief_market(cls_class *c, int m)
 {
     const int weeks = bs_game_round(c->market[m].game) * c->round_steps;
     json_t *brands = json_array();
@@ -198,5 +198,5 @@ json_t *cls_debrief_market(cls_class *c, int m, int viewer)
                      series(c, m, BS_M_MARKET_SHARE, weeks), "revenue",
                      series(c, m, BS_M_REVENUE, weeks), "revenge_acts", series(c, m, -1, weeks),
                      "repeat_rate", series(c, m, BS_M_REPEAT_RATE, weeks), "moments",
-                     moments(c, m, weeks), "forecasts", forecasts(c, m, viewer), "scores", scores(c, m));
+                     moments(c, m, weeks), "forecasts", forecasts(c, m), "scores", scores(c, m));
 }

@@ -76,6 +76,8 @@ static MHD_Result_t answer(void *cls, struct MHD_Connection *con, const char *ur
                       MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "code"),
                       MHD_lookup_connection_value(con, MHD_HEADER_KIND,
                                                   MHD_HTTP_HEADER_AUTHORIZATION),
+                      MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+                                                  MHD_HTTP_HEADER_CONTENT_TYPE),
                       up->buf, up->len, up->too_large};
     api_reply r;
     api_handle(s->c, &rq, &r);
@@ -163,6 +165,7 @@ cls_server *cls_server_start(cls_class *c, const cls_server_opts *opt, char *why
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                             MHD_OPTION_THREAD_POOL_SIZE, 4u,
                             MHD_OPTION_CONNECTION_LIMIT, 512u,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, 128u,
                             MHD_OPTION_CONNECTION_TIMEOUT, 15u,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
                             MHD_OPTION_NOTIFY_COMPLETED, done, s,

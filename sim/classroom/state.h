@@ -29,6 +29,7 @@ struct cls_class {
     cls_market market[CLS_MAX_MARKETS];
     int practices;    /* practice games played before (their logs are saved) */
     char save_error[256];
+    char failed[640]; /* why the last round could not be played ("": it could); no more rounds */
     int (*save)(cls_class *c, void *ctx);
     void *save_ctx;
 };
@@ -40,10 +41,12 @@ const bs_scenario *cls_active(const cls_class *c);
 /* bulletin.c: what round r (just played) publishes in market m: the newsletter (appended to
    the market's), each of its teams' inbox and research report. 0, or -1 out of memory. */
 int cls_publish_round(cls_class *c, int m, int r, const char *const *refused);
-/* The inbox's warnings for the round about to be decided (r) in market m: shocks to come. */
-int cls_warn_round(cls_class *c, int m, int r);
-/* debrief.c: market m's debrief as `viewer` sees it (a team, or -1: the teacher) */
-json_t *cls_debrief_market(cls_class *c, int m, int viewer);
+/* The inbox's warnings for the round about to be decided (r) in market m: shocks to come; to
+   every team of the market (team -1) or to one. */
+int cls_warn_round(cls_class *c, int m, int r, int team);
+/* debrief.c: market m's debrief as the teacher sees it (every team's forecasts), read from its
+   game: built when a round is published, never while one computes */
+json_t *cls_debrief_market(cls_class *c, int m);
 
 /* Names of a course's enumerations, as the scenario spells them. */
 const char *cls_norm_name(int v);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,6 +45,35 @@ static int write_atomic(const char *path, const char *bytes, size_t len, char *w
         unlink(tmp);
         return -1;
     }
+    /* the rename itself survives a crash once the folder is on disk */
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    int dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}
+
+int store_lock(const char *dir, char *why, size_t n)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/lock", dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(why, n, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB)) { /* held until this process ends */
+        snprintf(why, n, "%s is in use by another `brandsim classroom` (a class is served "
+                 "from one server at a time)", dir);
+        close(fd);
+        return -1;
+    }
     return 0;
 }
 
@@ -53,6 +83,8 @@ int store_open(const char *dir, const bs_scenario *sc, char *why, size_t n)
         snprintf(why, n, "%s: %s", dir, strerror(errno));
         return -1;
     }
+    if (store_lock(dir, why, n))
+        return -1;
     char *yaml = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&yaml, &len);

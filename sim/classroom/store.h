@@ -12,8 +12,12 @@
 
 #include "classroom/class.h"
 
-/* Make DIR (if need be) and write its scenario.yaml. 0, or -1 with why[]. */
+/* Make DIR (if need be), lock it (store_lock) and write its scenario.yaml. 0, or -1 with
+   why[]. */
 int store_open(const char *dir, const bs_scenario *sc, char *why, size_t n);
+/* Lock DIR for this process (DIR/lock, until it ends): -1 with why[] when another server
+   holds it. */
+int store_lock(const char *dir, char *why, size_t n);
 /* Whether DIR holds a saved class. */
 int store_exists(const char *dir);
 /* cls_on_change's callback: save the class to DIR (ctx, a const char *). */

@@ -152,6 +152,11 @@ int cli_classroom(int argc, char **argv)
         fprintf(stderr, "brandsim classroom: --round-weeks %d: expected 1 or more\n", weeks);
         return BS_EXIT_INPUT;
     }
+    char why[512];
+    if (state && store_exists(state) && store_lock(state, why, sizeof why)) {
+        fprintf(stderr, "brandsim classroom: --state %s\n", why);
+        return BS_EXIT_RUNTIME;
+    }
     const int resume = state && store_exists(state);
     if ((optind >= argc && !resume) || optind < argc - 1) {
         fprintf(stderr, "brandsim classroom: expected one scenario file%s\n",
@@ -175,7 +180,6 @@ int cli_classroom(int argc, char **argv)
         int rc = sc ? cli_load_scenario(argv[optind], &none, sc) : BS_EXIT_RUNTIME;
         if (!rc && !(c = cls_new(sc, &copt, &err)))
             rc = cli_fail(&err);
-        char why[512];
         if (!rc && state && store_open(state, sc, why, sizeof why)) {
             fprintf(stderr, "brandsim classroom: --state %s\n", why);
             rc = BS_EXIT_RUNTIME;
@@ -197,7 +201,6 @@ int cli_classroom(int argc, char **argv)
         }
     }
     cls_server_opts sopt = {port, bind, state ? export_to : NULL};
-    char why[512];
     cls_server *s = cls_server_start(c, &sopt, why, sizeof why);
     if (!s) {
         fprintf(stderr, "brandsim classroom: %s\n", why);

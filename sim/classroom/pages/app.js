@@ -998,6 +998,10 @@
       setText('h-teams', String(teams.length));
       countdown.set(c.deadline_s);
       show('computing', !!c.computing);
+      /* the server's own trouble: a save that failed, a round that could not be played */
+      if (c.failed) notes.error('The game has stopped: ' + c.failed, 'server');
+      else if (c.save_error) notes.error('The class could not be saved: ' + c.save_error, 'server');
+      else notes.clear('server');
       setText('join-code', String(c.code || ''));
       const links = {
         'link-join': location.origin + '/#code=' + encodeURIComponent(c.code || ''),
