@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -441,7 +442,10 @@ Test(classroom, a_tampered_save_is_refused)
         case 4: {
             char low[8];
             snprintf(low, sizeof low, "%s", cls_code(c));
-            low[0] = (char)(low[0] | 0x20);
+            for (char *p = low; *p; p++) /* (codes hold letters and digits) */
+                *p = (char)tolower((unsigned char)*p);
+            if (!strcmp(low, cls_code(c)))
+                snprintf(low, sizeof low, "abcdef");
             json_object_set_new(s, "code", json_string(low));
             break;
         }
@@ -459,5 +463,45 @@ Test(classroom, a_tampered_save_is_refused)
     free(sc);
     free(a);
     free(b);
+    cls_free(c);
+}
+
+Test(classroom, the_practice_is_calm_resumes_and_draws_anew)
+{
+    cls_class *c = new_class(1);
+    char *a = join(c, "Alpha");
+    cr_assert_eq(teacher(c, 0, "start_practice"), 200);
+    int st;
+    json_t *v = call(c, "GET", "/api/team", a, NULL, &st);
+    cr_expect_eq(json_array_size(json_object_get(v, "inbox")), 0, "a warning in the calm practice");
+    json_decref(v);
+    bs_error err = {0};
+    cr_assert_eq(decide(c, a, 0, 0, NULL), 200);
+    cr_assert_eq(cls_play_round(c, &err), BS_OK, "%s", err.msg);
+    int n;
+    const bs_event *ev = bs_run_events(bs_game_market(cls_game(c, 0)), &n);
+    for (int k = 0; k < n; k++) /* the team's and the computers' policies, no shock */
+        cr_expect_str_eq(ev[k].kind, "policy", "the calm practice had a %s", ev[k].kind);
+    const double first = bs_game_round_standing(cls_game(c, 0), 0, 0).revenue;
+    /* saved and resumed mid-practice: the same class */
+    json_t *snap = cls_save(c);
+    bs_scenario *sc = scenario();
+    cls_options opt = {.markets = 1, .threads = 1};
+    cls_class *d = cls_restore(sc, snap, &opt, &err);
+    cr_assert_not_null(d, "%s", err.msg);
+    char *x = saved(c), *y = saved(d);
+    cr_expect_str_eq(x, y);
+    /* a second practice draws another market */
+    cr_assert_eq(teacher(c, 1, "start_practice"), 200);
+    cr_assert_eq(decide(c, a, 1, 0, NULL), 200);
+    cr_assert_eq(cls_play_round(c, &err), BS_OK, "%s", err.msg);
+    cr_expect_neq(bs_game_round_standing(cls_game(c, 0), 0, 0).revenue, first,
+                  "the second practice is the first again");
+    free(x);
+    free(y);
+    json_decref(snap);
+    free(sc);
+    free(a);
+    cls_free(d);
     cls_free(c);
 }

@@ -181,7 +181,7 @@ cls_class *cls_new(const bs_scenario *sc, const cls_options *opt, bs_error *err)
     memcpy(c->sc, sc, sizeof *c->sc);
     memcpy(c->practice, sc, sizeof *c->practice);
     c->practice->n_shocks = 0; /* a calm market, another draw: the competition's news kept */
-    c->practice->seed = sc->seed + 1;
+    c->practice->seed = sc->seed + 1; /* (+ the practices played before: start_practice) */
     c->seats = sc->n_brands < CLS_MAX_SEATS ? sc->n_brands : CLS_MAX_SEATS;
     /* seats in the order of the first shock to hit them (never hit: last), so that a small
        class plays the brands where the game happens */
@@ -511,6 +511,7 @@ cls_status cls_teacher(cls_class *c, int seq, const char *action, int seconds, j
         else {
             c->practices += c->phase == CLS_PRACTICE;
             c->phase = CLS_PRACTICE;
+            c->practice->seed = c->sc->seed + 1 + (uint64_t)c->practices; /* a new draw each */
             reset_markets(c);
         }
     } else if (!strcmp(action, "start_competition")) {
@@ -970,6 +971,7 @@ cls_class *cls_restore(const bs_scenario *sc, const json_t *saved, const cls_opt
     c->seq = seq;
     c->timer_s = timer_s;
     c->practices = practices;
+    c->practice->seed = sc->seed + 1 + (uint64_t)practices;
     for (size_t j = 0; s == BS_OK && j < json_array_size(teams); j++) {
         const json_t *o = json_array_get(teams, j);
         cls_team *t = &c->teams[j];

@@ -27,7 +27,7 @@ struct cls_class {
     int n_teams;
     cls_team teams[CLS_MAX_TEAMS];
     cls_market market[CLS_MAX_MARKETS];
-    int practices;    /* practice games played before (their logs are saved) */
+    int practices;    /* practice games played before (each practice draws another seed) */
     char save_error[256];
     char failed[640]; /* why the last round could not be played ("": it could); no more rounds */
     int (*save)(cls_class *c, void *ctx);
