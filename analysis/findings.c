@@ -318,7 +318,8 @@ static bs_status robustness(bs_finding *f, const bs_findings_opts *op, const bs_
             if ((s = run_experiment(f->file, op, extra, 1, h5, rep2, sc, &v2, &res, err))) break;
             bs_variants_free(&v2);
             int j = f->n_robust++;
-            snprintf(f->robust_param[j], sizeof f->robust_param[j], "%s", f->rep.robust[i]);
+            _Static_assert(sizeof f->robust_param[j] == sizeof f->rep.robust[i], "sizes");
+            memcpy(f->robust_param[j], f->rep.robust[i], sizeof f->robust_param[j]);
             f->robust_factor[j] = factor;
             f->robust_value[j] = y;
             f->robust_pass[j] = res.pass;

@@ -25,7 +25,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def request(port, method, path, token=None, body=None):
     con = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Authorization": "Bearer " + token} if token else {}
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
     t = time.perf_counter()
     con.request(method, path, body=json.dumps(body) if body is not None else None,
                 headers=headers)
@@ -54,6 +56,16 @@ def main():
     out = ""
     while "Ctrl-C" not in out:
         out += proc.stdout.readline()
+    try:
+        return bench(a, proc, out, tmp)
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait()
+        subprocess.run(["rm", "-rf", tmp])
+
+
+def bench(a, proc, out, tmp):
     port = int(out.split("http://127.0.0.1:")[1].split("/")[0])
     code = out.split("with the code ")[1].split()[0]
     key = out.split("key=")[1].split()[0]
@@ -105,8 +117,6 @@ def main():
     stop.set()
     for t in threads:
         t.join()
-    proc.terminate()
-    proc.wait()
     everything = [x for v in lat.values() for x in v]
     print("classroom bench: %d clients, %d consumers x 6 teams (1 market), %d rounds, %d cores"
           % (a.clients, a.consumers, a.rounds, os.cpu_count()))
@@ -118,7 +128,6 @@ def main():
                 1e3 * v[-1]))
     print("  rounds (last submission to newsletter): " +
           ", ".join("%.2f s" % x for x in rounds))
-    subprocess.run(["rm", "-rf", tmp])
     return 0
 
 
