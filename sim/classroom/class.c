@@ -654,7 +654,7 @@ bs_status cls_play_round(cls_class *c, bs_error *err)
     const int r = c->round;
     /* the decisions, as the game takes them; what it refuses goes to the team's inbox and the
        team keeps its course */
-    static char refused[CLS_MAX_TEAMS][sizeof ((bs_error *)0)->msg]; /* (one round at a time) */
+    char(*refused)[sizeof c->refused[0]] = c->refused;
     bs_status s = BS_OK;
     for (int m = 0; s == BS_OK && m < c->n_markets; m++) {
         int any = 0;

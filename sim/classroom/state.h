@@ -30,6 +30,8 @@ struct cls_class {
     int practices;    /* practice games played before (each practice draws another seed) */
     char save_error[256];
     char failed[640]; /* why the last round could not be played ("": it could); no more rounds */
+    char refused[CLS_MAX_TEAMS][512]; /* the round being played: why a team's decisions were
+                                         refused ("": taken) */
     int (*save)(cls_class *c, void *ctx);
     void *save_ctx;
 };
