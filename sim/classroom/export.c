@@ -21,19 +21,9 @@
 #include "brandsim/metrics.h"
 #include "brandsim/version.h"
 #include "classroom/state.h"
+#include "io/h5_util.h"
 
 /* ---- HDF5 ------------------------------------------------------------ */
-
-static hid_t group(hid_t loc, const char *name)
-{
-    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
-    hid_t g = H5I_INVALID_HID;
-    if (gcpl >= 0 && H5Pset_obj_track_times(gcpl, 0) >= 0)
-        g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    if (gcpl >= 0)
-        H5Pclose(gcpl);
-    return g;
-}
 
 static int dataset(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
                    const void *data)
@@ -66,44 +56,13 @@ static int strings(hid_t loc, const char *name, const char *const *v, int n)
         return -1;
     for (int k = 0; k < n; k++)
         memcpy(buf + (size_t)k * width, v[k], strlen(v[k]));
-    hid_t type = H5Tcopy(H5T_C_S1);
-    int bad = type < 0 || H5Tset_size(type, width) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0 ||
-              H5Tset_strpad(type, H5T_STR_NULLTERM) < 0;
+    hid_t type = bs_h5_str_type(width);
+    int bad = type < 0;
     hsize_t dims[1] = {(hsize_t)n};
     bad = bad || dataset(loc, name, type, 1, dims, buf);
     if (type >= 0)
         H5Tclose(type);
     free(buf);
-    return bad ? -1 : 0;
-}
-
-static int string_attr(hid_t loc, const char *name, const char *value)
-{
-    hid_t type = H5Tcopy(H5T_C_S1), space = H5Screate(H5S_SCALAR);
-    hid_t a = H5I_INVALID_HID;
-    if (type >= 0 && space >= 0 && H5Tset_size(type, strlen(value) + 1) >= 0 &&
-        H5Tset_cset(type, H5T_CSET_UTF8) >= 0)
-        a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-    int bad = a < 0 || H5Awrite(a, type, value) < 0;
-    if (a >= 0)
-        H5Aclose(a);
-    if (space >= 0)
-        H5Sclose(space);
-    if (type >= 0)
-        H5Tclose(type);
-    return bad ? -1 : 0;
-}
-
-static int int_attr(hid_t loc, const char *name, long long value)
-{
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = space >= 0 ? H5Acreate2(loc, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT)
-                         : H5I_INVALID_HID;
-    int bad = a < 0 || H5Awrite(a, H5T_NATIVE_LLONG, &value) < 0;
-    if (a >= 0)
-        H5Aclose(a);
-    if (space >= 0)
-        H5Sclose(space);
     return bad ? -1 : 0;
 }
 
@@ -142,7 +101,7 @@ static int write_market(cls_class *c, hid_t file, int m)
 {
     char name[32];
     snprintf(name, sizeof name, "market%d", m + 1);
-    hid_t g = group(file, name);
+    hid_t g = bs_h5_group(file, name);
     if (g < 0)
         return -1;
     const bs_game *game = c->market[m].game;
@@ -156,12 +115,12 @@ static int write_market(cls_class *c, hid_t file, int m)
             computer[s] = bs_game_computer_strategy(game, k++);
     }
     int bad = strings(g, "brand", brand, S) || strings(g, "team", team, S) ||
-              strings(g, "computer", computer, S) || int_attr(g, "rounds_played", R);
+              strings(g, "computer", computer, S) || bs_h5_attr_int(g, "rounds_played", R);
     char *log = bs_game_log_string(game);
-    bad = bad || !log || string_attr(g, "decisions", log);
+    bad = bad || !log || bs_h5_attr_str(g, "decisions", log);
     free(log);
     /* the weekly series: [brand][week], every brand metric of the whole market */
-    hid_t series = bad ? H5I_INVALID_HID : group(g, "series");
+    hid_t series = bad ? H5I_INVALID_HID : bs_h5_group(g, "series");
     double *x = malloc(((size_t)S * (size_t)(W ? W : 1) + (size_t)S_COUNT * R * S + 1) * sizeof *x);
     bad = bad || series < 0 || !x;
     for (int k = 0; !bad && k < BS_M_COUNT; k++) {
@@ -170,12 +129,12 @@ static int write_market(cls_class *c, hid_t file, int m)
                 x[(size_t)s * W + t] = cls_at(c, m, BS_SEG_ALL, k, s, t);
         hsize_t dims[2] = {(hsize_t)S, (hsize_t)W};
         bad = dataset(series, bs_metric_get(k)->name, H5T_NATIVE_DOUBLE, 2, dims, x) ||
-              string_attr(series, bs_metric_get(k)->name, bs_metric_get(k)->description);
+              bs_h5_attr_str(series, bs_metric_get(k)->name, bs_metric_get(k)->description);
     }
     if (series >= 0)
         H5Gclose(series);
     /* the standings: [round][brand] */
-    hid_t st = bad ? H5I_INVALID_HID : group(g, "standings");
+    hid_t st = bad ? H5I_INVALID_HID : bs_h5_group(g, "standings");
     bad = bad || st < 0;
     if (!bad)
         standings(c, m, x);
@@ -200,10 +159,10 @@ static int write_h5(cls_class *c, const char *path)
         H5Pclose(fcpl);
     if (f < 0)
         return -1;
-    int bad = string_attr(f, "scenario", c->sc->name) ||
-              string_attr(f, "phase", c->phase == CLS_PRACTICE ? "practice" : "competition") ||
-              int_attr(f, "seed", (long long)cls_active(c)->seed) ||
-              int_attr(f, "round_weeks", c->round_steps) || string_attr(f, "brandsim", BS_VERSION);
+    int bad = bs_h5_attr_str(f, "scenario", c->sc->name) ||
+              bs_h5_attr_str(f, "phase", c->phase == CLS_PRACTICE ? "practice" : "competition") ||
+              bs_h5_attr_i64(f, "seed", (int64_t)cls_active(c)->seed) ||
+              bs_h5_attr_int(f, "round_weeks", c->round_steps) || bs_h5_attr_str(f, "brandsim", BS_VERSION);
     for (int m = 0; !bad && m < c->n_markets; m++)
         if (c->market[m].game)
             bad = write_market(c, f, m);

@@ -18,6 +18,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "io/output.h"
+#include "io/h5_util.h"
 
 
 #include <errno.h>
@@ -143,69 +144,11 @@ static bs_status h5_fail(bs_output *o, bs_error *err, const char *fmt, ...)
 
 /* ---- small HDF5 helpers (return < 0 on failure) ------------------------------ */
 
-/* A UTF-8 string type: variable length if size is 0, else fixed, null padded. */
-static hid_t str_type(size_t size)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    if (t < 0)
-        return t;
-    if (H5Tset_size(t, size ? size : H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0
-        || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0) {
-        H5Tclose(t);
-        return H5I_INVALID_HID;
-    }
-    return t;
-}
-
-static herr_t attr_write(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const void *value)
-{
-    hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = space < 0 ? H5I_INVALID_HID
-                        : H5Acreate2(obj, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t rc = a < 0 ? -1 : H5Awrite(a, mtype, value);
-    if (a >= 0 && H5Aclose(a) < 0)
-        rc = -1;
-    if (space >= 0)
-        H5Sclose(space);
-    return rc;
-}
-
-static herr_t attr_str(hid_t obj, const char *name, const char *value)
-{
-    hid_t t = str_type(0);
-    const char *v = value ? value : "";
-    herr_t rc = t < 0 ? -1 : attr_write(obj, name, t, t, &v);
-    if (t >= 0)
-        H5Tclose(t);
-    return rc;
-}
-
-static herr_t attr_int(hid_t obj, const char *name, int value)
-{
-    return attr_write(obj, name, H5T_STD_I32LE, H5T_NATIVE_INT, &value);
-}
-
-static herr_t attr_double(hid_t obj, const char *name, double value)
-{
-    return attr_write(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
-}
-
 static herr_t describe(hid_t obj, const char *units, const char *desc, const char *dims)
 {
-    if (attr_str(obj, "units", units) < 0 || attr_str(obj, "description", desc) < 0)
+    if (bs_h5_attr_str(obj, "units", units) < 0 || bs_h5_attr_str(obj, "description", desc) < 0)
         return -1;
-    return dims ? attr_str(obj, "dims", dims) : 0;
-}
-
-static hid_t group_create(hid_t loc, const char *name)
-{
-    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
-    hid_t g = H5I_INVALID_HID;
-    if (gcpl >= 0 && H5Pset_obj_track_times(gcpl, 0) >= 0)
-        g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
-    if (gcpl >= 0)
-        H5Pclose(gcpl);
-    return g;
+    return dims ? bs_h5_attr_str(obj, "dims", dims) : 0;
 }
 
 /* No timestamps; chunked by `chunk` rows (all columns) with shuffle and deflate
@@ -288,7 +231,7 @@ static herr_t write_strings(bs_output *o, hid_t loc, const char *name, const cha
         if (strnlen(s[i], maxlen) > size)
             size = strnlen(s[i], maxlen);
     char *packed = calloc(n ? n : 1, size);
-    hid_t t = packed ? str_type(size) : H5I_INVALID_HID;
+    hid_t t = packed ? bs_h5_str_type(size) : H5I_INVALID_HID;
     if (!packed)
         snprintf(o->why, sizeof o->why, "out of memory");
     for (size_t i = 0; packed && i < n; i++)
@@ -419,7 +362,7 @@ static hid_t coord_index(hid_t g, const char *name, int n, const char *units, co
 static hid_t coord_strings(hid_t g, const char *name, const char *const *s, size_t n,
                            const char *desc)
 {
-    hid_t t = str_type(0);
+    hid_t t = bs_h5_str_type(0);
     hid_t ds = t < 0 ? H5I_INVALID_HID : coord_create(g, name, t, t, n, s, "", desc);
     if (t >= 0)
         H5Tclose(t);
@@ -472,7 +415,7 @@ static herr_t coords_create(const bs_output *o, hid_t g, const char *dims, int q
 {
     herr_t rc = coords_step(o, g);
     if (rc >= 0)
-        rc = attr_str(g, "coordinates", strstr(dims, "bin") ? "day bin_name" : "day");
+        rc = bs_h5_attr_str(g, "coordinates", strstr(dims, "bin") ? "day bin_name" : "day");
     if (rc >= 0 && strstr(dims, "brand"))
         rc = coords_brand(o, g);
     if (rc >= 0 && strstr(dims, "bin"))
@@ -542,14 +485,14 @@ static herr_t write_root_attrs(hid_t f, const bs_scenario *sc, const char *yaml,
     char name[BS_NAME_MAX + 1] = "", desc[sizeof sc->description + 1] = "";
     memcpy(name, sc->name, strnlen(sc->name, BS_NAME_MAX));
     memcpy(desc, sc->description, strnlen(sc->description, sizeof sc->description));
-    if (attr_int(f, "format_version", BS_OUTPUT_FORMAT_VERSION) < 0
-        || attr_str(f, "description", desc) < 0
-        || attr_str(f, "scenario", yaml) < 0 || attr_str(f, "overrides", overrides) < 0
-        || attr_write(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &seed) < 0
-        || attr_str(f, "scenario_name", name) < 0
-        || attr_write(f, "consumers", H5T_STD_I64LE, H5T_NATIVE_INT64, &consumers) < 0
-        || attr_int(f, "steps", sc->steps) < 0 || attr_double(f, "step_days", sc->step_days) < 0
-        || attr_int(f, "n_brands", sc->n_brands) < 0)
+    if (bs_h5_attr_int(f, "format_version", BS_OUTPUT_FORMAT_VERSION) < 0
+        || bs_h5_attr_str(f, "description", desc) < 0
+        || bs_h5_attr_str(f, "scenario", yaml) < 0 || bs_h5_attr_str(f, "overrides", overrides) < 0
+        || bs_h5_attr_write(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &seed) < 0
+        || bs_h5_attr_str(f, "scenario_name", name) < 0
+        || bs_h5_attr_write(f, "consumers", H5T_STD_I64LE, H5T_NATIVE_INT64, &consumers) < 0
+        || bs_h5_attr_int(f, "steps", sc->steps) < 0 || bs_h5_attr_double(f, "step_days", sc->step_days) < 0
+        || bs_h5_attr_int(f, "n_brands", sc->n_brands) < 0)
         return -1;
     return 0;
 }
@@ -567,10 +510,10 @@ static herr_t write_ensemble_attrs(hid_t f, const bs_scenario *sc, int n_variant
     joined[0] = '\0';
     for (int v = 0, n = 0; v < n_variants; v++)
         n += snprintf(joined + n, len - (size_t)n, "%s%s", v ? "\n" : "", names[v]);
-    herr_t rc = attr_str(f, "layout", "ensemble") < 0
-                        || attr_int(f, "replicates", sc->replicates) < 0
-                        || attr_int(f, "n_variants", n_variants) < 0
-                        || attr_str(f, "variants", joined) < 0
+    herr_t rc = bs_h5_attr_str(f, "layout", "ensemble") < 0
+                        || bs_h5_attr_int(f, "replicates", sc->replicates) < 0
+                        || bs_h5_attr_int(f, "n_variants", n_variants) < 0
+                        || bs_h5_attr_str(f, "variants", joined) < 0
                     ? -1
                     : 0;
     free(joined);
@@ -587,7 +530,7 @@ static herr_t create_axes(bs_output *o, hid_t ts)
     if (o->day_ds < 0
         || describe(o->day_ds, "days",
                     "simulated day at the end of the step: (step + 1) * step_days", NULL) < 0
-        || scale_with(o->step_ds, "step", o->day_ds) < 0 || attr_str(ts, "coordinates", "day") < 0)
+        || scale_with(o->step_ds, "step", o->day_ds) < 0 || bs_h5_attr_str(ts, "coordinates", "day") < 0)
         return -1;
     return 0;
 }
@@ -604,7 +547,7 @@ static herr_t create_metric_group(bs_output *o, hid_t loc, const char *name, bs_
         dims[2] = (hsize_t)o->n_brands;
     }
     const char *dim_names = o->ensemble ? "replicate,step,brand" : "step,brand";
-    hid_t g = group_create(loc, name);
+    hid_t g = bs_h5_group(loc, name);
     herr_t rc = g < 0 ? -1 : coords_create(o, g, dim_names, -1);
     for (int m = 0; rc >= 0 && m < BS_M_COUNT; m++) {
         const bs_metric_info *mi = bs_metric_get((bs_metric)m);
@@ -626,7 +569,7 @@ static herr_t create_metric_group(bs_output *o, hid_t loc, const char *name, bs_
 
 static herr_t create_segments(bs_output *o, hid_t ts)
 {
-    hid_t g = group_create(ts, "segment");
+    hid_t g = bs_h5_group(ts, "segment");
     herr_t rc = g < 0 ? -1 : 0;
     for (int s = 0; rc >= 0 && s < BS_SEG_COUNT; s++)
         if (s != BS_SEG_ALL)
@@ -644,7 +587,7 @@ static herr_t create_market(bs_output *o, hid_t ts)
         dims[0] = (hsize_t)o->R;
         dims[1] = (hsize_t)o->steps;
     }
-    hid_t g = group_create(ts, "market");
+    hid_t g = bs_h5_group(ts, "market");
     herr_t rc = g < 0 ? -1 : coords_create(o, g, o->ensemble ? "replicate,step" : "step", -1);
     for (int k = 0; rc >= 0 && k < BS_MK_COUNT; k++) {
         const bs_metric_info *mi = bs_market_metric_get((bs_market_metric)k);
@@ -669,7 +612,7 @@ static const char *quantile_by(const bs_output *o, int g)
 /* The attributes of a quantile group or dataset: by, bins, and a description. */
 static herr_t describe_quantile(const bs_output *o, hid_t obj, int g)
 {
-    return attr_str(obj, "by", quantile_by(o, g)) < 0 || attr_int(obj, "bins", o->qbins[g]) < 0
+    return bs_h5_attr_str(obj, "by", quantile_by(o, g)) < 0 || bs_h5_attr_int(obj, "bins", o->qbins[g]) < 0
                ? -1
                : 0;
 }
@@ -692,7 +635,7 @@ static herr_t create_quantiles(bs_output *o, hid_t ts)
 {
     if (o->qbins[BS_QG_STRENGTH] + o->qbins[BS_QG_TRAIT] == 0)
         return 0;
-    hid_t top = group_create(ts, "quantile");
+    hid_t top = bs_h5_group(ts, "quantile");
     herr_t rc = top < 0 ? -1 : 0;
     for (int g = 0; rc >= 0 && g < BS_QG_COUNT; g++) {
         if (!o->qbins[g])
@@ -700,8 +643,8 @@ static herr_t create_quantiles(bs_output *o, hid_t ts)
         char what[300];
         quantile_what(o, g, what, sizeof what);
         const char *dim_names = o->ensemble ? "replicate,step,bin,brand" : "step,bin,brand";
-        hid_t grp = group_create(top, bs_quantile_grouping_name((bs_quantile_grouping)g));
-        if (grp < 0 || describe_quantile(o, grp, g) < 0 || attr_str(grp, "description", what) < 0
+        hid_t grp = bs_h5_group(top, bs_quantile_grouping_name((bs_quantile_grouping)g));
+        if (grp < 0 || describe_quantile(o, grp, g) < 0 || bs_h5_attr_str(grp, "description", what) < 0
             || coords_create(o, grp, dim_names, g) < 0)
             rc = -1;
         const int rank = o->ensemble ? 4 : 3;
@@ -732,7 +675,7 @@ static herr_t create_quantiles(bs_output *o, hid_t ts)
 
 static herr_t create_series(bs_output *o, hid_t loc)
 {
-    hid_t ts = group_create(loc, "timeseries");
+    hid_t ts = bs_h5_group(loc, "timeseries");
     herr_t rc = ts < 0 ? -1 : create_axes(o, ts);
     if (rc >= 0)
         rc = create_metric_group(o, ts, "brand", BS_SEG_ALL);
@@ -811,7 +754,7 @@ static herr_t write_brands(bs_output *o, const bs_scenario *sc)
     const char *names[BS_MAX_BRANDS];
     int n = 0;
     const bs_param *p = bs_params(BS_SECTION_BRAND, &n);
-    hid_t g = group_create(o->file, "brands");
+    hid_t g = bs_h5_group(o->file, "brands");
     for (int b = 0; b < sc->n_brands; b++)
         names[b] = o->names[b];
     herr_t rc = g < 0 ? -1
@@ -876,7 +819,7 @@ static herr_t write_event_numbers(bs_output *o, hid_t g, const bs_event *ev, siz
 
 static herr_t write_events(bs_output *o, hid_t loc, const bs_event *ev, int n)
 {
-    hid_t g = group_create(loc, "events");
+    hid_t g = bs_h5_group(loc, "events");
     herr_t rc = g < 0 ? -1 : write_event_numbers(o, g, ev, (size_t)n);
     if (rc >= 0)
         rc = write_event_strings(o, g, ev, (size_t)n);
@@ -928,7 +871,7 @@ static herr_t write_exit_policy_timeline(bs_output *o, hid_t loc, const bs_scena
             n++;
         }
     }
-    hid_t g = rc < 0 ? H5I_INVALID_HID : group_create(loc, "exit_policy_timeline");
+    hid_t g = rc < 0 ? H5I_INVALID_HID : bs_h5_group(loc, "exit_policy_timeline");
     if (g < 0
         || write_column(g, "step", H5T_STD_I32LE, H5T_NATIVE_INT, n, step, "step",
                         "first step under this exit policy (0: the brand's policy at the start)") < 0
@@ -948,16 +891,16 @@ static herr_t write_exit_policy_timeline(bs_output *o, hid_t loc, const bs_scena
 static herr_t write_provenance(hid_t file, const bs_provenance *p)
 {
     static const bs_provenance none = {0};
-    hid_t g = group_create(file, "provenance");
+    hid_t g = bs_h5_group(file, "provenance");
     herr_t rc = g < 0 ? -1 : 0;
     if (!p)
         p = &none;
-    if (rc < 0 || attr_str(g, "version", p->version) < 0 || attr_int(g, "threads", p->threads) < 0
-        || attr_double(g, "wall_seconds", p->wall_seconds) < 0 || attr_str(g, "host", p->host) < 0
-        || attr_str(g, "started_utc", p->started_utc) < 0
-        || attr_str(g, "command_line", p->command_line) < 0
-        || attr_double(g, "bytes_per_consumer", p->bytes_per_consumer) < 0
-        || attr_int(g, "ranks", p->ranks > 0 ? p->ranks : 1) < 0)
+    if (rc < 0 || bs_h5_attr_str(g, "version", p->version) < 0 || bs_h5_attr_int(g, "threads", p->threads) < 0
+        || bs_h5_attr_double(g, "wall_seconds", p->wall_seconds) < 0 || bs_h5_attr_str(g, "host", p->host) < 0
+        || bs_h5_attr_str(g, "started_utc", p->started_utc) < 0
+        || bs_h5_attr_str(g, "command_line", p->command_line) < 0
+        || bs_h5_attr_double(g, "bytes_per_consumer", p->bytes_per_consumer) < 0
+        || bs_h5_attr_int(g, "ranks", p->ranks > 0 ? p->ranks : 1) < 0)
         rc = -1;
     if (g >= 0 && H5Gclose(g) < 0)
         rc = -1;
@@ -1221,7 +1164,7 @@ static void discard(bs_output *o)
 
 static herr_t group_create_closed(hid_t loc, const char *name)
 {
-    hid_t g = group_create(loc, name);
+    hid_t g = bs_h5_group(loc, name);
     return g < 0 || H5Gclose(g) < 0 ? -1 : 0;
 }
 
@@ -1233,7 +1176,7 @@ static herr_t create_layout(bs_output *o, const bs_scenario *sc, const char *yam
         return -1;
     if (o->ensemble) /* the series are laid out variant by variant */
         return group_create_closed(o->file, "variants");
-    if (attr_str(o->file, "layout", "single") < 0 || create_series(o, o->file) < 0)
+    if (bs_h5_attr_str(o->file, "layout", "single") < 0 || create_series(o, o->file) < 0)
         return -1;
     return 0;
 }
@@ -1333,13 +1276,13 @@ bs_status bs_output_begin_variant(bs_output *o, int v, const bs_scenario *sc, co
     for (int r = 0; r < o->R; r++)
         seeds[r] = o->seed + (uint64_t)r;
     hid_t vs = H5Gopen2(o->file, "variants", H5P_DEFAULT);
-    o->vgroup = vs < 0 ? H5I_INVALID_HID : group_create(vs, name);
+    o->vgroup = vs < 0 ? H5I_INVALID_HID : bs_h5_group(vs, name);
     herr_t rc = o->vgroup < 0 ? -1 : 0;
     if (vs >= 0 && H5Gclose(vs) < 0)
         rc = -1;
     if (rc >= 0
-        && (attr_int(o->vgroup, "index", v) < 0 || attr_str(o->vgroup, "scenario", scenario_yaml) < 0
-            || attr_str(o->vgroup, "overrides", overrides) < 0
+        && (bs_h5_attr_int(o->vgroup, "index", v) < 0 || bs_h5_attr_str(o->vgroup, "scenario", scenario_yaml) < 0
+            || bs_h5_attr_str(o->vgroup, "overrides", overrides) < 0
             || write_column(o->vgroup, "seeds", H5T_STD_U64LE, H5T_NATIVE_UINT64, (size_t)o->R,
                             seeds, "", "seed of each replicate: the scenario's seed + replicate "
                                        "index, the same in every variant") < 0
@@ -1380,13 +1323,13 @@ static herr_t summary_groups(bs_output *o)
 {
     if (o->ens >= 0)
         return 0;
-    o->ens = group_create(o->vgroup, "ensemble");
+    o->ens = bs_h5_group(o->vgroup, "ensemble");
     herr_t rc = o->ens < 0 ? -1 : 0;
     for (int k = 0; rc >= 0 && k < BS_SUMMARY_STATS; k++) {
-        hid_t top = group_create(o->ens, stat_group[k]);
-        o->sum_brand[k] = top < 0 ? H5I_INVALID_HID : group_create(top, "brand");
-        o->sum_segs[k] = top < 0 ? H5I_INVALID_HID : group_create(top, "segment");
-        o->sum_market[k] = top < 0 ? H5I_INVALID_HID : group_create(top, "market");
+        hid_t top = bs_h5_group(o->ens, stat_group[k]);
+        o->sum_brand[k] = top < 0 ? H5I_INVALID_HID : bs_h5_group(top, "brand");
+        o->sum_segs[k] = top < 0 ? H5I_INVALID_HID : bs_h5_group(top, "segment");
+        o->sum_market[k] = top < 0 ? H5I_INVALID_HID : bs_h5_group(top, "market");
         if (top < 0 || H5Gclose(top) < 0 || o->sum_brand[k] < 0 || o->sum_segs[k] < 0
             || o->sum_market[k] < 0 || coords_create(o, o->sum_brand[k], "step,brand", -1) < 0
             || coords_create(o, o->sum_market[k], "step", -1) < 0)
@@ -1489,9 +1432,9 @@ static bs_status write_quantile_summary(bs_output *o, int g, int metric, const d
         char where[64];
         snprintf(where, sizeof where, "%s/quantile", stat_group[k]);
         hid_t q = H5Lexists(o->ens, where, H5P_DEFAULT) > 0 ? H5Gopen2(o->ens, where, H5P_DEFAULT)
-                                                             : group_create(o->ens, where);
+                                                             : bs_h5_group(o->ens, where);
         o->sum_quant[k][g] = q < 0 ? H5I_INVALID_HID
-                                   : group_create(q, bs_quantile_grouping_name((bs_quantile_grouping)g));
+                                   : bs_h5_group(q, bs_quantile_grouping_name((bs_quantile_grouping)g));
         if (q < 0 || H5Gclose(q) < 0 || o->sum_quant[k][g] < 0
             || describe_quantile(o, o->sum_quant[k][g], g) < 0
             || coords_create(o, o->sum_quant[k][g], "step,bin,brand", g) < 0)
@@ -1534,7 +1477,7 @@ bs_status bs_output_write_summary(bs_output *o, int seg, int metric, const doubl
         for (int k = 0; rc >= 0 && k < BS_SUMMARY_STATS; k++) {
             o->sum_at[k] = seg == BS_SEG_ALL
                                ? H5Gopen2(o->sum_brand[k], ".", H5P_DEFAULT)
-                               : group_create(o->sum_segs[k], bs_segment_name((bs_segment)seg));
+                               : bs_h5_group(o->sum_segs[k], bs_segment_name((bs_segment)seg));
             if (o->sum_at[k] < 0
                 || (seg != BS_SEG_ALL && coords_create(o, o->sum_at[k], "step,brand", -1) < 0))
                 rc = -1;
@@ -1624,7 +1567,7 @@ static bs_status complete(bs_output *o, const bs_event *ev, int n_events,
         return fail(err, "cannot finish '%s': no events array for %d events", o->partial,
                     n_events);
     if (flush_rows(o) < 0 || (!o->ensemble && write_events(o, o->file, ev, n_events) < 0)
-        || write_provenance(o->file, prov) < 0 || attr_int(o->file, "complete", 1) < 0
+        || write_provenance(o->file, prov) < 0 || bs_h5_attr_int(o->file, "complete", 1) < 0
         || H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0)
         return h5_fail(o, err, "cannot write '%s'", o->partial);
     if (close_file(o) < 0)
