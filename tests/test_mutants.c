@@ -91,6 +91,7 @@ static bs_scenario *wom_market(void)
     bs_shock *sh = market_shock(sc, BS_SHOCK_BREACH, 2, "a");
     sh->reach = 0.3;
     sh->size = 0.8;
+    sc->model.wom_impact = 0.01; /* twice the calibrated hit, so the tests see it in 7 steps */
     return sc;
 }
 
@@ -165,6 +166,7 @@ static double distrust_after(double size)
     sh->reach = 1.0;
     sh->size = size;
     sc->model.spillover = 0.5;
+    sc->model.distrust_decay = 0.05;
     series *s = market_run(sc, 2);
     double d = series_market(s, 1, BS_MK_MEAN_DISTRUST);
     series_free(s); free(sc);
