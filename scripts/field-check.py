@@ -4,7 +4,7 @@
 the field reports (docs/CALIBRATION.md), against the same run without it.
 
     /usr/bin/python3 scripts/field-check.py SCENARIO.yaml [--set KEY=VALUE ...]
-                                            [--sizes 0.1,0.2,...] [--csv]
+                                            [--sizes 0.1,0.2,...] [--seeds K] [--csv]
 
 Runs the scenario twice through the Python module (python/brandsim, over the
 build's libbrandsim.so): as written, and with the first breach's size set to 0
@@ -18,7 +18,10 @@ each breached brand it prints:
            same units: customers lost for good within the year
 and the change of the unbreached brands' purchases together (q1..q4). With
 --sizes, it repeats the pair at each breach size and prints one line per size
-(the response to size must be smooth). --csv prints the same as CSV.
+(the response to size must be smooth). With --seeds K, every figure is the mean over
+K pairs of runs, at the scenario's seed and the K - 1 seeds after it (one breach is
+one draw: at 100 000 consumers a quarter's change varies by a few tenths of a point
+from seed to seed). --csv prints the same as CSV.
 Needs Debian's python3-numpy (scripts/install-deps.sh installs it).
 """
 import argparse
@@ -97,8 +100,12 @@ def main():
     ap.add_argument("scenario")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     ap.add_argument("--sizes", help="comma-separated breach sizes to compare")
+    ap.add_argument("--seeds", type=int, default=1, metavar="K",
+                    help="mean over K seeds: the scenario's and the K - 1 after it")
     ap.add_argument("--csv", action="store_true")
     args = ap.parse_args()
+    if args.seeds < 1:
+        raise SystemExit(f"field-check: --seeds {args.seeds}: expected a whole number of at least 1")
     try:
         sc = brandsim.Scenario.load(args.scenario, args.set)
     except brandsim.Error as e:
@@ -109,18 +116,27 @@ def main():
     head = ["size", "brand"] + [f"q{q + 1}" for q in range(QUARTERS)] + ["exits", "lost"]
     print(",".join(head) if args.csv else
           f"{sc.name}: breach at step {t0}; purchases change by quarter, exits and lost "
-          f"within a year, % (against size 0, same seed)")
+          f"within a year, % (against size 0, same seed"
+          + (f"; mean of {args.seeds} seeds from {int(sc.get('seed'))})" if args.seeds > 1 else ")"))
     if not args.csv:
         print(f"{'size':>5} {'brand':<14}" + "".join(f"{h:>8}" for h in head[2:]))
-    counterfactual = series(sc, 0, k)  # the same for every size
-    for size in sizes:
-        for name, qs, ex, lost in effect(sc, size, k, t0, breached, counterfactual):
-            vals = qs + [ex, lost]
-            if args.csv:
-                print(",".join([f"{size:g}", name] + [f"{v:.3f}" for v in vals]))
-            else:
-                print(f"{size:>5g} {name:<14}" + "".join(
-                    f"{v:>8.1f}" if not math.isnan(v) else f"{'':>8}" for v in vals))
+    seed0 = int(sc.get("seed"))
+    rows = {}  # (size, brand) -> the sums of its figures over the seeds, in order
+    for j in range(args.seeds):
+        sc.set(f"seed={seed0 + j}")
+        counterfactual = series(sc, 0, k)  # the same for every size
+        for size in sizes:
+            for name, qs, ex, lost in effect(sc, size, k, t0, breached, counterfactual):
+                acc = rows.setdefault((size, name), [0.0] * (QUARTERS + 2))
+                for i, v in enumerate(qs + [ex, lost]):
+                    acc[i] += v
+    for (size, name), acc in rows.items():
+        vals = [v / args.seeds for v in acc]
+        if args.csv:
+            print(",".join([f"{size:g}", name] + [f"{v:.3f}" for v in vals]))
+        else:
+            print(f"{size:>5g} {name:<14}" + "".join(
+                f"{v:>8.1f}" if not math.isnan(v) else f"{'':>8}" for v in vals))
 
 
 if __name__ == "__main__":

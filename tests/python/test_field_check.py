@@ -9,8 +9,8 @@ libbrandsim.so:
 
 A breach of size 0 measured against the same run without it changes nothing, to the
 last digit; a breach costs the breached brand purchases and the cost grows with its
-size; a scenario without a breach and a bad override are refused with a message and a
-non-zero exit.
+size; --seeds K averages K seeds; a scenario without a breach, a bad override and a bad
+--seeds are refused with a message and a non-zero exit.
 """
 import csv
 import io
@@ -51,6 +51,22 @@ class FieldCheck(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("breach at step 52", r.stdout)
         self.assertIn("bullseye", r.stdout)
+
+    def test_seeds_average(self):
+        """--seeds 2 prints the mean of the runs at the scenario's seed and the one after."""
+        def table(*extra):
+            r = check(FIELD, *SMALL, "--csv", "--sizes", "0.4", *extra)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return {x["brand"]: x for x in csv.DictReader(io.StringIO(r.stdout))}
+        both = table("--seeds", "2")
+        one, two = table(), table("--set", "seed=20131220")
+        for k in ("q1", "q2", "q3", "q4", "exits", "lost"):
+            a, b = float(one["bullseye"][k]), float(two["bullseye"][k])
+            self.assertAlmostEqual(float(both["bullseye"][k]), (a + b) / 2, delta=0.0011, msg=k)
+        self.assertNotEqual(one["bullseye"]["q1"], two["bullseye"]["q1"], "the seeds differ")
+        r = check(FIELD, *SMALL, "--seeds", "0")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("--seeds 0", r.stderr)
 
     def test_refusals(self):
         r = check(FIELD, *SMALL, "--set", "shocks[0].size=0")
